@@ -1,0 +1,135 @@
+/**
+ * GRU (Cho et al. 2014), gate order r, z, n as in PyTorch, in both published variants,
+ * named by where the reset gate acts. Both keep the old state through the update gate:
+ *
+ *   r = σ(x_t W_irᵀ + b_ir + h_{t−1} W_hrᵀ + b_hr)
+ *   z = σ(x_t W_izᵀ + b_iz + h_{t−1} W_hzᵀ + b_hz)
+ *   reset "after"  (PyTorch/cuDNN, Keras reset_after=True):
+ *       n = tanh(x_t W_inᵀ + b_in + r∘(h_{t−1} W_hnᵀ + b_hn))
+ *   reset "before" (Cho et al. 2014 as written, the WildML/Britz tutorial, Keras reset_after=False):
+ *       n = tanh(x_t W_inᵀ + b_in + (r∘h_{t−1}) W_hnᵀ + b_hn)
+ *   h_t = (1 − z)∘n + z∘h_{t−1}
+ *
+ * Shapes: x_t N×D, h N×H, W_ih 3H×D, W_hh 3H×H (blocks [r | z | n]). The gates buffer
+ * keeps the activated r, z, n; `extra` keeps hn = h_{t−1} W_hnᵀ + b_hn ("after") or
+ * r∘h_{t−1} ("before"). Backward, per step, with dh the total ∂L/∂h_t:
+ *
+ *   dn = dh∘(1 − z)    dz = dh∘(h_{t−1} − n)    da_n = dn∘(1 − n²)
+ *   after:  dr = da_n∘hn;   the hidden-side n pre-activation gets da_n∘r
+ *   before: d(r∘h) = da_n W_hn;   dr = d(r∘h)∘h_{t−1}
+ *   da_r = dr∘r(1 − r)    da_z = dz∘z(1 − z)
+ *   dh_{t−1} = dh∘z + [da_r | da_z | da_n^hidden] W_hh        (after)
+ *   dh_{t−1} = dh∘z + [da_r | da_z] W_h{r,z} + d(r∘h)∘r       (before)
+ * Memory: 3·T·N·H for gates plus T·N·H extra and (T+1)·N·H for h, per layer.
+ */
+import type { Cell, LayerWork, LayerGradWork } from "./cell";
+import type { Kernels } from "../math/kernels";
+import { sigmoid } from "../math/kernels";
+
+export type GruVariant = "reset_after" | "reset_before";
+
+function forwardStep(w: LayerWork, t: number, K: Kernels, after: boolean): void {
+  const { N, H, gates, hs, extra, scratch, p } = w;
+  const G3 = 3 * H;
+  const gOff = t * N * G3;
+  const prev = t * N * H;
+  const next = prev + N * H;
+  // scratch ← h_{t−1} W_hhᵀ + b_hh, for all three blocks ("after") or r, z only ("before").
+  const hiddenCols = after ? G3 : 2 * H;
+  K.gemm(false, true, N, hiddenCols, H, hs, prev, H, p.Whh, 0, H, 0, scratch, 0, G3);
+  K.addRowBias(N, hiddenCols, p.bhh, 0, scratch, 0, G3);
+  for (let n = 0; n < N; n++) {
+    const row = gOff + n * G3;
+    const srow = n * G3;
+    for (let j = 0; j < H; j++) {
+      const r = sigmoid(gates[row + j] + scratch[srow + j]);
+      gates[row + j] = r;
+      gates[row + H + j] = sigmoid(gates[row + H + j] + scratch[srow + H + j]);
+      extra[prev + n * H + j] = after ? scratch[srow + 2 * H + j] : r * hs[prev + n * H + j];
+    }
+  }
+  if (!after) {
+    // scratch[:, n block] ← (r∘h_{t−1}) W_hnᵀ + b_hn
+    K.gemm(false, true, N, H, H, extra, prev, H, p.Whh, 2 * H * H, H, 0, scratch, 2 * H, G3);
+    K.addRowBias(N, H, p.bhh, 2 * H, scratch, 2 * H, G3);
+  }
+  for (let n = 0; n < N; n++) {
+    const row = gOff + n * G3;
+    const srow = n * G3;
+    for (let j = 0; j < H; j++) {
+      const r = gates[row + j];
+      const z = gates[row + H + j];
+      const hidden = after ? r * scratch[srow + 2 * H + j] : scratch[srow + 2 * H + j];
+      const nn = Math.tanh(gates[row + 2 * H + j] + hidden);
+      gates[row + 2 * H + j] = nn;
+      const k = n * H + j;
+      hs[next + k] = (1 - z) * nn + z * hs[prev + k];
+    }
+  }
+}
+
+function backwardStep(w: LayerWork, d: LayerGradWork, t: number, K: Kernels, after: boolean): void {
+  const { N, H, gates, hs, extra, p } = w;
+  const G3 = 3 * H;
+  const gOff = t * N * G3;
+  const prev = t * N * H;
+  // Pass 1: z and n gradients; "before" needs d(r∘h) = da_n W_hn before it can do r.
+  for (let n = 0; n < N; n++) {
+    const row = gOff + n * G3;
+    for (let j = 0; j < H; j++) {
+      const k = n * H + j;
+      const z = gates[row + H + j];
+      const nn = gates[row + 2 * H + j];
+      const dh = d.dH[prev + k];
+      const dan = dh * (1 - z) * (1 - nn * nn);
+      d.dAih[row + H + j] = dh * (hs[prev + k] - nn) * z * (1 - z);
+      d.dAih[row + 2 * H + j] = dan;
+      d.dhPrev[k] = dh * z;
+    }
+  }
+  const drh = d.scratch; // "before" only: ∂L/∂(r∘h_{t−1}), N×H
+  if (!after) K.gemm(false, false, N, H, H, d.dAih, gOff + 2 * H, G3, p.Whh, 2 * H * H, H, 0, drh, 0, H);
+  for (let n = 0; n < N; n++) {
+    const row = gOff + n * G3;
+    for (let j = 0; j < H; j++) {
+      const k = n * H + j;
+      const r = gates[row + j];
+      const dan = d.dAih[row + 2 * H + j];
+      const dr = after ? dan * extra[prev + k] : drh[k] * hs[prev + k];
+      d.dAih[row + j] = dr * r * (1 - r);
+      if (after) {
+        d.dAhh[row + j] = d.dAih[row + j];
+        d.dAhh[row + H + j] = d.dAih[row + H + j];
+        d.dAhh[row + 2 * H + j] = dan * r;
+      } else {
+        d.dhPrev[k] += drh[k] * r;
+      }
+    }
+  }
+  const hiddenCols = after ? G3 : 2 * H;
+  K.gemm(false, false, N, H, hiddenCols, d.dAhh, gOff, G3, p.Whh, 0, H, 1, d.dhPrev, 0, H);
+}
+
+function gruCell(variant: GruVariant): Cell {
+  const after = variant === "reset_after";
+  return {
+    G: 3,
+    hasCellState: false,
+    separateHiddenGrad: after,
+    usesExtra: true,
+    trace: {
+      r: { buffer: "gates", column: 0 },
+      z: { buffer: "gates", column: 1 },
+      n: { buffer: "gates", column: 2 },
+      h: { buffer: "hs", column: 0 },
+    },
+    hiddenInputs: after
+      ? [{ row0: 0, rows: 3, src: "hsPrev" }]
+      : [{ row0: 0, rows: 2, src: "hsPrev" }, { row0: 2, rows: 1, src: "extra" }],
+    forwardStep: (w, t, K) => forwardStep(w, t, K, after),
+    backwardStep: (w, d, t, K) => backwardStep(w, d, t, K, after),
+  };
+}
+
+export const gruResetAfterCell = gruCell("reset_after");
+export const gruResetBeforeCell = gruCell("reset_before");

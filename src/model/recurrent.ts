@@ -1,0 +1,241 @@
+/**
+ * A stack of L recurrent layers of one kind, batch-first like PyTorch's `batch_first=True`:
+ *   x N×T×D → output N×T×H (the top layer's h_t), h_n L×N×H, c_n L×N×H (LSTM).
+ * Parameters carry PyTorch's names and shapes (weight_ih_l{k}: G·H×D_k, weight_hh_l{k}:
+ * G·H×H, bias_ih_l{k}, bias_hh_l{k}: G·H), so state dicts move both ways without loss.
+ */
+import { GatescopeError, fail, shapeString } from "../errors";
+import type { Cell } from "../cells/cell";
+import { layerBackward, layerForward, type LayerGrads } from "../cells/layer";
+import { lstmCell } from "../cells/lstm";
+import { gruResetAfterCell, gruResetBeforeCell } from "../cells/gru";
+import { rnnReluCell, rnnTanhCell } from "../cells/rnn";
+import { jsKernels, type Kernels } from "../math/kernels";
+import { initialise } from "../math/init";
+import type { Rng } from "../math/rng";
+import { alloc, swap01, toTensor, zeros, type FloatArray, type Tensor } from "../math/tensor";
+import { paramShapes, resolveConfig, type RecurrentConfig, type ResolvedConfig } from "./config";
+import { Trace } from "./trace";
+
+export interface ForwardOptions {
+  /** Initial hidden state L×N×H; zeros when absent. */
+  h0?: unknown;
+  /** Initial cell state L×N×H (LSTM only); zeros when absent. */
+  c0?: unknown;
+}
+
+export interface ForwardResult {
+  output: Tensor; // N×T×H
+  hN: Tensor; // L×N×H
+  cN: Tensor | null; // L×N×H, LSTM only
+  trace: Trace;
+}
+
+export interface BackwardInput {
+  /** ∂L/∂output: N×T×H for every step, or N×H for the last step only; absent = 0. */
+  dOutput?: unknown;
+  /** ∂L/∂h_n, L×N×H; absent = 0. */
+  dHn?: unknown;
+  /** ∂L/∂c_n, L×N×H (LSTM only); absent = 0. */
+  dCn?: unknown;
+}
+
+export interface BackwardOptions {
+  /** Truncated BPTT window k: no gradient crosses the states at steps k, 2k, … (0 = full BPTT). */
+  truncate?: number;
+}
+
+export interface BackwardResult {
+  /** Gradients under PyTorch's parameter names. */
+  grads: Record<string, Tensor>;
+  dX: Tensor; // N×T×D
+  dH0: Tensor; // L×N×H
+  dC0: Tensor | null; // L×N×H, LSTM only
+  /** ∂L/∂h_t of every layer and step, L×N×T×H: what the vanishing-gradient plots show. */
+  dh: Tensor;
+  /** ∂L/∂c_t, L×N×T×H (LSTM only). */
+  dc: Tensor | null;
+}
+
+export function cellFor(config: Pick<ResolvedConfig, "kind" | "gruVariant">): Cell {
+  switch (config.kind) {
+    case "rnn_tanh": return rnnTanhCell;
+    case "rnn_relu": return rnnReluCell;
+    case "lstm": return lstmCell;
+    case "gru": return config.gruVariant === "reset_before" ? gruResetBeforeCell : gruResetAfterCell;
+  }
+}
+
+export class RecurrentNet {
+  readonly config: ResolvedConfig;
+  readonly params: Record<string, Tensor>;
+  readonly cell: Cell;
+  /** The numeric backend; swap it for a faster one without touching the cells. */
+  kernels: Kernels;
+
+  /** A freshly initialised network; `rng` is the only source of randomness. */
+  constructor(config: RecurrentConfig, rng: Rng, kernels: Kernels = jsKernels) {
+    this.config = resolveConfig(config);
+    this.cell = cellFor(this.config);
+    this.kernels = kernels;
+    this.params = {};
+    const { hiddenSize: H, init } = this.config;
+    for (const [name, shape] of Object.entries(paramShapes(this.config))) {
+      const t = zeros(this.config.dtype, shape);
+      const spec = name.startsWith("bias") ? init.bias : name.startsWith("weight_ih") ? init.weight_ih : init.weight_hh;
+      initialise(spec, t.data, shape[0], shape[1] ?? 1, H, rng);
+      this.params[name] = t;
+    }
+    const fb = this.config.forgetBias;
+    if (this.config.kind === "lstm" && fb !== null) {
+      for (let l = 0; l < this.config.numLayers; l++) {
+        this.params[`bias_ih_l${l}`].data.fill(fb, H, 2 * H);
+        this.params[`bias_hh_l${l}`].data.fill(0, H, 2 * H);
+      }
+    }
+  }
+
+  /** A network with the given weights (validated all together before any is used). */
+  static fromParams(config: RecurrentConfig, params: Record<string, unknown>, kernels: Kernels = jsKernels): RecurrentNet {
+    const resolved = resolveConfig(config);
+    const net = Object.create(RecurrentNet.prototype) as RecurrentNet;
+    const checked = checkParams(resolved, params);
+    Object.assign(net, { config: resolved, cell: cellFor(resolved), kernels, params: checked });
+    return net;
+  }
+
+  /** Replaces every parameter at once; on any error nothing is changed. */
+  setParams(params: Record<string, unknown>): void {
+    const checked = checkParams(this.config, params);
+    for (const [name, t] of Object.entries(checked)) this.params[name].data.set(t.data);
+  }
+
+  get numParams(): number {
+    return Object.values(this.params).reduce((s, t) => s + t.data.length, 0);
+  }
+
+  forward(x: unknown, options: ForwardOptions = {}): ForwardResult {
+    const { kind, inputSize: D, hiddenSize: H, numLayers: L, dtype } = this.config;
+    const X = toTensor(x, dtype, [-1, -1, D], "forward input x (N×T×D)");
+    const [N, T] = X.shape;
+    const h0 = options.h0 === undefined ? null : toTensor(options.h0, dtype, [L, N, H], "forward h0 (L×N×H)");
+    if (options.c0 !== undefined && kind !== "lstm") fail("forward c0", `no c0 for kind "${kind}"`, options.c0);
+    const c0 = options.c0 === undefined ? null : toTensor(options.c0, dtype, [L, N, H], "forward c0 (L×N×H)");
+    const xs = swap01(X.data, N, T, D, alloc(dtype, N * T * D)); // T×N×D
+    const layers = [];
+    let input: FloatArray = xs;
+    let inputOff = 0;
+    for (let l = 0; l < L; l++) {
+      const w = layerForward(
+        this.cell, this.kernels, dtype, this.layerParams(l), N, T, l === 0 ? D : H, H,
+        input, inputOff,
+        h0 ? h0.data.subarray(l * N * H, (l + 1) * N * H) : null,
+        c0 ? c0.data.subarray(l * N * H, (l + 1) * N * H) : null,
+      );
+      layers.push(w);
+      input = w.hs;
+      inputOff = N * H; // the next layer reads h_1..h_T
+    }
+    const top = layers[L - 1];
+    const output = { shape: [N, T, H], data: swap01(top.hs.subarray(N * H), T, N, H, alloc(dtype, N * T * H)) };
+    const hN = zeros(dtype, [L, N, H]);
+    const cN = kind === "lstm" ? zeros(dtype, [L, N, H]) : null;
+    for (let l = 0; l < L; l++) {
+      hN.data.set(layers[l].hs.subarray(T * N * H), l * N * H);
+      if (cN) cN.data.set(layers[l].cs.subarray(T * N * H), l * N * H);
+    }
+    return { output, hN, cN, trace: new Trace(this.cell, layers) };
+  }
+
+  /**
+   * Exact gradients of L through the graph `forward` built (call it before the weights
+   * change). With `truncate: k`, exact for the truncated graph (see cells/layer.ts).
+   */
+  backward(fwd: ForwardResult, input: BackwardInput, options: BackwardOptions = {}): BackwardResult {
+    const { kind, inputSize: D, hiddenSize: H, numLayers: L, dtype } = this.config;
+    const layers = fwd?.trace?.layers;
+    if (!layers || layers.length !== L || layers[0].p.Wih !== this.params.weight_ih_l0.data) {
+      throw new GatescopeError("backward: expected the result of this network's forward(), got something else");
+    }
+    const { N, T } = layers[0];
+    const truncate = options.truncate ?? 0;
+    if (!Number.isInteger(truncate) || truncate < 0) fail("backward truncate", "a non-negative integer (0 = full BPTT)", truncate);
+    if (input.dCn !== undefined && kind !== "lstm") fail("backward dCn", `no dCn for kind "${kind}"`, input.dCn);
+    const dY = this.outputGrad(input.dOutput, N, T);
+    const dHn = input.dHn === undefined ? null : toTensor(input.dHn, dtype, [L, N, H], "backward dHn (L×N×H)");
+    const dCn = input.dCn === undefined ? null : toTensor(input.dCn, dtype, [L, N, H], "backward dCn (L×N×H)");
+
+    const grads: Record<string, Tensor> = {};
+    const dH0 = zeros(dtype, [L, N, H]);
+    const dC0 = kind === "lstm" ? zeros(dtype, [L, N, H]) : null;
+    const dh = zeros(dtype, [L, N, T, H]);
+    const dc = kind === "lstm" ? zeros(dtype, [L, N, T, H]) : null;
+    let above: FloatArray | null = dY;
+    let dX: FloatArray = alloc(dtype, 0);
+    const shapes = paramShapes(this.config);
+    for (let l = L - 1; l >= 0; l--) {
+      const slice = (t: Tensor | null) => (t ? t.data.subarray(l * N * H, (l + 1) * N * H) : null);
+      const g: LayerGrads = layerBackward(this.cell, this.kernels, dtype, layers[l], above, slice(dHn), slice(dCn), truncate);
+      grads[`weight_ih_l${l}`] = { shape: shapes[`weight_ih_l${l}`], data: g.dWih };
+      grads[`weight_hh_l${l}`] = { shape: shapes[`weight_hh_l${l}`], data: g.dWhh };
+      grads[`bias_ih_l${l}`] = { shape: shapes[`bias_ih_l${l}`], data: g.dbih };
+      grads[`bias_hh_l${l}`] = { shape: shapes[`bias_hh_l${l}`], data: g.dbhh };
+      dH0.data.set(g.dh0, l * N * H);
+      swap01(g.dH, T, N, H, dh.data.subarray(l * N * T * H, (l + 1) * N * T * H));
+      if (dC0 && dc) {
+        dC0.data.set(g.dc0, l * N * H);
+        swap01(g.dC, T, N, H, dc.data.subarray(l * N * T * H, (l + 1) * N * T * H));
+      }
+      above = g.dX;
+      dX = g.dX;
+    }
+    const ordered: Record<string, Tensor> = {};
+    for (const name of Object.keys(shapes)) ordered[name] = grads[name];
+    return {
+      grads: ordered,
+      dX: { shape: [N, T, D], data: swap01(dX, T, N, D, alloc(dtype, N * T * D)) },
+      dH0, dC0, dh, dc,
+    };
+  }
+
+  private layerParams(l: number) {
+    return {
+      Wih: this.params[`weight_ih_l${l}`].data,
+      Whh: this.params[`weight_hh_l${l}`].data,
+      bih: this.params[`bias_ih_l${l}`].data,
+      bhh: this.params[`bias_hh_l${l}`].data,
+    };
+  }
+
+  /** ∂L/∂output as a T×N×H time-major buffer (or null when absent). */
+  private outputGrad(dOutput: unknown, N: number, T: number): FloatArray | null {
+    if (dOutput === undefined || dOutput === null) return null;
+    const { hiddenSize: H, dtype } = this.config;
+    const what = "backward dOutput (N×T×H, or N×H for the last step only)";
+    const g = toTensor(dOutput, dtype, null, what);
+    const s = g.shape;
+    const out = alloc(dtype, T * N * H);
+    if (s.length === 3 && s[0] === N && s[1] === T && s[2] === H) swap01(g.data, N, T, H, out);
+    else if (s.length === 2 && s[0] === N && s[1] === H && T > 0) out.set(g.data, (T - 1) * N * H);
+    else throw new GatescopeError(`${what}: expected shape [${N}, ${T}, ${H}] or [${N}, ${H}], got ${shapeString(s)}`);
+    return out;
+  }
+}
+
+/** Validates a full state dict against the config; returns fresh tensors of the config's dtype. */
+export function checkParams(config: ResolvedConfig, params: Record<string, unknown>): Record<string, Tensor> {
+  if (typeof params !== "object" || params === null) fail("parameters", "an object of named tensors", params);
+  const shapes = paramShapes(config);
+  const expected = Object.keys(shapes);
+  const missing = expected.filter((n) => !(n in params));
+  const unexpected = Object.keys(params).filter((n) => !(n in shapes));
+  if (missing.length || unexpected.length) {
+    throw new GatescopeError(
+      `parameters for ${config.kind} with ${config.numLayers} layer(s): expected exactly [${expected.join(", ")}]` +
+      `${missing.length ? `; missing [${missing.join(", ")}]` : ""}${unexpected.length ? `; unexpected [${unexpected.join(", ")}]` : ""}`);
+  }
+  const out: Record<string, Tensor> = {};
+  for (const name of expected) out[name] = toTensor(params[name], config.dtype, shapes[name], `parameter ${name} ${shapeString(shapes[name])}`);
+  return out;
+}
+
