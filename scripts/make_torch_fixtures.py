@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""Writes the PyTorch reference files that `gatescope verify-torch` checks against.
+
+Run with Debian's Python, which has python3-torch:
+    /usr/bin/python3 scripts/make_torch_fixtures.py test/fixtures/torch
+Each file holds a state dict, inputs, upstream gradients and PyTorch's outputs and gradients
+for nn.RNN (tanh, relu), nn.LSTM and nn.GRU (PyTorch's reset-after variant), batch_first=True,
+in the layout documented in src/io/reference.ts. Deterministic: a fixed seed per file.
+"""
+import json
+import os
+import sys
+
+import torch
+
+KINDS = {
+    "rnn_tanh": lambda D, H, L: torch.nn.RNN(D, H, L, nonlinearity="tanh", batch_first=True),
+    "rnn_relu": lambda D, H, L: torch.nn.RNN(D, H, L, nonlinearity="relu", batch_first=True),
+    "lstm": lambda D, H, L: torch.nn.LSTM(D, H, L, batch_first=True),
+    "gru": lambda D, H, L: torch.nn.GRU(D, H, L, batch_first=True),
+}
+N, T, D, H = 3, 6, 4, 5
+
+
+def make(kind, layers, dtype, seed):
+    torch.manual_seed(seed)
+    tdtype = torch.float64 if dtype == "float64" else torch.float32
+    net = KINDS[kind](D, H, layers).to(tdtype)
+    x = torch.randn(N, T, D, dtype=tdtype, requires_grad=True)
+    h0 = (0.5 * torch.randn(layers, N, H, dtype=tdtype)).requires_grad_()
+    grad_output = torch.randn(N, T, H, dtype=tdtype)
+    grad_h_n = torch.randn(layers, N, H, dtype=tdtype)
+    ref = {"kind": kind, "dtype": dtype, "torch_version": torch.__version__, "seed": seed}
+    if kind == "lstm":
+        c0 = (0.5 * torch.randn(layers, N, H, dtype=tdtype)).requires_grad_()
+        grad_c_n = torch.randn(layers, N, H, dtype=tdtype)
+        output, (h_n, c_n) = net(x, (h0, c0))
+        torch.autograd.backward([output, h_n, c_n], [grad_output, grad_h_n, grad_c_n])
+    else:
+        output, h_n = net(x, h0)
+        torch.autograd.backward([output, h_n], [grad_output, grad_h_n])
+    ref["state_dict"] = {k: v.detach().tolist() for k, v in net.state_dict().items()}
+    ref["x"] = x.detach().tolist()
+    ref["h0"] = h0.detach().tolist()
+    ref["grad_output"] = grad_output.tolist()
+    ref["grad_h_n"] = grad_h_n.tolist()
+    expected = {
+        "output": output.detach().tolist(),
+        "h_n": h_n.detach().tolist(),
+        "grad_x": x.grad.tolist(),
+        "grad_h0": h0.grad.tolist(),
+        "grads": {k: p.grad.tolist() for k, p in net.named_parameters()},
+    }
+    if kind == "lstm":
+        ref["c0"] = c0.detach().tolist()
+        ref["grad_c_n"] = grad_c_n.tolist()
+        expected["c_n"] = c_n.detach().tolist()
+        expected["grad_c0"] = c0.grad.tolist()
+    ref["expected"] = expected
+    return ref
+
+
+def main():
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/torch"
+    os.makedirs(out_dir, exist_ok=True)
+    seed = 0
+    for kind in KINDS:
+        for layers in (1, 2):
+            for dtype in ("float32", "float64"):
+                seed += 1
+                ref = make(kind, layers, dtype, seed)
+                path = os.path.join(out_dir, f"{kind}_l{layers}_{dtype}.json")
+                tmp = path + ".tmp"
+                with open(tmp, "w") as f:
+                    json.dump(ref, f, separators=(",", ":"))
+                os.replace(tmp, path)
+                print(path)
+
+
+if __name__ == "__main__":
+    main()

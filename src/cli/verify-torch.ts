@@ -1,0 +1,23 @@
+/** `gatescope verify-torch FILE...`: are gatescope's numbers PyTorch's numbers? */
+import { verifyReferenceFile } from "../io/reference";
+
+export function verifyTorch(files: string[], out: (line: string) => void): number {
+  if (files.length === 0) {
+    out("usage: gatescope verify-torch FILE... (PyTorch reference JSON files; see scripts/make_torch_fixtures.py)");
+    return 2;
+  }
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const r = verifyReferenceFile(file);
+      out(`${r.pass ? "PASS" : "FAIL"}  ${file}  (${r.kind}, ${r.dtype}; worst ${r.worst.name} ${r.worst.error.toExponential(2)}, tolerance ${r.tolerance.toExponential(0)})`);
+      for (const c of r.checks) out(`        ${c.error <= r.tolerance ? " " : "!"} ${c.name.padEnd(22)} ${c.error.toExponential(2)}`);
+      if (!r.pass) failed++;
+    } catch (err) {
+      out(`ERROR ${file}: ${(err as Error).message}`);
+      failed++;
+    }
+  }
+  out(`${files.length - failed} of ${files.length} reference file(s) agree with PyTorch`);
+  return failed ? 1 : 0;
+}

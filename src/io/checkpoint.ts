@@ -1,0 +1,90 @@
+/**
+ * Checkpoints: a network's config, dtype and weights, as JSON (readable, exact: every float32
+ * and float64 value round-trips through its shortest decimal form) or as safetensors (compact;
+ * the config travels in __metadata__). Writes are atomic; loading validates everything before
+ * it builds anything, and returns a new network rather than changing an existing one.
+ */
+import * as fs from "fs";
+import { GatescopeError, fail } from "../errors";
+import type { Kernels } from "../math/kernels";
+import { dtypeOf, type Tensor } from "../math/tensor";
+import type { ResolvedConfig } from "../model/config";
+import { RecurrentNet } from "../model/recurrent";
+import { writeFileAtomic } from "./atomic";
+import { decodeSafetensors, encodeSafetensors } from "./safetensors";
+
+export const CHECKPOINT_FORMAT = "gatescope.checkpoint";
+export const CHECKPOINT_VERSION = 1;
+
+export type CheckpointFormat = "json" | "safetensors";
+
+function formatOf(path: string, format: unknown): CheckpointFormat {
+  if (format !== undefined) {
+    if (format !== "json" && format !== "safetensors") fail("checkpoint format", `"json" or "safetensors"`, format);
+    return format;
+  }
+  if (path.endsWith(".json")) return "json";
+  if (path.endsWith(".safetensors")) return "safetensors";
+  return fail("checkpoint path", `a name ending in .json or .safetensors (or an explicit format)`, path);
+}
+
+export function saveCheckpoint(net: RecurrentNet, path: string, options: { format?: CheckpointFormat } = {}): void {
+  const format = formatOf(path, options.format);
+  if (format === "json") {
+    const params: Record<string, { shape: number[]; data: number[] }> = {};
+    for (const [name, t] of Object.entries(net.params)) params[name] = { shape: t.shape, data: Array.from(t.data) };
+    writeFileAtomic(path, JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: net.config, params }));
+  } else {
+    writeFileAtomic(path, encodeSafetensors(net.params, {
+      format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION), config: JSON.stringify(net.config),
+    }));
+  }
+}
+
+export function loadCheckpoint(path: string, options: { format?: CheckpointFormat; kernels?: Kernels } = {}): RecurrentNet {
+  const format = formatOf(path, options.format);
+  const bytes = fs.readFileSync(path);
+  let config: unknown;
+  let params: Record<string, unknown>;
+  if (format === "json") {
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(bytes.toString("utf8"));
+    } catch (err) {
+      throw new GatescopeError(`checkpoint ${path}: expected JSON, got unparseable text (${(err as Error).message}); the file may be truncated`);
+    }
+    checkHeader(path, doc?.format, doc?.version);
+    config = doc.config;
+    const raw = doc.params;
+    if (typeof raw !== "object" || raw === null) fail(`checkpoint ${path} params`, "an object of {shape, data}", raw);
+    params = {};
+    for (const [name, p] of Object.entries(raw as Record<string, { shape?: unknown; data?: unknown }>)) {
+      if (!Array.isArray(p?.shape) || !Array.isArray(p?.data)) fail(`checkpoint ${path} params.${name}`, "{shape: number[], data: number[]}", p);
+      if (!p.data.every((v: unknown) => typeof v === "number")) fail(`checkpoint ${path} params.${name}.data`, "numbers only", "a non-number entry");
+      params[name] = { shape: p.shape, data: Float64Array.from(p.data as number[]) };
+    }
+  } else {
+    const st = decodeSafetensors(bytes, `checkpoint ${path}`);
+    checkHeader(path, st.metadata.format, Number(st.metadata.version));
+    try {
+      config = JSON.parse(st.metadata.config ?? "");
+    } catch {
+      throw new GatescopeError(`checkpoint ${path}: expected a JSON config in __metadata__.config, got ${JSON.stringify(st.metadata.config)}`);
+    }
+    const dtype = (config as ResolvedConfig | null)?.dtype;
+    for (const [name, t] of Object.entries(st.tensors)) {
+      if (dtypeOf(t.data) !== dtype) fail(`checkpoint ${path} tensor ${name}`, `${dtype} as the config says`, dtypeOf(t.data));
+    }
+    params = st.tensors as Record<string, Tensor>;
+  }
+  try {
+    return RecurrentNet.fromParams(config as ResolvedConfig, params, options.kernels);
+  } catch (err) {
+    throw new GatescopeError(`checkpoint ${path}: ${(err as Error).message}`);
+  }
+}
+
+function checkHeader(path: string, format: unknown, version: unknown): void {
+  if (format !== CHECKPOINT_FORMAT) fail(`checkpoint ${path}`, `format "${CHECKPOINT_FORMAT}"`, format);
+  if (version !== CHECKPOINT_VERSION) fail(`checkpoint ${path}`, `version ${CHECKPOINT_VERSION}`, version);
+}

@@ -1,0 +1,71 @@
+/**
+ * PyTorch interop. A state dict of nn.RNN / nn.LSTM / nn.GRU maps one-to-one onto a
+ * RecurrentNet's parameters: same names (weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},
+ * bias_hh_l{k}), same shapes, same gate order (LSTM i, f, g, o; GRU r, z, n). Sizes and layer
+ * count are read off the dict; gradients come back under the same names.
+ * PyTorch's GRU is the reset-after variant, so that is the only GRU it can load or receive.
+ */
+import { GatescopeError, fail, shapeString } from "../errors";
+import type { Kernels } from "../math/kernels";
+import { checkDType, cloneTensor, toTensor, type DType, type Tensor } from "../math/tensor";
+import { gateCount, KINDS, type Kind } from "../model/config";
+import { RecurrentNet } from "../model/recurrent";
+import { readSafetensors, writeSafetensors } from "./safetensors";
+
+export interface FromPyTorchOptions {
+  /** Default: "float32". */
+  dtype?: DType;
+  kernels?: Kernels;
+}
+
+export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, options: FromPyTorchOptions = {}): RecurrentNet {
+  if (!KINDS.includes(kind)) fail("fromPyTorch kind", `one of ${KINDS.map((k) => `"${k}"`).join(", ")}`, kind);
+  if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict)) fail("fromPyTorch state dict", "an object of named tensors", stateDict);
+  for (const key of Object.keys(options)) {
+    if (key !== "dtype" && key !== "kernels") fail("fromPyTorch options", "only [dtype, kernels]", `unknown option "${key}"`);
+  }
+  const dtype = options.dtype === undefined ? "float32" : checkDType(options.dtype, "fromPyTorch dtype");
+  const shapeOf = (name: string): number[] => {
+    if (!(name in stateDict)) throw new GatescopeError(`fromPyTorch ${kind} state dict: expected a tensor "${name}", got keys [${Object.keys(stateDict).join(", ")}]`);
+    return toTensor(stateDict[name], dtype, null, `fromPyTorch ${name}`).shape;
+  };
+  const whh = shapeOf("weight_hh_l0");
+  const wih = shapeOf("weight_ih_l0");
+  const G = gateCount(kind);
+  if (whh.length !== 2 || whh[0] !== G * whh[1] || whh[1] < 1) {
+    throw new GatescopeError(`fromPyTorch weight_hh_l0: expected shape [${G}·H, H] for ${kind}, got ${shapeString(whh)}`);
+  }
+  if (wih.length !== 2 || wih[0] !== whh[0] || wih[1] < 1) {
+    throw new GatescopeError(`fromPyTorch weight_ih_l0: expected shape [${whh[0]}, D] for ${kind}, got ${shapeString(wih)}`);
+  }
+  let numLayers = 1;
+  while (`weight_ih_l${numLayers}` in stateDict) numLayers++;
+  // fromParams checks every name and shape together, so a bad dict loads nothing.
+  return RecurrentNet.fromParams(
+    { kind, inputSize: wih[1], hiddenSize: whh[1], numLayers, dtype, forgetBias: kind === "lstm" ? null : undefined },
+    stateDict, options.kernels);
+}
+
+function checkExportable(net: RecurrentNet): void {
+  if (net.config.kind === "gru" && net.config.gruVariant !== "reset_after") {
+    throw new GatescopeError(`toPyTorch: expected a GRU with gruVariant "reset_after" (the only one PyTorch computes), got "${net.config.gruVariant}"`);
+  }
+}
+
+/** A copy of the weights as a PyTorch state dict (name → tensor). */
+export function toPyTorch(net: RecurrentNet): Record<string, Tensor> {
+  checkExportable(net);
+  const out: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(net.params)) out[name] = cloneTensor(t);
+  return out;
+}
+
+/** Reads PyTorch weights saved with safetensors.torch.save_file(net.state_dict(), path). */
+export function loadPyTorchSafetensors(kind: Kind, path: string, options: FromPyTorchOptions = {}): RecurrentNet {
+  return fromPyTorch(kind, readSafetensors(path).tensors, options);
+}
+
+/** Writes weights that safetensors.torch.load_file + load_state_dict read back into PyTorch. */
+export function savePyTorchSafetensors(net: RecurrentNet, path: string): void {
+  writeSafetensors(path, toPyTorch(net));
+}
