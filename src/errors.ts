@@ -31,3 +31,8 @@ export function fail(what: string, expected: string, got: unknown): never {
 export function shapeString(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
+
+/** An options object carried a key we do not know: say which, and which we do. */
+export function unknownKey(what: string, allowed: readonly string[], key: string): never {
+  throw new GatescopeError(`${what}: expected only [${allowed.join(", ")}], got unknown option "${key}"`);
+}

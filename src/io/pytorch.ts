@@ -5,7 +5,7 @@
  * count are read off the dict; gradients come back under the same names.
  * PyTorch's GRU is the reset-after variant, so that is the only GRU it can load or receive.
  */
-import { GatescopeError, fail, shapeString } from "../errors";
+import { GatescopeError, fail, shapeString, unknownKey } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { checkDType, cloneTensor, toTensor, type DType, type Tensor } from "../math/tensor";
 import { gateCount, KINDS, type Kind } from "../model/config";
@@ -22,7 +22,7 @@ export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, opti
   if (!KINDS.includes(kind)) fail("fromPyTorch kind", `one of ${KINDS.map((k) => `"${k}"`).join(", ")}`, kind);
   if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict)) fail("fromPyTorch state dict", "an object of named tensors", stateDict);
   for (const key of Object.keys(options)) {
-    if (key !== "dtype" && key !== "kernels") fail("fromPyTorch options", "only [dtype, kernels]", `unknown option "${key}"`);
+    if (key !== "dtype" && key !== "kernels") unknownKey("fromPyTorch options", ["dtype", "kernels"], key);
   }
   const dtype = options.dtype === undefined ? "float32" : checkDType(options.dtype, "fromPyTorch dtype");
   const shapeOf = (name: string): number[] => {

@@ -62,6 +62,7 @@ export function decodeSafetensors(bytes: Uint8Array, what = "safetensors"): Safe
     bad(what, `a header length of at most ${Math.min(MAX_HEADER_BYTES, bytes.length - 8)} bytes (file is ${bytes.length} bytes)`, `${n64}`);
   }
   const n = Number(n64);
+  if (n === 0 || buf[8] !== 0x7b) bad(`${what} header`, "a JSON object starting with '{'", n === 0 ? "an empty header" : `byte 0x${buf[8].toString(16)}`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(8, 8 + n)));

@@ -11,7 +11,7 @@
  *   normal      N(mean, std²)
  *   constant    every entry = value (zeros for biases)
  */
-import { GatescopeError, fail } from "../errors";
+import { GatescopeError, fail, unknownKey } from "../errors";
 import type { Rng } from "./rng";
 import type { FloatArray } from "./tensor";
 
@@ -41,7 +41,7 @@ export function checkInitSpec(spec: unknown, what: string): InitSpec {
   const k = kind as InitSpec["kind"];
   for (const key of Object.keys(spec)) {
     if (key === "kind") continue;
-    if (!FIELDS[k].includes(key)) fail(`${what}`, `only the fields [kind${FIELDS[k].map((f) => ", " + f).join("")}] for "${k}"`, `field "${key}"`);
+    if (!FIELDS[k].includes(key)) unknownKey(`${what} (kind "${k}")`, ["kind", ...FIELDS[k]], key);
     const v = (spec as Record<string, unknown>)[key];
     if (typeof v !== "number" || !Number.isFinite(v)) fail(`${what}.${key}`, "a finite number", v);
   }

@@ -2,7 +2,7 @@
  * Configuration of a recurrent stack, validated before anything is built: an unknown key,
  * a wrong type or an impossible size fails here, naming the field.
  */
-import { fail } from "../errors";
+import { fail, unknownKey } from "../errors";
 import { checkDType, type DType } from "../math/tensor";
 import { checkInitSpec, type InitSpec } from "../math/init";
 import type { GruVariant } from "../cells/gru";
@@ -75,7 +75,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) fail("config", "an object", config);
   const c = config as Record<string, unknown>;
   for (const key of Object.keys(c)) {
-    if (!KEYS.includes(key)) fail("config", `only the options [${KEYS.join(", ")}]`, `unknown option "${key}"`);
+    if (!KEYS.includes(key)) unknownKey("config", KEYS, key);
   }
   if (!KINDS.includes(c.kind as Kind)) fail("config.kind", `one of ${KINDS.map((k) => `"${k}"`).join(", ")}`, c.kind);
   const kind = c.kind as Kind;
@@ -100,7 +100,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   } else if (typeof ci === "object" && ci !== null && !Array.isArray(ci)) {
     const o = ci as Record<string, unknown>;
     for (const key of Object.keys(o)) {
-      if (!["weight_ih", "weight_hh", "bias"].includes(key)) fail("config.init", "only the keys [weight_ih, weight_hh, bias]", `key "${key}"`);
+      if (!["weight_ih", "weight_hh", "bias"].includes(key)) unknownKey("config.init", ["weight_ih", "weight_hh", "bias"], key);
     }
     const d = INIT_PRESETS.pytorch;
     init = {

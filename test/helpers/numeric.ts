@@ -17,20 +17,8 @@ export function numericGrad(f: () => number, data: FloatArray, eps = 1e-6): Floa
   return g;
 }
 
-/**
- * Scale-normalised error: max|a − b| / max(max|b|, floor). The same measure verify-torch
- * uses; it does not blow up on entries whose true gradient is ~0.
- */
-export function scaledError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-3): number {
-  if (a.length !== b.length) throw new Error(`length mismatch ${a.length} vs ${b.length}`);
-  let diff = 0;
-  let scale = floor;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
+/** The same scale-normalised error verify-torch uses: max|a − b| / max(max|b|, 1e-3). */
+export { scaleNormalisedError as scaledError } from "../../src/io/reference";
 
 export function randomTensor(rng: Rng, shape: number[], scale = 1, dtype: "float32" | "float64" = "float64"): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -1,0 +1,29 @@
+/**
+ * gatescope: recurrent networks you can see inside.
+ * Engine: RNN, LSTM and GRU layers with exact BPTT, gate traces and ∂L/∂h_t for every step.
+ */
+export { GatescopeError } from "./errors";
+export { Rng } from "./math/rng";
+export { jsKernels, sigmoid, type Kernels } from "./math/kernels";
+export { initialise, INIT_KINDS, type InitSpec } from "./math/init";
+export {
+  alloc, cloneTensor, toNested, toTensor, zeros,
+  type DType, type FloatArray, type Tensor, type TensorLike,
+} from "./math/tensor";
+export type { GruVariant } from "./cells/gru";
+export {
+  KINDS, INIT_PRESETS, paramShapes, resolveConfig,
+  type Kind, type InitConfig, type InitPreset, type RecurrentConfig, type ResolvedConfig,
+} from "./model/config";
+export {
+  RecurrentNet,
+  type BackwardInput, type BackwardOptions, type BackwardResult, type ForwardOptions, type ForwardResult,
+} from "./model/recurrent";
+export { Trace } from "./model/trace";
+export { Linear, lastStep, type LinearConfig } from "./model/readout";
+export { mse, softmaxCrossEntropy, type LossResult } from "./model/losses";
+export { fromPyTorch, toPyTorch, loadPyTorchSafetensors, savePyTorchSafetensors, type FromPyTorchOptions } from "./io/pytorch";
+export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsContents } from "./io/safetensors";
+export { loadCheckpoint, saveCheckpoint, type CheckpointFormat } from "./io/checkpoint";
+export { verifyReference, verifyReferenceFile, scaleNormalisedError, TOLERANCE, type ReferenceReport } from "./io/reference";
+export { writeFileAtomic } from "./io/atomic";
