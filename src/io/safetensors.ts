@@ -92,7 +92,8 @@ export function decodeSafetensors(bytes: Uint8Array, what = "safetensors"): Safe
     if (!Array.isArray(e.shape) || !e.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) bad(`${w} shape`, "an array of non-negative integers", JSON.stringify(e.shape));
     const off = e.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0) || off[0] > off[1] || off[1] > dataLen) {
-      bad(`${w} data_offsets`, `[begin, end] with 0 ≤ begin ≤ end ≤ ${dataLen}`, JSON.stringify(off));
+      const past = Array.isArray(off) && off[1] > dataLen ? " (past the end: the file is truncated or the header is wrong)" : "";
+      bad(`${w} data_offsets`, `[begin, end] with 0 ≤ begin ≤ end ≤ ${dataLen}`, JSON.stringify(off) + past);
     }
     const shape = e.shape as number[];
     const [begin, end] = off as number[];

@@ -59,8 +59,10 @@ export interface ResolvedConfig {
   hiddenSize: number;
   numLayers: number;
   dtype: DType;
-  gruVariant: GruVariant;
-  forgetBias: number | null;
+  /** Present for GRU only. */
+  gruVariant?: GruVariant;
+  /** Present for LSTM only. */
+  forgetBias?: number | null;
   init: Required<InitConfig>;
 }
 
@@ -117,8 +119,8 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     hiddenSize: positiveInt(c.hiddenSize, "config.hiddenSize"),
     numLayers: c.numLayers === undefined ? 1 : positiveInt(c.numLayers, "config.numLayers"),
     dtype: c.dtype === undefined ? "float32" : checkDType(c.dtype, "config.dtype"),
-    gruVariant: gruVariant as GruVariant,
-    forgetBias,
+    ...(kind === "gru" ? { gruVariant: gruVariant as GruVariant } : {}),
+    ...(kind === "lstm" ? { forgetBias } : {}),
     init,
   };
 }

@@ -87,7 +87,7 @@ export class RecurrentNet {
       this.params[name] = t;
     }
     const fb = this.config.forgetBias;
-    if (this.config.kind === "lstm" && fb !== null) {
+    if (this.config.kind === "lstm" && fb !== null && fb !== undefined) {
       for (let l = 0; l < this.config.numLayers; l++) {
         this.params[`bias_ih_l${l}`].data.fill(fb, H, 2 * H);
         this.params[`bias_hh_l${l}`].data.fill(0, H, 2 * H);
