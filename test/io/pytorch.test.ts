@@ -6,8 +6,8 @@ import { RecurrentNet } from "../../src/model/recurrent";
 import { Rng } from "../../src/math/rng";
 import { toNested } from "../../src/math/tensor";
 import { tmpDir } from "../helpers/tmp";
+import { FIXTURES } from "../helpers/paths";
 
-const FIXTURES = path.join(__dirname, "../../../test/fixtures/torch");
 
 describe("PyTorch interop", () => {
   const dir = tmpDir("torch");
