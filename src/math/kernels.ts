@@ -37,56 +37,41 @@ export const jsKernels: Kernels = {
     if (beta === 0) {
       for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
     }
-    if (!tA && !tB) {
-      // C[i,:] += A[i,k] · B[k,:] — the inner loop runs along contiguous rows of B and C.
-      for (let i = 0; i < M; i++) {
-        const ci = cOff + i * ldc;
-        const ai = aOff + i * lda;
+    // op(A)[i,k] = A[aOff + i·ars + k·acs], op(B)[k,j] = B[bOff + k·brs + j·bcs]: one loop
+    // nest serves all four transpose cases.
+    const ars = tA ? 1 : lda, acs = tA ? lda : 1;
+    const brs = tB ? 1 : ldb, bcs = tB ? ldb : 1;
+    // 4×4 register tiles: 8 loads feed 16 multiply-adds, which is what lets plain JS approach
+    // the machine's scalar peak instead of being bound by memory traffic.
+    const M4 = M - (M % 4), N4 = N - (N % 4);
+    for (let i = 0; i < M4; i += 4) {
+      const a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+      for (let j = 0; j < N4; j += 4) {
+        const b0 = bOff + j * bcs, b1 = b0 + bcs, b2 = b1 + bcs, b3 = b2 + bcs;
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (let k = 0; k < K; k++) {
-          const a = A[ai + k];
-          if (a === 0) continue;
-          const bk = bOff + k * ldb;
-          for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
+          const ka = k * acs, kb = k * brs;
+          const x0 = A[a0 + ka], x1 = A[a1 + ka], x2 = A[a2 + ka], x3 = A[a3 + ka];
+          const y0 = B[b0 + kb], y1 = B[b1 + kb], y2 = B[b2 + kb], y3 = B[b3 + kb];
+          c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+          c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+          c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+          c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
         }
+        let c = cOff + i * ldc + j;
+        C[c] += c00; C[c + 1] += c01; C[c + 2] += c02; C[c + 3] += c03; c += ldc;
+        C[c] += c10; C[c + 1] += c11; C[c + 2] += c12; C[c + 3] += c13; c += ldc;
+        C[c] += c20; C[c + 1] += c21; C[c + 2] += c22; C[c + 3] += c23; c += ldc;
+        C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
       }
-    } else if (!tA && tB) {
-      // C[i,j] += A[i,:] · B[j,:] — two contiguous rows; four accumulators hide latency.
-      for (let i = 0; i < M; i++) {
-        const ai = aOff + i * lda;
-        const ci = cOff + i * ldc;
-        for (let j = 0; j < N; j++) {
-          const bj = bOff + j * ldb;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          let k = 0;
-          for (; k + 3 < K; k += 4) {
-            s0 += A[ai + k] * B[bj + k];
-            s1 += A[ai + k + 1] * B[bj + k + 1];
-            s2 += A[ai + k + 2] * B[bj + k + 2];
-            s3 += A[ai + k + 3] * B[bj + k + 3];
-          }
-          for (; k < K; k++) s0 += A[ai + k] * B[bj + k];
-          C[ci + j] += s0 + s1 + s2 + s3;
-        }
-      }
-    } else if (tA && !tB) {
-      // C[i,:] += A[k,i] · B[k,:] — the weight-gradient form, summing over the rows k.
-      for (let k = 0; k < K; k++) {
-        const ak = aOff + k * lda;
-        const bk = bOff + k * ldb;
-        for (let i = 0; i < M; i++) {
-          const a = A[ak + i];
-          if (a === 0) continue;
-          const ci = cOff + i * ldc;
-          for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
-        }
-      }
-    } else {
-      for (let i = 0; i < M; i++) {
-        for (let j = 0; j < N; j++) {
-          let s = 0;
-          for (let k = 0; k < K; k++) s += A[aOff + k * lda + i] * B[bOff + j * ldb + k];
-          C[cOff + i * ldc + j] += s;
-        }
+    }
+    // The ragged right and bottom edges, one dot product per entry.
+    for (let i = 0; i < M; i++) {
+      for (let j = i < M4 ? N4 : 0; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += A[aOff + i * ars + k * acs] * B[bOff + k * brs + j * bcs];
+        C[cOff + i * ldc + j] += s;
       }
     }
   },
