@@ -4,7 +4,9 @@
  */
 export { GatescopeError } from "./errors";
 export { Rng } from "./math/rng";
-export { jsKernels, sigmoid, type Kernels } from "./math/kernels";
+export { sigmoid, type Kernels, type Workspace } from "./math/kernels";
+export { jsKernels } from "./backend/js";
+export { backendInfo, defaultKernels, kernelsByName, type BackendName } from "./backend";
 export { initialise, INIT_KINDS, type InitSpec } from "./math/init";
 export {
   alloc, cloneTensor, toNested, toTensor, zeros,

@@ -21,6 +21,27 @@
 import type { FloatArray } from "../math/tensor";
 import type { Kernels } from "../math/kernels";
 
+/**
+ * The per-step gate math of every cell, as a backend provides it. The reference versions sit
+ * in each cell's file beside its equations; a backend may swap in faster twins (wasm SIMD).
+ * Arrays come with the offset of the first element a step touches (see the cell files).
+ */
+export interface CellOps {
+  lstmForward(N: number, H: number, gates: FloatArray, gOff: number, cs: FloatArray, hs: FloatArray, prev: number): void;
+  lstmBackward(N: number, H: number, gates: FloatArray, gOff: number, cs: FloatArray, prev: number,
+    dH: FloatArray, dcNext: FloatArray, dC: FloatArray, dcPrev: FloatArray, dA: FloatArray): void;
+  gruForwardGates(N: number, H: number, gates: FloatArray, gOff: number, scratch: FloatArray,
+    hs: FloatArray, extra: FloatArray, prev: number, after: boolean): void;
+  gruForwardState(N: number, H: number, gates: FloatArray, gOff: number, scratch: FloatArray,
+    hs: FloatArray, prev: number, after: boolean): void;
+  gruBackwardState(N: number, H: number, gates: FloatArray, gOff: number, hs: FloatArray, prev: number,
+    dH: FloatArray, dA: FloatArray, dhPrev: FloatArray): void;
+  gruBackwardReset(N: number, H: number, gates: FloatArray, gOff: number, hs: FloatArray, extra: FloatArray, prev: number,
+    drh: FloatArray, dA: FloatArray, dAhh: FloatArray, dhPrev: FloatArray, after: boolean): void;
+  rnnForward(count: number, a: FloatArray, aOff: number, hs: FloatArray, relu: boolean): void;
+  rnnBackward(count: number, a: FloatArray, aOff: number, hs: FloatArray, dH: FloatArray, dA: FloatArray, relu: boolean): void;
+}
+
 export interface LayerParams {
   Wih: FloatArray; // G·H × D
   Whh: FloatArray; // G·H × H

@@ -22,93 +22,84 @@
  *   dh_{t−1} = dh∘z + [da_r | da_z] W_h{r,z} + d(r∘h)∘r       (before)
  * Memory: 3·T·N·H for gates plus T·N·H extra and (T+1)·N·H for h, per layer.
  */
-import type { Cell, LayerWork, LayerGradWork } from "./cell";
-import type { Kernels } from "../math/kernels";
+import type { Cell, CellOps } from "./cell";
 import { sigmoid } from "../math/kernels";
 
 export type GruVariant = "reset_after" | "reset_before";
 
-function forwardStep(w: LayerWork, t: number, K: Kernels, after: boolean): void {
-  const { N, H, gates, hs, extra, scratch, p } = w;
-  const G3 = 3 * H;
-  const gOff = t * N * G3;
-  const prev = t * N * H;
-  const next = prev + N * H;
-  // scratch ← h_{t−1} W_hhᵀ + b_hh, for all three blocks ("after") or r, z only ("before").
-  const hiddenCols = after ? G3 : 2 * H;
-  K.gemm(false, true, N, hiddenCols, H, hs, prev, H, p.Whh, 0, H, 0, scratch, 0, G3);
-  K.addRowBias(N, hiddenCols, p.bhh, 0, scratch, 0, G3);
-  for (let n = 0; n < N; n++) {
-    const row = gOff + n * G3;
-    const srow = n * G3;
-    for (let j = 0; j < H; j++) {
-      const r = sigmoid(gates[row + j] + scratch[srow + j]);
-      gates[row + j] = r;
-      gates[row + H + j] = sigmoid(gates[row + H + j] + scratch[srow + H + j]);
-      extra[prev + n * H + j] = after ? scratch[srow + 2 * H + j] : r * hs[prev + n * H + j];
-    }
-  }
-  if (!after) {
-    // scratch[:, n block] ← (r∘h_{t−1}) W_hnᵀ + b_hn
-    K.gemm(false, true, N, H, H, extra, prev, H, p.Whh, 2 * H * H, H, 0, scratch, 2 * H, G3);
-    K.addRowBias(N, H, p.bhh, 2 * H, scratch, 2 * H, G3);
-  }
-  for (let n = 0; n < N; n++) {
-    const row = gOff + n * G3;
-    const srow = n * G3;
-    for (let j = 0; j < H; j++) {
-      const r = gates[row + j];
-      const z = gates[row + H + j];
-      const hidden = after ? r * scratch[srow + 2 * H + j] : scratch[srow + 2 * H + j];
-      const nn = Math.tanh(gates[row + 2 * H + j] + hidden);
-      gates[row + 2 * H + j] = nn;
-      const k = n * H + j;
-      hs[next + k] = (1 - z) * nn + z * hs[prev + k];
-    }
-  }
-}
-
-function backwardStep(w: LayerWork, d: LayerGradWork, t: number, K: Kernels, after: boolean): void {
-  const { N, H, gates, hs, extra, p } = w;
-  const G3 = 3 * H;
-  const gOff = t * N * G3;
-  const prev = t * N * H;
-  // Pass 1: z and n gradients; "before" needs d(r∘h) = da_n W_hn before it can do r.
-  for (let n = 0; n < N; n++) {
-    const row = gOff + n * G3;
-    for (let j = 0; j < H; j++) {
-      const k = n * H + j;
-      const z = gates[row + H + j];
-      const nn = gates[row + 2 * H + j];
-      const dh = d.dH[prev + k];
-      const dan = dh * (1 - z) * (1 - nn * nn);
-      d.dAih[row + H + j] = dh * (hs[prev + k] - nn) * z * (1 - z);
-      d.dAih[row + 2 * H + j] = dan;
-      d.dhPrev[k] = dh * z;
-    }
-  }
-  const drh = d.scratch; // "before" only: ∂L/∂(r∘h_{t−1}), N×H
-  if (!after) K.gemm(false, false, N, H, H, d.dAih, gOff + 2 * H, G3, p.Whh, 2 * H * H, H, 0, drh, 0, H);
-  for (let n = 0; n < N; n++) {
-    const row = gOff + n * G3;
-    for (let j = 0; j < H; j++) {
-      const k = n * H + j;
-      const r = gates[row + j];
-      const dan = d.dAih[row + 2 * H + j];
-      const dr = after ? dan * extra[prev + k] : drh[k] * hs[prev + k];
-      d.dAih[row + j] = dr * r * (1 - r);
-      if (after) {
-        d.dAhh[row + j] = d.dAih[row + j];
-        d.dAhh[row + H + j] = d.dAih[row + H + j];
-        d.dAhh[row + 2 * H + j] = dan * r;
-      } else {
-        d.dhPrev[k] += drh[k] * r;
+/**
+ * Reference gate math. prev = t·N·H: h_{t−1} at hs[prev], h_t at hs[prev + N·H], extra and
+ * dH rows at [prev]; scratch (N×3H) holds h_{t−1} W_hhᵀ + b_hh for the blocks computed so far.
+ */
+export const gruOps: Pick<CellOps, "gruForwardGates" | "gruForwardState" | "gruBackwardState" | "gruBackwardReset"> = {
+  /** r, z, and what the n block needs from h_{t−1}: hn ("after") or r∘h_{t−1} ("before"). */
+  gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
+    for (let n = 0; n < N; n++) {
+      const row = gOff + n * 3 * H;
+      const srow = n * 3 * H;
+      for (let j = 0; j < H; j++) {
+        const r = sigmoid(gates[row + j] + scratch[srow + j]);
+        gates[row + j] = r;
+        gates[row + H + j] = sigmoid(gates[row + H + j] + scratch[srow + H + j]);
+        extra[prev + n * H + j] = after ? scratch[srow + 2 * H + j] : r * hs[prev + n * H + j];
       }
     }
-  }
-  const hiddenCols = after ? G3 : 2 * H;
-  K.gemm(false, false, N, H, hiddenCols, d.dAhh, gOff, G3, p.Whh, 0, H, 1, d.dhPrev, 0, H);
-}
+  },
+
+  /** n and h_t = (1 − z)∘n + z∘h_{t−1}. */
+  gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
+    const next = prev + N * H;
+    for (let n = 0; n < N; n++) {
+      const row = gOff + n * 3 * H;
+      const srow = n * 3 * H;
+      for (let j = 0; j < H; j++) {
+        const r = gates[row + j];
+        const z = gates[row + H + j];
+        const hidden = after ? r * scratch[srow + 2 * H + j] : scratch[srow + 2 * H + j];
+        const nn = Math.tanh(gates[row + 2 * H + j] + hidden);
+        gates[row + 2 * H + j] = nn;
+        hs[next + n * H + j] = (1 - z) * nn + z * hs[prev + n * H + j];
+      }
+    }
+  },
+
+  /** Inverts gruForwardState: da_z, da_n, and the direct path dh_{t−1} = dh∘z. */
+  gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
+    for (let n = 0; n < N; n++) {
+      const row = gOff + n * 3 * H;
+      for (let j = 0; j < H; j++) {
+        const k = n * H + j;
+        const z = gates[row + H + j];
+        const nn = gates[row + 2 * H + j];
+        const dh = dH[prev + k];
+        dA[row + H + j] = dh * (hs[prev + k] - nn) * z * (1 - z);
+        dA[row + 2 * H + j] = dh * (1 - z) * (1 - nn * nn);
+        dhPrev[k] = dh * z;
+      }
+    }
+  },
+
+  /** Inverts gruForwardGates' r: da_r; "after" fills the hidden-side dAhh, "before" adds d(r∘h)∘r to dh_{t−1}. */
+  gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
+    for (let n = 0; n < N; n++) {
+      const row = gOff + n * 3 * H;
+      for (let j = 0; j < H; j++) {
+        const k = n * H + j;
+        const r = gates[row + j];
+        const dan = dA[row + 2 * H + j];
+        const dr = after ? dan * extra[prev + k] : drh[k] * hs[prev + k];
+        dA[row + j] = dr * r * (1 - r);
+        if (after) {
+          dAhh[row + j] = dA[row + j];
+          dAhh[row + H + j] = dA[row + H + j];
+          dAhh[row + 2 * H + j] = dan * r;
+        } else {
+          dhPrev[k] += drh[k] * r;
+        }
+      }
+    }
+  },
+};
 
 function gruCell(variant: GruVariant): Cell {
   const after = variant === "reset_after";
@@ -126,8 +117,36 @@ function gruCell(variant: GruVariant): Cell {
     hiddenInputs: after
       ? [{ row0: 0, rows: 3, src: "hsPrev" }]
       : [{ row0: 0, rows: 2, src: "hsPrev" }, { row0: 2, rows: 1, src: "extra" }],
-    forwardStep: (w, t, K) => forwardStep(w, t, K, after),
-    backwardStep: (w, d, t, K) => backwardStep(w, d, t, K, after),
+
+    forwardStep(w, t, K) {
+      const { N, H, gates, hs, extra, scratch, p } = w;
+      const G3 = 3 * H;
+      const gOff = t * N * G3;
+      const prev = t * N * H;
+      // scratch ← h_{t−1} W_hhᵀ + b_hh, for all three blocks ("after") or r, z only ("before").
+      const hiddenCols = after ? G3 : 2 * H;
+      K.gemm(false, true, N, hiddenCols, H, hs, prev, H, p.Whh, 0, H, 0, scratch, 0, G3);
+      K.addRowBias(N, hiddenCols, p.bhh, 0, scratch, 0, G3);
+      K.ops.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
+      if (!after) {
+        // scratch[:, n block] ← (r∘h_{t−1}) W_hnᵀ + b_hn
+        K.gemm(false, true, N, H, H, extra, prev, H, p.Whh, 2 * H * H, H, 0, scratch, 2 * H, G3);
+        K.addRowBias(N, H, p.bhh, 2 * H, scratch, 2 * H, G3);
+      }
+      K.ops.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
+    },
+
+    backwardStep(w, d, t, K) {
+      const { N, H, hs, extra, gates, p } = w;
+      const G3 = 3 * H;
+      const gOff = t * N * G3;
+      const prev = t * N * H;
+      K.ops.gruBackwardState(N, H, gates, gOff, hs, prev, d.dH, d.dAih, d.dhPrev);
+      // "before" needs d(r∘h) = da_n W_hn before it can do r.
+      if (!after) K.gemm(false, false, N, H, H, d.dAih, gOff + 2 * H, G3, p.Whh, 2 * H * H, H, 0, d.scratch, 0, H);
+      K.ops.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, d.scratch, d.dAih, d.dAhh, d.dhPrev, after);
+      K.gemm(false, false, N, H, after ? G3 : 2 * H, d.dAhh, gOff, G3, p.Whh, 0, H, 1, d.dhPrev, 0, H);
+    },
   };
 }
 

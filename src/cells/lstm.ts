@@ -17,8 +17,55 @@
  *   dh_{t−1} = da W_hh
  * Memory: 4·T·N·H for gates plus 2·(T+1)·N·H for h and c, per layer.
  */
-import type { Cell } from "./cell";
+import type { Cell, CellOps } from "./cell";
 import { sigmoid } from "../math/kernels";
+
+/** Reference gate math. prev = t·N·H: c_{t−1} at cs[prev], c_t and h_t at cs/hs[prev + N·H]. */
+export const lstmOps: Pick<CellOps, "lstmForward" | "lstmBackward"> = {
+  lstmForward(N, H, gates, gOff, cs, hs, prev) {
+    const next = prev + N * H;
+    for (let n = 0; n < N; n++) {
+      const row = gOff + n * 4 * H;
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(gates[row + j]);
+        const f = sigmoid(gates[row + H + j]);
+        const g = Math.tanh(gates[row + 2 * H + j]);
+        const o = sigmoid(gates[row + 3 * H + j]);
+        gates[row + j] = i;
+        gates[row + H + j] = f;
+        gates[row + 2 * H + j] = g;
+        gates[row + 3 * H + j] = o;
+        const c = cs[prev + n * H + j] * f + g * i;
+        cs[next + n * H + j] = c;
+        hs[next + n * H + j] = Math.tanh(c) * o;
+      }
+    }
+  },
+
+  /** dH, dC at [prev] (row t); dcNext, dcPrev (N×H) at 0; dA at gOff. */
+  lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
+    const cur = prev + N * H;
+    for (let n = 0; n < N; n++) {
+      const row = gOff + n * 4 * H;
+      for (let j = 0; j < H; j++) {
+        const k = n * H + j;
+        const i = gates[row + j];
+        const f = gates[row + H + j];
+        const g = gates[row + 2 * H + j];
+        const o = gates[row + 3 * H + j];
+        const tc = Math.tanh(cs[cur + k]);
+        const dh = dH[prev + k];
+        const dc = dcNext[k] + dh * o * (1 - tc * tc);
+        dC[prev + k] = dc;
+        dcPrev[k] = dc * f;
+        dA[row + j] = dc * g * i * (1 - i);
+        dA[row + H + j] = dc * cs[prev + k] * f * (1 - f);
+        dA[row + 2 * H + j] = dc * i * (1 - g * g);
+        dA[row + 3 * H + j] = dh * tc * o * (1 - o);
+      }
+    }
+  },
+};
 
 export const lstmCell: Cell = {
   G: 4,
@@ -40,52 +87,16 @@ export const lstmCell: Cell = {
     const G4 = 4 * H;
     const gOff = t * N * G4;
     const prev = t * N * H;
-    const next = prev + N * H;
     K.gemm(false, true, N, G4, H, hs, prev, H, p.Whh, 0, H, 1, gates, gOff, G4);
     K.addRowBias(N, G4, p.bhh, 0, gates, gOff, G4);
-    for (let n = 0; n < N; n++) {
-      const row = gOff + n * G4;
-      for (let j = 0; j < H; j++) {
-        const i = sigmoid(gates[row + j]);
-        const f = sigmoid(gates[row + H + j]);
-        const g = Math.tanh(gates[row + 2 * H + j]);
-        const o = sigmoid(gates[row + 3 * H + j]);
-        gates[row + j] = i;
-        gates[row + H + j] = f;
-        gates[row + 2 * H + j] = g;
-        gates[row + 3 * H + j] = o;
-        const c = cs[prev + n * H + j] * f + g * i;
-        cs[next + n * H + j] = c;
-        hs[next + n * H + j] = Math.tanh(c) * o;
-      }
-    }
+    K.ops.lstmForward(N, H, gates, gOff, cs, hs, prev);
   },
 
   backwardStep(w, d, t, K) {
     const { N, H, gates, cs, p } = w;
     const G4 = 4 * H;
     const gOff = t * N * G4;
-    const prev = t * N * H;
-    const cur = prev + N * H;
-    for (let n = 0; n < N; n++) {
-      const row = gOff + n * G4;
-      for (let j = 0; j < H; j++) {
-        const k = n * H + j;
-        const i = gates[row + j];
-        const f = gates[row + H + j];
-        const g = gates[row + 2 * H + j];
-        const o = gates[row + 3 * H + j];
-        const tc = Math.tanh(cs[cur + k]);
-        const dh = d.dH[prev + k];
-        const dc = d.dcNext[k] + dh * o * (1 - tc * tc);
-        d.dC[prev + k] = dc;
-        d.dcPrev[k] = dc * f;
-        d.dAih[row + j] = dc * g * i * (1 - i);
-        d.dAih[row + H + j] = dc * cs[prev + k] * f * (1 - f);
-        d.dAih[row + 2 * H + j] = dc * i * (1 - g * g);
-        d.dAih[row + 3 * H + j] = dh * tc * o * (1 - o);
-      }
-    }
+    K.ops.lstmBackward(N, H, gates, gOff, cs, t * N * H, d.dH, d.dcNext, d.dC, d.dcPrev, d.dAih);
     K.gemm(false, false, N, H, G4, d.dAih, gOff, G4, p.Whh, 0, H, 0, d.dhPrev, 0, H);
   },
 };

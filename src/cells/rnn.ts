@@ -8,35 +8,31 @@
  * a_t (the trace). Backward: da = dh∘φ'(a_t), with tanh' = 1 − h_t² and relu' = [a_t > 0];
  * dh_{t−1} = da W_hh. Memory: T·N·H for a plus (T+1)·N·H for h, per layer.
  */
-import type { Cell, LayerWork, LayerGradWork } from "./cell";
-import type { Kernels } from "../math/kernels";
+import type { Cell, CellOps } from "./cell";
 
-function forwardStep(w: LayerWork, t: number, K: Kernels, relu: boolean): void {
-  const { N, H, gates, hs, p } = w;
-  const aOff = t * N * H;
-  K.gemm(false, true, N, H, H, hs, aOff, H, p.Whh, 0, H, 1, gates, aOff, H);
-  K.addRowBias(N, H, p.bhh, 0, gates, aOff, H);
-  const next = aOff + N * H;
-  for (let k = 0; k < N * H; k++) {
-    const a = gates[aOff + k];
-    hs[next + k] = relu ? (a > 0 ? a : 0) : Math.tanh(a);
-  }
-}
-
-function backwardStep(w: LayerWork, d: LayerGradWork, t: number, K: Kernels, relu: boolean): void {
-  const { N, H, gates, hs, p } = w;
-  const aOff = t * N * H;
-  const next = aOff + N * H;
-  for (let k = 0; k < N * H; k++) {
-    const dh = d.dH[aOff + k];
-    if (relu) d.dAih[aOff + k] = gates[aOff + k] > 0 ? dh : 0;
-    else {
-      const h = hs[next + k];
-      d.dAih[aOff + k] = dh * (1 - h * h);
+/** Reference activation math over `count` = N·H entries; h_t sits at hs[aOff + N·H]. */
+export const rnnOps: Pick<CellOps, "rnnForward" | "rnnBackward"> = {
+  rnnForward(count, a, aOff, hs, relu) {
+    const next = aOff + count;
+    for (let k = 0; k < count; k++) {
+      const v = a[aOff + k];
+      hs[next + k] = relu ? (v > 0 ? v : 0) : Math.tanh(v);
     }
-  }
-  K.gemm(false, false, N, H, H, d.dAih, aOff, H, p.Whh, 0, H, 0, d.dhPrev, 0, H);
-}
+  },
+
+  /** dH and dA at aOff (row t). */
+  rnnBackward(count, a, aOff, hs, dH, dA, relu) {
+    const next = aOff + count;
+    for (let k = 0; k < count; k++) {
+      const dh = dH[aOff + k];
+      if (relu) dA[aOff + k] = a[aOff + k] > 0 ? dh : 0;
+      else {
+        const h = hs[next + k];
+        dA[aOff + k] = dh * (1 - h * h);
+      }
+    }
+  },
+};
 
 function rnnCell(relu: boolean): Cell {
   return {
@@ -46,8 +42,19 @@ function rnnCell(relu: boolean): Cell {
     usesExtra: false,
     trace: { a: { buffer: "gates", column: 0 }, h: { buffer: "hs", column: 0 } },
     hiddenInputs: [{ row0: 0, rows: 1, src: "hsPrev" }],
-    forwardStep: (w, t, K) => forwardStep(w, t, K, relu),
-    backwardStep: (w, d, t, K) => backwardStep(w, d, t, K, relu),
+    forwardStep(w, t, K) {
+      const { N, H, gates, hs, p } = w;
+      const aOff = t * N * H;
+      K.gemm(false, true, N, H, H, hs, aOff, H, p.Whh, 0, H, 1, gates, aOff, H);
+      K.addRowBias(N, H, p.bhh, 0, gates, aOff, H);
+      K.ops.rnnForward(N * H, gates, aOff, hs, relu);
+    },
+    backwardStep(w, d, t, K) {
+      const { N, H, gates, hs, p } = w;
+      const aOff = t * N * H;
+      K.ops.rnnBackward(N * H, gates, aOff, hs, d.dH, d.dAih, relu);
+      K.gemm(false, false, N, H, H, d.dAih, aOff, H, p.Whh, 0, H, 0, d.dhPrev, 0, H);
+    },
   };
 }
 

@@ -6,7 +6,26 @@
  * cells can work on slices of their big per-sequence buffers without allocating views
  * inside the time loop. Every kernel works on Float32Array and Float64Array alike.
  */
-import type { FloatArray } from "./tensor";
+import type { CellOps } from "../cells/cell";
+import type { DType, FloatArray } from "./tensor";
+
+/**
+ * Where a backend's kernels may read and write. The layer runner stages its inputs, allocates
+ * its working buffers here, and keeps (copies out, if the backend must) what it returns, so a
+ * backend with its own memory (wasm) needs no buffer to outlive one operation.
+ */
+export interface Workspace {
+  /** A new top-level operation starts: every earlier staged or allocated buffer may be reused. */
+  begin(): void;
+  /** A zeroed buffer. */
+  alloc(dtype: DType, size: number): FloatArray;
+  /** `a`, or a copy of it the kernels can work on. */
+  stage(a: FloatArray): FloatArray;
+  /** `a`, or a copy of it that outlives the operation. */
+  keep(a: FloatArray): FloatArray;
+}
+
+export type MatrixKernels = Pick<Kernels, "gemm" | "addRowBias" | "sumRows">;
 
 export interface Kernels {
   /** Shown to the user so they know which code path computed their numbers. */
@@ -28,10 +47,15 @@ export interface Kernels {
 
   /** out[j] += Σ_i C[i, j] over M rows: the gradient of a row-broadcast bias. */
   sumRows(M: number, N: number, C: FloatArray, cOff: number, ldc: number, out: FloatArray, outOff: number): void;
+
+  /** The per-step gate math of every cell. */
+  ops: CellOps;
+
+  workspace: Workspace;
 }
 
-export const jsKernels: Kernels = {
-  name: "js (reference TypeScript)",
+/** Reference matrix kernels in plain TypeScript, for both float types. */
+export const referenceMatrix: MatrixKernels = {
 
   gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (beta === 0) {

@@ -5,7 +5,8 @@
  * Backward: dW = dyᵀ h (summed over all leading positions), db = Σ dy, dh = dy W.
  */
 import { fail, unknownKey } from "../errors";
-import { jsKernels, type Kernels } from "../math/kernels";
+import type { Kernels } from "../math/kernels";
+import { jsKernels } from "../backend/js";
 import type { Rng } from "../math/rng";
 import { alloc, checkDType, sizeOf, toTensor, zeros, type DType, type Tensor } from "../math/tensor";
 

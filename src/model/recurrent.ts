@@ -10,7 +10,8 @@ import { layerBackward, layerForward, type LayerGrads } from "../cells/layer";
 import { lstmCell } from "../cells/lstm";
 import { gruResetAfterCell, gruResetBeforeCell } from "../cells/gru";
 import { rnnReluCell, rnnTanhCell } from "../cells/rnn";
-import { jsKernels, type Kernels } from "../math/kernels";
+import type { Kernels } from "../math/kernels";
+import { defaultKernels } from "../backend";
 import { initialise } from "../math/init";
 import type { Rng } from "../math/rng";
 import { alloc, swap01, toTensor, zeros, type FloatArray, type Tensor } from "../math/tensor";
@@ -74,7 +75,7 @@ export class RecurrentNet {
   kernels: Kernels;
 
   /** A freshly initialised network; `rng` is the only source of randomness. */
-  constructor(config: RecurrentConfig, rng: Rng, kernels: Kernels = jsKernels) {
+  constructor(config: RecurrentConfig, rng: Rng, kernels: Kernels = defaultKernels()) {
     this.config = resolveConfig(config);
     this.cell = cellFor(this.config);
     this.kernels = kernels;
@@ -96,7 +97,7 @@ export class RecurrentNet {
   }
 
   /** A network with the given weights (validated all together before any is used). */
-  static fromParams(config: RecurrentConfig, params: Record<string, unknown>, kernels: Kernels = jsKernels): RecurrentNet {
+  static fromParams(config: RecurrentConfig, params: Record<string, unknown>, kernels: Kernels = defaultKernels()): RecurrentNet {
     const resolved = resolveConfig(config);
     const net = Object.create(RecurrentNet.prototype) as RecurrentNet;
     const checked = checkParams(resolved, params);
@@ -122,6 +123,7 @@ export class RecurrentNet {
     if (options.c0 !== undefined && kind !== "lstm") fail("forward c0", `no c0 for kind "${kind}"`, options.c0);
     const c0 = options.c0 === undefined ? null : toTensor(options.c0, dtype, [L, N, H], "forward c0 (L×N×H)");
     const xs = swap01(X.data, N, T, D, alloc(dtype, N * T * D)); // T×N×D
+    this.kernels.workspace.begin();
     const layers = [];
     let input: FloatArray = xs;
     let inputOff = 0;
@@ -165,6 +167,7 @@ export class RecurrentNet {
     const dHn = input.dHn === undefined ? null : toTensor(input.dHn, dtype, [L, N, H], "backward dHn (L×N×H)");
     const dCn = input.dCn === undefined ? null : toTensor(input.dCn, dtype, [L, N, H], "backward dCn (L×N×H)");
 
+    this.kernels.workspace.begin();
     const grads: Record<string, Tensor> = {};
     const dH0 = zeros(dtype, [L, N, H]);
     const dC0 = kind === "lstm" ? zeros(dtype, [L, N, H]) : null;

@@ -1,0 +1,172 @@
+/**
+ * The WebAssembly SIMD backend: float32 matrix products and gate math compiled from
+ * wasm/assembly/ (AssemblyScript, built by `npm run build:wasm` from npm packages alone).
+ * Float64 work, and float32 work on arrays outside its memory or with H not a multiple of 4,
+ * goes to the reference TypeScript kernels, so every call gives a correct answer.
+ *
+ * Memory is a shared WebAssembly.Memory: growing it does not detach the views already handed
+ * out during an operation. The workspace is a bump arena reset at each operation's start;
+ * results leave it by copy (Workspace.keep), so nothing the user holds points into it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { referenceOps } from "./js";
+import { referenceMatrix, type Kernels, type Workspace } from "../math/kernels";
+import type { CellOps } from "../cells/cell";
+import { alloc, type DType, type FloatArray } from "../math/tensor";
+
+interface Exports {
+  heap_base(): number;
+  gemm_nn(M: number, N: number, K: number, A: number, ars: number, acs: number, B: number, ldb: number, C: number, ldc: number): void;
+  gemm_nt(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
+  gemm_tn(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
+  transpose(rows: number, cols: number, src: number, lds: number, dst: number): void;
+  add_row_bias(M: number, N: number, b: number, C: number, ldc: number): void;
+  sum_rows(M: number, N: number, C: number, ldc: number, out: number): void;
+  lstm_forward(N: number, H: number, gates: number, cPrev: number, cNext: number, hNext: number): void;
+  lstm_backward(N: number, H: number, gates: number, cPrev: number, cCur: number, dH: number, dcNext: number, dC: number, dcPrev: number, dA: number): void;
+  gru_forward_gates(N: number, H: number, gates: number, scratch: number, hPrev: number, extra: number, after: boolean): void;
+  gru_forward_state(N: number, H: number, gates: number, scratch: number, hPrev: number, hNext: number, after: boolean): void;
+  gru_backward_state(N: number, H: number, gates: number, hPrev: number, dH: number, dA: number, dhPrev: number): void;
+  gru_backward_reset(N: number, H: number, gates: number, hPrev: number, extra: number, drh: number, dA: number, dAhh: number, dhPrev: number, after: boolean): void;
+  rnn_forward(count: number, a: number, hNext: number, relu: boolean): void;
+  rnn_backward(count: number, a: number, hNext: number, dH: number, dA: number, relu: boolean): void;
+  exp_f32x4(src: number, dst: number): void;
+}
+
+// Node has WebAssembly at run time; TypeScript types it only in the DOM lib, which we do not load.
+interface WasmMemory { readonly buffer: ArrayBufferLike; grow(pages: number): number }
+declare const WebAssembly: {
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+const PAGE = 65536;
+
+/** The folder of the installed gatescope package (the nearest package.json named gatescope). */
+function packageRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pj = path.join(dir, "package.json");
+    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, "utf8")).name === "gatescope") return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no gatescope package.json above ${__dirname}`);
+  }
+}
+
+export const WASM_PATH = () => path.join(packageRoot(), "wasm", "build", "kernels.wasm");
+
+class Arena implements Workspace {
+  private readonly views = new WeakSet<FloatArray>();
+  private top: number;
+
+  constructor(private readonly memory: WasmMemory, private readonly base: number) {
+    this.top = base;
+  }
+
+  has(a: FloatArray): boolean {
+    return this.views.has(a);
+  }
+
+  begin(): void {
+    this.top = this.base;
+  }
+
+  alloc(dtype: DType, size: number): FloatArray {
+    if (dtype === "float64") return alloc(dtype, size);
+    const start = (this.top + 15) & ~15; // v128-aligned
+    const end = start + size * 4;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    const view = new Float32Array(this.memory.buffer, start, size);
+    view.fill(0);
+    this.views.add(view);
+    return view;
+  }
+
+  stage(a: FloatArray): FloatArray {
+    if (a instanceof Float64Array || this.views.has(a)) return a;
+    const view = this.alloc("float32", a.length);
+    view.set(a);
+    return view;
+  }
+
+  keep(a: FloatArray): FloatArray {
+    return this.views.has(a) ? a.slice() : a;
+  }
+}
+
+/** Compiles and instantiates the kernels; throws where WebAssembly SIMD or threads are missing. */
+export function createWasmKernels(bytes: Uint8Array = fs.readFileSync(WASM_PATH())): Kernels & { exports: Exports; arena: Arena } {
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort: () => { throw new Error("wasm abort"); } } });
+  const x = instance.exports as unknown as Exports;
+  const arena = new Arena(memory, x.heap_base());
+  const p = (a: FloatArray, off: number) => a.byteOffset + off * 4;
+  const inArena = (...arrays: FloatArray[]) => arrays.every((a) => arena.has(a));
+
+  const ops: CellOps = {
+    lstmForward(N, H, gates, gOff, cs, hs, prev) {
+      if (H % 4 || !inArena(gates, cs, hs)) return referenceOps.lstmForward(N, H, gates, gOff, cs, hs, prev);
+      x.lstm_forward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(hs, prev + N * H));
+    },
+    lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
+      if (H % 4 || !inArena(gates, cs, dH, dcNext, dC, dcPrev, dA)) return referenceOps.lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA);
+      x.lstm_backward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(dH, prev), p(dcNext, 0), p(dC, prev), p(dcPrev, 0), p(dA, gOff));
+    },
+    gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
+      if (H % 4 || !inArena(gates, scratch, hs, extra)) return referenceOps.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
+      x.gru_forward_gates(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(extra, prev), after);
+    },
+    gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
+      if (H % 4 || !inArena(gates, scratch, hs)) return referenceOps.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
+      x.gru_forward_state(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(hs, prev + N * H), after);
+    },
+    gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
+      if (H % 4 || !inArena(gates, hs, dH, dA, dhPrev)) return referenceOps.gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev);
+      x.gru_backward_state(N, H, p(gates, gOff), p(hs, prev), p(dH, prev), p(dA, gOff), p(dhPrev, 0));
+    },
+    gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
+      if (H % 4 || !inArena(gates, hs, extra, drh, dA, dAhh, dhPrev)) return referenceOps.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after);
+      x.gru_backward_reset(N, H, p(gates, gOff), p(hs, prev), p(extra, prev), p(drh, 0), p(dA, gOff), p(dAhh, gOff), p(dhPrev, 0), after);
+    },
+    rnnForward(count, a, aOff, hs, relu) {
+      if (count % 4 || !inArena(a, hs)) return referenceOps.rnnForward(count, a, aOff, hs, relu);
+      x.rnn_forward(count, p(a, aOff), p(hs, aOff + count), relu);
+    },
+    rnnBackward(count, a, aOff, hs, dH, dA, relu) {
+      if (count % 4 || !inArena(a, hs, dH, dA)) return referenceOps.rnnBackward(count, a, aOff, hs, dH, dA, relu);
+      x.rnn_backward(count, p(a, aOff), p(hs, aOff + count), p(dH, aOff), p(dA, aOff), relu);
+    },
+  };
+
+  return {
+    name: "wasm-simd",
+    exports: x,
+    arena,
+    workspace: arena,
+    ops,
+    gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
+      if ((tA && tB) || !inArena(A, B, C)) return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+      if (beta === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
+      const a = p(A, aOff), b = p(B, bOff), c = p(C, cOff);
+      if (tB) x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc);
+      else if (N >= 8) x.gemm_nn(M, N, K, a, tA ? 1 : lda, tA ? lda : 1, b, ldb, c, ldc);
+      else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc);
+      else {
+        // A narrow B (few columns): transpose it so the product becomes dot products along K.
+        const bt = arena.alloc("float32", N * K);
+        x.transpose(K, N, b, ldb, p(bt, 0));
+        x.gemm_nt(M, N, K, a, lda, p(bt, 0), K, c, ldc);
+      }
+    },
+    addRowBias(M, N, bias, bOff, C, cOff, ldc) {
+      if (!inArena(bias, C)) return referenceMatrix.addRowBias(M, N, bias, bOff, C, cOff, ldc);
+      x.add_row_bias(M, N, p(bias, bOff), p(C, cOff), ldc);
+    },
+    sumRows(M, N, C, cOff, ldc, out, outOff) {
+      if (!inArena(C, out)) return referenceMatrix.sumRows(M, N, C, cOff, ldc, out, outOff);
+      x.sum_rows(M, N, p(C, cOff), ldc, p(out, outOff));
+    },
+  };
+}

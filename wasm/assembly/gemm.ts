@@ -1,0 +1,156 @@
+// Float32 matrix products on raw byte pointers, row-major, SIMD over four lanes. The engine's
+// products come in three shapes, each with its own vectorised loop:
+//   nn:  C += op(A)·B   with B contiguous along j (vectorise over j; A any strides)
+//   nt:  C += A·Bᵀ      both contiguous along k (vectorise over k: dot products)
+//   tn:  C += Aᵀ·B      for narrow B (few columns; vectorise over i along A's rows)
+// Strides are in elements. Edges that do not fill a tile fall back to scalar loops.
+
+@inline function ld(p: usize): v128 { return v128.load(p); }
+@inline function f(p: usize): f32 { return load<f32>(p); }
+
+export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+  const M4 = M & ~3, N8 = N & ~7;
+  for (let i = 0; i < M4; i += 4) {
+    const a0 = A + <usize>(i * ars) * 4, a1 = a0 + <usize>ars * 4, a2 = a1 + <usize>ars * 4, a3 = a2 + <usize>ars * 4;
+    for (let j = 0; j < N8; j += 8) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let bp = B + <usize>j * 4;
+      for (let k = 0; k < K; k++) {
+        const b0 = ld(bp), b1 = ld(bp + 16);
+        const ko = <usize>(k * acs) * 4;
+        const x0 = f32x4.splat(f(a0 + ko)), x1 = f32x4.splat(f(a1 + ko)), x2 = f32x4.splat(f(a2 + ko)), x3 = f32x4.splat(f(a3 + ko));
+        c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+        bp += <usize>ldb * 4;
+      }
+      let cp = C + <usize>(i * ldc + j) * 4;
+      v128.store(cp, f32x4.add(ld(cp), c00)); v128.store(cp + 16, f32x4.add(ld(cp + 16), c01)); cp += <usize>ldc * 4;
+      v128.store(cp, f32x4.add(ld(cp), c10)); v128.store(cp + 16, f32x4.add(ld(cp + 16), c11)); cp += <usize>ldc * 4;
+      v128.store(cp, f32x4.add(ld(cp), c20)); v128.store(cp + 16, f32x4.add(ld(cp + 16), c21)); cp += <usize>ldc * 4;
+      v128.store(cp, f32x4.add(ld(cp), c30)); v128.store(cp + 16, f32x4.add(ld(cp + 16), c31));
+    }
+  }
+  for (let i = 0; i < M; i++) {
+    for (let j = i < M4 ? N8 : 0; j < N; j++) {
+      let s: f32 = 0;
+      for (let k = 0; k < K; k++) s += f(A + <usize>(i * ars + k * acs) * 4) * f(B + <usize>(k * ldb + j) * 4);
+      const cp = C + <usize>(i * ldc + j) * 4;
+      store<f32>(cp, f(cp) + s);
+    }
+  }
+}
+
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+function dot(a: usize, b: usize, K: i32): f32 {
+  const K4 = K & ~3;
+  let acc = f32x4.splat(0);
+  for (let k = 0; k < K4; k += 4) acc = f32x4.add(acc, f32x4.mul(ld(a + <usize>k * 4), ld(b + <usize>k * 4)));
+  let s = hsum(acc);
+  for (let k = K4; k < K; k++) s += f(a + <usize>k * 4) * f(b + <usize>k * 4);
+  return s;
+}
+
+export function gemm_nt(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+  const M2 = M & ~1, N4 = N & ~3, K4 = K & ~3;
+  for (let i = 0; i < M2; i += 2) {
+    const a0 = A + <usize>(i * lda) * 4, a1 = a0 + <usize>lda * 4;
+    for (let j = 0; j < N4; j += 4) {
+      const b0 = B + <usize>(j * ldb) * 4, b1 = b0 + <usize>ldb * 4, b2 = b1 + <usize>ldb * 4, b3 = b2 + <usize>ldb * 4;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) {
+        const o = <usize>k * 4;
+        const x0 = ld(a0 + o), x1 = ld(a1 + o);
+        const y0 = ld(b0 + o), y1 = ld(b1 + o), y2 = ld(b2 + o), y3 = ld(b3 + o);
+        c00 = f32x4.add(c00, f32x4.mul(x0, y0)); c01 = f32x4.add(c01, f32x4.mul(x0, y1));
+        c02 = f32x4.add(c02, f32x4.mul(x0, y2)); c03 = f32x4.add(c03, f32x4.mul(x0, y3));
+        c10 = f32x4.add(c10, f32x4.mul(x1, y0)); c11 = f32x4.add(c11, f32x4.mul(x1, y1));
+        c12 = f32x4.add(c12, f32x4.mul(x1, y2)); c13 = f32x4.add(c13, f32x4.mul(x1, y3));
+      }
+      let s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
+      let s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
+      for (let k = K4; k < K; k++) {
+        const o = <usize>k * 4;
+        const x0 = f(a0 + o), x1 = f(a1 + o);
+        s00 += x0 * f(b0 + o); s01 += x0 * f(b1 + o); s02 += x0 * f(b2 + o); s03 += x0 * f(b3 + o);
+        s10 += x1 * f(b0 + o); s11 += x1 * f(b1 + o); s12 += x1 * f(b2 + o); s13 += x1 * f(b3 + o);
+      }
+      let cp = C + <usize>(i * ldc + j) * 4;
+      store<f32>(cp, f(cp) + s00); store<f32>(cp + 4, f(cp + 4) + s01); store<f32>(cp + 8, f(cp + 8) + s02); store<f32>(cp + 12, f(cp + 12) + s03);
+      cp += <usize>ldc * 4;
+      store<f32>(cp, f(cp) + s10); store<f32>(cp + 4, f(cp + 4) + s11); store<f32>(cp + 8, f(cp + 8) + s12); store<f32>(cp + 12, f(cp + 12) + s13);
+    }
+  }
+  for (let i = 0; i < M; i++) {
+    for (let j = i < M2 ? N4 : 0; j < N; j++) {
+      const cp = C + <usize>(i * ldc + j) * 4;
+      store<f32>(cp, f(cp) + dot(A + <usize>(i * lda) * 4, B + <usize>(j * ldb) * 4, K));
+    }
+  }
+}
+
+export function gemm_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+  const M16 = M & ~15;
+  for (let j = 0; j < N; j++) {
+    for (let i = 0; i < M16; i += 16) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let ap = A + <usize>i * 4;
+      let bp = B + <usize>j * 4;
+      for (let k = 0; k < K; k++) {
+        const b = f32x4.splat(f(bp));
+        c0 = f32x4.add(c0, f32x4.mul(ld(ap), b));
+        c1 = f32x4.add(c1, f32x4.mul(ld(ap + 16), b));
+        c2 = f32x4.add(c2, f32x4.mul(ld(ap + 32), b));
+        c3 = f32x4.add(c3, f32x4.mul(ld(ap + 48), b));
+        ap += <usize>lda * 4;
+        bp += <usize>ldb * 4;
+      }
+      for (let l = 0; l < 16; l++) {
+        const v = l < 4 ? c0 : l < 8 ? c1 : l < 12 ? c2 : c3;
+        const cp = C + <usize>((i + l) * ldc + j) * 4;
+        store<f32>(cp, f(cp) + lane(v, l & 3));
+      }
+    }
+    for (let i = M16; i < M; i++) {
+      let s: f32 = 0;
+      for (let k = 0; k < K; k++) s += f(A + <usize>(k * lda + i) * 4) * f(B + <usize>(k * ldb + j) * 4);
+      const cp = C + <usize>(i * ldc + j) * 4;
+      store<f32>(cp, f(cp) + s);
+    }
+  }
+}
+
+@inline function lane(v: v128, l: i32): f32 {
+  return l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+}
+
+/** dst (cols×rows) ← srcᵀ, src rows×cols with leading dimension lds. */
+export function transpose(rows: i32, cols: i32, src: usize, lds: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<f32>(dst + <usize>(c * rows + r) * 4, f(src + <usize>(r * lds + c) * 4));
+  }
+}
+
+export function add_row_bias(M: i32, N: i32, b: usize, C: usize, ldc: i32): void {
+  const N4 = N & ~3;
+  for (let i = 0; i < M; i++) {
+    const cp = C + <usize>(i * ldc) * 4;
+    for (let j = 0; j < N4; j += 4) v128.store(cp + <usize>j * 4, f32x4.add(ld(cp + <usize>j * 4), ld(b + <usize>j * 4)));
+    for (let j = N4; j < N; j++) store<f32>(cp + <usize>j * 4, f(cp + <usize>j * 4) + f(b + <usize>j * 4));
+  }
+}
+
+export function sum_rows(M: i32, N: i32, C: usize, ldc: i32, out: usize): void {
+  const N4 = N & ~3;
+  for (let i = 0; i < M; i++) {
+    const cp = C + <usize>(i * ldc) * 4;
+    for (let j = 0; j < N4; j += 4) v128.store(out + <usize>j * 4, f32x4.add(ld(out + <usize>j * 4), ld(cp + <usize>j * 4)));
+    for (let j = N4; j < N; j++) store<f32>(out + <usize>j * 4, f(out + <usize>j * 4) + f(cp + <usize>j * 4));
+  }
+}
