@@ -2,7 +2,7 @@
  * ms per training step (forward + BPTT + all gradients) of the reference engine, for the
  * workload the performance issue targets: LSTM, N=32, T=100, D=2, H=128, a linear readout
  * and MSE on the last step. Float32 and Float64. Run: npm run bench:step [-- --kind gru --H 32]
- * Peers (PyTorch, tfjs) are benchmarked side by side in the performance suite, not here.
+ * Set GATESCOPE_BACKEND=js for the reference kernels. Peers run side by side in bench/compare.ts.
  */
 import { performance } from "perf_hooks";
 import { Rng } from "../src/math/rng";
@@ -12,6 +12,7 @@ import { mse } from "../src/model/losses";
 import type { Kind } from "../src/model/config";
 import type { DType } from "../src/math/tensor";
 import { alloc } from "../src/math/tensor";
+import { backendInfo } from "../src/backend";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,7 +47,7 @@ function bench(dtype: DType): { median: number; min: number } {
   return { median: times[Math.floor(times.length / 2)], min: times[0] };
 }
 
-console.log(`${kind} N=${N} T=${T} D=${D} H=${H}, ${repeats} steps after 2 warm-up, kernels: js (reference TypeScript)`);
+console.log(`${kind} N=${N} T=${T} D=${D} H=${H}, ${repeats} steps after 2 warm-up, backend: ${backendInfo().name}`);
 for (const dtype of ["float32", "float64"] as DType[]) {
   const r = bench(dtype);
   console.log(`${dtype}: median ${r.median.toFixed(1)} ms/step (min ${r.min.toFixed(1)})`);

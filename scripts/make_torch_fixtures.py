@@ -19,10 +19,13 @@ KINDS = {
     "lstm": lambda D, H, L: torch.nn.LSTM(D, H, L, batch_first=True),
     "gru": lambda D, H, L: torch.nn.GRU(D, H, L, batch_first=True),
 }
-N, T, D, H = 3, 6, 4, 5
+N, T, D = 3, 6, 4
+# H = 5 exercises every ragged edge of the kernels; H = 8 (float32) the wasm SIMD gate math,
+# which runs four hidden units at a time.
+SIZES = {"float32": (5, 8), "float64": (5,)}
 
 
-def make(kind, layers, dtype, seed):
+def make(kind, layers, dtype, seed, H):
     torch.manual_seed(seed)
     tdtype = torch.float64 if dtype == "float64" else torch.float32
     net = KINDS[kind](D, H, layers).to(tdtype)
@@ -30,7 +33,7 @@ def make(kind, layers, dtype, seed):
     h0 = (0.5 * torch.randn(layers, N, H, dtype=tdtype)).requires_grad_()
     grad_output = torch.randn(N, T, H, dtype=tdtype)
     grad_h_n = torch.randn(layers, N, H, dtype=tdtype)
-    ref = {"kind": kind, "dtype": dtype, "torch_version": torch.__version__, "seed": seed}
+    ref = {"kind": kind, "dtype": dtype, "torch_version": torch.__version__, "seed": seed, "hidden": H}
     if kind == "lstm":
         c0 = (0.5 * torch.randn(layers, N, H, dtype=tdtype)).requires_grad_()
         grad_c_n = torch.randn(layers, N, H, dtype=tdtype)
@@ -67,14 +70,16 @@ def main():
     for kind in KINDS:
         for layers in (1, 2):
             for dtype in ("float32", "float64"):
-                seed += 1
-                ref = make(kind, layers, dtype, seed)
-                path = os.path.join(out_dir, f"{kind}_l{layers}_{dtype}.json")
-                tmp = path + ".tmp"
-                with open(tmp, "w") as f:
-                    json.dump(ref, f, separators=(",", ":"))
-                os.replace(tmp, path)
-                print(path)
+                for H in SIZES[dtype]:
+                    seed += 1
+                    ref = make(kind, layers, dtype, seed, H)
+                    suffix = "" if H == 5 else f"_h{H}"
+                    path = os.path.join(out_dir, f"{kind}_l{layers}_{dtype}{suffix}.json")
+                    tmp = path + ".tmp"
+                    with open(tmp, "w") as f:
+                        json.dump(ref, f, separators=(",", ":"))
+                    os.replace(tmp, path)
+                    print(path)
 
 
 if __name__ == "__main__":

@@ -10,41 +10,41 @@ import { createWasmKernels } from "./wasm";
 
 export type BackendName = "js" | "wasm";
 
-let wasm: Kernels | null | undefined;
-let wasmError = "";
-
-function tryWasm(): Kernels | null {
-  if (wasm === undefined) {
-    try {
-      wasm = createWasmKernels();
-    } catch (err) {
-      wasm = null;
-      wasmError = (err as Error).message;
-    }
-  }
-  return wasm;
+export interface BackendChoice {
+  kernels: Kernels;
+  reason: string;
 }
+
+/** The wasm backend if `load` can build it, else the reference one, with the reason either way. */
+export function chooseBackend(load: () => Kernels): BackendChoice {
+  try {
+    return { kernels: load(), reason: "WebAssembly SIMD available: float32 runs in wasm, float64 in exact TypeScript" };
+  } catch (err) {
+    return { kernels: jsKernels, reason: `WebAssembly SIMD unavailable (${(err as Error).message}): using the TypeScript kernels` };
+  }
+}
+
+let auto: BackendChoice | undefined;
+const autoChoice = () => (auto ??= chooseBackend(createWasmKernels));
 
 export function kernelsByName(name: BackendName): Kernels {
   if (name === "js") return jsKernels;
   if (name === "wasm") {
-    const k = tryWasm();
-    if (!k) throw new GatescopeError(`backend "wasm": expected WebAssembly SIMD with shared memory, got an error: ${wasmError}`);
-    return k;
+    const c = autoChoice();
+    if (c.kernels === jsKernels) throw new GatescopeError(`backend "wasm": expected WebAssembly SIMD with shared memory, got: ${c.reason}`);
+    return c.kernels;
   }
   throw new GatescopeError(`backend: expected "js" or "wasm", got ${JSON.stringify(name)}`);
 }
 
-export function defaultKernels(): Kernels {
+export function backendInfo(): { name: string; reason: string } {
   const forced = process.env.GATESCOPE_BACKEND;
-  if (forced) return kernelsByName(forced as BackendName);
-  return tryWasm() ?? jsKernels;
+  if (forced) return { name: kernelsByName(forced as BackendName).name, reason: `GATESCOPE_BACKEND=${forced}` };
+  const c = autoChoice();
+  return { name: c.kernels.name, reason: c.reason };
 }
 
-export function backendInfo(): { name: string; reason: string } {
-  const k = defaultKernels();
-  if (process.env.GATESCOPE_BACKEND) return { name: k.name, reason: "GATESCOPE_BACKEND is set" };
-  return k === jsKernels
-    ? { name: k.name, reason: `WebAssembly SIMD backend unavailable: ${wasmError}` }
-    : { name: k.name, reason: "WebAssembly SIMD available (float32 runs in wasm, float64 in exact TypeScript)" };
+export function defaultKernels(): Kernels {
+  const forced = process.env.GATESCOPE_BACKEND;
+  return forced ? kernelsByName(forced as BackendName) : autoChoice().kernels;
 }

@@ -7,6 +7,9 @@ const USAGE = `gatescope — recurrent networks you can see inside
 usage:
   gatescope verify-torch FILE...   check gatescope against PyTorch reference files
   gatescope help                   this text
+
+environment:
+  GATESCOPE_BACKEND=js|wasm        force the reference TypeScript or the WebAssembly SIMD kernels
 `;
 
 export function main(argv: string[], out: (line: string) => void = (l) => console.log(l)): number {

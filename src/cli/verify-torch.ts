@@ -1,11 +1,14 @@
 /** `gatescope verify-torch FILE...`: are gatescope's numbers PyTorch's numbers? */
 import { verifyReferenceFile } from "../io/reference";
+import { backendInfo } from "../backend";
 
 export function verifyTorch(files: string[], out: (line: string) => void): number {
   if (files.length === 0) {
     out("usage: gatescope verify-torch FILE... (PyTorch reference JSON files; see scripts/make_torch_fixtures.py)");
     return 2;
   }
+  const backend = backendInfo();
+  out(`backend: ${backend.name} (${backend.reason})`);
   let failed = 0;
   for (const file of files) {
     try {

@@ -7,7 +7,11 @@ import { CLI, FIXTURES } from "../helpers/paths";
 import { tmpDir } from "../helpers/tmp";
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return runWith({}, ...args);
+}
+
+function runWith(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -15,19 +19,24 @@ describe("gatescope verify-torch", () => {
   const dir = tmpDir("verify");
   const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).map((f) => path.join(FIXTURES, f));
 
-  it("the golden files cover every kind, 1 and 2 layers, both dtypes", () => {
+  it("the golden files cover every kind, 1 and 2 layers, both dtypes, and H = 8 for the SIMD gate math", () => {
     const names = files.map((f) => path.basename(f)).sort();
     const want = [];
-    for (const k of ["gru", "lstm", "rnn_relu", "rnn_tanh"]) for (const l of [1, 2]) for (const d of ["float32", "float64"]) want.push(`${k}_l${l}_${d}.json`);
+    for (const k of ["gru", "lstm", "rnn_relu", "rnn_tanh"]) for (const l of [1, 2]) {
+      want.push(`${k}_l${l}_float32.json`, `${k}_l${l}_float64.json`, `${k}_l${l}_float32_h8.json`);
+    }
     expect(names).to.deep.equal(want.sort());
   });
 
-  it("every golden file agrees with PyTorch (exit 0)", () => {
-    const r = run("verify-torch", ...files);
-    expect(r.code, r.out).to.equal(0);
-    expect(r.out).to.include(`${files.length} of ${files.length} reference file(s) agree with PyTorch`);
-    expect(r.out.match(/^PASS /gm)).to.have.length(files.length);
-  });
+  for (const backend of ["js", "wasm"]) {
+    it(`every golden file agrees with PyTorch on the ${backend} backend (exit 0)`, () => {
+      const r = runWith({ GATESCOPE_BACKEND: backend }, "verify-torch", ...files);
+      expect(r.code, r.out).to.equal(0);
+      expect(r.out).to.match(new RegExp(`^backend: ${backend === "js" ? "js" : "wasm-simd"} `, "m"));
+      expect(r.out).to.include(`${files.length} of ${files.length} reference file(s) agree with PyTorch`);
+      expect(r.out.match(/^PASS /gm)).to.have.length(files.length);
+    });
+  }
 
   it("a deliberately altered copy fails (exit 1) and names the tensor", () => {
     const ref = JSON.parse(fs.readFileSync(path.join(FIXTURES, "lstm_l2_float32.json"), "utf8"));

@@ -6,41 +6,79 @@
 // Strides are in elements. Edges that do not fill a tile fall back to scalar loops.
 
 @inline function ld(p: usize): v128 { return v128.load(p); }
+
+const KC = 256;
 @inline function f(p: usize): f32 { return load<f32>(p); }
 
 export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
-  const M4 = M & ~3, N8 = N & ~7;
+  // 4×16 tiles: sixteen accumulators, four B vectors and one broadcast A value per k. K is
+  // cut into blocks of KC so that the A and B panels a block sweeps stay in L2 (weight
+  // gradients have K = T·N in the thousands).
+  const M4 = M & ~3, N16 = N & ~15;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+  const k1 = min(K, k0 + KC);
   for (let i = 0; i < M4; i += 4) {
     const a0 = A + <usize>(i * ars) * 4, a1 = a0 + <usize>ars * 4, a2 = a1 + <usize>ars * 4, a3 = a2 + <usize>ars * 4;
-    for (let j = 0; j < N8; j += 8) {
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let bp = B + <usize>j * 4;
-      for (let k = 0; k < K; k++) {
-        const b0 = ld(bp), b1 = ld(bp + 16);
+    for (let j = 0; j < N16; j += 16) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0), c23 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0), c33 = f32x4.splat(0);
+      let bp = B + <usize>(k0 * ldb + j) * 4;
+      for (let k = k0; k < k1; k++) {
+        const b0 = ld(bp), b1 = ld(bp + 16), b2 = ld(bp + 32), b3 = ld(bp + 48);
         const ko = <usize>(k * acs) * 4;
-        const x0 = f32x4.splat(f(a0 + ko)), x1 = f32x4.splat(f(a1 + ko)), x2 = f32x4.splat(f(a2 + ko)), x3 = f32x4.splat(f(a3 + ko));
-        c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+        let x = v128.load32_splat(a0 + ko);
+        c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+        c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
+        x = v128.load32_splat(a1 + ko);
+        c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+        c12 = f32x4.add(c12, f32x4.mul(x, b2)); c13 = f32x4.add(c13, f32x4.mul(x, b3));
+        x = v128.load32_splat(a2 + ko);
+        c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+        c22 = f32x4.add(c22, f32x4.mul(x, b2)); c23 = f32x4.add(c23, f32x4.mul(x, b3));
+        x = v128.load32_splat(a3 + ko);
+        c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+        c32 = f32x4.add(c32, f32x4.mul(x, b2)); c33 = f32x4.add(c33, f32x4.mul(x, b3));
         bp += <usize>ldb * 4;
       }
       let cp = C + <usize>(i * ldc + j) * 4;
-      v128.store(cp, f32x4.add(ld(cp), c00)); v128.store(cp + 16, f32x4.add(ld(cp + 16), c01)); cp += <usize>ldc * 4;
-      v128.store(cp, f32x4.add(ld(cp), c10)); v128.store(cp + 16, f32x4.add(ld(cp + 16), c11)); cp += <usize>ldc * 4;
-      v128.store(cp, f32x4.add(ld(cp), c20)); v128.store(cp + 16, f32x4.add(ld(cp + 16), c21)); cp += <usize>ldc * 4;
-      v128.store(cp, f32x4.add(ld(cp), c30)); v128.store(cp + 16, f32x4.add(ld(cp + 16), c31));
+      acc4(cp, c00, c01, c02, c03); cp += <usize>ldc * 4;
+      acc4(cp, c10, c11, c12, c13); cp += <usize>ldc * 4;
+      acc4(cp, c20, c21, c22, c23); cp += <usize>ldc * 4;
+      acc4(cp, c30, c31, c32, c33);
     }
   }
+  }
+  // Leftover columns (N % 16) of the tiled rows, four at a time, then the rest by scalars.
+  const N4 = N & ~3;
   for (let i = 0; i < M; i++) {
-    for (let j = i < M4 ? N8 : 0; j < N; j++) {
+    const ai = A + <usize>(i * ars) * 4;
+    const jv = i < M4 ? N16 : 0;
+    for (let j = jv; j < N4; j += 4) {
+      let acc = f32x4.splat(0);
+      let bp = B + <usize>j * 4;
+      for (let k = 0; k < K; k++) {
+        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(ai + <usize>(k * acs) * 4), ld(bp)));
+        bp += <usize>ldb * 4;
+      }
+      const cp = C + <usize>(i * ldc + j) * 4;
+      v128.store(cp, f32x4.add(ld(cp), acc));
+    }
+    for (let j = max(jv, N4); j < N; j++) {
       let s: f32 = 0;
-      for (let k = 0; k < K; k++) s += f(A + <usize>(i * ars + k * acs) * 4) * f(B + <usize>(k * ldb + j) * 4);
+      for (let k = 0; k < K; k++) s += f(ai + <usize>(k * acs) * 4) * f(B + <usize>(k * ldb + j) * 4);
       const cp = C + <usize>(i * ldc + j) * 4;
       store<f32>(cp, f(cp) + s);
     }
   }
+}
+
+@inline function acc4(cp: usize, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  v128.store(cp, f32x4.add(ld(cp), v0));
+  v128.store(cp + 16, f32x4.add(ld(cp + 16), v1));
+  v128.store(cp + 32, f32x4.add(ld(cp + 32), v2));
+  v128.store(cp + 48, f32x4.add(ld(cp + 48), v3));
 }
 
 @inline function hsum(v: v128): f32 {
