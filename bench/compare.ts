@@ -122,12 +122,12 @@ function torchTimings(threads: number): { timings: Timing[]; note: string } {
   const r = spawnSync(python, [path.join(__dirname, "../../bench/torch_step.py")], {
     input: JSON.stringify({ threads, workloads }),
     encoding: "utf8",
-    env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) },
+    env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: "1" },
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) return { timings: workloads.map(() => null), note: `PyTorch failed: ${r.stderr.slice(-300)}` };
   const parsed = JSON.parse(r.stdout);
-  return { timings: parsed.results, note: `PyTorch ${parsed.torch_version}, ${parsed.threads} thread(s)` };
+  return { timings: parsed.results, note: `PyTorch ${parsed.torch_version} with OpenBLAS on ${parsed.threads} thread(s), torch intra-op 1` };
 }
 
 async function main(): Promise<void> {

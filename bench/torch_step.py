@@ -3,8 +3,9 @@
 
 Reads a JSON list of workloads on stdin, prints one JSON object with the results. The
 workload and loss match bench/compare.ts: nn.RNN/LSTM/GRU (batch_first) + Linear(H, 1) on the
-last step + MSE, x ~ U[0, 1), fixed seed. Threads: torch.set_num_threads(n); the caller sets
-OPENBLAS_NUM_THREADS=n too, since both pools at 2 oversubscribe two cores.
+last step + MSE, x ~ U[0, 1), fixed seed. Threads: the caller sets OPENBLAS_NUM_THREADS=n and this
+keeps torch's own intra-op pool at 1, since both pools at 2 oversubscribe two cores (measured
+up to 3× slower).
 """
 import json
 import sys
@@ -54,8 +55,8 @@ def run(w):
 
 def main():
     spec = json.load(sys.stdin)
-    torch.set_num_threads(spec["threads"])
-    out = {"torch_version": torch.__version__, "threads": torch.get_num_threads(), "results": [run(w) for w in spec["workloads"]]}
+    torch.set_num_threads(1)
+    out = {"torch_version": torch.__version__, "threads": spec["threads"], "results": [run(w) for w in spec["workloads"]]}
     json.dump(out, sys.stdout)
 
 

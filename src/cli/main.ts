@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /** The `gatescope` command. */
 import { verifyTorch } from "./verify-torch";
+import { reproduce } from "./reproduce";
 
 const USAGE = `gatescope — recurrent networks you can see inside
 
 usage:
+  gatescope reproduce [--preset quick|full|tiny] [--seed S] [--out DIR] [--jobs N]
+                                   the vanishing-gradient comparison: RNN vs LSTM vs GRU
   gatescope verify-torch FILE...   check gatescope against PyTorch reference files
   gatescope help                   this text
 
@@ -12,9 +15,11 @@ environment:
   GATESCOPE_BACKEND=js|wasm        force the reference TypeScript or the WebAssembly SIMD kernels
 `;
 
-export function main(argv: string[], out: (line: string) => void = (l) => console.log(l)): number {
+export async function main(argv: string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case "reproduce":
+      return reproduce(rest, out);
     case "verify-torch":
       return verifyTorch(rest, out);
     case undefined:
@@ -24,9 +29,14 @@ export function main(argv: string[], out: (line: string) => void = (l) => consol
       out(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      out(`gatescope: expected a command (verify-torch, help), got "${command}"\n\n${USAGE}`);
+      out(`gatescope: expected a command (reproduce, verify-torch, help), got "${command}"\n\n${USAGE}`);
       return 2;
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err) => { console.error(`gatescope: ${err instanceof Error ? err.message : String(err)}`); process.exitCode = 1; },
+  );
+}

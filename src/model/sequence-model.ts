@@ -1,0 +1,81 @@
+/**
+ * A recurrent stack plus a linear readout, trained on one task: what `train` optimizes and
+ * what probes look inside. Parameters are exposed flat under one namespace: the stack's
+ * PyTorch names (weight_ih_l0, …) and head.weight, head.bias.
+ *   readout "last":  y = W h_T + b (N×O)        readout "every": y_t = W h_t + b (N×T×O)
+ */
+import { fail } from "../errors";
+import type { Kernels } from "../math/kernels";
+import type { Rng } from "../math/rng";
+import { toTensor, type Tensor } from "../math/tensor";
+import type { RecurrentConfig } from "./config";
+import { mse, softmaxCrossEntropy } from "./losses";
+import { Linear, lastStep } from "./readout";
+import { RecurrentNet, type BackwardResult, type ForwardResult } from "./recurrent";
+
+export interface SequenceModelConfig {
+  rnn: RecurrentConfig;
+  outputSize: number;
+  readout: "last" | "every";
+}
+
+export interface Targets {
+  y: Tensor | null;
+  classes: Int32Array | null;
+  mask: Float64Array | null;
+}
+
+export interface LossStep {
+  loss: number;
+  grads: Record<string, Tensor>;
+  forward: ForwardResult;
+  backward: BackwardResult;
+}
+
+export class SequenceModel {
+  readonly rnn: RecurrentNet;
+  readonly head: Linear;
+  readonly readout: "last" | "every";
+
+  constructor(config: SequenceModelConfig, rng: Rng, kernels?: Kernels) {
+    if (config.readout !== "last" && config.readout !== "every") fail("model readout", `"last" or "every"`, config.readout);
+    this.rnn = new RecurrentNet(config.rnn, rng, kernels);
+    this.head = new Linear({ inputSize: this.rnn.config.hiddenSize, outputSize: config.outputSize, dtype: this.rnn.config.dtype }, rng);
+    this.readout = config.readout;
+  }
+
+  get config(): SequenceModelConfig {
+    return { rnn: this.rnn.config, outputSize: this.head.outputSize, readout: this.readout };
+  }
+
+  /** Every parameter, live (the optimizer updates these tensors in place). */
+  params(): Record<string, Tensor> {
+    return { ...this.rnn.params, "head.weight": this.head.params.weight, "head.bias": this.head.params.bias };
+  }
+
+  predict(x: unknown): Tensor {
+    return this.headOf(this.rnn.forward(x).output);
+  }
+
+  private headOf(output: Tensor): Tensor {
+    return this.head.forward(this.readout === "last" ? lastStep(output) : output);
+  }
+
+  /** Loss and exact gradients of every parameter for one batch. */
+  lossAndGrads(x: unknown, targets: Targets, kind: "mse" | "ce", truncate = 0): LossStep {
+    const forward = this.rnn.forward(x);
+    const features = this.readout === "last" ? lastStep(forward.output) : forward.output;
+    const prediction = this.head.forward(features);
+    const r = kind === "mse"
+      ? mse(prediction, toTensor(targets.y, this.rnn.config.dtype, prediction.shape, "targets y"), targets.mask ?? undefined)
+      : softmaxCrossEntropy(prediction, targets.classes ?? [], targets.mask ?? undefined);
+    const hb = this.head.backward(features, r.grad);
+    const backward = this.rnn.backward(forward, { dOutput: hb.dInput }, { truncate });
+    return {
+      loss: r.loss,
+      grads: { ...backward.grads, "head.weight": hb.grads.weight, "head.bias": hb.grads.bias },
+      forward,
+      backward,
+    };
+  }
+}

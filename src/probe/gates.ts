@@ -1,0 +1,55 @@
+/**
+ * What the gates do, step by step: per gate and t, the mean and spread of the activation over
+ * batch and units, and the fraction saturated below 0.1 / above 0.9 (for σ gates: closed /
+ * open); and state norms ‖h_t‖, ‖c_t‖ averaged over the batch.
+ */
+import type { Trace } from "../model/trace";
+
+export interface GateStats {
+  mean: number[];
+  std: number[];
+  fractionLow: number[]; // < 0.1
+  fractionHigh: number[]; // > 0.9
+}
+
+export function gateStats(trace: Trace, name: string, layer?: number): GateStats {
+  const t = trace.get(name, layer);
+  const [N, T, H] = t.shape;
+  const out: GateStats = { mean: [], std: [], fractionLow: [], fractionHigh: [] };
+  for (let s = 0; s < T; s++) {
+    let sum = 0, sq = 0, lo = 0, hi = 0;
+    for (let n = 0; n < N; n++) {
+      const o = (n * T + s) * H;
+      for (let j = 0; j < H; j++) {
+        const v = t.data[o + j];
+        sum += v; sq += v * v;
+        if (v < 0.1) lo++;
+        if (v > 0.9) hi++;
+      }
+    }
+    const m = sum / (N * H);
+    out.mean.push(m);
+    out.std.push(Math.sqrt(Math.max(0, sq / (N * H) - m * m)));
+    out.fractionLow.push(lo / (N * H));
+    out.fractionHigh.push(hi / (N * H));
+  }
+  return out;
+}
+
+/** Mean over the batch of ‖h_t‖ (or of any traced state, e.g. "c"), for each t. */
+export function stateNorms(trace: Trace, name = "h", layer?: number): number[] {
+  const t = trace.get(name, layer);
+  const [N, T, H] = t.shape;
+  const out: number[] = [];
+  for (let s = 0; s < T; s++) {
+    let total = 0;
+    for (let n = 0; n < N; n++) {
+      let sq = 0;
+      const o = (n * T + s) * H;
+      for (let j = 0; j < H; j++) sq += t.data[o + j] ** 2;
+      total += Math.sqrt(sq);
+    }
+    out.push(total / N);
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * A long-memory task: a seeded sequence generator, a fixed held-out test set, the loss that
+ * trains on it, its trivial baseline (stated analytically, checked empirically in the tests)
+ * and its success criterion.
+ */
+import { GatescopeError, fail, unknownKey } from "../errors";
+import type { Rng } from "../math/rng";
+import type { Tensor } from "../math/tensor";
+
+export type TaskName = "adding" | "adding_hs97" | "copy" | "temporal_order";
+export const TASK_NAMES: readonly TaskName[] = ["adding", "adding_hs97", "copy", "temporal_order"];
+
+export interface Batch {
+  x: Tensor; // N×T×D, float64 (cast to the model's dtype on use)
+  /** Regression targets (N×O for a last-step readout), or null for classification. */
+  y: Tensor | null;
+  /** Class per position (N for last-step, N×T for every-step readouts), or null for regression. */
+  classes: Int32Array | null;
+  /** 1 where a position carries a target (every-step readouts), or null: all positions. */
+  mask: Float64Array | null;
+}
+
+export interface Evaluation {
+  /** The task's test metric: MSE or mean cross-entropy in nats, lower is better. */
+  metric: number;
+  /** Task-specific measures behind `solved` (accuracy, worst absolute error, …). */
+  extra: Record<string, number>;
+  solved: boolean;
+}
+
+export interface Task {
+  readonly name: TaskName;
+  readonly T: number;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly loss: "mse" | "ce";
+  readonly readout: "last" | "every";
+  readonly metricName: string;
+  /** The trivial predictor's expected test metric, and how it is derived. */
+  readonly baseline: number;
+  readonly baselineFormula: string;
+  readonly criterion: string;
+  /** Sequence length actually fed to the network (copy: T + 20). */
+  readonly length: number;
+  sample(rng: Rng, N: number): Batch;
+  /** Scores predictions (N×O, or N×len×C logits) against a batch. */
+  evaluate(prediction: Tensor, batch: Batch): Evaluation;
+  /** The trivial predictor's output for a batch, for the empirical baseline check. */
+  trivialPrediction(batch: Batch): Tensor;
+}
+
+export interface TaskConfig {
+  name: TaskName;
+  T: number;
+}
+
+export function checkTaskConfig(c: unknown, what = "task"): TaskConfig {
+  if (typeof c !== "object" || c === null) fail(what, "{name, T}", c);
+  for (const k of Object.keys(c)) if (k !== "name" && k !== "T") unknownKey(what, ["name", "T"], k);
+  const { name, T } = c as TaskConfig;
+  if (!TASK_NAMES.includes(name)) fail(`${what}.name`, `one of ${TASK_NAMES.join(", ")}`, name);
+  const minT = name === "temporal_order" ? 20 : name === "adding_hs97" ? 20 : 2;
+  if (!Number.isInteger(T) || T < minT) throw new GatescopeError(`${what}.T: expected an integer ≥ ${minT} for ${name}, got ${JSON.stringify(T)}`);
+  return { name, T };
+}

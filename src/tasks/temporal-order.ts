@@ -1,0 +1,54 @@
+/**
+ * Temporal order (Hochreiter & Schmidhuber 1997, experiment 6a). Alphabet of 8, one-hot:
+ * a, b, c, d (distractors), B (start), E (end), X, Y. A sequence of length T is B, distractors,
+ * E, with two relevant symbols, each X or Y, at t1 ∈ [0.1T, 0.2T] and t2 ∈ [0.5T, 0.6T]
+ * (10–20 and 50–60 for T = 100, as in the paper). Class at the last step: XX, XY, YX or YY.
+ * Baseline: chance, cross-entropy ln 4 ≈ 1.386 nats (accuracy 25%). Solved: ≥ 99% of the
+ * test sequences classified correctly (the paper asks for all of them with |error| < 0.3).
+ */
+import type { Rng } from "../math/rng";
+import { zeros, type Tensor } from "../math/tensor";
+import { softmaxCrossEntropy } from "../model/losses";
+import type { Batch, Task } from "./task";
+
+const A = 0, Bsym = 4, E = 5, X = 6, Y = 7, ALPHABET = 8, CLASSES = 4;
+
+export function temporalOrderTask(T: number): Task {
+  return {
+    name: "temporal_order", T, length: T, inputSize: ALPHABET, outputSize: CLASSES, loss: "ce", readout: "last",
+    metricName: "cross-entropy (nats)", baseline: Math.log(CLASSES), baselineFormula: "chance over 4 classes: ln 4",
+    criterion: "≥ 99% of test sequences classified correctly",
+    sample(rng: Rng, N: number): Batch {
+      const x = zeros("float64", [N, T, ALPHABET]);
+      const classes = new Int32Array(N);
+      const lo1 = Math.round(0.1 * T), hi1 = Math.round(0.2 * T), lo2 = Math.round(0.5 * T), hi2 = Math.round(0.6 * T);
+      for (let n = 0; n < N; n++) {
+        const seq = new Int32Array(T);
+        for (let t = 1; t < T - 1; t++) seq[t] = A + rng.int(4);
+        seq[0] = Bsym;
+        seq[T - 1] = E;
+        const t1 = lo1 + rng.int(hi1 - lo1 + 1), t2 = lo2 + rng.int(hi2 - lo2 + 1);
+        const s1 = rng.int(2), s2 = rng.int(2);
+        seq[t1] = s1 ? Y : X;
+        seq[t2] = s2 ? Y : X;
+        classes[n] = 2 * s1 + s2;
+        for (let t = 0; t < T; t++) x.data[(n * T + t) * ALPHABET + seq[t]] = 1;
+      }
+      return { x, y: null, classes, mask: null };
+    },
+    evaluate(prediction: Tensor, batch: Batch) {
+      const metric = softmaxCrossEntropy(prediction, batch.classes!).loss;
+      const N = prediction.shape[0];
+      let right = 0;
+      for (let n = 0; n < N; n++) {
+        let best = 0;
+        for (let c = 1; c < CLASSES; c++) if (prediction.data[n * CLASSES + c] > prediction.data[n * CLASSES + best]) best = c;
+        if (best === batch.classes![n]) right++;
+      }
+      return { metric, extra: { accuracy: right / N }, solved: right / N >= 0.99 };
+    },
+    trivialPrediction(batch) {
+      return zeros("float64", [batch.x.shape[0], CLASSES]);
+    },
+  };
+}

@@ -1,0 +1,282 @@
+/**
+ * The training loop: batched BPTT on a task, with clipping before the optimizer, a learning-
+ * rate schedule, evaluation on the task's fixed test set, gradient-flow probes, early stop on
+ * the task's success criterion, a NaN/Inf guard that keeps the last good weights, and
+ * checkpoints from which a resumed run equals an uninterrupted one bit for bit.
+ * It is async and yields to the event loop after every step, so a notebook's live chart can
+ * redraw while it runs (await it).
+ */
+import * as fs from "fs";
+import { GatescopeError, fail } from "../errors";
+import { Rng } from "../math/rng";
+import { cloneTensor, type Tensor } from "../math/tensor";
+import { checkClip, clipGradients, type ClipConfig } from "../optim/clip";
+import { Optimizer, type OptimizerConfig, type OptimizerState } from "../optim/optimizer";
+import { checkSchedule, learningRate, type ScheduleConfig } from "../optim/schedule";
+import type { SequenceModel } from "../model/sequence-model";
+import { gradientNorms, summarizeFlow, type FlowSummary } from "../probe/gradient-flow";
+import { testSet, type Batch, type Task } from "../tasks";
+import { writeFileAtomic } from "../io/atomic";
+
+export interface TrainConfig {
+  steps: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  /** Default constant. */
+  schedule?: ScheduleConfig;
+  /** Default none. */
+  clip?: ClipConfig | null;
+  /** Evaluate on the test set every k steps (and at step 0 and at the end). Default steps/20. */
+  evalEvery?: number;
+  /** Test-set size. Default 1000. */
+  testSize?: number;
+  /** Stop at the first evaluation where the task counts as solved. Default false. */
+  earlyStop?: boolean;
+  /** Truncated BPTT window (0 = full). */
+  truncate?: number;
+  /** Steps at which to record ‖∂L/∂h_t‖ on a fixed probe batch, before that step's update. */
+  gradFlowAt?: number[];
+  /** Write a resumable checkpoint every `every` steps. */
+  checkpoint?: { path: string; every: number };
+}
+
+export interface StepRecord {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  gradNormClipped: number;
+  clipped: boolean;
+  /** Per-parameter gradient norms (before clipping). */
+  paramGradNorms: Record<string, number>;
+  wallMs: number;
+}
+
+export interface EvalRecord {
+  step: number;
+  metric: number;
+  extra: Record<string, number>;
+  solved: boolean;
+}
+
+export interface GradFlowRecord {
+  step: number;
+  /** ‖∂L/∂h_t‖, t = 1..T, top layer, over the probe batch. */
+  norms: number[];
+  summary: FlowSummary;
+}
+
+export interface History {
+  steps: StepRecord[];
+  evals: EvalRecord[];
+  gradFlow: GradFlowRecord[];
+}
+
+export interface TrainResult {
+  history: History;
+  stepsDone: number;
+  stopped: "steps" | "solved" | "non-finite";
+  message: string;
+  /** First evaluated step at which the task counted as solved, or null. */
+  solvedAt: number | null;
+  final: EvalRecord;
+}
+
+export interface TrainCallbacks {
+  onStep?(record: StepRecord, history: History): void;
+  onEval?(record: EvalRecord, history: History): void;
+}
+
+export interface TrainOptions {
+  callbacks?: TrainCallbacks;
+  /** Continue from a checkpoint written by an earlier run of the same config. */
+  resumeFrom?: string;
+}
+
+const CKPT_FORMAT = "gatescope.train-checkpoint";
+
+export function checkTrainConfig(c: TrainConfig): Required<Omit<TrainConfig, "checkpoint">> & Pick<TrainConfig, "checkpoint"> {
+  if (typeof c !== "object" || c === null) fail("train config", "an object", c);
+  const posInt = (v: unknown, what: string) => { if (!Number.isInteger(v) || (v as number) < 1) fail(`train config.${what}`, "a positive integer", v); };
+  posInt(c.steps, "steps");
+  posInt(c.batchSize, "batchSize");
+  if (c.evalEvery !== undefined) posInt(c.evalEvery, "evalEvery");
+  if (c.testSize !== undefined) posInt(c.testSize, "testSize");
+  if (c.truncate !== undefined && (!Number.isInteger(c.truncate) || c.truncate < 0)) fail("train config.truncate", "a non-negative integer", c.truncate);
+  if (c.gradFlowAt !== undefined && (!Array.isArray(c.gradFlowAt) || !c.gradFlowAt.every((s) => Number.isInteger(s) && s >= 0))) {
+    fail("train config.gradFlowAt", "an array of step indices ≥ 0", c.gradFlowAt);
+  }
+  if (c.checkpoint !== undefined) {
+    if (typeof c.checkpoint?.path !== "string") fail("train config.checkpoint.path", "a file path", c.checkpoint?.path);
+    posInt(c.checkpoint.every, "checkpoint.every");
+  }
+  return {
+    steps: c.steps,
+    batchSize: c.batchSize,
+    optimizer: new Optimizer(c.optimizer, {}).config,
+    schedule: checkSchedule(c.schedule ?? { kind: "constant" }),
+    clip: c.clip ? checkClip(c.clip) : null,
+    evalEvery: c.evalEvery ?? Math.max(1, Math.floor(c.steps / 20)),
+    testSize: c.testSize ?? 1000,
+    earlyStop: c.earlyStop ?? false,
+    truncate: c.truncate ?? 0,
+    gradFlowAt: c.gradFlowAt ?? [],
+    checkpoint: c.checkpoint,
+  };
+}
+
+function firstNonFinite(tensors: Record<string, Tensor>): string | null {
+  for (const [name, t] of Object.entries(tensors)) for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return `${name}[${i}] = ${t.data[i]}`;
+  return null;
+}
+
+function norm(t: Tensor): number {
+  let s = 0;
+  for (let i = 0; i < t.data.length; i++) s += t.data[i] * t.data[i];
+  return Math.sqrt(s);
+}
+
+/** Scores the model on a batch with the task's metric. */
+export function evaluate(model: SequenceModel, task: Task, batch: Batch, chunk = 256): Omit<EvalRecord, "step"> {
+  const N = batch.x.shape[0];
+  const outs: Tensor[] = [];
+  for (let a = 0; a < N; a += chunk) {
+    const b = Math.min(N, a + chunk);
+    const [, L, D] = batch.x.shape;
+    outs.push(model.predict({ shape: [b - a, L, D], data: batch.x.data.subarray(a * L * D, b * L * D) }));
+  }
+  const shape = outs[0].shape.slice();
+  shape[0] = N;
+  const data = new Float64Array(outs.reduce((s, o) => s + o.data.length, 0));
+  let off = 0;
+  for (const o of outs) { data.set(o.data, off); off += o.data.length; }
+  const e = task.evaluate({ shape, data }, batch);
+  return { metric: e.metric, extra: e.extra, solved: e.solved };
+}
+
+/** ‖∂L/∂h_t‖ for t = 1..T on a fixed batch, with its summary. */
+export function probeGradientFlow(model: SequenceModel, task: Task, batch: Batch): Omit<GradFlowRecord, "step"> {
+  const r = model.lossAndGrads(batch.x, batch, task.loss);
+  const norms = gradientNorms(r.backward.dh);
+  return { norms, summary: summarizeFlow(norms) };
+}
+
+export async function train(model: SequenceModel, task: Task, config: TrainConfig, rngIn: Rng, options: TrainOptions = {}): Promise<TrainResult> {
+  const c = checkTrainConfig(config);
+  if (model.readout !== task.readout || model.head.outputSize !== task.outputSize || model.rnn.config.inputSize !== task.inputSize) {
+    throw new GatescopeError(`train: expected a model with inputSize ${task.inputSize}, outputSize ${task.outputSize} and readout "${task.readout}" for ${task.name}, ` +
+      `got inputSize ${model.rnn.config.inputSize}, outputSize ${model.head.outputSize}, readout "${model.readout}"`);
+  }
+  const params = model.params();
+  const optimizer = new Optimizer(c.optimizer, params);
+  let rng = rngIn;
+  let history: History = { steps: [], evals: [], gradFlow: [] };
+  let start = 0;
+  if (options.resumeFrom) {
+    const ck = readTrainCheckpoint(options.resumeFrom, model, task, c);
+    model.rnn.setParams(Object.fromEntries(Object.entries(ck.params).filter(([k]) => !k.startsWith("head."))));
+    params["head.weight"].data.set(ck.params["head.weight"].data);
+    params["head.bias"].data.set(ck.params["head.bias"].data);
+    optimizer.loadState(ck.optimizer);
+    rng = Rng.fromState(ck.rng);
+    history = ck.history;
+    start = ck.step;
+  }
+  const test = testSet(task, c.testSize);
+  const probe = testSet(task, Math.min(c.testSize, 128));
+  const flowAt = new Set(c.gradFlowAt);
+  const record = (e: EvalRecord) => { history.evals.push(e); options.callbacks?.onEval?.(e, history); return e; };
+  const done = (stopped: TrainResult["stopped"], message: string, stepsDone: number): TrainResult => {
+    const last = history.evals[history.evals.length - 1];
+    const final = last && last.step === stepsDone ? last : record({ step: stepsDone, ...evaluate(model, task, test) });
+    if (flowAt.has(stepsDone) && !history.gradFlow.some((g) => g.step === stepsDone)) history.gradFlow.push({ step: stepsDone, ...probeGradientFlow(model, task, probe) });
+    const solved = history.evals.find((e) => e.solved);
+    return { history, stepsDone, stopped, message, solvedAt: solved ? solved.step : null, final };
+  };
+  if (start === 0) {
+    const e = record({ step: 0, ...evaluate(model, task, test) });
+    if (c.earlyStop && e.solved) return done("solved", "solved at initialisation", 0);
+  }
+  for (let s = start; s < c.steps; s++) {
+    const t0 = Date.now();
+    if (flowAt.has(s)) history.gradFlow.push({ step: s, ...probeGradientFlow(model, task, probe) });
+    const batch = task.sample(rng, c.batchSize);
+    const r = model.lossAndGrads(batch.x, batch, task.loss, c.truncate);
+    if (!Number.isFinite(r.loss)) return done("non-finite", `stopped at step ${s}: the loss is ${r.loss}; weights are those before this step`, s);
+    const badGrad = firstNonFinite(r.grads);
+    if (badGrad) return done("non-finite", `stopped at step ${s}: non-finite gradient ${badGrad}; weights are those before this step`, s);
+    const paramGradNorms: Record<string, number> = {};
+    for (const [name, g] of Object.entries(r.grads)) paramGradNorms[name] = norm(g);
+    const clip = clipGradients(r.grads, c.clip);
+    const lr = learningRate(c.optimizer.lr, c.schedule, s);
+    const keep = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)]));
+    optimizer.step(r.grads, lr);
+    const badParam = firstNonFinite(params);
+    if (badParam) {
+      for (const [k, t] of Object.entries(keep)) params[k].data.set(t.data);
+      return done("non-finite", `stopped at step ${s}: the update made ${badParam} (learning rate ${lr} too high?); weights restored to those before this step`, s);
+    }
+    const rec: StepRecord = { step: s, loss: r.loss, lr, gradNorm: clip.before, gradNormClipped: clip.after, clipped: clip.clipped, paramGradNorms, wallMs: Date.now() - t0 };
+    history.steps.push(rec);
+    options.callbacks?.onStep?.(rec, history);
+    const stepsDone = s + 1;
+    if (stepsDone % c.evalEvery === 0 || stepsDone === c.steps) {
+      const e = record({ step: stepsDone, ...evaluate(model, task, test) });
+      if (c.earlyStop && e.solved) return done("solved", `solved at step ${stepsDone}`, stepsDone);
+    }
+    if (c.checkpoint && stepsDone % c.checkpoint.every === 0) {
+      writeTrainCheckpoint(c.checkpoint.path, { step: stepsDone, params, optimizer: optimizer.state(), rng: rng.state(), history, model, task, config: c });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return done("steps", `ran all ${c.steps} steps`, c.steps);
+}
+
+interface CheckpointContents {
+  step: number;
+  params: Record<string, Tensor>;
+  optimizer: OptimizerState;
+  rng: number[];
+  history: History;
+}
+
+/** What must match for a checkpoint to be resumed: everything but steps and checkpointing itself. */
+function identity(model: SequenceModel, task: Task, c: ReturnType<typeof checkTrainConfig>) {
+  const { steps: _s, checkpoint: _c, ...rest } = c;
+  return JSON.parse(JSON.stringify({ model: model.config, task: { name: task.name, T: task.T }, train: rest }));
+}
+
+function writeTrainCheckpoint(path: string, k: CheckpointContents & { model: SequenceModel; task: Task; config: ReturnType<typeof checkTrainConfig> }): void {
+  const params: Record<string, { shape: number[]; data: number[] }> = {};
+  for (const [name, t] of Object.entries(k.params)) params[name] = { shape: t.shape, data: Array.from(t.data) };
+  writeFileAtomic(path, JSON.stringify({
+    format: CKPT_FORMAT, version: 1, identity: identity(k.model, k.task, k.config),
+    step: k.step, rng: k.rng, optimizer: k.optimizer, params, history: k.history,
+  }));
+}
+
+function readTrainCheckpoint(path: string, model: SequenceModel, task: Task, c: ReturnType<typeof checkTrainConfig>): CheckpointContents {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(fs.readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new GatescopeError(`training checkpoint ${path}: expected readable JSON, got ${(err as Error).message}`);
+  }
+  if (doc.format !== CKPT_FORMAT || doc.version !== 1) fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 1`, `${doc.format} ${doc.version}`);
+  const want = JSON.stringify(identity(model, task, c));
+  if (JSON.stringify(doc.identity) !== want) {
+    throw new GatescopeError(`training checkpoint ${path}: expected the same model, task and training config as this run, got a different one`);
+  }
+  const raw = doc.params as Record<string, { shape: number[]; data: number[] }>;
+  const live = model.params();
+  const params: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(live)) {
+    const p = raw?.[name];
+    if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length) fail(`training checkpoint ${path} params.${name}`, `${t.data.length} numbers`, p);
+    const copy = cloneTensor(t);
+    copy.data.set(p.data);
+    params[name] = copy;
+  }
+  if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps) fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
+  return { step: doc.step as number, params, optimizer: doc.optimizer as OptimizerState, rng: doc.rng as number[], history: doc.history as History };
+}

@@ -1,0 +1,111 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { Rng } from "../../src/math/rng";
+import { SequenceModel } from "../../src/model/sequence-model";
+import { makeTask } from "../../src/tasks";
+import { train, probeGradientFlow, type TrainConfig, type History } from "../../src/train/train";
+import { testSet } from "../../src/tasks";
+import { tmpDir } from "../helpers/tmp";
+import type { Kind } from "../../src/model/config";
+
+function model(kind: Kind, seed: number, T = 20, hidden = 16) {
+  const task = makeTask({ name: "adding", T });
+  const rng = new Rng(seed);
+  const m = new SequenceModel({ rnn: { kind, inputSize: 2, hiddenSize: hidden }, outputSize: 1, readout: "last" }, rng);
+  return { task, rng, m };
+}
+
+const BASE: TrainConfig = { steps: 40, batchSize: 16, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 10, testSize: 100 };
+const strip = (h: History) => ({ ...h, steps: h.steps.map(({ wallMs: _w, ...rest }) => rest) });
+const snapshot = (m: SequenceModel) => Object.fromEntries(Object.entries(m.params()).map(([k, t]) => [k, Array.from(t.data)]));
+
+describe("training", () => {
+  const dir = tmpDir("train");
+
+  it("an LSTM learns the adding problem at T = 20 to well below its baseline", async () => {
+    const { task, rng, m } = model("lstm", 1);
+    const r = await train(m, task, { ...BASE, steps: 800, evalEvery: 100, testSize: 500, earlyStop: true }, rng);
+    expect(r.final.metric, `MSE ${r.final.metric} after ${r.stepsDone} steps`).to.be.below(0.1 * task.baseline);
+    expect(r.history.evals[0].metric).to.be.above(0.5 * task.baseline); // it did start untrained
+  });
+
+  it("a tanh RNN's gradient flow at T = 100 decays monotonically by orders of magnitude, last step to first", () => {
+    const { task, m } = model("rnn_tanh", 3, 100, 32);
+    const flow = probeGradientFlow(m, task, testSet(task, 64));
+    for (let t = 1; t < flow.norms.length; t++) expect(flow.norms[t - 1], `t=${t}`).to.be.below(flow.norms[t]);
+    expect(flow.norms[99] / flow.norms[0]).to.be.above(1e6);
+    expect(flow.summary.decadesPerStep).to.be.below(-0.05);
+  });
+
+  it("is deterministic: same seed, same history and weights; another seed differs", async () => {
+    const a = model("gru", 5), b = model("gru", 5), c = model("gru", 6);
+    const ra = await train(a.m, a.task, BASE, a.rng), rb = await train(b.m, b.task, BASE, b.rng), rc = await train(c.m, c.task, BASE, c.rng);
+    expect(strip(rb.history)).to.deep.equal(strip(ra.history));
+    expect(snapshot(b.m)).to.deep.equal(snapshot(a.m));
+    expect(rc.history.steps[5].loss).to.not.equal(ra.history.steps[5].loss);
+  });
+
+  it("a run resumed from its checkpoint equals the uninterrupted run bit for bit", async () => {
+    const ckpt = path.join(dir, "run.json");
+    const cfg: TrainConfig = { ...BASE, steps: 40, checkpoint: { path: ckpt, every: 20 }, gradFlowAt: [0, 30] };
+    const whole = model("lstm", 7);
+    const full = await train(whole.m, whole.task, { ...cfg, checkpoint: { path: path.join(dir, "other.json"), every: 20 } }, whole.rng);
+
+    const cut = model("lstm", 7);
+    await train(cut.m, cut.task, cfg, cut.rng, { callbacks: { onStep: (s) => { if (s.step === 25) throw new Error("interrupted"); } } })
+      .then(() => expect.fail("should have been interrupted"), (err: Error) => expect(err.message).to.equal("interrupted"));
+    const fresh = model("lstm", 999); // different init: everything must come from the checkpoint
+    const resumed = await train(fresh.m, fresh.task, cfg, fresh.rng, { resumeFrom: ckpt });
+    expect(snapshot(fresh.m)).to.deep.equal(snapshot(whole.m));
+    expect(strip(resumed.history)).to.deep.equal(strip(full.history));
+    expect(resumed.stepsDone).to.equal(40);
+  });
+
+  it("refuses a checkpoint from a different configuration", async () => {
+    const ckpt = path.join(dir, "a.json");
+    const a = model("lstm", 1);
+    await train(a.m, a.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 20 } }, a.rng);
+    const b = model("lstm", 1);
+    await train(b.m, b.task, { ...BASE, optimizer: { kind: "adam", lr: 0.02 } }, b.rng, { resumeFrom: ckpt })
+      .then(() => expect.fail("should refuse"), (err: Error) => expect(err.message).to.match(/same model, task and training config/));
+  });
+
+  it("the NaN/Inf guard stops with a message naming where, and keeps the last good weights", async () => {
+    const { task, rng, m } = model("rnn_tanh", 2);
+    const before = snapshot(m);
+    const r = await train(m, task, { ...BASE, optimizer: { kind: "sgd", lr: 1e39 }, clip: null }, rng);
+    expect(r.stopped).to.equal("non-finite");
+    expect(r.message).to.match(/stopped at step 0: the update made (weight|bias|head)\S*\[\d+\] = -?Infinity .*restored/);
+    expect(snapshot(m)).to.deep.equal(before);
+    expect(Object.values(snapshot(m)).flat().every(Number.isFinite)).to.equal(true);
+  });
+
+  it("records what the plots need: per-step loss, lr, norms before/after clipping, per-parameter norms, evals", async () => {
+    const { task, rng, m } = model("lstm", 4);
+    const r = await train(m, task, { ...BASE, steps: 20, clip: { kind: "norm", max: 0.01 }, schedule: { kind: "cosine", total: 20 } }, rng);
+    const s = r.history.steps;
+    expect(s).to.have.length(20);
+    expect(s.every((x) => x.clipped && Math.abs(x.gradNormClipped - 0.01) < 1e-6 && x.gradNorm > 0.01)).to.equal(true);
+    expect(s[0].lr).to.equal(0.01);
+    expect(s[19].lr).to.be.below(0.001);
+    expect(Object.keys(s[0].paramGradNorms)).to.include.members(["weight_hh_l0", "head.weight"]);
+    expect(r.history.evals.map((e) => e.step)).to.deep.equal([0, 10, 20]);
+  });
+
+  it("bad training configs fail before any work starts, naming the field", async () => {
+    const { task, rng, m } = model("lstm", 1);
+    const start = snapshot(m);
+    const bad: Array<[Partial<TrainConfig>, RegExp]> = [
+      [{ steps: 0 }, /train config.steps: expected a positive integer, got 0/],
+      [{ optimizer: { kind: "adam", lr: -0.1 } }, /optimizer.lr: expected a positive learning rate, got -0.1/],
+      [{ truncate: -1 }, /train config.truncate/],
+      [{ clip: { kind: "norm", max: -1 } }, /clip.max/],
+    ];
+    for (const [patch, re] of bad) await train(m, task, { ...BASE, ...patch } as TrainConfig, rng).then(() => expect.fail(String(re)), (e: Error) => expect(e.message).to.match(re));
+    const wrong = makeTask({ name: "copy", T: 10 });
+    await train(m, wrong, BASE, rng).then(() => expect.fail(), (e: Error) => expect(e.message).to.match(/expected a model with inputSize 10, outputSize 10 and readout "every" for copy/));
+    expect(snapshot(m)).to.deep.equal(start);
+    expect(fs.existsSync(dir)).to.equal(true);
+  });
+});
