@@ -2,7 +2,7 @@
  * The vanishing-gradient comparison: vanilla tanh RNN vs LSTM vs GRU on long-memory tasks,
  * with gradient-flow profiles at initialisation and after training.
  *   tiny   a smoke test of the whole pipeline (CI): seconds
- *   quick  adding problem at T = 50 and 100, 2 seeds: ≤ 10 minutes on 2 cores
+ *   quick  adding problem at T = 50, 100 and 200, 2 seeds, H = 32: a few minutes on 2 cores
  *   full   adding at T = 100, 200, 400, 750 and copy memory at T = 100, 3 seeds: hours
  * Shared choices: float32 on the fastest backend; Adam; global-norm clipping at 1 (Pascanu et
  * al. 2013) for every cell alike; LSTM forget-gate bias 1; GRU reset-after (PyTorch);
@@ -28,8 +28,8 @@ export function preset(name: PresetName, seed: number): ExperimentSpec {
       };
     case "quick":
       return {
-        cells: CELLS, tasks: [{ name: "adding", T: [50, 100] }], seeds: [seed, seed + 1], hidden: 32,
-        train: { steps: 1500, batchSize: 32, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 50, testSize: 500, earlyStop: true },
+        cells: CELLS, tasks: [{ name: "adding", T: [50, 100, 200] }], seeds: [seed, seed + 1], hidden: 32,
+        train: { steps: 5000, batchSize: 32, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 100, testSize: 500, earlyStop: true },
       };
     case "full":
       return {
