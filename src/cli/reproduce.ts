@@ -1,7 +1,7 @@
 /**
  * `gatescope reproduce [--preset quick|full|tiny] [--seed S] [--out DIR] [--jobs N]`: the
- * vanishing-gradient comparison, headless. Writes DIR/results.json (and DIR/runs/, which lets
- * an interrupted run resume) and prints the summary table.
+ * vanishing-gradient comparison, headless. Writes DIR/results.json, DIR/report.html (every
+ * figure, offline) and DIR/runs/ (which lets an interrupted run resume), and prints the summary.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -13,6 +13,7 @@ import { PRESETS, preset, type PresetName } from "../experiment/presets";
 import { expand } from "../experiment/spec";
 import { formatSummary, summarize } from "../experiment/summary";
 import { manifest, RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from "../experiment/results";
+import { reportHtml } from "../viz/report";
 
 export interface ReproduceArgs {
   preset: PresetName;
@@ -91,9 +92,11 @@ export async function reproduce(argv: string[], out: (line: string) => void): Pr
   };
   const resultsPath = path.join(args.out, "results.json");
   writeFileAtomic(resultsPath, JSON.stringify(file));
+  const reportPath = path.join(args.out, "report.html");
+  writeFileAtomic(reportPath, reportHtml(file));
   out("");
   out(formatSummary(summary));
   out("");
-  out(`wrote ${resultsPath} (${file.manifest.wall_s.toFixed(0)} s, backend ${file.manifest.backend.name})`);
+  out(`wrote ${resultsPath} and ${reportPath} (${file.manifest.wall_s.toFixed(0)} s, backend ${file.manifest.backend.name})`);
   return 0;
 }

@@ -19,40 +19,48 @@ export const CELLS: CellSpec[] = [
   { name: "gru", rnn: { kind: "gru", dtype: "float32" } },
 ];
 
+/** Gradient-flow probes every k steps (for the heatmap of gradient flow over training). */
+const every = (k: number, steps: number) => Array.from({ length: Math.floor((steps - 1) / k) }, (_, i) => (i + 1) * k);
+
 export function preset(name: PresetName, seed: number): ExperimentSpec {
   switch (name) {
     case "tiny":
       return {
         cells: CELLS, tasks: [{ name: "adding", T: [12] }], seeds: [seed], hidden: 8,
-        train: { steps: 40, batchSize: 16, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 10, testSize: 200 },
+        train: { steps: 40, batchSize: 16, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 10, testSize: 200, gradFlowAt: [10, 20, 30] },
       };
     case "quick":
       return {
         cells: CELLS, tasks: [{ name: "adding", T: [50, 100, 200] }], seeds: [seed, seed + 1], hidden: 32,
-        train: { steps: 5000, batchSize: 32, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 100, testSize: 500, earlyStop: true },
+        train: { steps: 5000, batchSize: 32, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 100, testSize: 500, earlyStop: true, gradFlowAt: every(250, 5000) },
       };
     case "full":
       return {
         cells: CELLS, tasks: [{ name: "adding", T: [100, 200, 400, 750] }, { name: "copy", T: [100] }], seeds: [seed, seed + 1, seed + 2], hidden: 128,
-        train: { steps: 10000, batchSize: 50, optimizer: { kind: "adam", lr: 0.001 }, clip: { kind: "norm", max: 1 }, evalEvery: 200, testSize: 1000, earlyStop: true },
+        train: { steps: 10000, batchSize: 50, optimizer: { kind: "adam", lr: 0.001 }, clip: { kind: "norm", max: 1 }, evalEvery: 200, testSize: 1000, earlyStop: true, gradFlowAt: every(500, 10000) },
       };
   }
 }
 
+export interface Published {
+  text: string;
+  /** What the papers' outcome predicts for our run: solved, not solved, or nothing (not reported). */
+  expect: "solve" | "fail" | null;
+}
+
 /** What the papers report, beside our numbers. Qualitative, from the cited figures and tables. */
-export function publishedOutcome(task: string, T: number, cell: string): string {
-  const key = `${task}/${cell}`;
-  const table: Record<string, string> = {
-    "adding/rnn_tanh": "fails: stays at the 0.167 baseline (Arjovsky et al. 2016, T = 100–750; Le et al. 2015)",
-    "adding/lstm": "solves: MSE far below baseline (Arjovsky et al. 2016, T = 100–750, slower as T grows; Le et al. 2015)",
-    "adding/gru": "not in these papers (Arjovsky et al. 2016 and Le et al. 2015 compare RNN, IRNN, LSTM, uRNN)",
-    "adding_hs97/lstm": "solves at T = 100 (Hochreiter & Schmidhuber 1997, exp. 4)",
-    "adding_hs97/rnn_tanh": "BPTT/RTRL fail at long lags (Hochreiter & Schmidhuber 1997)",
-    "copy/rnn_tanh": "stays at the baseline (Arjovsky et al. 2016)",
-    "copy/lstm": "stuck at or near the baseline within the reported budget (Arjovsky et al. 2016, Fig. 1)",
-    "copy/gru": "not in Arjovsky et al. 2016",
-    "temporal_order/lstm": "solves (Hochreiter & Schmidhuber 1997, exp. 6a)",
-    "temporal_order/rnn_tanh": "BPTT/RTRL fail (Hochreiter & Schmidhuber 1997)",
+export function publishedOutcome(task: string, T: number, cell: string): Published {
+  const table: Record<string, Published> = {
+    "adding/rnn_tanh": { expect: "fail", text: "fails: stays at the 0.167 baseline (Arjovsky et al. 2016, T = 100–750; Le et al. 2015)" },
+    "adding/lstm": { expect: "solve", text: "solves: MSE far below baseline (Arjovsky et al. 2016, T = 100–750, slower as T grows; Le et al. 2015)" },
+    "adding/gru": { expect: null, text: "not in these papers (Arjovsky et al. 2016 and Le et al. 2015 compare RNN, IRNN, LSTM, uRNN)" },
+    "adding_hs97/lstm": { expect: "solve", text: "solves at T = 100 (Hochreiter & Schmidhuber 1997, exp. 4)" },
+    "adding_hs97/rnn_tanh": { expect: "fail", text: "BPTT/RTRL fail at long lags (Hochreiter & Schmidhuber 1997)" },
+    "copy/rnn_tanh": { expect: "fail", text: "stays at the baseline (Arjovsky et al. 2016)" },
+    "copy/lstm": { expect: "fail", text: "stuck at or near the baseline within the reported budget (Arjovsky et al. 2016, Fig. 1)" },
+    "copy/gru": { expect: null, text: "not in Arjovsky et al. 2016" },
+    "temporal_order/lstm": { expect: "solve", text: "solves (Hochreiter & Schmidhuber 1997, exp. 6a)" },
+    "temporal_order/rnn_tanh": { expect: "fail", text: "BPTT/RTRL fail (Hochreiter & Schmidhuber 1997)" },
   };
-  return table[key] ?? `not reported for ${task} at T = ${T}`;
+  return table[`${task}/${cell}`] ?? { expect: null, text: `not reported for ${task} at T = ${T}` };
 }

@@ -16,6 +16,8 @@ export interface SummaryRow {
   /** Median over the solved seeds of the first step that met the criterion, or null. */
   steps_to_solve: number | null;
   published: string;
+  /** Whether our outcome matches the published one (all seeds solved / none solved), or null. */
+  agrees: boolean | null;
 }
 
 export function summarize(results: RunResult[]): SummaryRow[] {
@@ -30,20 +32,23 @@ export function summarize(results: RunResult[]): SummaryRow[] {
     const mean = m.reduce((a, b) => a + b, 0) / m.length;
     const std = Math.sqrt(m.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, m.length - 1));
     const solvedAt = rs.filter((r) => r.solved_at !== null).map((r) => r.solved_at!).sort((a, b) => a - b);
+    const published = publishedOutcome(rs[0].task, rs[0].T, rs[0].cell);
     return {
       task: rs[0].task, T: rs[0].T, cell: rs[0].cell, seeds: rs.length,
       metric_mean: mean, metric_std: rs.length > 1 ? std : 0, baseline: rs[0].baseline, vs_baseline: mean / rs[0].baseline,
       solved: solvedAt.length, steps_to_solve: solvedAt.length ? solvedAt[Math.floor((solvedAt.length - 1) / 2)] : null,
-      published: publishedOutcome(rs[0].task, rs[0].T, rs[0].cell),
+      published: published.text,
+      agrees: published.expect === null ? null : published.expect === "solve" ? solvedAt.length === rs.length : solvedAt.length === 0,
     };
   });
 }
 
 export function formatSummary(rows: SummaryRow[]): string {
-  const head = ["task", "T", "cell", "test metric (mean ± sd)", "baseline", "÷ baseline", "solved", "steps to solve", "published"];
+  const head = ["task", "T", "cell", "test metric (mean ± sd)", "baseline", "÷ baseline", "solved", "steps to solve", "agrees", "published"];
   const body = rows.map((r) => [
     r.task, String(r.T), r.cell, `${r.metric_mean.toPrecision(3)} ± ${r.metric_std.toPrecision(2)}`, r.baseline.toPrecision(3),
-    r.vs_baseline.toFixed(3), `${r.solved}/${r.seeds}`, r.steps_to_solve === null ? "—" : String(r.steps_to_solve), r.published,
+    r.vs_baseline.toFixed(3), `${r.solved}/${r.seeds}`, r.steps_to_solve === null ? "—" : String(r.steps_to_solve),
+    r.agrees === null ? "—" : r.agrees ? "yes" : "NO", r.published,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");

@@ -1,0 +1,48 @@
+/**
+ * Plotly figure specs as plain JSON: `{data, layout}`, no DOM, no plotly.js needed to build
+ * them. One colour per cell type everywhere, so RNN, LSTM and GRU read the same in every chart.
+ */
+export type PlotlyTrace = Record<string, unknown> & { type: string };
+export interface Figure {
+  data: PlotlyTrace[];
+  layout: Record<string, unknown>;
+}
+
+export const CELL_COLORS: Record<string, string> = {
+  rnn_tanh: "#d62728",
+  rnn_relu: "#ff7f0e",
+  lstm: "#1f77b4",
+  gru: "#2ca02c",
+  gru_reset_before: "#17becf",
+};
+const FALLBACK = ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
+
+export function cellColor(cell: string): string {
+  if (CELL_COLORS[cell]) return CELL_COLORS[cell];
+  let h = 0;
+  for (const ch of cell) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return FALLBACK[h % FALLBACK.length];
+}
+
+export const CELL_LABELS: Record<string, string> = { rnn_tanh: "RNN (tanh)", rnn_relu: "RNN (relu)", lstm: "LSTM", gru: "GRU" };
+export const cellLabel = (cell: string) => CELL_LABELS[cell] ?? cell;
+
+/** A translucent version of a #rrggbb colour, for bands. */
+export function fade(hex: string, alpha: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+export function baseLayout(title: string, x: string, y: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: { text: title },
+    xaxis: { title: { text: x } },
+    yaxis: { title: { text: y } },
+    margin: { l: 70, r: 20, t: 60, b: 55 },
+    legend: { orientation: "h", y: -0.2 },
+    template: undefined,
+    ...extra,
+  };
+}
+
+export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);

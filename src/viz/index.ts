@@ -1,0 +1,5 @@
+export * from "./figure";
+export * from "./gradient-flow";
+export * from "./gates";
+export * from "./training";
+export * from "./dashboard";

@@ -1,0 +1,73 @@
+/** Training over time: learning curves against the baseline, gradient norms and clipping. */
+import { baseLayout, cellColor, cellLabel, fade, type Figure, type PlotlyTrace } from "./figure";
+
+export interface CurveRun {
+  cell: string;
+  seed: number;
+  /** The test metric at each evaluated step. */
+  evals: Array<{ step: number; metric: number }>;
+}
+
+/**
+ * Test metric against training step, log scale: one line per cell (median over seeds) with a
+ * band from the best to the worst seed, and the task's trivial baseline dashed.
+ */
+export function learningCurves(runs: CurveRun[], options: { baseline: number; metricName: string; title?: string }): Figure {
+  const byCell = new Map<string, CurveRun[]>();
+  for (const r of runs) {
+    if (!byCell.has(r.cell)) byCell.set(r.cell, []);
+    byCell.get(r.cell)!.push(r);
+  }
+  const data: PlotlyTrace[] = [];
+  let maxStep = 0;
+  for (const [cell, rs] of byCell) {
+    // Early-stopped runs end sooner: each seed keeps its last value after it stops.
+    const steps = [...new Set(rs.flatMap((r) => r.evals.map((e) => e.step)))].sort((a, b) => a - b);
+    maxStep = Math.max(maxStep, steps[steps.length - 1] ?? 0);
+    const at = (r: CurveRun, s: number) => {
+      let v = r.evals[0]?.metric ?? NaN;
+      for (const e of r.evals) if (e.step <= s) v = e.metric;
+      return v;
+    };
+    const cols = steps.map((s) => rs.map((r) => at(r, s)).sort((a, b) => a - b));
+    const color = cellColor(cell);
+    if (rs.length > 1) {
+      data.push({ type: "scatter", mode: "lines", x: steps, y: cols.map((c) => c[c.length - 1]), line: { width: 0 }, showlegend: false, hoverinfo: "skip", legendgroup: cell });
+      data.push({ type: "scatter", mode: "lines", x: steps, y: cols.map((c) => c[0]), line: { width: 0 }, fill: "tonexty", fillcolor: fade(color, 0.2), showlegend: false, hoverinfo: "skip", legendgroup: cell });
+    }
+    data.push({
+      type: "scatter", mode: "lines", name: `${cellLabel(cell)}${rs.length > 1 ? ` (median of ${rs.length} seeds, band: min–max)` : ""}`,
+      x: steps, y: cols.map((c) => c[Math.floor((c.length - 1) / 2)]), line: { color, width: 2 }, legendgroup: cell,
+    });
+  }
+  data.push({ type: "scatter", mode: "lines", name: `baseline ${options.baseline.toPrecision(3)}`, x: [0, maxStep], y: [options.baseline, options.baseline], line: { color: "#444", dash: "dash" } });
+  return {
+    data,
+    layout: baseLayout(options.title ?? "Learning curves", "training step", `test ${options.metricName} (log scale)`, {
+      yaxis: { type: "log", title: { text: `test ${options.metricName} (log scale)` }, exponentformat: "power" },
+    }),
+  };
+}
+
+export interface NormSeries {
+  steps: number[];
+  /** Per-parameter gradient norms, one value per entry of `steps`. */
+  params: Record<string, number[]>;
+  /** Global norm before clipping, and the clip threshold if any. */
+  global?: number[];
+  clipAt?: number;
+}
+
+/** Per-parameter gradient norms over training; steps where clipping acted are marked. */
+export function gradientNormsFigure(s: NormSeries, title = "Gradient norms over training"): Figure {
+  const data: PlotlyTrace[] = Object.entries(s.params).map(([name, v]) => ({ type: "scatter", mode: "lines", name, x: s.steps, y: v }));
+  if (s.global) {
+    data.push({ type: "scatter", mode: "lines", name: "global norm (before clipping)", x: s.steps, y: s.global, line: { color: "#000", width: 2 } });
+    if (s.clipAt !== undefined) {
+      const hits = s.steps.map((st, i) => [st, s.global![i]] as const).filter(([, g]) => g > s.clipAt!);
+      data.push({ type: "scatter", mode: "markers", name: `clipped (global norm > ${s.clipAt})`, x: hits.map((h) => h[0]), y: hits.map((h) => h[1]), marker: { symbol: "x", color: "#d62728", size: 7 } });
+      data.push({ type: "scatter", mode: "lines", name: "clip threshold", x: [s.steps[0], s.steps[s.steps.length - 1]], y: [s.clipAt, s.clipAt], line: { dash: "dot", color: "#d62728" } });
+    }
+  }
+  return { data, layout: baseLayout(title, "training step", "‖∂L/∂θ‖ (log scale)", { yaxis: { type: "log", title: { text: "‖∂L/∂θ‖ (log scale)" }, exponentformat: "power" } }) };
+}
