@@ -26,7 +26,9 @@ export function gateHeatmaps(trace: Trace, options: { sample?: number; layer?: n
   const height = (1 - gap * (panels - 1)) / panels;
   const domain = (k: number) => [1 - (k + 1) * height - k * gap, 1 - k * (height + gap)];
   const data: PlotlyTrace[] = [];
-  const layout: Record<string, unknown> = baseLayout(options.title ?? `Gate activations, sequence ${sample}`, "", "", { height: 180 * panels + 120, showlegend: Boolean(options.input) });
+  const layout: Record<string, unknown> = baseLayout(options.title ?? `Gate activations, sequence ${sample}`, "", "", {
+    height: 180 * panels + 120, showlegend: Boolean(options.input), legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
+  });
   let k = 0;
   if (options.input) {
     for (const ch of options.input) {
@@ -42,10 +44,12 @@ export function gateHeatmaps(trace: Trace, options: { sample?: number; layer?: n
     for (let j = 0; j < H; j++) z.push(range(T).map((s) => t.data[(sample * T + s) * H + j]));
     const axis = k === 0 ? "" : String(k + 1);
     const sigmoidGate = ["i", "f", "o", "r", "z"].includes(g);
+    const [lo, hi] = domain(k);
+    // One colour bar per panel, beside it: σ gates run 0..1, tanh quantities −1..1.
     data.push({
       type: "heatmap", name: GATE_NAMES[g] ?? g, x: range(T, 1), y: range(H), z, xaxis: "x", yaxis: `y${axis}`,
-      colorscale: sigmoidGate ? "Blues" : "RdBu", zmin: sigmoidGate ? 0 : -1, zmax: 1, showscale: k === panels - 1,
-      colorbar: { title: { text: "activation" } },
+      colorscale: sigmoidGate ? "Blues" : "RdBu", reversescale: sigmoidGate, zmin: sigmoidGate ? 0 : -1, zmax: 1, showscale: true,
+      colorbar: { len: hi - lo, y: (lo + hi) / 2, yanchor: "middle", thickness: 12 },
     });
     layout[`yaxis${axis}`] = { domain: domain(k), title: { text: `${GATE_NAMES[g] ?? g}<br>unit` } };
     k++;

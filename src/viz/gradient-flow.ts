@@ -23,7 +23,8 @@ export function gradientFlowFigure(profiles: FlowProfile[], title = "Gradient fl
         line: { color: cellColor(p.cell), dash: p.dash ?? "solid", width: 2 },
       };
     }),
-    layout: baseLayout(title, "time step t", "‖∂L/∂h_t‖ (log scale)", { yaxis: { type: "log", title: { text: "‖∂L/∂h_t‖ (log scale)" }, exponentformat: "power" } }),
+    // The legend carries the decay rates, so it shows even for a single profile.
+    layout: baseLayout(title, "time step t", "‖∂L/∂h_t‖ (log scale)", { showlegend: true, yaxis: { type: "log", title: { text: "‖∂L/∂h_t‖ (log scale)" }, exponentformat: "power" } }),
   };
 }
 

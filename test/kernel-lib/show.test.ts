@@ -1,0 +1,91 @@
+/** The notebook kit against a fake tslab display. */
+import { expect } from "chai";
+import { show, showNative, LiveFigure, ProgressLine, resetInjection } from "../../kernel-lib/show";
+import { markdownTable } from "../../kernel-lib/table";
+import type { DisplayLike } from "../../kernel-lib/display";
+import { gradientFlowFigure } from "../../src/viz/gradient-flow";
+import type { Figure } from "../../src/viz/figure";
+
+class FakeDisplay implements DisplayLike {
+  outputs: Array<{ mime: string; body: string }> = [];
+  html(s: string) { this.outputs.push({ mime: "text/html", body: s }); }
+  markdown(s: string) { this.outputs.push({ mime: "text/markdown", body: s }); }
+}
+
+const fig = (title = "flow"): Figure => ({ ...gradientFlowFigure([{ cell: "lstm", norms: [1e-3, 1e-2, 1e-1] }]), layout: { title: { text: title } } });
+const injections = (d: FakeDisplay) => d.outputs.filter((o) => o.body.includes("if (!window.Plotly)")).length;
+const ids = (d: FakeDisplay) => d.outputs.flatMap((o) => [...o.body.matchAll(/<div id="([^"]+)" class="gatescope-plot"/g)].map((m) => m[1]));
+
+describe("kernel-lib", () => {
+  beforeEach(() => resetInjection());
+
+  it("injects plotly.js once per session, from node_modules, wrapped against require.js", () => {
+    const d = new FakeDisplay();
+    show(d, fig());
+    show(d, fig());
+    const live = new LiveFigure(d, 0);
+    live.update(fig());
+    showNative((m) => d.html(String(m.data["text/html"])), fig());
+    expect(injections(d)).to.equal(1);
+    const first = d.outputs[0].body;
+    expect(first.length).to.be.above(1_000_000); // the whole cartesian bundle, no CDN
+    expect(first).to.match(/\(function \(define, module, exports\) \{/);
+    expect(first).to.not.match(/src="https?:/);
+    resetInjection(); // a kernel restart
+    show(d, fig());
+    expect(injections(d)).to.equal(2);
+  });
+
+  it("gives every chart a unique div id, and a visible message if plotly.js never loads", () => {
+    const d = new FakeDisplay();
+    for (let i = 0; i < 5; i++) show(d, fig());
+    const all = ids(d);
+    expect(all).to.have.length(5);
+    expect(new Set(all).size).to.equal(5);
+    expect(d.outputs[1].body).to.include("plotly.js did not load");
+  });
+
+  it("throttles live updates and always draws the latest state on flush", () => {
+    const d = new FakeDisplay();
+    let now = 0;
+    const live = new LiveFigure(d, 250, { now: () => now });
+    for (let i = 0; i < 100; i++) { now = i * 10; live.update(fig(`state ${i}`)); } // 1 s of updates every 10 ms
+    expect(live.updates).to.equal(4); // at 0, 250, 500, 750 ms
+    live.flush();
+    expect(live.updates).to.equal(5);
+    expect(d.outputs.at(-1)!.body).to.include("state 99");
+    live.flush(); // nothing pending: nothing drawn
+    expect(live.updates).to.equal(5);
+    expect(new Set(ids(d)).size).to.equal(5);
+  });
+
+  it("progress line: throttled, with rate and ETA, and a final line", () => {
+    const d = new FakeDisplay();
+    let now = 0;
+    const p = new ProgressLine(d, 100, 1000, { now: () => now });
+    for (let s = 1; s <= 100; s++) { now = s * 100; p.update(s, { loss: 0.5 / s }); }
+    expect(d.outputs.length).to.be.within(9, 12);
+    expect(d.outputs[0].body).to.match(/step 1\/100/);
+    expect(d.outputs[1].body).to.match(/step 11\/100 · loss 0\.04545 · 10\.0 steps\/s · ETA 9s/);
+    expect(d.outputs.at(-1)!.body).to.match(/step 100\/100 .* done in 10s/);
+  });
+
+  it("escapes: a title of </script><script>alert(1)</script> stays text", () => {
+    const d = new FakeDisplay();
+    show(d, fig("</script><script>alert(1)</script>"));
+    const chart = d.outputs[0].body.slice(d.outputs[0].body.lastIndexOf('<div id="gatescope-plot'));
+    expect(chart).to.not.include("<script>alert(1)");
+    expect(chart).to.include("\\u003c/script\\u003e\\u003cscript\\u003ealert(1)");
+    expect(chart.match(/<\/script>/g)).to.have.length(1); // only the chart's own script closes
+    const table = markdownTable([{ cell: "a|b", note: "<b>x</b>", v: 0.123456 }]);
+    expect(table).to.equal("| cell | note | v |\n| --- | --- | --- |\n| a\\|b | &lt;b&gt;x&lt;/b&gt; | 0.1235 |");
+  });
+
+  it("multi-mime: plotly JSON, HTML and plain text in one display_data", () => {
+    const sent: Array<Record<string, unknown>> = [];
+    showNative((m) => sent.push(m.data), fig("native"));
+    expect(Object.keys(sent[0])).to.deep.equal(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    expect((sent[0]["application/vnd.plotly.v1+json"] as Figure).layout).to.deep.equal({ title: { text: "native" } });
+    expect(sent[0]["text/plain"]).to.equal("<gatescope figure: native>");
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * Real headless Chromium (Debian's chromium via playwright-core) opens the report and a page
+ * of figures: every chart must be drawn, with no console errors. Screenshots go to
+ * test-artifacts/. Static export must produce valid SVG and PNG files of the requested size.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { launchChromium, type BrowserLike } from "../../src/viz/browser";
+import { figuresPage, figureHtml, htmlPage } from "../../src/viz/html";
+import { saveFigure } from "../../src/viz/export";
+import { reportHtml, reportFigures } from "../../src/viz/report";
+import { gradientFlowFigure } from "../../src/viz/gradient-flow";
+import { gateHeatmaps, gateSaturationHistogram } from "../../src/viz/gates";
+import { learningCurves } from "../../src/viz/training";
+import { Rng } from "../../src/math/rng";
+import { RecurrentNet } from "../../src/model/recurrent";
+import { runAll } from "../../src/experiment/pool";
+import { expand } from "../../src/experiment/spec";
+import { preset } from "../../src/experiment/presets";
+import { summarize } from "../../src/experiment/summary";
+import { manifest, type ResultsFile } from "../../src/experiment/results";
+import { REPO } from "../helpers/paths";
+import { tmpDir } from "../helpers/tmp";
+
+const ARTIFACTS = path.join(REPO, "test-artifacts");
+
+interface Rendered { plots: number; drawn: number; errors: string[]; dialogs: string[]; text: string }
+
+async function render(browser: BrowserLike, file: string, screenshot: string, expectAllDrawn = true): Promise<Rendered> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  page.on("console", (m) => { if (m.type?.() === "error") errors.push(m.text?.() ?? ""); });
+  page.on("pageerror", (err) => errors.push(err.message ?? String(err)));
+  (page as unknown as { on(e: "dialog", h: (d: { message(): string; dismiss(): Promise<void> }) => void): void })
+    .on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  await page.goto(`file://${file}`, { waitUntil: "load" });
+  if (expectAllDrawn) {
+    await page.waitForFunction("document.querySelectorAll('.gatescope-plot').length === document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]').length", undefined, { timeout: 60000 });
+  } else {
+    await page.waitForFunction("document.body.innerText.includes('plotly.js did not load')", undefined, { timeout: 20000 });
+  }
+  const [plots, drawn, text] = await page.evaluate<[number, number, string]>(
+    "[document.querySelectorAll('.gatescope-plot').length, " +
+    "Array.from(document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]')).filter((el) => el.querySelector('.main-svg')).length, document.body.innerText]");
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, screenshot), fullPage: true });
+  await page.close();
+  return { plots, drawn, errors, dialogs, text };
+}
+
+describe("charts in headless Chromium", () => {
+  const dir = tmpDir("render");
+  let browser: BrowserLike;
+  let results: ResultsFile;
+
+  before(async () => {
+    browser = await launchChromium();
+    const spec = preset("tiny", 0);
+    const runs = await runAll(expand(spec), { dir, jobs: 1 });
+    results = {
+      schema: "gatescope.results", version: 1,
+      manifest: manifest({ command: "test", preset: "tiny", seed: 0, jobs: 1, config: spec, started: new Date(0).toISOString(), wall_s: 1 }),
+      runs, summary: summarize(runs),
+    };
+  });
+  after(async () => { await browser?.close(); });
+
+  it("the report draws every chart, without console errors", async () => {
+    const file = path.join(dir, "report.html");
+    fs.writeFileSync(file, reportHtml(results));
+    const r = await render(browser, file, "report.png");
+    expect(r.plots).to.equal(reportFigures(results).length);
+    expect(r.drawn).to.equal(r.plots);
+    expect(r.errors).to.deep.equal([]);
+    expect(r.text).to.include("Published vs ours");
+  });
+
+  it("a page of exported figures draws every chart", async () => {
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 6 }, new Rng(1));
+    const x = { shape: [2, 15, 2], data: Float64Array.from({ length: 60 }, (_, i) => Math.sin(i)) };
+    const fwd = net.forward(x);
+    const figs = [
+      gradientFlowFigure([{ cell: "lstm", norms: [1e-4, 1e-3, 1e-2] }, { cell: "rnn_tanh", norms: [1e-9, 1e-5, 1e-2] }]),
+      gateHeatmaps(fwd.trace, { input: [{ name: "x0", values: Array.from({ length: 15 }, (_, t) => x.data[2 * t]) }] }),
+      gateSaturationHistogram(fwd.trace),
+      learningCurves([{ cell: "gru", seed: 0, evals: [{ step: 0, metric: 0.2 }, { step: 10, metric: 0.01 }] }], { baseline: 0.167, metricName: "MSE" }),
+    ];
+    const file = path.join(dir, "figures.html");
+    fs.writeFileSync(file, figuresPage("figures", figs));
+    const r = await render(browser, file, "figures.png");
+    expect([r.plots, r.drawn]).to.deep.equal([4, 4]);
+    expect(r.errors).to.deep.equal([]);
+  });
+
+  it("without plotly.js nothing is drawn, and the page says so (the check can fail)", async () => {
+    const file = path.join(dir, "no-plotly.html");
+    const page = htmlPage("no plotly", figureHtml(gradientFlowFigure([{ cell: "gru", norms: [1, 2] }]))).replace(/<script>if \(!window\.Plotly\)[\s\S]*?<\/script>\n/, "");
+    expect(page).to.not.include("window.Plotly) { (function");
+    fs.writeFileSync(file, page);
+    const r = await render(browser, file, "no-plotly.png", false);
+    expect(r.plots).to.equal(1);
+    expect(r.drawn).to.equal(0);
+    expect(r.text).to.include("plotly.js did not load");
+  });
+
+  it("text from configs and data is escaped: a </script> title shows as text, runs no script", async () => {
+    const evil = "</script><script>alert(1)</script>";
+    const tampered: ResultsFile = JSON.parse(JSON.stringify(results));
+    tampered.manifest.preset = evil;
+    tampered.manifest.command = `<img src=x onerror=alert(2)>`;
+    for (const r of tampered.runs) r.cell = evil;
+    tampered.summary = summarize(tampered.runs);
+    const file = path.join(dir, "evil.html");
+    fs.writeFileSync(file, reportHtml(tampered));
+    const r = await render(browser, file, "escaping.png");
+    expect(r.dialogs).to.deep.equal([]);
+    expect(r.text).to.include(evil);
+    expect(r.text).to.include("<img src=x onerror=alert(2)>");
+    expect(r.drawn).to.equal(r.plots);
+  });
+
+  it("saveFigure writes SVG and PNG of the requested size, and self-contained HTML", async () => {
+    const fig = gradientFlowFigure([{ cell: "lstm", norms: [1e-3, 1e-2, 1e-1, 1] }]);
+    const svg = path.join(dir, "flow.svg"), png = path.join(dir, "flow.png"), html = path.join(dir, "flow.html");
+    await saveFigure(fig, svg, { width: 640, height: 360 });
+    await saveFigure(fig, png, { width: 640, height: 360, scale: 2 });
+    await saveFigure(fig, html);
+    const s = fs.readFileSync(svg, "utf8");
+    expect(s).to.match(/^<svg[^>]*\swidth="640"[^>]*\sheight="360"/);
+    expect(s).to.include("decades/step");
+    const p = fs.readFileSync(png);
+    expect(p.subarray(0, 8).toString("hex")).to.equal("89504e470d0a1a0a");
+    expect([p.readUInt32BE(16), p.readUInt32BE(20)]).to.deep.equal([1280, 720]);
+    fs.copyFileSync(png, path.join(ARTIFACTS, "export.png"));
+    const h = fs.readFileSync(html, "utf8");
+    expect(h).to.include("if (!window.Plotly)");
+    expect(h).to.not.match(/<script[^>]+src=/);
+    await saveFigure(fig, path.join(dir, "x.jpg")).then(() => expect.fail(), (e: Error) => expect(e.message).to.match(/ending in .html, .svg or .png/));
+  });
+
+  it("without a browser, export says how to install one", async () => {
+    const keep = process.env.GATESCOPE_CHROMIUM;
+    process.env.GATESCOPE_CHROMIUM = "/nonexistent/chrome";
+    try {
+      await saveFigure(gradientFlowFigure([{ cell: "gru", norms: [1, 2] }]), path.join(dir, "y.png"))
+        .then(() => expect.fail(), (e: Error) => expect(e.message).to.match(/GATESCOPE_CHROMIUM: expected the path of a Chromium or Chrome executable, got "\/nonexistent\/chrome"/));
+    } finally {
+      if (keep === undefined) delete process.env.GATESCOPE_CHROMIUM; else process.env.GATESCOPE_CHROMIUM = keep;
+    }
+    expect(fs.existsSync(path.join(dir, "y.png"))).to.equal(false);
+  });
+});
