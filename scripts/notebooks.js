@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// `npm run notebooks [-- NOTEBOOK...]`: registers a project-local tslab kernel (nothing in the
+// user's own Jupyter changes), executes the notebooks with real Jupyter, writes the executed
+// notebooks and their HTML exports to build/notebooks/, and checks in headless Chromium that
+// every chart in every export was drawn. `npm run jupyter` opens them interactively.
+"use strict";
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+const KERNEL = "gatescope-tslab";
+const JUPYTER_DATA = path.join(ROOT, ".jupyter", "share", "jupyter");
+const PYTHON = "/usr/bin/python3";
+
+/** node_modules/gatescope → this folder: notebooks import "gatescope" as an installed package. */
+function linkSelf() {
+  const link = path.join(ROOT, "node_modules", "gatescope");
+  try {
+    if (fs.realpathSync(link) === ROOT) return;
+    fs.rmSync(link, { recursive: true, force: true });
+  } catch { /* not there yet */ }
+  fs.symlinkSync(ROOT, link, "dir");
+}
+
+function registerKernel() {
+  const tslab = path.join(ROOT, "node_modules", ".bin", "tslab");
+  if (!fs.existsSync(tslab)) throw new Error(`expected tslab at ${tslab}: run npm ci first`);
+  const spec = path.join(ROOT, ".jupyter", "kernelspec", KERNEL);
+  fs.mkdirSync(spec, { recursive: true });
+  fs.writeFileSync(path.join(spec, "kernel.json"), JSON.stringify({
+    argv: [tslab, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (gatescope)",
+    language: "typescript",
+  }, null, 2));
+  const r = spawnSync("jupyter", ["kernelspec", "install", "--replace", "--name", KERNEL, "--prefix", path.join(ROOT, ".jupyter"), spec], { encoding: "utf8" });
+  if (r.error || r.status !== 0) {
+    throw new Error(`jupyter kernelspec install failed (apt-get install jupyter-nbconvert jupyter-client): ${r.error ? r.error.message : r.stderr}`);
+  }
+  return { ...process.env, JUPYTER_PATH: JUPYTER_DATA };
+}
+
+async function checkCharts(htmlFiles) {
+  const { launchChromium } = require(path.join(ROOT, "dist", "src", "viz", "browser.js"));
+  const browser = await launchChromium();
+  const failures = [];
+  try {
+    for (const file of htmlFiles) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`file://${file}`, { waitUntil: "load" });
+      const count = () => page.evaluate("[document.querySelectorAll('.gatescope-plot').length, " +
+        "Array.from(document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]')).filter((el) => el.querySelector('.main-svg')).length]");
+      let [plots, drawn] = await count();
+      for (let i = 0; i < 100 && drawn < plots; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        [plots, drawn] = await count();
+      }
+      const shot = file.replace(/\.html$/, ".png");
+      await page.screenshot({ path: shot, fullPage: true });
+      await page.close();
+      const ok = plots > 0 && drawn === plots && errors.length === 0;
+      console.log(`${ok ? "PASS" : "FAIL"} charts ${path.basename(file)}: ${drawn} of ${plots} drawn${errors.length ? `; page errors: ${errors.join("; ")}` : ""}`);
+      if (!ok) failures.push(file);
+    }
+  } finally {
+    await browser.close();
+  }
+  return failures;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const interactive = args[0] === "--jupyter";
+  linkSelf();
+  const env = registerKernel();
+  if (interactive) {
+    const r = spawnSync("jupyter", ["notebook", "--notebook-dir", path.join(ROOT, "notebooks")], { stdio: "inherit", env });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
+  let out = path.join(ROOT, "build", "notebooks");
+  const chosen = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--out") out = path.resolve(args[++i]);
+    else chosen.push(args[i]);
+  }
+  const notebooks = (chosen.length ? chosen : fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join("notebooks", f)))
+    .map((f) => path.resolve(f));
+  const r = spawnSync(PYTHON, [path.join(ROOT, "scripts", "run_notebooks.py"), "--kernel", KERNEL, "--out", out, ...notebooks], { stdio: "inherit", env });
+  if (r.error) throw new Error(`could not run ${PYTHON}: ${r.error.message}`);
+  const executed = notebooks.map((n) => path.join(out, path.basename(n).replace(/\.ipynb$/, ".html"))).filter((f) => fs.existsSync(f));
+  const chartFailures = r.status === 0 ? await checkCharts(executed) : [];
+  process.exitCode = r.status !== 0 || chartFailures.length ? 1 : 0;
+}
+
+main().catch((err) => {
+  console.error(`notebooks: ${err.message}`);
+  process.exitCode = 1;
+});
