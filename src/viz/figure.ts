@@ -46,3 +46,9 @@ export function baseLayout(title: string, x: string, y: string, extra: Record<st
 }
 
 export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
+
+/** A sequential palette (dark to light) for sweeps over one parameter. */
+export function sweepColors(n: number): string[] {
+  const stops = ["#440154", "#3b528b", "#21918c", "#5ec962", "#b5de2b", "#fde725"];
+  return Array.from({ length: n }, (_, k) => stops[Math.round((k * (stops.length - 1)) / Math.max(1, n - 1))]);
+}

@@ -9,6 +9,8 @@ export interface FlowProfile {
   /** ‖∂L/∂h_t‖ for t = 1..T. */
   norms: number[];
   dash?: "solid" | "dash" | "dot";
+  /** Overrides the cell's colour, for profiles that differ in something else (a gain, a bias). */
+  color?: string;
 }
 
 /** log‖∂L/∂h_t‖ against t, one line per profile, fitted decay rate in the legend. */
@@ -20,7 +22,7 @@ export function gradientFlowFigure(profiles: FlowProfile[], title = "Gradient fl
         type: "scatter", mode: "lines",
         name: `${p.label ?? cellLabel(p.cell)} (${s.decadesPerStep >= 0 ? "+" : ""}${s.decadesPerStep.toFixed(3)} decades/step)`,
         x: range(p.norms.length, 1), y: p.norms.map((v) => (v > 0 ? v : null)),
-        line: { color: cellColor(p.cell), dash: p.dash ?? "solid", width: 2 },
+        line: { color: p.color ?? cellColor(p.cell), dash: p.dash ?? "solid", width: 2 },
       };
     }),
     // The legend carries the decay rates, so it shows even for a single profile.

@@ -4,6 +4,9 @@ import { baseLayout, cellColor, cellLabel, fade, type Figure, type PlotlyTrace }
 export interface CurveRun {
   cell: string;
   seed: number;
+  /** Groups runs into one line and names it; default: the cell (seeds of a cell form a band). */
+  label?: string;
+  color?: string;
   /** The test metric at each evaluated step. */
   evals: Array<{ step: number; metric: number }>;
 }
@@ -15,12 +18,14 @@ export interface CurveRun {
 export function learningCurves(runs: CurveRun[], options: { baseline: number; metricName: string; title?: string }): Figure {
   const byCell = new Map<string, CurveRun[]>();
   for (const r of runs) {
-    if (!byCell.has(r.cell)) byCell.set(r.cell, []);
-    byCell.get(r.cell)!.push(r);
+    const key = r.label ?? r.cell;
+    if (!byCell.has(key)) byCell.set(key, []);
+    byCell.get(key)!.push(r);
   }
   const data: PlotlyTrace[] = [];
   let maxStep = 0;
-  for (const [cell, rs] of byCell) {
+  for (const [key, rs] of byCell) {
+    const cell = rs[0].cell;
     // Early-stopped runs end sooner: each seed keeps its last value after it stops.
     const steps = [...new Set(rs.flatMap((r) => r.evals.map((e) => e.step)))].sort((a, b) => a - b);
     maxStep = Math.max(maxStep, steps[steps.length - 1] ?? 0);
@@ -30,14 +35,14 @@ export function learningCurves(runs: CurveRun[], options: { baseline: number; me
       return v;
     };
     const cols = steps.map((s) => rs.map((r) => at(r, s)).sort((a, b) => a - b));
-    const color = cellColor(cell);
+    const color = rs[0].color ?? cellColor(cell);
     if (rs.length > 1) {
-      data.push({ type: "scatter", mode: "lines", x: steps, y: cols.map((c) => c[c.length - 1]), line: { width: 0 }, showlegend: false, hoverinfo: "skip", legendgroup: cell });
-      data.push({ type: "scatter", mode: "lines", x: steps, y: cols.map((c) => c[0]), line: { width: 0 }, fill: "tonexty", fillcolor: fade(color, 0.2), showlegend: false, hoverinfo: "skip", legendgroup: cell });
+      data.push({ type: "scatter", mode: "lines", x: steps, y: cols.map((c) => c[c.length - 1]), line: { width: 0 }, showlegend: false, hoverinfo: "skip", legendgroup: key });
+      data.push({ type: "scatter", mode: "lines", x: steps, y: cols.map((c) => c[0]), line: { width: 0 }, fill: "tonexty", fillcolor: fade(color, 0.2), showlegend: false, hoverinfo: "skip", legendgroup: key });
     }
     data.push({
-      type: "scatter", mode: "lines", name: `${cellLabel(cell)}${rs.length > 1 ? ` (median of ${rs.length} seeds, band: min–max)` : ""}`,
-      x: steps, y: cols.map((c) => c[Math.floor((c.length - 1) / 2)]), line: { color, width: 2 }, legendgroup: cell,
+      type: "scatter", mode: "lines", name: `${rs[0].label ?? cellLabel(cell)}${rs.length > 1 ? ` (median of ${rs.length} seeds, band: min–max)` : ""}`,
+      x: steps, y: cols.map((c) => c[Math.floor((c.length - 1) / 2)]), line: { color, width: 2 }, legendgroup: key,
     });
   }
   data.push({ type: "scatter", mode: "lines", name: `baseline ${options.baseline.toPrecision(3)}`, x: [0, maxStep], y: [options.baseline, options.baseline], line: { color: "#444", dash: "dash" } });
