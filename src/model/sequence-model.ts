@@ -27,9 +27,12 @@ export interface Targets {
 
 export interface LossStep {
   loss: number;
-  grads: Record<string, Tensor>;
+  /** Null when the loss or the readout's gradient is not finite: there is nothing to step with. */
+  grads: Record<string, Tensor> | null;
   forward: ForwardResult;
-  backward: BackwardResult;
+  backward: BackwardResult | null;
+  /** Where a non-finite value appeared, when grads is null. */
+  nonFinite?: string;
 }
 
 export class SequenceModel {
@@ -61,7 +64,7 @@ export class SequenceModel {
     return this.head.forward(this.readout === "last" ? lastStep(output) : output);
   }
 
-  /** Loss and exact gradients of every parameter for one batch. */
+  /** Loss and exact gradients of every parameter for one batch (no gradients if the loss is not finite). */
   lossAndGrads(x: unknown, targets: Targets, kind: "mse" | "ce", truncate = 0): LossStep {
     const forward = this.rnn.forward(x);
     const features = this.readout === "last" ? lastStep(forward.output) : forward.output;
@@ -69,7 +72,10 @@ export class SequenceModel {
     const r = kind === "mse"
       ? mse(prediction, toTensor(targets.y, this.rnn.config.dtype, prediction.shape, "targets y"), targets.mask ?? undefined)
       : softmaxCrossEntropy(prediction, targets.classes ?? [], targets.mask ?? undefined);
+    if (!Number.isFinite(r.loss)) return { loss: r.loss, grads: null, forward, backward: null, nonFinite: `the loss is ${r.loss}` };
     const hb = this.head.backward(features, r.grad);
+    const bad = hb.dInput.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) return { loss: r.loss, grads: null, forward, backward: null, nonFinite: `∂L/∂h from the readout is ${hb.dInput.data[bad]} (the weights have grown too large)` };
     const backward = this.rnn.backward(forward, { dOutput: hb.dInput }, { truncate });
     return {
       loss: r.loss,

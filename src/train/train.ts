@@ -157,6 +157,7 @@ export function evaluate(model: SequenceModel, task: Task, batch: Batch, chunk =
 /** ‖∂L/∂h_t‖ for t = 1..T on a fixed batch, with its summary. */
 export function probeGradientFlow(model: SequenceModel, task: Task, batch: Batch): Omit<GradFlowRecord, "step"> {
   const r = model.lossAndGrads(batch.x, batch, task.loss);
+  if (!r.backward) throw new GatescopeError(`gradient-flow probe: expected finite values on the probe batch, got: ${r.nonFinite}`);
   const norms = gradientNorms(r.backward.dh);
   return { norms, summary: summarizeFlow(norms) };
 }
@@ -202,7 +203,7 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     if (flowAt.has(s)) history.gradFlow.push({ step: s, ...probeGradientFlow(model, task, probe) });
     const batch = task.sample(rng, c.batchSize);
     const r = model.lossAndGrads(batch.x, batch, task.loss, c.truncate);
-    if (!Number.isFinite(r.loss)) return done("non-finite", `stopped at step ${s}: the loss is ${r.loss}; weights are those before this step`, s);
+    if (!r.grads) return done("non-finite", `stopped at step ${s}: ${r.nonFinite}; weights are those before this step`, s);
     const badGrad = firstNonFinite(r.grads);
     if (badGrad) return done("non-finite", `stopped at step ${s}: non-finite gradient ${badGrad}; weights are those before this step`, s);
     const paramGradNorms: Record<string, number> = {};

@@ -81,6 +81,16 @@ describe("training", () => {
     expect(Object.values(snapshot(m)).flat().every(Number.isFinite)).to.equal(true);
   });
 
+  it("an overflowing run stops with the guard's message, not a crash", async () => {
+    const task = makeTask({ name: "adding", T: 50 });
+    const rng = new Rng(4);
+    const m = new SequenceModel({ rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 32, init: { weight_hh: { kind: "orthogonal", gain: 2.5 }, bias: { kind: "constant", value: 0 } } }, outputSize: 1, readout: "last" }, rng);
+    const r = await train(m, task, { steps: 400, batchSize: 32, optimizer: { kind: "sgd", lr: 0.1 }, evalEvery: 50, testSize: 300 }, rng);
+    expect(r.stopped).to.equal("non-finite");
+    expect(r.message).to.match(/stopped at step \d+: (the loss is (Infinity|NaN)|∂L\/∂h from the readout is -?(Infinity|NaN) \(the weights have grown too large\)); weights are those before this step/);
+    expect(Object.values(snapshot(m)).flat().every(Number.isFinite)).to.equal(true);
+  });
+
   it("records what the plots need: per-step loss, lr, norms before/after clipping, per-parameter norms, evals", async () => {
     const { task, rng, m } = model("lstm", 4);
     const r = await train(m, task, { ...BASE, steps: 20, clip: { kind: "norm", max: 0.01 }, schedule: { kind: "cosine", total: 20 } }, rng);
