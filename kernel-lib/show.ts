@@ -57,6 +57,9 @@ const systemClock: Clock = { now: () => Date.now() };
 export class LiveFigure {
   private pending: Figure | null = null;
   private last = -Infinity;
+  /** Set when this output was the one that brought plotly.js: then every redraw must keep it,
+   *  since a redraw replaces the output, and a saved notebook keeps only the last one. */
+  private carriesPlotly = false;
   updates = 0;
 
   constructor(private readonly display: DisplayLike, private readonly throttleMs = 250, private readonly clock: Clock = systemClock) {}
@@ -68,8 +71,10 @@ export class LiveFigure {
 
   flush(): void {
     if (!this.pending) return;
+    const injection = this.carriesPlotly ? plotlyInjection() : injectionOnce();
+    this.carriesPlotly = injection !== "";
     // A fresh div id per redraw: the replaced output's script must not draw into the new one.
-    this.display.html(injectionOnce() + figureHtml(this.pending, newPlotId()));
+    this.display.html(injection + figureHtml(this.pending, newPlotId()));
     this.pending = null;
     this.last = this.clock.now();
     this.updates++;

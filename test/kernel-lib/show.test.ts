@@ -36,6 +36,18 @@ describe("kernel-lib", () => {
     expect(injections(d)).to.equal(2);
   });
 
+  it("a live figure that brought plotly.js keeps it in every redraw (a saved notebook keeps only the last)", () => {
+    const d = new FakeDisplay();
+    const live = new LiveFigure(d, 0);
+    for (let i = 0; i < 3; i++) live.update(fig(`state ${i}`));
+    expect(d.outputs.every((o) => o.body.includes("if (!window.Plotly)"))).to.equal(true);
+    const other = new FakeDisplay();
+    const second = new LiveFigure(other, 0);
+    second.update(fig());
+    second.update(fig());
+    expect(injections(other)).to.equal(0); // plotly.js is already on the page
+  });
+
   it("gives every chart a unique div id, and a visible message if plotly.js never loads", () => {
     const d = new FakeDisplay();
     for (let i = 0; i < 5; i++) show(d, fig());
