@@ -1,0 +1,60 @@
+/**
+ * The shipped notebooks, executed by real Jupyter with the tslab kernel (npm run notebooks):
+ * every cell runs, every asserting cell passes, every chart of the HTML export is drawn in
+ * headless Chromium. And the runner can fail: broken notebooks make it fail with the cell's error.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { REPO } from "../helpers/paths";
+import { tmpDir } from "../helpers/tmp";
+
+const runner = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "scripts/notebooks.js"), ...args], { encoding: "utf8", cwd: REPO });
+
+describe("notebooks in real Jupyter with the tslab kernel", function () {
+  this.timeout(15 * 60 * 1000);
+  const dir = tmpDir("notebooks");
+  const shipped = fs.readdirSync(path.join(REPO, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+
+  it("ships the four notebooks, committed without outputs", () => {
+    expect(shipped).to.deep.equal(["01-lstm-and-gru-gate-by-gate.ipynb", "02-vanishing-gradients.ipynb", "03-long-range-tasks.ipynb", "04-gate-dynamics.ipynb"]);
+    for (const f of shipped) {
+      const nb = JSON.parse(fs.readFileSync(path.join(REPO, "notebooks", f), "utf8"));
+      for (const c of nb.cells.filter((x: { cell_type: string }) => x.cell_type === "code")) {
+        expect(c.outputs, f).to.deep.equal([]);
+        expect(c.execution_count, f).to.equal(null);
+      }
+      expect(nb.metadata.kernelspec.name).to.equal("gatescope-tslab");
+      const code = nb.cells.map((c: { source: string | string[] }) => [].concat(c.source as never).join("")).join("\n");
+      expect(code, f).to.not.match(/from "\.\.\/(src|dist)/); // imported as an installed package
+    }
+  });
+
+  it("every notebook runs top to bottom, its checks pass, and every chart is drawn", () => {
+    const r = runner("--out", path.join(dir, "ok"));
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.include(`${shipped.length} of ${shipped.length} notebook(s) ran without error`);
+    for (const f of shipped) {
+      const name = f.replace(/\.ipynb$/, "");
+      expect(r.stdout).to.match(new RegExp(`PASS charts ${name}\\.html: (\\d+) of \\1 drawn`));
+      const nb = JSON.parse(fs.readFileSync(path.join(dir, "ok", f), "utf8"));
+      const last = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").at(-1);
+      expect(last.outputs.map((o: { text?: string[] | string }) => [].concat((o.text ?? []) as never).join("")).join(""), f).to.include("all checks passed");
+    }
+  });
+
+  it("a notebook that does not type-check fails the run with the cell's error text", () => {
+    const r = runner("--out", path.join(dir, "bad"), "test/fixtures/notebooks/broken-type.ipynb");
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.include('const broken: number = "not a number";');
+    expect(r.stdout).to.include("Type 'string' is not assignable to type 'number'");
+    expect(r.stdout).to.include("0 of 1 notebook(s) ran without error");
+  });
+
+  it("a failing asserting cell fails the run with its message", () => {
+    const r = runner("--out", path.join(dir, "bad2"), "test/fixtures/notebooks/broken-assert.ipynb");
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.include("regression: expected result below 0.1, got 0.5");
+  });
+});
