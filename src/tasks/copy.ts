@@ -9,7 +9,7 @@
 import type { Rng } from "../math/rng";
 import { zeros, type Tensor } from "../math/tensor";
 import { softmaxCrossEntropy } from "../model/losses";
-import type { Batch, Task } from "./task";
+import { argmaxAt, type Batch, type Task } from "./task";
 
 const SYMBOLS = 8, RECALL = 10, CLASSES = 10, BLANK = 0, DELIM = 9;
 
@@ -39,10 +39,7 @@ export function copyTask(T: number): Task {
       let right = 0;
       for (let n = 0; n < N; n++) {
         for (let t = len - RECALL; t < len; t++) {
-          const row = (n * len + t) * CLASSES;
-          let best = 0;
-          for (let c = 1; c < CLASSES; c++) if (prediction.data[row + c] > prediction.data[row + best]) best = c;
-          if (best === batch.classes![n * len + t]) right++;
+          if (argmaxAt(prediction.data, (n * len + t) * CLASSES, CLASSES) === batch.classes![n * len + t]) right++;
         }
       }
       const accuracy = right / (N * RECALL);

@@ -63,3 +63,10 @@ export function checkTaskConfig(c: unknown, what = "task"): TaskConfig {
   if (!Number.isInteger(T) || T < minT) throw new GatescopeError(`${what}.T: expected an integer ≥ ${minT} for ${name}, got ${JSON.stringify(T)}`);
   return { name, T };
 }
+
+/** The index of the largest of C scores starting at data[offset]: a classifier's answer. */
+export function argmaxAt(data: ArrayLike<number>, offset: number, C: number): number {
+  let best = 0;
+  for (let c = 1; c < C; c++) if (data[offset + c] > data[offset + best]) best = c;
+  return best;
+}

@@ -9,7 +9,7 @@
 import type { Rng } from "../math/rng";
 import { zeros, type Tensor } from "../math/tensor";
 import { softmaxCrossEntropy } from "../model/losses";
-import type { Batch, Task } from "./task";
+import { argmaxAt, type Batch, type Task } from "./task";
 
 const A = 0, Bsym = 4, E = 5, X = 6, Y = 7, ALPHABET = 8, CLASSES = 4;
 
@@ -41,9 +41,7 @@ export function temporalOrderTask(T: number): Task {
       const N = prediction.shape[0];
       let right = 0;
       for (let n = 0; n < N; n++) {
-        let best = 0;
-        for (let c = 1; c < CLASSES; c++) if (prediction.data[n * CLASSES + c] > prediction.data[n * CLASSES + best]) best = c;
-        if (best === batch.classes![n]) right++;
+        if (argmaxAt(prediction.data, n * CLASSES, CLASSES) === batch.classes![n]) right++;
       }
       return { metric, extra: { accuracy: right / N }, solved: right / N >= 0.99 };
     },
