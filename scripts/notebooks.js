@@ -76,7 +76,9 @@ async function main() {
   linkSelf();
   const env = registerKernel();
   if (interactive) {
-    const r = spawnSync("jupyter", ["notebook", "--notebook-dir", path.join(ROOT, "notebooks")], { stdio: "inherit", env });
+    const extra = process.getuid && process.getuid() === 0 ? ["--allow-root"] : []; // Jupyter refuses root otherwise
+    const r = spawnSync("jupyter", ["notebook", "--notebook-dir", path.join(ROOT, "notebooks"), ...extra, ...args.slice(1)], { stdio: "inherit", env });
+    if (r.error) throw new Error(`could not start Jupyter (apt-get install jupyter-notebook): ${r.error.message}`);
     process.exitCode = r.status ?? 1;
     return;
   }
