@@ -6,17 +6,16 @@
  * It is async and yields to the event loop after every step, so a notebook's live chart can
  * redraw while it runs (await it).
  */
-import * as fs from "fs";
 import { GatescopeError, fail } from "../errors";
 import { Rng } from "../math/rng";
 import { cloneTensor, type Tensor } from "../math/tensor";
 import { checkClip, clipGradients, type ClipConfig } from "../optim/clip";
-import { Optimizer, type OptimizerConfig, type OptimizerState } from "../optim/optimizer";
+import { checkOptimizerConfig, Optimizer, type OptimizerConfig } from "../optim/optimizer";
 import { checkSchedule, learningRate, type ScheduleConfig } from "../optim/schedule";
 import type { SequenceModel } from "../model/sequence-model";
 import { gradientNorms, summarizeFlow, type FlowSummary } from "../probe/gradient-flow";
 import { testSet, type Batch, type Task } from "../tasks";
-import { writeFileAtomic } from "../io/atomic";
+import { readTrainCheckpoint, writeTrainCheckpoint } from "./checkpoint";
 
 export interface TrainConfig {
   steps: number;
@@ -93,9 +92,9 @@ export interface TrainOptions {
   resumeFrom?: string;
 }
 
-const CKPT_FORMAT = "gatescope.train-checkpoint";
+export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint">> & Pick<TrainConfig, "checkpoint">;
 
-export function checkTrainConfig(c: TrainConfig): Required<Omit<TrainConfig, "checkpoint">> & Pick<TrainConfig, "checkpoint"> {
+export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   if (typeof c !== "object" || c === null) fail("train config", "an object", c);
   const posInt = (v: unknown, what: string) => { if (!Number.isInteger(v) || (v as number) < 1) fail(`train config.${what}`, "a positive integer", v); };
   posInt(c.steps, "steps");
@@ -113,7 +112,7 @@ export function checkTrainConfig(c: TrainConfig): Required<Omit<TrainConfig, "ch
   return {
     steps: c.steps,
     batchSize: c.batchSize,
-    optimizer: new Optimizer(c.optimizer, {}).config,
+    optimizer: checkOptimizerConfig(c.optimizer),
     schedule: checkSchedule(c.schedule ?? { kind: "constant" }),
     clip: c.clip ? checkClip(c.clip) : null,
     evalEvery: c.evalEvery ?? Math.max(1, Math.floor(c.steps / 20)),
@@ -231,53 +230,4 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     await new Promise((resolve) => setImmediate(resolve));
   }
   return done("steps", `ran all ${c.steps} steps`, c.steps);
-}
-
-interface CheckpointContents {
-  step: number;
-  params: Record<string, Tensor>;
-  optimizer: OptimizerState;
-  rng: number[];
-  history: History;
-}
-
-/** What must match for a checkpoint to be resumed: everything but steps and checkpointing itself. */
-function identity(model: SequenceModel, task: Task, c: ReturnType<typeof checkTrainConfig>) {
-  const { steps: _s, checkpoint: _c, ...rest } = c;
-  return JSON.parse(JSON.stringify({ model: model.config, task: { name: task.name, T: task.T }, train: rest }));
-}
-
-function writeTrainCheckpoint(path: string, k: CheckpointContents & { model: SequenceModel; task: Task; config: ReturnType<typeof checkTrainConfig> }): void {
-  const params: Record<string, { shape: number[]; data: number[] }> = {};
-  for (const [name, t] of Object.entries(k.params)) params[name] = { shape: t.shape, data: Array.from(t.data) };
-  writeFileAtomic(path, JSON.stringify({
-    format: CKPT_FORMAT, version: 1, identity: identity(k.model, k.task, k.config),
-    step: k.step, rng: k.rng, optimizer: k.optimizer, params, history: k.history,
-  }));
-}
-
-function readTrainCheckpoint(path: string, model: SequenceModel, task: Task, c: ReturnType<typeof checkTrainConfig>): CheckpointContents {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(fs.readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new GatescopeError(`training checkpoint ${path}: expected readable JSON, got ${(err as Error).message}`);
-  }
-  if (doc.format !== CKPT_FORMAT || doc.version !== 1) fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 1`, `${doc.format} ${doc.version}`);
-  const want = JSON.stringify(identity(model, task, c));
-  if (JSON.stringify(doc.identity) !== want) {
-    throw new GatescopeError(`training checkpoint ${path}: expected the same model, task and training config as this run, got a different one`);
-  }
-  const raw = doc.params as Record<string, { shape: number[]; data: number[] }>;
-  const live = model.params();
-  const params: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(live)) {
-    const p = raw?.[name];
-    if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length) fail(`training checkpoint ${path} params.${name}`, `${t.data.length} numbers`, p);
-    const copy = cloneTensor(t);
-    copy.data.set(p.data);
-    params[name] = copy;
-  }
-  if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps) fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
-  return { step: doc.step as number, params, optimizer: doc.optimizer as OptimizerState, rng: doc.rng as number[], history: doc.history as History };
 }

@@ -1,0 +1,64 @@
+/**
+ * Resumable training checkpoints: weights, optimizer state, RNG state, step and history, as
+ * exact JSON (atomic write). A checkpoint only resumes the run that wrote it: model, task and
+ * training config must match, so a resumed run equals an uninterrupted one bit for bit.
+ */
+import * as fs from "fs";
+import { GatescopeError, fail } from "../errors";
+import { cloneTensor, type Tensor } from "../math/tensor";
+import type { OptimizerState } from "../optim/optimizer";
+import type { SequenceModel } from "../model/sequence-model";
+import type { Task } from "../tasks";
+import { writeFileAtomic } from "../io/atomic";
+import type { CheckedTrainConfig, History } from "./train";
+
+const CKPT_FORMAT = "gatescope.train-checkpoint";
+
+export interface CheckpointContents {
+  step: number;
+  params: Record<string, Tensor>;
+  optimizer: OptimizerState;
+  rng: number[];
+  history: History;
+}
+
+/** What must match for a checkpoint to be resumed: everything but steps and checkpointing itself. */
+function identity(model: SequenceModel, task: Task, c: CheckedTrainConfig) {
+  const { steps: _s, checkpoint: _c, ...rest } = c;
+  return JSON.parse(JSON.stringify({ model: model.config, task: { name: task.name, T: task.T }, train: rest }));
+}
+
+export function writeTrainCheckpoint(path: string, k: CheckpointContents & { model: SequenceModel; task: Task; config: CheckedTrainConfig }): void {
+  const params: Record<string, { shape: number[]; data: number[] }> = {};
+  for (const [name, t] of Object.entries(k.params)) params[name] = { shape: t.shape, data: Array.from(t.data) };
+  writeFileAtomic(path, JSON.stringify({
+    format: CKPT_FORMAT, version: 1, identity: identity(k.model, k.task, k.config),
+    step: k.step, rng: k.rng, optimizer: k.optimizer, params, history: k.history,
+  }));
+}
+
+export function readTrainCheckpoint(path: string, model: SequenceModel, task: Task, c: CheckedTrainConfig): CheckpointContents {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(fs.readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new GatescopeError(`training checkpoint ${path}: expected readable JSON, got ${(err as Error).message}`);
+  }
+  if (doc.format !== CKPT_FORMAT || doc.version !== 1) fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 1`, `${doc.format} ${doc.version}`);
+  const want = JSON.stringify(identity(model, task, c));
+  if (JSON.stringify(doc.identity) !== want) {
+    throw new GatescopeError(`training checkpoint ${path}: expected the same model, task and training config as this run, got a different one`);
+  }
+  const raw = doc.params as Record<string, { shape: number[]; data: number[] }>;
+  const live = model.params();
+  const params: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(live)) {
+    const p = raw?.[name];
+    if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length) fail(`training checkpoint ${path} params.${name}`, `${t.data.length} numbers`, p);
+    const copy = cloneTensor(t);
+    copy.data.set(p.data);
+    params[name] = copy;
+  }
+  if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps) fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
+  return { step: doc.step as number, params, optimizer: doc.optimizer as OptimizerState, rng: doc.rng as number[], history: doc.history as History };
+}
