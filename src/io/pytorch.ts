@@ -3,12 +3,16 @@
  * RecurrentNet's parameters: same names (weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},
  * bias_hh_l{k}), same shapes, same gate order (LSTM i, f, g, o; GRU r, z, n). Sizes and layer
  * count are read off the dict; gradients come back under the same names.
- * PyTorch's GRU is the reset-after variant, so that is the only GRU it can load or receive.
+ * PyTorch's GRU is the reset-after variant, so that is what a GRU state dict computes by
+ * default and the only GRU `toPyTorch` exports. `gruVariant: "reset_before"` reads the same
+ * tensors (same names, shapes, gate order) into Cho et al.'s variant, as Keras's
+ * reset_after=False would compute with them.
  */
 import { GatescopeError, fail, shapeString, unknownKey } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { checkDType, cloneTensor, toTensor, type DType, type Tensor } from "../math/tensor";
 import { gateCount, KINDS, type Kind } from "../model/config";
+import type { GruVariant } from "../cells/gru";
 import { RecurrentNet } from "../model/recurrent";
 import { readSafetensors, writeSafetensors } from "./safetensors";
 
@@ -16,13 +20,15 @@ export interface FromPyTorchOptions {
   /** Default: "float32". */
   dtype?: DType;
   kernels?: Kernels;
+  /** GRU only; default "reset_after" (what PyTorch computes). */
+  gruVariant?: GruVariant;
 }
 
 export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, options: FromPyTorchOptions = {}): RecurrentNet {
   if (!KINDS.includes(kind)) fail("fromPyTorch kind", `one of ${KINDS.map((k) => `"${k}"`).join(", ")}`, kind);
   if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict)) fail("fromPyTorch state dict", "an object of named tensors", stateDict);
   for (const key of Object.keys(options)) {
-    if (key !== "dtype" && key !== "kernels") unknownKey("fromPyTorch options", ["dtype", "kernels"], key);
+    if (!["dtype", "kernels", "gruVariant"].includes(key)) unknownKey("fromPyTorch options", ["dtype", "kernels", "gruVariant"], key);
   }
   const dtype = options.dtype === undefined ? "float32" : checkDType(options.dtype, "fromPyTorch dtype");
   const shapeOf = (name: string): number[] => {
@@ -42,7 +48,7 @@ export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, opti
   while (`weight_ih_l${numLayers}` in stateDict) numLayers++;
   // fromParams checks every name and shape together, so a bad dict loads nothing.
   return RecurrentNet.fromParams(
-    { kind, inputSize: wih[1], hiddenSize: whh[1], numLayers, dtype, forgetBias: kind === "lstm" ? null : undefined },
+    { kind, inputSize: wih[1], hiddenSize: whh[1], numLayers, dtype, forgetBias: kind === "lstm" ? null : undefined, gruVariant: options.gruVariant },
     stateDict, options.kernels);
 }
 

@@ -3,7 +3,8 @@
  * JSON (PyTorch layouts, batch_first=True; for gru, PyTorch's reset-after variant):
  *   {kind, dtype: "float32"|"float64", state_dict: {name: nested array},
  *    x: N×T×D, h0: L×N×H, c0?: L×N×H, grad_output: N×T×H, grad_h_n: L×N×H, grad_c_n?: L×N×H,
- *    expected: {output, h_n, c_n?, grad_x, grad_h0, grad_c0?, grads: {name: nested array}}}
+ *    expected: {output, h_n, c_n?, grad_x, grad_h0, grad_c0?, grads: {name: nested array}},
+ *    gru_variant?: "reset_after" | "reset_before"}   (gru only; default PyTorch's reset_after)
  * For each tensor the error is max|ours − theirs| / max(max|theirs|, 1e-3): scale-normalised,
  * so entries that cancel to ~0 do not dominate. Tolerances: 1e-4 (float32), 1e-10 (float64);
  * PyTorch's own float32 results differ from its float64 ones by up to ~1e-5 on this measure.
@@ -24,6 +25,8 @@ export interface TensorCheck {
 
 export interface ReferenceReport {
   kind: Kind;
+  /** GRU only. */
+  gruVariant?: string;
   dtype: DType;
   tolerance: number;
   checks: TensorCheck[];
@@ -48,7 +51,11 @@ export function verifyReference(ref: unknown, what: string, kernels?: Kernels): 
   const kind = r.kind as Kind;
   const dtype = checkDType(r.dtype, `${what} dtype`);
   if (typeof r.state_dict !== "object" || r.state_dict === null) fail(`${what} state_dict`, "an object of nested arrays", r.state_dict);
-  const net = fromPyTorch(kind, r.state_dict as Record<string, unknown>, { dtype, kernels });
+  if (r.gru_variant !== undefined && (kind !== "gru" || (r.gru_variant !== "reset_after" && r.gru_variant !== "reset_before"))) {
+    fail(`${what} gru_variant`, `"reset_after" or "reset_before", with kind "gru"`, r.gru_variant);
+  }
+  const gruVariant = r.gru_variant as "reset_after" | "reset_before" | undefined;
+  const net = fromPyTorch(kind, r.state_dict as Record<string, unknown>, { dtype, kernels, gruVariant });
   const { numLayers: L, hiddenSize: H, inputSize: D } = net.config;
   const lstm = kind === "lstm";
   const x = toTensor(r.x, dtype, [-1, -1, D], `${what} x (N×T×D)`);
@@ -82,7 +89,7 @@ export function verifyReference(ref: unknown, what: string, kernels?: Kernels): 
   for (const name of Object.keys(bwd.grads)) compare(`grads.${name}`, bwd.grads[name], grads[name]);
   const worst = checks.reduce((a, b) => (b.error > a.error ? b : a));
   const tolerance = TOLERANCE[dtype];
-  return { kind, dtype, tolerance, checks, worst, pass: checks.every((c) => c.error <= tolerance) };
+  return { kind, gruVariant: net.config.gruVariant, dtype, tolerance, checks, worst, pass: checks.every((c) => c.error <= tolerance) };
 }
 
 export function verifyReferenceFile(path: string, kernels?: Kernels): ReferenceReport {

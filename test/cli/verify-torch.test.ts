@@ -19,12 +19,13 @@ describe("gatescope verify-torch", () => {
   const dir = tmpDir("verify");
   const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).map((f) => path.join(FIXTURES, f));
 
-  it("the golden files cover every kind, 1 and 2 layers, both dtypes, and H = 8 for the SIMD gate math", () => {
+  it("the golden files cover every kind, 1 and 2 layers, both dtypes, H = 8 for the SIMD gate math, and the reset-before GRU", () => {
     const names = files.map((f) => path.basename(f)).sort();
     const want = [];
     for (const k of ["gru", "lstm", "rnn_relu", "rnn_tanh"]) for (const l of [1, 2]) {
       want.push(`${k}_l${l}_float32.json`, `${k}_l${l}_float64.json`, `${k}_l${l}_float32_h8.json`);
     }
+    for (const l of [1, 2]) want.push(`gru_rb_l${l}_float32.json`, `gru_rb_l${l}_float64.json`);
     expect(names).to.deep.equal(want.sort());
   });
 
@@ -35,6 +36,7 @@ describe("gatescope verify-torch", () => {
       expect(r.out).to.match(new RegExp(`^backend: ${backend === "js" ? "js" : "wasm-simd"} `, "m"));
       expect(r.out).to.include(`${files.length} of ${files.length} reference file(s) agree with PyTorch`);
       expect(r.out.match(/^PASS /gm)).to.have.length(files.length);
+      expect(r.out.match(/^PASS .*gru_rb_.*\(gru reset_before, /gm)).to.have.length(4);
     });
   }
 
@@ -47,6 +49,16 @@ describe("gatescope verify-torch", () => {
     expect(r.code).to.equal(1);
     expect(r.out).to.match(/FAIL {2}.*altered\.json.*worst grads\.weight_hh_l1/);
     expect(r.out).to.include("1 of 2 reference file(s) agree with PyTorch");
+  });
+
+  it("the reset-before files fail when read as PyTorch's reset-after GRU: the variants really differ", () => {
+    const ref = JSON.parse(fs.readFileSync(path.join(FIXTURES, "gru_rb_l1_float64.json"), "utf8"));
+    delete ref.gru_variant;
+    const bad = path.join(dir, "rb-as-ra.json");
+    fs.writeFileSync(bad, JSON.stringify(ref));
+    const r = run("verify-torch", bad);
+    expect(r.code).to.equal(1);
+    expect(r.out).to.match(/FAIL .*\(gru reset_after, float64/);
   });
 
   it("an altered float64 copy fails at its tighter tolerance", () => {
