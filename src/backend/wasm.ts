@@ -103,39 +103,40 @@ export function createWasmKernels(bytes: Uint8Array = fs.readFileSync(WASM_PATH(
   const x = instance.exports as unknown as Exports;
   const arena = new Arena(memory, x.heap_base());
   const p = (a: FloatArray, off: number) => a.byteOffset + off * 4;
-  const inArena = (...arrays: FloatArray[]) => arrays.every((a) => arena.has(a));
+  // Checked per array (no rest arguments): these run inside the time loop, which allocates nothing.
+  const ok = (a: FloatArray) => arena.has(a);
 
   const ops: CellOps = {
     lstmForward(N, H, gates, gOff, cs, hs, prev) {
-      if (H % 4 || !inArena(gates, cs, hs)) return referenceOps.lstmForward(N, H, gates, gOff, cs, hs, prev);
+      if (H % 4 || !(ok(gates) && ok(cs) && ok(hs))) return referenceOps.lstmForward(N, H, gates, gOff, cs, hs, prev);
       x.lstm_forward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(hs, prev + N * H));
     },
     lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
-      if (H % 4 || !inArena(gates, cs, dH, dcNext, dC, dcPrev, dA)) return referenceOps.lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA);
+      if (H % 4 || !(ok(gates) && ok(cs) && ok(dH) && ok(dcNext) && ok(dC) && ok(dcPrev) && ok(dA))) return referenceOps.lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA);
       x.lstm_backward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(dH, prev), p(dcNext, 0), p(dC, prev), p(dcPrev, 0), p(dA, gOff));
     },
     gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
-      if (H % 4 || !inArena(gates, scratch, hs, extra)) return referenceOps.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
+      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs) && ok(extra))) return referenceOps.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
       x.gru_forward_gates(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(extra, prev), after);
     },
     gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
-      if (H % 4 || !inArena(gates, scratch, hs)) return referenceOps.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
+      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs))) return referenceOps.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
       x.gru_forward_state(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(hs, prev + N * H), after);
     },
     gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
-      if (H % 4 || !inArena(gates, hs, dH, dA, dhPrev)) return referenceOps.gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev);
+      if (H % 4 || !(ok(gates) && ok(hs) && ok(dH) && ok(dA) && ok(dhPrev))) return referenceOps.gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev);
       x.gru_backward_state(N, H, p(gates, gOff), p(hs, prev), p(dH, prev), p(dA, gOff), p(dhPrev, 0));
     },
     gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
-      if (H % 4 || !inArena(gates, hs, extra, drh, dA, dAhh, dhPrev)) return referenceOps.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after);
+      if (H % 4 || !(ok(gates) && ok(hs) && ok(extra) && ok(drh) && ok(dA) && ok(dAhh) && ok(dhPrev))) return referenceOps.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after);
       x.gru_backward_reset(N, H, p(gates, gOff), p(hs, prev), p(extra, prev), p(drh, 0), p(dA, gOff), p(dAhh, gOff), p(dhPrev, 0), after);
     },
     rnnForward(count, a, aOff, hs, relu) {
-      if (count % 4 || !inArena(a, hs)) return referenceOps.rnnForward(count, a, aOff, hs, relu);
+      if (count % 4 || !(ok(a) && ok(hs))) return referenceOps.rnnForward(count, a, aOff, hs, relu);
       x.rnn_forward(count, p(a, aOff), p(hs, aOff + count), relu);
     },
     rnnBackward(count, a, aOff, hs, dH, dA, relu) {
-      if (count % 4 || !inArena(a, hs, dH, dA)) return referenceOps.rnnBackward(count, a, aOff, hs, dH, dA, relu);
+      if (count % 4 || !(ok(a) && ok(hs) && ok(dH) && ok(dA))) return referenceOps.rnnBackward(count, a, aOff, hs, dH, dA, relu);
       x.rnn_backward(count, p(a, aOff), p(hs, aOff + count), p(dH, aOff), p(dA, aOff), relu);
     },
   };
@@ -147,7 +148,7 @@ export function createWasmKernels(bytes: Uint8Array = fs.readFileSync(WASM_PATH(
     workspace: arena,
     ops,
     gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
-      if ((tA && tB) || !inArena(A, B, C)) return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+      if ((tA && tB) || !(ok(A) && ok(B) && ok(C))) return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
       if (beta === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
       const a = p(A, aOff), b = p(B, bOff), c = p(C, cOff);
       if (tB) x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc);
@@ -161,11 +162,11 @@ export function createWasmKernels(bytes: Uint8Array = fs.readFileSync(WASM_PATH(
       }
     },
     addRowBias(M, N, bias, bOff, C, cOff, ldc) {
-      if (!inArena(bias, C)) return referenceMatrix.addRowBias(M, N, bias, bOff, C, cOff, ldc);
+      if (!(ok(bias) && ok(C))) return referenceMatrix.addRowBias(M, N, bias, bOff, C, cOff, ldc);
       x.add_row_bias(M, N, p(bias, bOff), p(C, cOff), ldc);
     },
     sumRows(M, N, C, cOff, ldc, out, outOff) {
-      if (!inArena(C, out)) return referenceMatrix.sumRows(M, N, C, cOff, ldc, out, outOff);
+      if (!(ok(C) && ok(out))) return referenceMatrix.sumRows(M, N, C, cOff, ldc, out, outOff);
       x.sum_rows(M, N, p(C, cOff), ldc, p(out, outOff));
     },
   };
