@@ -79,6 +79,7 @@ export async function reproduce(argv: string[], out: (line: string) => void): Pr
       update();
     },
   });
+  bars?.update(); // flushes the last logged line, which stop() alone would drop
   bars?.stop();
   const summary = summarize(results);
   const file: ResultsFile = {
