@@ -11,6 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { referenceOps } from "./js";
+import { gatescopePackage } from "../io/package-root";
 import { referenceMatrix, type Kernels, type Workspace } from "../math/kernels";
 import type { CellOps } from "../cells/cell";
 import { alloc, type DType, type FloatArray } from "../math/tensor";
@@ -44,16 +45,7 @@ declare const WebAssembly: {
 
 const PAGE = 65536;
 
-/** The folder of the installed gatescope package (the nearest package.json named gatescope). */
-function packageRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const pj = path.join(dir, "package.json");
-    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, "utf8")).name === "gatescope") return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no gatescope package.json above ${__dirname}`);
-  }
-}
-
-export const WASM_PATH = () => path.join(packageRoot(), "wasm", "build", "kernels.wasm");
+export const WASM_PATH = () => path.join(gatescopePackage().root, "wasm", "build", "kernels.wasm");
 
 class Arena implements Workspace {
   private readonly views = new WeakSet<FloatArray>();
@@ -69,6 +61,15 @@ class Arena implements Workspace {
 
   begin(): void {
     this.top = this.base;
+    this.scratchView = null;
+  }
+
+  private scratchView: Float32Array | null = null;
+
+  /** A float32 scratch buffer of at least `size`, reused within one operation (per-step calls allocate nothing). */
+  scratch(size: number): Float32Array {
+    if (!this.scratchView || this.scratchView.length < size) this.scratchView = this.alloc("float32", size) as Float32Array;
+    return this.scratchView;
   }
 
   alloc(dtype: DType, size: number): FloatArray {
@@ -156,7 +157,7 @@ export function createWasmKernels(bytes: Uint8Array = fs.readFileSync(WASM_PATH(
       else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc);
       else {
         // A narrow B (few columns): transpose it so the product becomes dot products along K.
-        const bt = arena.alloc("float32", N * K);
+        const bt = arena.scratch(N * K);
         x.transpose(K, N, b, ldb, p(bt, 0));
         x.gemm_nt(M, N, K, a, lda, p(bt, 0), K, c, ldc);
       }

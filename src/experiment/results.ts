@@ -3,10 +3,9 @@
  * every run, and the summary table.
  */
 import { execFileSync } from "child_process";
-import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { backendInfo } from "../backend";
+import { gatescopePackage } from "../io/package-root";
 import type { RunResult } from "./run";
 import type { ExperimentSpec } from "./spec";
 import type { SummaryRow } from "./summary";
@@ -39,17 +38,6 @@ export interface ResultsFile {
   summary: SummaryRow[];
 }
 
-function packageInfo(): { version: string; root: string } {
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const pj = path.join(dir, "package.json");
-    if (fs.existsSync(pj)) {
-      const doc = JSON.parse(fs.readFileSync(pj, "utf8"));
-      if (doc.name === "gatescope") return { version: doc.version, root: dir };
-    }
-  }
-  return { version: "unknown", root: process.cwd() };
-}
-
 function gitCommit(root: string): string | null {
   try {
     return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || null;
@@ -59,7 +47,12 @@ function gitCommit(root: string): string | null {
 }
 
 export function manifest(fields: Pick<Manifest, "command" | "preset" | "seed" | "jobs" | "config" | "started" | "wall_s">): Manifest {
-  const pkg = packageInfo();
+  let pkg = { version: "unknown", root: process.cwd() };
+  try {
+    pkg = gatescopePackage();
+  } catch {
+    // run from a copy without its package.json: say so rather than fail the experiment
+  }
   return {
     library: "gatescope", version: pkg.version, git_commit: gitCommit(pkg.root), node: process.version,
     platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, backend: backendInfo(), ...fields,

@@ -2,7 +2,8 @@
  * The one source of randomness: xoshiro128** 1.0 (Blackman & Vigna, 2018), a small, fast,
  * well-tested 32-bit generator with a 2^128 − 1 period, seeded through SplitMix64 as its
  * authors recommend. An `Rng` is passed explicitly wherever randomness is needed; the
- * library never calls Math.random, so the same seed gives bit-identical runs.
+ * library never draws from JavaScript's global generator, so the same seed gives bit-identical
+ * runs (test/math/rng.test.ts scans the sources to keep it so).
  * Its state is four uint32 words and can be saved and restored (for resumable training).
  */
 import { GatescopeError, fail } from "../errors";

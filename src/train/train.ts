@@ -197,6 +197,8 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     const e = record({ step: 0, ...evaluate(model, task, test) });
     if (c.earlyStop && e.solved) return done("solved", "solved at initialisation", 0);
   }
+  // The weights before each update, so a non-finite update can be undone (one buffer, reused).
+  const keep = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)]));
   for (let s = start; s < c.steps; s++) {
     const t0 = Date.now();
     if (flowAt.has(s)) history.gradFlow.push({ step: s, ...probeGradientFlow(model, task, probe) });
@@ -209,7 +211,7 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     for (const [name, g] of Object.entries(r.grads)) paramGradNorms[name] = norm(g);
     const clip = clipGradients(r.grads, c.clip);
     const lr = learningRate(c.optimizer.lr, c.schedule, s);
-    const keep = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)]));
+    for (const [k, t] of Object.entries(params)) keep[k].data.set(t.data);
     optimizer.step(r.grads, lr);
     const badParam = firstNonFinite(params);
     if (badParam) {

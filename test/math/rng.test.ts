@@ -1,5 +1,8 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { Rng } from "../../src/math/rng";
+import { REPO } from "../helpers/paths";
 
 describe("Rng (xoshiro128** seeded by SplitMix64)", () => {
   it("matches the reference C implementation for seed 42", () => {
@@ -41,6 +44,16 @@ describe("Rng (xoshiro128** seeded by SplitMix64)", () => {
     for (let i = 0; i < M; i++) { const z = r.normal(); m += z; v += z * z; }
     expect(Math.abs(m / M)).to.be.below(0.01);
     expect(Math.abs(v / M - 1)).to.be.below(0.02);
+  });
+
+  it("is the only randomness: no library or kit source calls the global generator", () => {
+    const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []);
+    const files = ["src", "kernel-lib", "wasm/assembly"].flatMap((d) => sources(path.join(REPO, d)));
+    expect(files.length).to.be.above(40);
+    const global = ["Math", "random"].join("."); // spelled apart so this file does not match itself
+    const offenders = files.filter((f) => fs.readFileSync(f, "utf8").includes(global));
+    expect(offenders.map((f) => path.relative(REPO, f))).to.deep.equal([]);
   });
 
   it("rejects bad seeds and states, naming what it expected", () => {
