@@ -1,6 +1,8 @@
 /**
- * GRU (Cho et al. 2014), gate order r, z, n as in PyTorch, in both published variants,
- * named by where the reset gate acts. Both keep the old state through the update gate:
+ * GRU (Cho et al. 2014), gate order r, z, n as in PyTorch, in the two variants in use, named by
+ * where the reset gate acts: "before" is Cho et al.'s equation, "after" comes from no paper (it
+ * is cuDNN's and PyTorch's). Both keep the old state through the update gate; Chung et al. 2014
+ * write it flipped, h_t = (1 − z)∘h_{t−1} + z∘n, so their z is our 1 − z:
  *
  *   r = σ(x_t W_irᵀ + b_ir + h_{t−1} W_hrᵀ + b_hr)
  *   z = σ(x_t W_izᵀ + b_iz + h_{t−1} W_hzᵀ + b_hz)

@@ -1,6 +1,8 @@
 /**
- * LSTM, as the classic equations write it (Hochreiter & Schmidhuber 1997; Gers et al. 2000),
- * with PyTorch's gate order i, f, g, o and its two bias vectors:
+ * LSTM in the form PyTorch, Keras and cuDNN compute: Hochreiter & Schmidhuber's 1997 cell with
+ * Gers et al.'s (2000) forget gate and unscaled tanh (the 1997 cell had no forget gate, scaled
+ * squashing functions and a truncated gradient), PyTorch's gate order i, f, g, o and its two
+ * bias vectors:
  *
  *   a_t = x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh          N×4H, blocks [i | f | g | o]
  *   i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)     each N×H

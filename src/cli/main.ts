@@ -2,12 +2,16 @@
 /** The `gatescope` command. */
 import { verifyTorch } from "./verify-torch";
 import { reproduce } from "./reproduce";
+import { writeupCommand } from "./writeup";
 
 const USAGE = `gatescope — recurrent networks you can see inside
 
 usage:
-  gatescope reproduce [--preset quick|full|tiny] [--seed S] [--out DIR] [--jobs N]
+  gatescope reproduce [--preset tiny|quick|paper] [--seed S] [--out DIR] [--jobs N] [--dry-run]
                                    the vanishing-gradient comparison: RNN vs LSTM vs GRU
+  gatescope writeup DIR [--out DIR2]
+                                   figures (SVG, PNG), tables (Markdown, LaTeX), references.bib
+                                   and a methods paragraph from a results directory
   gatescope verify-torch FILE...   check gatescope against PyTorch reference files
   gatescope help                   this text
 
@@ -22,6 +26,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       return reproduce(rest, out);
     case "verify-torch":
       return verifyTorch(rest, out);
+    case "writeup":
+      return writeupCommand(rest, out);
     case undefined:
     case "help":
     case "--help":
@@ -29,7 +35,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       out(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      out(`gatescope: expected a command (reproduce, verify-torch, help), got "${command}"\n\n${USAGE}`);
+      out(`gatescope: expected a command (reproduce, writeup, verify-torch, help), got "${command}"\n\n${USAGE}`);
       return 2;
   }
 }

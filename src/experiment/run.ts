@@ -1,7 +1,10 @@
-/** One experiment run, start to finish, deterministic from its seed. */
+/**
+ * One experiment run, start to finish, deterministic from its seed. Training decisions read the
+ * validation set; the test metric is measured once, for the weights validation selected.
+ */
 import { Rng } from "../math/rng";
 import { SequenceModel } from "../model/sequence-model";
-import { makeTask, testSet } from "../tasks";
+import { makeTask, validationSet } from "../tasks";
 import { probeGradientFlow, train, type TrainCallbacks } from "../train/train";
 import type { RunSpec } from "./spec";
 
@@ -12,18 +15,30 @@ export interface RunResult {
   cell: string;
   seed: number;
   hidden: number;
+  /** Trainable parameters of the recurrent stack and the readout (null in upgraded version-1 files). */
+  params: number | null;
+  lr: number;
   /** Steps actually trained (fewer than configured after an early stop or a non-finite stop). */
   steps: number;
+  /** Validation metric of the selected weights. */
+  final_val_metric: number;
+  /** Test metric of the selected weights: the one number reported. */
   final_test_metric: number;
+  /** The task's other test measures for the selected weights (accuracy, which input is remembered, …). */
+  final_test_extra: Record<string, number>;
+  selected_by: "validation" | "test (schema v1: no validation set)";
+  /** The step whose weights were selected. */
+  selected_step: number;
   baseline: number;
+  /** The selected weights meet the task's criterion on the test set. */
   solved: boolean;
-  /** First evaluated step at which the success criterion held, or null. */
+  /** First evaluated step at which the criterion held on the validation set, or null. */
   solved_at: number | null;
   stopped: string;
   message: string;
   /** ‖∂L/∂h_t‖, t = 1..T, at the recorded steps (the first is at initialisation). */
   grad_flow: Array<{ step: number; norms: number[]; decades_per_step: number; first_over_last: number }>;
-  /** Test metric at every evaluation: the learning curve. */
+  /** Validation metric at every evaluation: the learning curve. */
   evals: Array<{ step: number; metric: number; extra: Record<string, number> }>;
   /** Training loss and global gradient norm (before/after clipping), thinned to ≤ 200 points. */
   curve: Array<{ step: number; loss: number; grad_norm: number; grad_norm_clipped: number }>;
@@ -40,9 +55,9 @@ export async function runOne(spec: RunSpec, onProgress?: (step: number, steps: n
   const steps = spec.train.steps;
   const callbacks: TrainCallbacks = { onEval: (e) => onProgress?.(e.step, steps) };
   const r = await train(model, task, { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])] }, rng, { callbacks });
-  if (!r.history.gradFlow.some((g) => g.step === r.stepsDone)) {
-    // An early stop ends before the configured last step: profile the trained model there too.
-    r.history.gradFlow.push({ step: r.stepsDone, ...probeGradientFlow(model, task, testSet(task, 128)) });
+  if (!r.history.gradFlow.some((g) => g.step === r.selected.step)) {
+    // The model now holds the selected weights (an early stop's, or the best on validation): profile them too.
+    r.history.gradFlow.push({ step: r.selected.step, ...probeGradientFlow(model, task, validationSet(task, 128)) });
   }
   const every = Math.max(1, Math.ceil(r.history.steps.length / 200));
   const thin = r.history.steps.filter((_, i) => i % every === 0 || i === r.history.steps.length - 1);
@@ -50,7 +65,9 @@ export async function runOne(spec: RunSpec, onProgress?: (step: number, steps: n
   for (const s of thin) for (const [k, v] of Object.entries(s.paramGradNorms)) (param_grad_norms[k] ??= []).push(v);
   return {
     id: spec.id, task: spec.task.name, T: spec.task.T, cell: spec.cell, seed: spec.seed, hidden: spec.hidden,
-    steps: r.stepsDone, final_test_metric: r.final.metric, baseline: task.baseline, solved: r.solvedAt !== null,
+    params: Object.values(model.params()).reduce((s, t) => s + t.data.length, 0), lr: spec.lr,
+    steps: r.stepsDone, final_val_metric: r.selected.validation.metric, final_test_metric: r.selected.test.metric, final_test_extra: r.selected.test.extra,
+    selected_by: "validation", selected_step: r.selected.step, baseline: task.baseline, solved: r.selected.test.solved,
     solved_at: r.solvedAt, stopped: r.stopped, message: r.message,
     grad_flow: r.history.gradFlow.sort((a, b) => a.step - b.step).map((g) => ({ step: g.step, norms: g.norms, decades_per_step: g.summary.decadesPerStep, first_over_last: g.summary.firstOverLast })),
     evals: r.history.evals.map((e) => ({ step: e.step, metric: e.metric, extra: e.extra })),

@@ -1,56 +1,120 @@
-/** The summary table of an experiment: one row per task × T × cell, aggregated over seeds. */
+/**
+ * The summary table of an experiment: one row per task × T × cell. Where learning rates were
+ * swept, the row is the learning rate with the lowest mean *validation* metric over seeds (the
+ * test metric never chooses); every rate's numbers stay in `lr_sweep` for the sensitivity plot.
+ * Intervals: a bootstrap 95 % interval of the mean test metric, Wilson's for the solve rate,
+ * median and interquartile range of the steps to solve (over the seeds that solved).
+ */
+import { findClaim, judge, type Expectation, type Source } from "./published";
 import type { RunResult } from "./run";
-import { publishedOutcome } from "./presets";
+import { bootstrapMeanCI, mean, quantile, sd, wilsonCI } from "./stats";
 
 export interface SummaryRow {
   task: string;
   T: number;
   cell: string;
+  hidden: number;
+  params: number | null;
+  /** The learning rate selected on validation (the only one when there was no sweep). */
+  lr: number;
   seeds: number;
+  /** Test metric of each seed's selected weights: mean, sample sd, bootstrap 95 % interval. */
   metric_mean: number;
   metric_std: number;
+  metric_ci95: [number, number];
+  /** Mean validation metric: what selected the learning rate. */
+  val_mean: number;
   baseline: number;
   /** metric_mean / baseline: below 1 beats the trivial predictor. */
   vs_baseline: number;
+  /** Seeds whose selected weights meet the criterion on the test set, with Wilson's 95 % interval of the rate. */
   solved: number;
-  /** Median over the solved seeds of the first step that met the criterion, or null. */
-  steps_to_solve: number | null;
+  solved_ci95: [number, number];
+  /** Over the seeds that solved: first evaluated step meeting the criterion on validation. */
+  steps_to_solve_median: number | null;
+  steps_to_solve_iqr: [number, number] | null;
   published: string;
-  /** Whether our outcome matches the published one (all seeds solved / none solved), or null. */
+  source: Source | null;
+  expect: Expectation | null;
+  /** The published outcome's predicate on this row: true / false, or null (nothing comparable published). */
   agrees: boolean | null;
+  lr_sweep: Array<{ lr: number; val_mean: number; test_mean: number; solved: number; seeds: number }>;
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): T[][] {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    if (!m.has(k)) m.set(k, []);
+    m.get(k)!.push(x);
+  }
+  return [...m.values()];
 }
 
 export function summarize(results: RunResult[]): SummaryRow[] {
-  const groups = new Map<string, RunResult[]>();
-  for (const r of results) {
-    const k = `${r.task}\u0000${r.T}\u0000${r.cell}`;
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(r);
-  }
-  return [...groups.values()].map((rs) => {
+  return groupBy(results, (r) => `${r.task}\u0000${r.T}\u0000${r.cell}`).map((group) => {
+    const byLr = groupBy(group, (r) => String(r.lr)).sort((a, b) => a[0].lr - b[0].lr);
+    const sweep = byLr.map((rs) => ({
+      lr: rs[0].lr, val_mean: mean(rs.map((r) => r.final_val_metric)), test_mean: mean(rs.map((r) => r.final_test_metric)),
+      solved: rs.filter((r) => r.solved).length, seeds: rs.length,
+    }));
+    // NaN never wins; ties keep the smaller rate.
+    let pick = 0;
+    sweep.forEach((s, i) => { if (s.val_mean < sweep[pick].val_mean || !Number.isFinite(sweep[pick].val_mean)) pick = i; });
+    const rs = byLr[pick];
     const m = rs.map((r) => r.final_test_metric);
-    const mean = m.reduce((a, b) => a + b, 0) / m.length;
-    const std = Math.sqrt(m.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, m.length - 1));
-    const solvedAt = rs.filter((r) => r.solved_at !== null).map((r) => r.solved_at!).sort((a, b) => a - b);
-    const published = publishedOutcome(rs[0].task, rs[0].T, rs[0].cell);
+    const solved = rs.filter((r) => r.solved).length;
+    const steps = rs.filter((r) => r.solved && r.solved_at !== null).map((r) => r.solved_at!);
+    const first = rs[0];
+    const claim = findClaim(first.task, first.T, first.cell);
+    const ci = bootstrapMeanCI(m);
+    const metric_mean = mean(m);
     return {
-      task: rs[0].task, T: rs[0].T, cell: rs[0].cell, seeds: rs.length,
-      metric_mean: mean, metric_std: rs.length > 1 ? std : 0, baseline: rs[0].baseline, vs_baseline: mean / rs[0].baseline,
-      solved: solvedAt.length, steps_to_solve: solvedAt.length ? solvedAt[Math.floor((solvedAt.length - 1) / 2)] : null,
-      published: published.text,
-      agrees: published.expect === null ? null : published.expect === "solve" ? solvedAt.length === rs.length : solvedAt.length === 0,
+      task: first.task, T: first.T, cell: first.cell, hidden: first.hidden, params: first.params, lr: first.lr, seeds: rs.length,
+      metric_mean, metric_std: sd(m), metric_ci95: ci, val_mean: sweep[pick].val_mean,
+      baseline: first.baseline, vs_baseline: metric_mean / first.baseline,
+      solved, solved_ci95: wilsonCI(solved, rs.length),
+      steps_to_solve_median: steps.length ? quantile(steps, 0.5) : null,
+      steps_to_solve_iqr: steps.length ? [quantile(steps, 0.25), quantile(steps, 0.75)] : null,
+      published: claim?.text ?? "not reported by the cited papers",
+      source: claim?.source ?? null,
+      expect: claim?.expect ?? null,
+      agrees: judge(claim?.expect ?? null, { seeds: rs.length, solved, baseline: first.baseline, metric_ci95: ci }),
+      lr_sweep: sweep,
     };
   });
 }
 
+const p3 = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
+const p2 = (v: number) => (Number.isFinite(v) ? v.toPrecision(2) : String(v));
+const pct = (v: number) => `${Math.round(v * 100)}`;
+
+/** One row's cells as the terminal, Markdown and LaTeX tables show them. */
+export function summaryCells(r: SummaryRow): Record<string, string> {
+  return {
+    task: r.task, T: String(r.T), cell: r.cell, H: String(r.hidden), lr: String(r.lr),
+    test: `${p3(r.metric_mean)} [${p2(r.metric_ci95[0])}, ${p2(r.metric_ci95[1])}]`,
+    ratio: r.vs_baseline.toFixed(3),
+    solved: `${r.solved}/${r.seeds} [${pct(r.solved_ci95[0])}–${pct(r.solved_ci95[1])}%]`,
+    steps: r.steps_to_solve_median === null ? "—" : `${r.steps_to_solve_median} [${r.steps_to_solve_iqr![0]}–${r.steps_to_solve_iqr![1]}]`,
+    agrees: r.agrees === null ? "—" : r.agrees ? "yes" : "NO",
+  };
+}
+
+export const SUMMARY_HEADINGS: Record<string, string> = {
+  task: "task", T: "T", cell: "cell", H: "H", lr: "lr", test: "test metric [95% CI]", ratio: "÷ base",
+  solved: "solved [95% CI]", steps: "steps [IQR]", agrees: "agrees",
+};
+
+/** A plain-text table that fits 100 columns for the usual rows; claims follow, one per line. */
 export function formatSummary(rows: SummaryRow[]): string {
-  const head = ["task", "T", "cell", "test metric (mean ± sd)", "baseline", "÷ baseline", "solved", "steps to solve", "agrees", "published"];
-  const body = rows.map((r) => [
-    r.task, String(r.T), r.cell, `${r.metric_mean.toPrecision(3)} ± ${r.metric_std.toPrecision(2)}`, r.baseline.toPrecision(3),
-    r.vs_baseline.toFixed(3), `${r.solved}/${r.seeds}`, r.steps_to_solve === null ? "—" : String(r.steps_to_solve),
-    r.agrees === null ? "—" : r.agrees ? "yes" : "NO", r.published,
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+  const keys = Object.keys(SUMMARY_HEADINGS);
+  const body = rows.map((r) => summaryCells(r));
+  const widths = keys.map((k) => Math.max(SUMMARY_HEADINGS[k].length, ...body.map((b) => b[k].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join(" ").trimEnd();
+  const claims = rows.filter((r) => r.expect !== null).map((r) => `  ${r.task} T=${r.T} ${r.cell}: ${r.published} — ${r.agrees ? "agrees" : "DEVIATES"}`);
+  return [
+    line(keys.map((k) => SUMMARY_HEADINGS[k])), line(widths.map((w) => "-".repeat(w))), ...body.map((b) => line(keys.map((k) => b[k]))),
+    ...(claims.length ? ["", "Published outcomes (predicate on the row above):", ...claims] : []),
+  ].join("\n");
 }

@@ -32,6 +32,17 @@ export class Rng {
     this.s = new Uint32Array([Number(a & 0xffffffffn), Number(a >> 32n), Number(b & 0xffffffffn), Number(b >> 32n)]);
   }
 
+  /** The stream numbered `index` of a family named by `seed`: independent of Rng(seed)'s own. */
+  static derive(seed: number, index: number): Rng {
+    if (!Number.isSafeInteger(index) || index < 0) fail("Rng.derive index", "a non-negative safe integer", index);
+    const r = new Rng(seed);
+    const sm = { x: (BigInt(r.uint32()) << 32n | BigInt(r.uint32())) ^ BigInt(index) };
+    const a = splitmix64(sm);
+    const b = splitmix64(sm);
+    r.s.set([Number(a & 0xffffffffn), Number(a >> 32n), Number(b & 0xffffffffn), Number(b >> 32n)]);
+    return r;
+  }
+
   static fromState(state: readonly number[]): Rng {
     if (!Array.isArray(state) || state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
       fail("Rng state", "an array of 4 uint32 words", state);

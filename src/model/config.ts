@@ -49,6 +49,12 @@ export interface RecurrentConfig {
    * Default 1; null keeps whatever the bias initialiser drew (PyTorch's behaviour).
    */
   forgetBias?: number | null;
+  /**
+   * GRU only. The update-gate bias at initialisation, set like forgetBias (bias_ih's z block,
+   * bias_hh's zeroed). With h_t = (1−z)∘n + z∘h_{t−1} a positive bias starts the unit keeping
+   * its state — the GRU's analogue of the LSTM forget bias. Default null: the initialiser's.
+   */
+  updateBias?: number | null;
   /** A preset name or per-tensor initialisers; default "pytorch". */
   init?: InitPreset | InitConfig;
 }
@@ -63,10 +69,12 @@ export interface ResolvedConfig {
   gruVariant?: GruVariant;
   /** Present for LSTM only. */
   forgetBias?: number | null;
+  /** Present for GRU only. */
+  updateBias?: number | null;
   init: Required<InitConfig>;
 }
 
-const KEYS = ["kind", "inputSize", "hiddenSize", "numLayers", "dtype", "gruVariant", "forgetBias", "init"];
+const KEYS = ["kind", "inputSize", "hiddenSize", "numLayers", "dtype", "gruVariant", "forgetBias", "updateBias", "init"];
 
 function positiveInt(v: unknown, what: string): number {
   if (!Number.isInteger(v) || (v as number) < 1) fail(what, "a positive integer", v);
@@ -86,14 +94,15 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     fail("config.gruVariant", `"reset_after" or "reset_before"`, gruVariant);
   }
   if (c.gruVariant !== undefined && kind !== "gru") fail("config.gruVariant", `no gruVariant for kind "${kind}"`, c.gruVariant);
-  let forgetBias: number | null = kind === "lstm" ? 1 : null;
-  if (c.forgetBias !== undefined) {
-    if (kind !== "lstm") fail("config.forgetBias", `no forgetBias for kind "${kind}"`, c.forgetBias);
-    if (c.forgetBias !== null && (typeof c.forgetBias !== "number" || !Number.isFinite(c.forgetBias))) {
-      fail("config.forgetBias", "a finite number or null", c.forgetBias);
-    }
-    forgetBias = c.forgetBias as number | null;
-  }
+  const gateBias = (key: "forgetBias" | "updateBias", owner: Kind, dflt: number | null): number | null => {
+    const v = c[key];
+    if (v === undefined) return dflt;
+    if (kind !== owner) fail(`config.${key}`, `no ${key} for kind "${kind}"`, v);
+    if (v !== null && (typeof v !== "number" || !Number.isFinite(v))) fail(`config.${key}`, "a finite number or null", v);
+    return v as number | null;
+  };
+  const forgetBias = gateBias("forgetBias", "lstm", 1);
+  const updateBias = gateBias("updateBias", "gru", null);
   let init: Required<InitConfig>;
   const ci = c.init ?? "pytorch";
   if (typeof ci === "string") {
@@ -119,7 +128,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     hiddenSize: positiveInt(c.hiddenSize, "config.hiddenSize"),
     numLayers: c.numLayers === undefined ? 1 : positiveInt(c.numLayers, "config.numLayers"),
     dtype: c.dtype === undefined ? "float32" : checkDType(c.dtype, "config.dtype"),
-    ...(kind === "gru" ? { gruVariant: gruVariant as GruVariant } : {}),
+    ...(kind === "gru" ? { gruVariant: gruVariant as GruVariant, updateBias } : {}),
     ...(kind === "lstm" ? { forgetBias } : {}),
     init,
   };

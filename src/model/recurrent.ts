@@ -87,8 +87,9 @@ export class RecurrentNet {
       initialise(spec, t.data, shape[0], shape[1] ?? 1, H, rng);
       this.params[name] = t;
     }
-    const fb = this.config.forgetBias;
-    if (this.config.kind === "lstm" && fb !== null && fb !== undefined) {
+    // LSTM's forget gate and GRU's update gate are both gate block 1 (i f g o; r z n).
+    const fb = this.config.kind === "lstm" ? this.config.forgetBias : this.config.updateBias;
+    if (fb !== null && fb !== undefined) {
       for (let l = 0; l < this.config.numLayers; l++) {
         this.params[`bias_ih_l${l}`].data.fill(fb, H, 2 * H);
         this.params[`bias_hh_l${l}`].data.fill(0, H, 2 * H);

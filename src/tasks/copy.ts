@@ -4,7 +4,7 @@
  * delimiter, 10 blanks. Target at every step: blank, except the last 10 steps, which must
  * repeat the 10 symbols. Cross-entropy over all T + 20 steps, every-step readout.
  * Baseline: blanks, then a uniform guess over the 8 symbols for the last 10 steps:
- * 10·ln 8 / (T + 20) nats. Solved: ≥ 99% of the recalled symbols right on the test set.
+ * 10·ln 8 / (T + 20) nats. Solved: ≥ 99% of the recalled symbols right on a held-out set.
  */
 import type { Rng } from "../math/rng";
 import { zeros, type Tensor } from "../math/tensor";

@@ -19,10 +19,50 @@ export function makeTask(config: TaskConfig): Task {
   }
 }
 
-/** The seed of every task's held-out test set: fixed, and never a training seed's stream. */
+/**
+ * The seeds of every task's held-out sets. Validation (early stopping, "solved", selection of
+ * weights and learning rates) and test (reported once, for the selected weights) are separate
+ * streams, and neither is a training stream: training draws from Rng(run seed), and run seeds
+ * stay far below both.
+ */
 export const TEST_SEED = 0x7e57;
+export const VALIDATION_SEED = 0x5a11d;
 
 /** The fixed held-out test set of a task: the same for every run, model and training seed. */
 export function testSet(task: Task, size = 1000): Batch {
   return task.sample(new Rng(TEST_SEED + task.T), size);
+}
+
+/** The fixed validation set of a task: what training decisions look at, never the test set. */
+export function validationSet(task: Task, size = 1000): Batch {
+  return task.sample(new Rng(VALIDATION_SEED + task.T), size);
+}
+
+/** Batches of the same task stacked along N. */
+export function stackBatches(parts: Batch[]): Batch {
+  function cat<A extends Float64Array | Int32Array>(xs: A[]): A {
+    const out = new (xs[0].constructor as new (n: number) => A)(xs.reduce((s, x) => s + x.length, 0));
+    let off = 0;
+    for (const x of xs) { out.set(x, off); off += x.length; }
+    return out;
+  }
+  const N = parts.reduce((s, p) => s + p.x.shape[0], 0);
+  const first = parts[0];
+  return {
+    x: { shape: [N, ...first.x.shape.slice(1)], data: cat(parts.map((p) => p.x.data as Float64Array)) },
+    y: first.y ? { shape: [N, ...first.y.shape.slice(1)], data: cat(parts.map((p) => p.y!.data as Float64Array)) } : null,
+    classes: first.classes ? cat(parts.map((p) => p.classes!)) : null,
+    mask: first.mask ? cat(parts.map((p) => p.mask!)) : null,
+  };
+}
+
+/**
+ * A fixed training set of `size` sequences, as Arjovsky et al. (2016) train on 10^5 of them,
+ * without holding it in memory: sequence i is always drawn from its own stream
+ * Rng.derive(seed, i), and a minibatch is `N` indices drawn with replacement by `rng`.
+ */
+export function sampleFixedSet(task: Task, set: { size: number; seed: number }, rng: Rng, N: number): Batch {
+  const parts: Batch[] = [];
+  for (let n = 0; n < N; n++) parts.push(task.sample(Rng.derive(set.seed, rng.int(set.size)), 1));
+  return stackBatches(parts);
 }

@@ -1,7 +1,7 @@
 /**
- * A long-memory task: a seeded sequence generator, a fixed held-out test set, the loss that
- * trains on it, its trivial baseline (stated analytically, checked empirically in the tests)
- * and its success criterion.
+ * A long-memory task: a seeded sequence generator (from which fixed validation and test sets
+ * are drawn, see tasks/index.ts), the loss that trains on it, its trivial baseline (stated
+ * analytically, checked empirically in the tests) and its success criterion.
  */
 import { GatescopeError, fail, unknownKey } from "../errors";
 import type { Rng } from "../math/rng";

@@ -20,6 +20,8 @@ export interface CheckpointContents {
   optimizer: OptimizerState;
   rng: number[];
   history: History;
+  /** The weights with the lowest validation metric so far, for selection (null before any evaluation). */
+  best: { step: number; metric: number; params: Record<string, Tensor> } | null;
 }
 
 /** What must match for a checkpoint to be resumed: everything but steps and checkpointing itself. */
@@ -29,11 +31,11 @@ function identity(model: SequenceModel, task: Task, c: CheckedTrainConfig) {
 }
 
 export function writeTrainCheckpoint(path: string, k: CheckpointContents & { model: SequenceModel; task: Task; config: CheckedTrainConfig }): void {
-  const params: Record<string, { shape: number[]; data: number[] }> = {};
-  for (const [name, t] of Object.entries(k.params)) params[name] = { shape: t.shape, data: Array.from(t.data) };
+  const encode = (ts: Record<string, Tensor>) => Object.fromEntries(Object.entries(ts).map(([name, t]) => [name, { shape: t.shape, data: Array.from(t.data) }]));
   writeFileAtomic(path, JSON.stringify({
     format: CKPT_FORMAT, version: 1, identity: identity(k.model, k.task, k.config),
-    step: k.step, rng: k.rng, optimizer: k.optimizer, params, history: k.history,
+    step: k.step, rng: k.rng, optimizer: k.optimizer, params: encode(k.params), history: k.history,
+    best: k.best && { step: k.best.step, metric: k.best.metric, params: encode(k.best.params) },
   }));
 }
 
@@ -49,16 +51,24 @@ export function readTrainCheckpoint(path: string, model: SequenceModel, task: Ta
   if (JSON.stringify(doc.identity) !== want) {
     throw new GatescopeError(`training checkpoint ${path}: expected the same model, task and training config as this run, got a different one`);
   }
-  const raw = doc.params as Record<string, { shape: number[]; data: number[] }>;
   const live = model.params();
-  const params: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(live)) {
-    const p = raw?.[name];
-    if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length) fail(`training checkpoint ${path} params.${name}`, `${t.data.length} numbers`, p);
-    const copy = cloneTensor(t);
-    copy.data.set(p.data);
-    params[name] = copy;
-  }
+  const decode = (raw: unknown, what: string) => {
+    const out: Record<string, Tensor> = {};
+    for (const [name, t] of Object.entries(live)) {
+      const p = (raw as Record<string, { data: number[] }> | undefined)?.[name];
+      if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length) fail(`training checkpoint ${path} ${what}.${name}`, `${t.data.length} numbers`, p);
+      const copy = cloneTensor(t);
+      copy.data.set(p.data);
+      out[name] = copy;
+    }
+    return out;
+  };
+  const params = decode(doc.params, "params");
   if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps) fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
-  return { step: doc.step as number, params, optimizer: doc.optimizer as OptimizerState, rng: doc.rng as number[], history: doc.history as History };
+  const b = doc.best as { step: number; metric: number; params: unknown } | null | undefined;
+  if (b !== null && (typeof b !== "object" || !Number.isInteger(b.step) || typeof b.metric !== "number")) {
+    fail(`training checkpoint ${path} best`, "null or {step, metric, params}", b);
+  }
+  const best = b ? { step: b.step, metric: b.metric, params: decode(b.params, "best.params") } : null;
+  return { step: doc.step as number, params, optimizer: doc.optimizer as OptimizerState, rng: doc.rng as number[], history: doc.history as History, best };
 }

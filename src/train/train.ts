@@ -1,8 +1,11 @@
 /**
  * The training loop: batched BPTT on a task, with clipping before the optimizer, a learning-
- * rate schedule, evaluation on the task's fixed test set, gradient-flow probes, early stop on
- * the task's success criterion, a NaN/Inf guard that keeps the last good weights, and
+ * rate schedule, evaluation on the task's fixed validation set, gradient-flow probes, early
+ * stop on the task's success criterion, a NaN/Inf guard that keeps the last good weights, and
  * checkpoints from which a resumed run equals an uninterrupted one bit for bit.
+ * Selection never sees the test set: early stopping, "solved" and the choice of weights (the
+ * evaluation with the lowest validation metric, or the last) read the validation set only; the
+ * test set is scored once, at the end, for the selected weights, which the model then holds.
  * It is async and yields to the event loop after every step, so a notebook's live chart can
  * redraw while it runs (await it).
  */
@@ -14,7 +17,7 @@ import { checkOptimizerConfig, Optimizer, type OptimizerConfig } from "../optim/
 import { checkSchedule, learningRate, type ScheduleConfig } from "../optim/schedule";
 import type { SequenceModel } from "../model/sequence-model";
 import { gradientNorms, summarizeFlow, type FlowSummary } from "../probe/gradient-flow";
-import { testSet, type Batch, type Task } from "../tasks";
+import { sampleFixedSet, testSet, validationSet, type Batch, type Task } from "../tasks";
 import { readTrainCheckpoint, writeTrainCheckpoint } from "./checkpoint";
 
 export interface TrainConfig {
@@ -25,10 +28,20 @@ export interface TrainConfig {
   schedule?: ScheduleConfig;
   /** Default none. */
   clip?: ClipConfig | null;
-  /** Evaluate on the test set every k steps (and at step 0 and at the end). Default steps/20. */
+  /** Evaluate on the validation set every k steps (and at step 0 and at the end). Default steps/20. */
   evalEvery?: number;
   /** Test-set size. Default 1000. */
   testSize?: number;
+  /** Validation-set size. Default: the test-set size. */
+  validationSize?: number;
+  /** Which weights the run ends with and reports: lowest validation metric ("best", default) or the last. */
+  select?: "best" | "last";
+  /**
+   * Train on a fixed set of `size` sequences (Arjovsky et al. 2016 used 10^5), minibatches drawn
+   * with replacement; its sequences come from their own streams named by `seed`. Default: a
+   * fresh sequence every time.
+   */
+  trainSet?: { size: number; seed: number };
   /** Stop at the first evaluation where the task counts as solved. Default false. */
   earlyStop?: boolean;
   /** Truncated BPTT window (0 = full). */
@@ -76,9 +89,12 @@ export interface TrainResult {
   stepsDone: number;
   stopped: "steps" | "solved" | "non-finite";
   message: string;
-  /** First evaluated step at which the task counted as solved, or null. */
+  /** First evaluated step at which the task counted as solved on the validation set, or null. */
   solvedAt: number | null;
+  /** The last validation evaluation. */
   final: EvalRecord;
+  /** The weights the model holds now: chosen on validation, then scored once on the test set. */
+  selected: { step: number; validation: EvalRecord; test: Omit<EvalRecord, "step"> };
 }
 
 export interface TrainCallbacks {
@@ -92,7 +108,7 @@ export interface TrainOptions {
   resumeFrom?: string;
 }
 
-export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint">> & Pick<TrainConfig, "checkpoint">;
+export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint" | "trainSet">> & Pick<TrainConfig, "checkpoint" | "trainSet">;
 
 export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   if (typeof c !== "object" || c === null) fail("train config", "an object", c);
@@ -101,6 +117,13 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   posInt(c.batchSize, "batchSize");
   if (c.evalEvery !== undefined) posInt(c.evalEvery, "evalEvery");
   if (c.testSize !== undefined) posInt(c.testSize, "testSize");
+  if (c.validationSize !== undefined) posInt(c.validationSize, "validationSize");
+  if (c.select !== undefined && c.select !== "best" && c.select !== "last") fail("train config.select", `"best" or "last"`, c.select);
+  if (c.trainSet !== undefined) {
+    if (typeof c.trainSet !== "object" || c.trainSet === null) fail("train config.trainSet", "{size, seed}", c.trainSet);
+    posInt(c.trainSet.size, "trainSet.size");
+    if (!Number.isSafeInteger(c.trainSet.seed) || c.trainSet.seed < 0) fail("train config.trainSet.seed", "a non-negative integer", c.trainSet.seed);
+  }
   if (c.truncate !== undefined && (!Number.isInteger(c.truncate) || c.truncate < 0)) fail("train config.truncate", "a non-negative integer", c.truncate);
   if (c.gradFlowAt !== undefined && (!Array.isArray(c.gradFlowAt) || !c.gradFlowAt.every((s) => Number.isInteger(s) && s >= 0))) {
     fail("train config.gradFlowAt", "an array of step indices ≥ 0", c.gradFlowAt);
@@ -117,6 +140,9 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
     clip: c.clip ? checkClip(c.clip) : null,
     evalEvery: c.evalEvery ?? Math.max(1, Math.floor(c.steps / 20)),
     testSize: c.testSize ?? 1000,
+    validationSize: c.validationSize ?? c.testSize ?? 1000,
+    select: c.select ?? "best",
+    trainSet: c.trainSet,
     earlyStop: c.earlyStop ?? false,
     truncate: c.truncate ?? 0,
     gradFlowAt: c.gradFlowAt ?? [],
@@ -172,6 +198,8 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
   let rng = rngIn;
   let history: History = { steps: [], evals: [], gradFlow: [] };
   let start = 0;
+  // The weights with the lowest validation metric so far (earliest on ties), for selection.
+  const best = { step: -1, metric: Infinity, params: Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)])) };
   if (options.resumeFrom) {
     const ck = readTrainCheckpoint(options.resumeFrom, model, task, c);
     model.rnn.setParams(Object.fromEntries(Object.entries(ck.params).filter(([k]) => !k.startsWith("head."))));
@@ -181,20 +209,40 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     rng = Rng.fromState(ck.rng);
     history = ck.history;
     start = ck.step;
+    if (ck.best) {
+      best.step = ck.best.step;
+      best.metric = ck.best.metric;
+      for (const [k, t] of Object.entries(ck.best.params)) best.params[k].data.set(t.data);
+    }
   }
-  const test = testSet(task, c.testSize);
-  const probe = testSet(task, Math.min(c.testSize, 128));
+  const validation = validationSet(task, c.validationSize);
+  const probe = validationSet(task, Math.min(c.validationSize, 128));
   const flowAt = new Set(c.gradFlowAt);
-  const record = (e: EvalRecord) => { history.evals.push(e); options.callbacks?.onEval?.(e, history); return e; };
+  const record = (e: EvalRecord) => {
+    history.evals.push(e);
+    if (e.metric < best.metric) {
+      best.step = e.step;
+      best.metric = e.metric;
+      for (const [k, t] of Object.entries(params)) best.params[k].data.set(t.data);
+    }
+    options.callbacks?.onEval?.(e, history);
+    return e;
+  };
   const done = (stopped: TrainResult["stopped"], message: string, stepsDone: number): TrainResult => {
     const last = history.evals[history.evals.length - 1];
-    const final = last && last.step === stepsDone ? last : record({ step: stepsDone, ...evaluate(model, task, test) });
+    const final = last && last.step === stepsDone ? last : record({ step: stepsDone, ...evaluate(model, task, validation) });
     if (flowAt.has(stepsDone) && !history.gradFlow.some((g) => g.step === stepsDone)) history.gradFlow.push({ step: stepsDone, ...probeGradientFlow(model, task, probe) });
     const solved = history.evals.find((e) => e.solved);
-    return { history, stepsDone, stopped, message, solvedAt: solved ? solved.step : null, final };
+    let chosen = final;
+    if (c.select === "best" && best.step >= 0 && best.step !== final.step) {
+      for (const [k, t] of Object.entries(best.params)) params[k].data.set(t.data);
+      chosen = history.evals.find((e) => e.step === best.step)!;
+    }
+    const selected = { step: chosen.step, validation: chosen, test: evaluate(model, task, testSet(task, c.testSize)) };
+    return { history, stepsDone, stopped, message, solvedAt: solved ? solved.step : null, final, selected };
   };
   if (start === 0) {
-    const e = record({ step: 0, ...evaluate(model, task, test) });
+    const e = record({ step: 0, ...evaluate(model, task, validation) });
     if (c.earlyStop && e.solved) return done("solved", "solved at initialisation", 0);
   }
   // The weights before each update, so a non-finite update can be undone (one buffer, reused).
@@ -202,7 +250,7 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
   for (let s = start; s < c.steps; s++) {
     const t0 = Date.now();
     if (flowAt.has(s)) history.gradFlow.push({ step: s, ...probeGradientFlow(model, task, probe) });
-    const batch = task.sample(rng, c.batchSize);
+    const batch = c.trainSet ? sampleFixedSet(task, c.trainSet, rng, c.batchSize) : task.sample(rng, c.batchSize);
     const r = model.lossAndGrads(batch.x, batch, task.loss, c.truncate);
     if (!r.grads) return done("non-finite", `stopped at step ${s}: ${r.nonFinite}; weights are those before this step`, s);
     const badGrad = firstNonFinite(r.grads);
@@ -223,11 +271,14 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     options.callbacks?.onStep?.(rec, history);
     const stepsDone = s + 1;
     if (stepsDone % c.evalEvery === 0 || stepsDone === c.steps) {
-      const e = record({ step: stepsDone, ...evaluate(model, task, test) });
+      const e = record({ step: stepsDone, ...evaluate(model, task, validation) });
       if (c.earlyStop && e.solved) return done("solved", `solved at step ${stepsDone}`, stepsDone);
     }
     if (c.checkpoint && stepsDone % c.checkpoint.every === 0) {
-      writeTrainCheckpoint(c.checkpoint.path, { step: stepsDone, params, optimizer: optimizer.state(), rng: rng.state(), history, model, task, config: c });
+      writeTrainCheckpoint(c.checkpoint.path, {
+        step: stepsDone, params, optimizer: optimizer.state(), rng: rng.state(), history, model, task, config: c,
+        best: best.step >= 0 ? { step: best.step, metric: best.metric, params: best.params } : null,
+      });
     }
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -1,5 +1,5 @@
 /**
- * saveFigure(fig, path): a figure for a writeup. ".html" is a self-contained offline page;
+ * saveFigure(fig, path) and saveFigures([...]): figures for a writeup. ".html" is a self-contained offline page;
  * ".svg" and ".png" are drawn by plotly.js in headless Chromium (Plotly.toImage) at the
  * requested size. Written atomically.
  */
@@ -21,33 +21,46 @@ export interface SaveOptions {
 }
 
 export async function saveFigure(fig: Figure, file: string, options: SaveOptions = {}): Promise<void> {
-  const ext = path.extname(file).toLowerCase();
-  if (![".html", ".svg", ".png"].includes(ext)) fail("saveFigure path", "a name ending in .html, .svg or .png", file);
+  return saveFigures([{ figure: fig, file }], options);
+}
+
+/** Several figures, one browser for all of them (a writeup draws dozens). */
+export async function saveFigures(items: Array<{ figure: Figure; file: string }>, options: SaveOptions = {}): Promise<void> {
   const width = options.width ?? 900, height = options.height ?? 500;
   for (const [k, v] of Object.entries({ width, height, scale: options.scale ?? 1 })) {
     if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) fail(`saveFigure ${k}`, "a positive number", v);
   }
-  const page = figuresPage(options.title ?? String((fig.layout.title as { text?: string })?.text ?? "gatescope figure"), [fig]);
-  if (ext === ".html") return writeFileAtomic(file, page);
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatescope-export-"));
+  for (const { file } of items) {
+    if (![".html", ".svg", ".png"].includes(path.extname(file).toLowerCase())) fail("saveFigure path", "a name ending in .html, .svg or .png", file);
+  }
+  const page = (fig: Figure) => figuresPage(options.title ?? String((fig.layout.title as { text?: string })?.text ?? "gatescope figure"), [fig]);
+  const images = items.filter(({ figure, file }) => {
+    if (path.extname(file).toLowerCase() !== ".html") return true;
+    writeFileAtomic(file, page(figure));
+    return false;
+  });
+  if (images.length === 0) return;
   const browser = await launchChromium();
+  let dir: string | null = null;
   try {
-    const htmlFile = path.join(dir, "figure.html");
-    fs.writeFileSync(htmlFile, page);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatescope-export-"));
     const tab = await browser.newPage({ viewport: { width, height } });
-    await tab.goto(`file://${htmlFile}`, { waitUntil: "load" });
-    await tab.waitForFunction("document.querySelector('.gatescope-plot[data-gatescope-rendered]') !== null", undefined, { timeout: 30000 });
-    const format = ext.slice(1);
-    const url = await tab.evaluate<string>(`window.Plotly.toImage(document.querySelector('.gatescope-plot'), { format: ${JSON.stringify(format)}, width: ${width}, height: ${height}, scale: ${options.scale ?? 1} })`);
-    const comma = url.indexOf(",");
-    const header = url.slice(0, comma);
-    const payload = url.slice(comma + 1);
-    const bytes = header.endsWith(";base64") ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload), "utf8");
-    if (bytes.length === 0) throw new GatescopeError(`saveFigure ${file}: expected image data from plotly.js, got none`);
-    writeFileAtomic(file, bytes);
+    for (const [k, { figure, file }] of images.entries()) {
+      const htmlFile = path.join(dir, `figure-${k}.html`);
+      fs.writeFileSync(htmlFile, page(figure));
+      await tab.goto(`file://${htmlFile}`, { waitUntil: "load" });
+      await tab.waitForFunction("document.querySelector('.gatescope-plot[data-gatescope-rendered]') !== null", undefined, { timeout: 30000 });
+      const format = path.extname(file).toLowerCase().slice(1);
+      const url = await tab.evaluate<string>(`window.Plotly.toImage(document.querySelector('.gatescope-plot'), { format: ${JSON.stringify(format)}, width: ${width}, height: ${height}, scale: ${options.scale ?? 1} })`);
+      const comma = url.indexOf(",");
+      const header = url.slice(0, comma);
+      const payload = url.slice(comma + 1);
+      const bytes = header.endsWith(";base64") ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload), "utf8");
+      if (bytes.length === 0) throw new GatescopeError(`saveFigure ${file}: expected image data from plotly.js, got none`);
+      writeFileAtomic(file, bytes);
+    }
   } finally {
     await browser.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

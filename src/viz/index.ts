@@ -2,4 +2,3 @@ export * from "./figure";
 export * from "./gradient-flow";
 export * from "./gates";
 export * from "./training";
-export * from "./dashboard";

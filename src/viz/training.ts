@@ -7,12 +7,12 @@ export interface CurveRun {
   /** Groups runs into one line and names it; default: the cell (seeds of a cell form a band). */
   label?: string;
   color?: string;
-  /** The test metric at each evaluated step. */
+  /** The validation metric at each evaluated step. */
   evals: Array<{ step: number; metric: number }>;
 }
 
 /**
- * Test metric against training step, log scale: one line per cell (median over seeds) with a
+ * Validation metric against training step, log scale: one line per cell (median over seeds) with a
  * band from the best to the worst seed, and the task's trivial baseline dashed.
  */
 export function learningCurves(runs: CurveRun[], options: { baseline: number; metricName: string; title?: string }): Figure {
@@ -48,8 +48,8 @@ export function learningCurves(runs: CurveRun[], options: { baseline: number; me
   data.push({ type: "scatter", mode: "lines", name: `baseline ${options.baseline.toPrecision(3)}`, x: [0, maxStep], y: [options.baseline, options.baseline], line: { color: "#444", dash: "dash" } });
   return {
     data,
-    layout: baseLayout(options.title ?? "Learning curves", "training step", `test ${options.metricName} (log scale)`, {
-      yaxis: { type: "log", title: { text: `test ${options.metricName} (log scale)` }, exponentformat: "power" },
+    layout: baseLayout(options.title ?? "Learning curves", "training step", `validation ${options.metricName} (log scale)`, {
+      yaxis: { type: "log", title: { text: `validation ${options.metricName} (log scale)` }, exponentformat: "power" },
     }),
   };
 }
@@ -75,4 +75,34 @@ export function gradientNormsFigure(s: NormSeries, title = "Gradient norms over 
     }
   }
   return { data, layout: baseLayout(title, "training step", "‖∂L/∂θ‖ (log scale)", { yaxis: { type: "log", title: { text: "‖∂L/∂θ‖ (log scale)" }, exponentformat: "power" } }) };
+}
+
+export interface SweepSeries {
+  cell: string;
+  label?: string;
+  /** One point per swept value: its mean, and optionally the range over seeds. */
+  points: Array<{ x: number; y: number; lo?: number; hi?: number }>;
+}
+
+/** A metric against a swept hyper-parameter (log x), one line per series, the baseline dashed. */
+export function sweepFigure(series: SweepSeries[], options: { x: string; y: string; baseline?: number; title?: string }): Figure {
+  const data: PlotlyTrace[] = series.map((s) => ({
+    type: "scatter", mode: "lines+markers", name: s.label ?? cellLabel(s.cell), x: s.points.map((p) => p.x), y: s.points.map((p) => p.y),
+    line: { color: cellColor(s.cell), width: 2 },
+    ...(s.points.every((p) => p.lo !== undefined && p.hi !== undefined)
+      ? { error_y: { type: "data", symmetric: false, array: s.points.map((p) => p.hi! - p.y), arrayminus: s.points.map((p) => p.y - p.lo!) } }
+      : {}),
+  }));
+  const xs = series.flatMap((s) => s.points.map((p) => p.x));
+  if (options.baseline !== undefined && xs.length) {
+    data.push({ type: "scatter", mode: "lines", name: `baseline ${options.baseline.toPrecision(3)}`, x: [Math.min(...xs), Math.max(...xs)],
+      y: [options.baseline, options.baseline], line: { color: "#444", dash: "dash" } });
+  }
+  return {
+    data,
+    layout: baseLayout(options.title ?? `${options.y} against ${options.x}`, options.x, options.y, {
+      xaxis: { type: "log", title: { text: options.x }, exponentformat: "power" },
+      yaxis: { type: "log", title: { text: options.y }, exponentformat: "power" },
+    }),
+  };
 }

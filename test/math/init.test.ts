@@ -65,6 +65,19 @@ describe("initialisers", () => {
     expect(raw.params.bias_hh_l0.data[H]).to.not.equal(0);
   });
 
+  it("GRU update-gate bias: set in bias_ih's z block with bias_hh's zeroed, like the LSTM forget bias; GRU only", () => {
+    const H = 4;
+    const net = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: H, numLayers: 2, updateBias: 1 }, new Rng(1));
+    for (let l = 0; l < 2; l++) {
+      expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1]);
+      expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0]);
+      expect(net.params[`bias_ih_l${l}`].data[0], "the r block keeps its initialiser").to.not.equal(0);
+    }
+    const plain = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: H }, new Rng(1));
+    expect(plain.params.bias_hh_l0.data[H], "default: PyTorch's draw").to.not.equal(0);
+    expect(() => new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, updateBias: 1 }, new Rng(1))).to.throw(/config.updateBias: expected no updateBias for kind "lstm"/);
+  });
+
   it("presets: irnn sets identity recurrences and zero biases", () => {
     const net = new RecurrentNet({ kind: "rnn_relu", inputSize: 2, hiddenSize: 3, init: "irnn" }, new Rng(1));
     expect(Array.from(net.params.weight_hh_l0.data)).to.deep.equal([1, 0, 0, 0, 1, 0, 0, 0, 1]);

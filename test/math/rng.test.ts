@@ -56,6 +56,14 @@ describe("Rng (xoshiro128** seeded by SplitMix64)", () => {
     expect(offenders.map((f) => path.relative(REPO, f))).to.deep.equal([]);
   });
 
+  it("derived streams: one per (seed, index), repeatable, distinct from each other and from Rng(seed)", () => {
+    const draw = (r: Rng) => Array.from({ length: 8 }, () => r.uint32());
+    expect(draw(Rng.derive(7, 3))).to.deep.equal(draw(Rng.derive(7, 3)));
+    const streams = [draw(new Rng(7)), draw(Rng.derive(7, 0)), draw(Rng.derive(7, 1)), draw(Rng.derive(8, 0)), draw(new Rng(8))];
+    expect(new Set(streams.map((s) => s.join(","))).size).to.equal(streams.length);
+    expect(() => Rng.derive(7, -1)).to.throw(/Rng.derive index: expected a non-negative safe integer, got -1/);
+  });
+
   it("rejects bad seeds and states, naming what it expected", () => {
     expect(() => new Rng(-1)).to.throw(/Rng seed: expected a non-negative safe integer, got -1/);
     expect(() => new Rng(1.5)).to.throw(/got 1.5/);

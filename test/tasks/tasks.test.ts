@@ -30,6 +30,62 @@ describe("tasks", () => {
     }
   });
 
+  it("adding_hs97 follows HS97 exp. 4: X1 among the first ten, X2 among the first T/2 − 1 unmarked pairs, X1 = 0 when first", () => {
+    const T = 40;
+    const task = makeTask({ name: "adding_hs97", T });
+    const b = task.sample(new Rng(9), 3000);
+    const secondAt = new Set<number>();
+    let firstAtZero = 0;
+    for (let n = 0; n < 3000; n++) {
+      const at = (t: number, c: number) => b.x.data[(n * T + t) * 2 + c];
+      const marks: number[] = [];
+      for (let t = 0; t < T; t++) if (at(t, 1) === 1) marks.push(t);
+      expect(marks, `sequence ${n}`).to.have.length(2);
+      const [p, q] = marks;
+      // One of the marks is among the first ten; the other is among the first T/2 − 1 pairs left unmarked.
+      expect(p).to.be.below(10);
+      expect(q).to.be.below(T / 2);
+      for (const t of [0, T - 1]) if (!marks.includes(t)) expect(at(t, 1)).to.equal(-1);
+      if (p === 0) {
+        firstAtZero++;
+        expect(at(0, 0), "a marked first pair carries 0").to.equal(0);
+      }
+      expect(b.y!.data[n]).to.be.closeTo(0.5 + (at(p, 0) + at(q, 0)) / 4, 1e-12);
+      secondAt.add(q);
+    }
+    expect(firstAtZero).to.be.within(385, 500); // P = 0.1 + 0.9/19 ≈ 0.147: ≈ 442 ± 19 of 3000
+    expect(Math.max(...secondAt), "the last of the first T/2 − 1 unmarked pairs is reachable").to.equal(T / 2 - 1);
+  });
+
+  it("temporal order follows HS97 6a: starts with E, ends with the trigger B, X/Y at t1 and t2", () => {
+    const T = 100;
+    const task = makeTask({ name: "temporal_order", T });
+    const b = task.sample(new Rng(4), 200);
+    const symbol = (n: number, t: number) => Array.from(b.x.data.subarray((n * T + t) * 8, (n * T + t + 1) * 8)).indexOf(1);
+    for (let n = 0; n < 200; n++) {
+      expect(symbol(n, 0), "E first").to.equal(5);
+      expect(symbol(n, T - 1), "B (the trigger) last").to.equal(4);
+      const relevant = Array.from({ length: T }, (_, t) => t).filter((t) => symbol(n, t) >= 6);
+      expect(relevant).to.have.length(2);
+      expect(relevant[0]).to.be.within(10, 20);
+      expect(relevant[1]).to.be.within(50, 60);
+      expect(b.classes![n]).to.equal(2 * (symbol(n, relevant[0]) - 6) + (symbol(n, relevant[1]) - 6));
+    }
+  });
+
+  it("which input is remembered: the fit of predictions on the two marked values", () => {
+    const task = makeTask({ name: "adding", T: 30 });
+    const b = task.sample(new Rng(6), 400);
+    const marked = (n: number) => Array.from({ length: 30 }, (_, t) => t).filter((t) => b.x.data[(n * 30 + t) * 2 + 1] === 1).map((t) => b.x.data[(n * 30 + t) * 2]);
+    const both = task.evaluate(b.y!, b).extra;
+    expect(both.weight_first).to.be.closeTo(1, 1e-9);
+    expect(both.weight_second).to.be.closeTo(1, 1e-9);
+    const forgot = { shape: [400, 1], data: Float64Array.from({ length: 400 }, (_, n) => marked(n)[1] + 0.5) };
+    const e = task.evaluate(forgot, b).extra;
+    expect(e.weight_first).to.be.closeTo(0, 1e-9);
+    expect(e.weight_second).to.be.closeTo(1, 1e-9);
+  });
+
   it("success criteria fire on constructed predictions", () => {
     const adding = makeTask({ name: "adding", T: 20 });
     const b = adding.sample(new Rng(2), 100);

@@ -20,13 +20,17 @@ describe("gatescope reproduce", () => {
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     const doc = JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8"));
     expect(doc.schema).to.equal("gatescope.results");
-    expect(doc.version).to.equal(1);
+    expect(doc.version).to.equal(2);
     expect(doc.manifest).to.include({ library: "gatescope", preset: "tiny", seed: 3, jobs: 2 });
     expect(doc.manifest.node).to.equal(process.version);
     expect(doc.manifest.backend.name).to.be.a("string");
     expect(doc.runs).to.have.length(3);
     for (const run of doc.runs) {
-      for (const key of ["task", "T", "cell", "seed", "hidden", "steps", "final_test_metric", "baseline", "solved", "grad_flow"]) expect(run, key).to.have.property(key);
+      for (const key of ["task", "T", "cell", "seed", "hidden", "params", "lr", "steps", "final_val_metric", "final_test_metric", "selected_step", "baseline", "solved", "grad_flow"]) {
+        expect(run, key).to.have.property(key);
+      }
+      expect(run.selected_by).to.equal("validation");
+      expect(run.final_val_metric, "validation and test are different sets").to.not.equal(run.final_test_metric);
       expect(run.grad_flow[0].step).to.equal(0);
       expect(run.grad_flow.at(-1).step).to.equal(run.steps);
       expect(run.grad_flow[0].norms).to.have.length(12);
@@ -34,8 +38,16 @@ describe("gatescope reproduce", () => {
     }
     expect(doc.runs.map((x: { cell: string }) => x.cell).sort()).to.deep.equal(["gru", "lstm", "rnn_tanh"]);
     expect(doc.summary).to.have.length(3);
-    expect(r.stdout).to.match(/task\s+T\s+cell\s+test metric/);
-    expect(r.stdout).to.match(/published/);
+    for (const row of doc.summary) {
+      expect(row.metric_ci95).to.have.length(2);
+      expect(row.solved_ci95).to.have.length(2);
+      expect(row.agrees, "T = 12 is outside every cited range").to.equal(null);
+    }
+    expect(r.stdout).to.match(/task\s+T\s+cell\s+H\s+lr\s+test metric \[95% CI\]/);
+    for (const line of r.stdout.split("\n").filter((l) => l.startsWith("adding "))) expect(line.length, line).to.be.at.most(100);
+    const md = fs.readFileSync(path.join(out, "summary.md"), "utf8");
+    expect(md).to.match(/\| task \| T \| cell \| H \| lr \| test metric \[95% CI\]/);
+    expect(md).to.include(doc.summary[0].metric_mean.toPrecision(3));
   });
 
   it("is deterministic across worker counts and resumes without redoing finished runs", () => {
@@ -50,8 +62,18 @@ describe("gatescope reproduce", () => {
     expect(strip(a)).to.deep.equal(strip(b));
   });
 
+  it("--dry-run lists the runs with a measured CPU-time estimate and runs nothing", () => {
+    const out = path.join(dir, "dry");
+    const r = run("--preset", "quick", "--out", out, "--dry-run");
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/--dry-run: 54 runs \(nothing is run\)/);
+    expect(r.stdout).to.match(/^adding-T200-gru-lr0\.01-s2\s+3000\s+\d+\.\d\s+\d+ s$/m);
+    expect(r.stdout).to.match(/estimated CPU time: ≤ \d+(\.\d)? (s|min|h)/);
+    expect(fs.existsSync(out)).to.equal(false);
+  });
+
   it("bad arguments and configs fail before any work starts, naming the field", () => {
-    expect(parseReproduceArgs(["--preset", "huge"])).to.match(/--preset: expected one of tiny, quick, full, got "huge"/);
+    expect(parseReproduceArgs(["--preset", "huge"])).to.match(/--preset: expected one of tiny, quick, paper, got "huge"/);
     expect(parseReproduceArgs(["--seed", "-1"])).to.match(/--seed: expected a non-negative integer/);
     expect(parseReproduceArgs(["--jobs", "0"])).to.match(/--jobs: expected a positive integer/);
     expect(parseReproduceArgs(["--fast"])).to.match(/got "--fast"/);

@@ -8,12 +8,13 @@ import { gateStats, stateNorms } from "../../src/probe/gates";
 import { gradientFlowFigure, gradientFlowHeatmap } from "../../src/viz/gradient-flow";
 import { gateHeatmaps, gateTrajectories, gateSaturationHistogram, stateNormsFigure } from "../../src/viz/gates";
 import { learningCurves, gradientNormsFigure } from "../../src/viz/training";
-import { comparisonDashboard } from "../../src/viz/dashboard";
+import { comparisonDashboard } from "../../src/experiment/dashboard";
 import { CELL_COLORS } from "../../src/viz/figure";
 import { runAll } from "../../src/experiment/pool";
 import { expand } from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
-import { reportFigures } from "../../src/viz/report";
+import { reportFigures } from "../../src/experiment/report";
+import { summarize } from "../../src/experiment/summary";
 import { checkFigure } from "../helpers/plotly-spec";
 import { tmpDir } from "../helpers/tmp";
 import type { RunResult } from "../../src/experiment/run";
@@ -87,6 +88,11 @@ describe("figure builders", () => {
     const dash = comparisonDashboard(runs, { metricName: "MSE" });
     checkFigure(dash, "dashboard");
     for (const k of ["xaxis", "xaxis2", "xaxis3", "xaxis4", "yaxis4"]) expect(dash.layout).to.have.property(k);
-    for (const f of reportFigures({ runs, manifest: { config: preset("tiny", 0) } } as never)) checkFigure(f.figure, f.heading);
+    const figs = reportFigures({ runs, summary: summarize(runs), manifest: { config: preset("tiny", 0) } } as never);
+    expect(figs.length).to.be.at.least(4);
+    for (const f of figs) {
+      checkFigure(f.figure, f.heading);
+      expect(f.caption, f.heading).to.be.a("string").and.not.equal("");
+    }
   });
 });

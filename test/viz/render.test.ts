@@ -9,7 +9,7 @@ import * as path from "path";
 import { launchChromium, type BrowserLike } from "../../src/viz/browser";
 import { figuresPage, figureHtml, htmlPage } from "../../src/viz/html";
 import { saveFigure } from "../../src/viz/export";
-import { reportHtml, reportFigures } from "../../src/viz/report";
+import { reportHtml, reportFigures } from "../../src/experiment/report";
 import { gradientFlowFigure } from "../../src/viz/gradient-flow";
 import { gateHeatmaps, gateSaturationHistogram } from "../../src/viz/gates";
 import { learningCurves } from "../../src/viz/training";
@@ -57,11 +57,12 @@ describe("charts in headless Chromium", () => {
 
   before(async () => {
     browser = await launchChromium();
-    const spec = preset("tiny", 0);
+    // Two learning rates, so the report also draws its learning-rate sensitivity figure.
+    const spec = { ...preset("tiny", 0), lrs: [0.003, 0.01] };
     const runs = await runAll(expand(spec), { dir, jobs: 1 });
     results = {
-      schema: "gatescope.results", version: 1,
-      manifest: manifest({ command: "test", preset: "tiny", seed: 0, jobs: 1, config: spec, started: new Date(0).toISOString(), wall_s: 1 }),
+      schema: "gatescope.results", version: 2,
+      manifest: manifest({ command: "test", preset: "tiny", seed: 0, jobs: 1, config: spec, started: new Date(0).toISOString(), wall_s: 1, runs_wall_s: 1 }),
       runs, summary: summarize(runs),
     };
   });
@@ -75,6 +76,8 @@ describe("charts in headless Chromium", () => {
     expect(r.drawn).to.equal(r.plots);
     expect(r.errors).to.deep.equal([]);
     expect(r.text).to.include("Published vs ours");
+    expect(r.text).to.include("Learning-rate sensitivity");
+    expect(r.text).to.include("Deviations from the original recipes");
   });
 
   it("a page of exported figures draws every chart", async () => {

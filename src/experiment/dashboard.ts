@@ -3,10 +3,10 @@
  * panels sharing one colour per cell: gradient flow at initialisation, gradient flow after
  * training, learning curves against the baseline, and the global gradient norm over training.
  */
-import type { RunResult } from "../experiment/run";
-import { gradientFlowFigure } from "./gradient-flow";
-import { learningCurves } from "./training";
-import { baseLayout, cellColor, cellLabel, type Figure, type PlotlyTrace } from "./figure";
+import type { RunResult } from "./run";
+import { gradientFlowFigure } from "../viz/gradient-flow";
+import { learningCurves } from "../viz/training";
+import { baseLayout, cellColor, cellLabel, type Figure, type PlotlyTrace } from "../viz/figure";
 
 const PANELS = [
   { x: "x", y: "y", domain: { x: [0, 0.46], y: [0.58, 1] } },
@@ -35,7 +35,7 @@ export function comparisonDashboard(runs: RunResult[], options: { metricName: st
     height: 820,
     xaxis: { ...axis(0, "t", false), anchor: "y", domain: PANELS[0].domain.x }, yaxis: { ...axis(0, "‖∂L/∂h_t‖ at initialisation", true), anchor: "x", domain: PANELS[0].domain.y },
     xaxis2: { title: { text: "t" }, anchor: "y2", domain: PANELS[1].domain.x }, yaxis2: { title: { text: "‖∂L/∂h_t‖ after training" }, type: "log", exponentformat: "power", anchor: "x2", domain: PANELS[1].domain.y },
-    xaxis3: { title: { text: "training step" }, anchor: "y3", domain: PANELS[2].domain.x }, yaxis3: { title: { text: `test ${options.metricName}` }, type: "log", exponentformat: "power", anchor: "x3", domain: PANELS[2].domain.y },
+    xaxis3: { title: { text: "training step" }, anchor: "y3", domain: PANELS[2].domain.x }, yaxis3: { title: { text: `validation ${options.metricName}` }, type: "log", exponentformat: "power", anchor: "x3", domain: PANELS[2].domain.y },
     xaxis4: { title: { text: "training step" }, anchor: "y4", domain: PANELS[3].domain.x }, yaxis4: { title: { text: "global ‖∂L/∂θ‖ (before clipping)" }, type: "log", exponentformat: "power", anchor: "x4", domain: PANELS[3].domain.y },
     legend: { orientation: "h", y: -0.08 },
   });

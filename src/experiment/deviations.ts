@@ -1,0 +1,68 @@
+/**
+ * The "deviations from the original" table: for each cited paper whose tasks an experiment
+ * runs, its recipe beside what the experiment's spec actually did — read from the spec, so the
+ * report, the writeup and the notebook show the same rows and none is typed by hand.
+ */
+import type { OptimizerConfig } from "../optim/optimizer";
+import { RECIPES } from "./published";
+import type { ExperimentSpec } from "./spec";
+
+export interface Deviation {
+  paper: string;
+  setting: string;
+  paper_value: string;
+  source: string;
+  ours: string;
+}
+
+function optimizerText(o: OptimizerConfig, lrs: number[] | undefined): string {
+  const lr = lrs ? `lr swept over {${lrs.join(", ")}}, chosen on validation` : `lr ${o.lr}`;
+  const extra = Object.entries(o).filter(([k]) => k !== "kind" && k !== "lr").map(([k, v]) => `${k} ${v}`);
+  return [o.kind === "rmsprop" ? "RMSProp" : o.kind === "adam" ? "Adam" : "SGD", lr, ...extra].join(", ");
+}
+
+/** What the spec did for each setting a recipe names (cells with their own overrides listed after). */
+function ours(spec: ExperimentSpec, setting: string): string {
+  const t = spec.train;
+  const perCell = (f: (c: ExperimentSpec["cells"][number]) => string | null) =>
+    spec.cells.map((c) => { const v = f(c); return v === null ? null : `${c.name}: ${v}`; }).filter((v) => v !== null);
+  switch (setting) {
+    case "optimizer":
+      return [optimizerText(t.optimizer, spec.lrs), ...perCell((c) => (c.train?.optimizer || c.lrs ? optimizerText(c.train?.optimizer ?? t.optimizer, c.lrs ?? spec.lrs) : null))].join("; ");
+    case "batch":
+      return String(t.batchSize);
+    case "clipping":
+      return t.clip ? `${t.clip.kind === "norm" ? "global norm" : "element-wise"} at ${t.clip.max}, every cell` : "none";
+    case "training_data":
+      return t.trainSet ? `a fixed set of ${t.trainSet.size} sequences (seed ${t.trainSet.seed})` : "a fresh sequence at every step (no fixed set)";
+    case "init":
+      return spec.cells.map((c) => `${c.name}: ${typeof c.rnn.init === "string" ? c.rnn.init : c.rnn.init ? "custom" : "pytorch"}` +
+        `${c.rnn.forgetBias !== undefined ? `, forget bias ${c.rnn.forgetBias}` : c.rnn.kind === "lstm" ? ", forget bias 1" : ""}` +
+        `${c.rnn.updateBias !== undefined && c.rnn.updateBias !== null ? `, update bias ${c.rnn.updateBias}` : ""}`).join("; ");
+    case "hidden":
+      return [`${spec.hidden}`, ...Object.entries(spec.hiddenByTask ?? {}).map(([k, v]) => `${k}: ${v}`),
+        ...perCell((c) => [
+          c.hidden === undefined ? null : typeof c.hidden === "number" ? String(c.hidden) : `as many parameters as ${c.hidden.equalParams}`,
+          ...Object.entries(c.hiddenByTask ?? {}).map(([k, v]) => `${v} on ${k}`),
+        ].filter((v) => v !== null).join(", ") || null)].join("; ");
+    case "iterations":
+      return `≤ ${t.steps}${t.earlyStop ? ", early stop once solved on validation" : ""}` +
+        Object.entries(spec.trainByTask ?? {}).filter(([, v]) => v?.steps).map(([k, v]) => `; ${k}: ≤ ${v!.steps}`).join("");
+    case "selection":
+      return `weights with the best validation metric (validation set of ${t.validationSize ?? t.testSize ?? 1000}), test scored once`;
+    case "sequence_length":
+      return "fixed at T";
+    case "criterion":
+      return "the criterion on the held-out validation set; reported on the test set";
+    case "architecture":
+      return "one layer, PyTorch-form LSTM with Gers' forget gate, unscaled tanh/sigmoid, linear readout";
+    default:
+      return "—";
+  }
+}
+
+export function deviations(spec: ExperimentSpec): Deviation[] {
+  const tasks = new Set(spec.tasks.map((t) => t.name));
+  return RECIPES.filter((r) => r.tasks.some((t) => tasks.has(t))).flatMap((r) =>
+    Object.entries(r.settings).map(([setting, v]) => ({ paper: r.paper, setting, paper_value: v.value, source: v.source, ours: ours(spec, setting) })));
+}

@@ -1,0 +1,48 @@
+/**
+ * What an experiment will cost before it runs: each distinct model × task × batch is built and
+ * timed for a few real training steps on this machine (after one warm-up step), and a run's
+ * CPU time is bounded by its step limit times that step, plus its evaluations (a forward pass
+ * is about a third of a training step). Early stopping makes real runs shorter; the bound is
+ * what a scheduler's time limit must allow.
+ */
+import { Rng } from "../math/rng";
+import { SequenceModel } from "../model/sequence-model";
+import { makeTask } from "../tasks";
+import type { RunSpec } from "./spec";
+
+export interface RunEstimate {
+  id: string;
+  step_ms: number;
+  /** Upper bound: every step of the step limit, every evaluation. */
+  cpu_s: number;
+}
+
+export function estimateRuns(runs: RunSpec[], timedSteps = 2): RunEstimate[] {
+  const stepMs = new Map<string, number>();
+  return runs.map((run) => {
+    const key = JSON.stringify([run.rnn, run.task, run.train.batchSize]);
+    if (!stepMs.has(key)) {
+      const task = makeTask(run.task);
+      const rng = new Rng(run.seed);
+      const model = new SequenceModel({ rnn: { ...run.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout }, rng);
+      const batch = task.sample(rng, run.train.batchSize);
+      model.lossAndGrads(batch.x, batch, task.loss);
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < timedSteps; i++) model.lossAndGrads(batch.x, batch, task.loss);
+      stepMs.set(key, Number(process.hrtime.bigint() - t0) / 1e6 / timedSteps);
+    }
+    const ms = stepMs.get(key)!;
+    const t = run.train;
+    const evals = Math.ceil(t.steps / (t.evalEvery ?? Math.max(1, Math.floor(t.steps / 20)))) + 1;
+    const evalSequences = evals * (t.validationSize ?? t.testSize ?? 1000) + (t.testSize ?? 1000);
+    const cpuMs = t.steps * ms + (evalSequences / t.batchSize) * (ms / 3);
+    return { id: run.id, step_ms: ms, cpu_s: cpuMs / 1000 };
+  });
+}
+
+export function formatDuration(s: number): string {
+  if (s < 90) return `${s.toFixed(0)} s`;
+  if (s < 5400) return `${(s / 60).toFixed(0)} min`;
+  if (s < 48 * 3600) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The experiment's tables as text for papers and notes: Markdown (GitHub pipes, `|` and
+ * newlines escaped) and LaTeX with booktabs (TeX's special characters escaped, Unicode math
+ * signs spelled as math). One set of rows feeds both, and summary.md beside results.json.
+ */
+import { deviations } from "./deviations";
+import { memoryRows, outcomeText } from "./report";
+import type { ResultsFile } from "./results";
+import { SUMMARY_HEADINGS, summaryCells } from "./summary";
+
+export interface TextTable {
+  caption: string;
+  label: string;
+  head: string[];
+  rows: string[][];
+}
+
+const mdCell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+export function tableToMarkdown(t: TextTable): string {
+  const line = (cells: string[]) => `| ${cells.map(mdCell).join(" | ")} |`;
+  return [`**${mdCell(t.caption)}**`, "", line(t.head), line(t.head.map(() => "---")), ...t.rows.map(line)].join("\n");
+}
+
+const TEX: Record<string, string> = {
+  "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "$": "\\$", "&": "\\&", "#": "\\#", "^": "\\^{}", "_": "\\_", "%": "\\%", "~": "\\~{}",
+  "–": "--", "—": "---", "÷": "$\\div$", "±": "$\\pm$", "≤": "$\\le$", "≥": "$\\ge$", "×": "$\\times$", "→": "$\\to$", "≈": "$\\approx$",
+  "“": "``", "”": "''", "‖": "$\\|$", "∂": "$\\partial$", "√": "$\\surd$",
+};
+
+export function texEscape(s: string): string {
+  return Array.from(s, (ch) => TEX[ch] ?? ch).join("");
+}
+
+export function tableToLatex(t: TextTable): string {
+  const row = (cells: string[]) => `${cells.map(texEscape).join(" & ")} \\\\`;
+  return [
+    "% requires \\usepackage{booktabs}",
+    "\\begin{table}[t]", "\\centering", `\\caption{${texEscape(t.caption)}}`, `\\label{${t.label}}`,
+    `\\begin{tabular}{${t.head.map(() => "l").join("")}}`, "\\toprule", row(t.head), "\\midrule", ...t.rows.map(row), "\\bottomrule",
+    "\\end{tabular}", "\\end{table}", "",
+  ].join("\n");
+}
+
+/** The summary, published-vs-ours and deviations tables of a results file. */
+export function resultTables(results: ResultsFile): TextTable[] {
+  const keys = Object.keys(SUMMARY_HEADINGS);
+  const seeds = [...new Set(results.summary.map((r) => r.seeds))].join("/");
+  return [
+    {
+      caption: `Test metric of the weights selected on validation: mean over ${seeds} seeds with a bootstrap 95% interval; ` +
+        "solve rate with a Wilson 95% interval; steps to solve: median [interquartile range] over the seeds that solved.",
+      label: "tab:summary", head: keys.map((k) => SUMMARY_HEADINGS[k]), rows: results.summary.map((r) => { const c = summaryCells(r); return keys.map((k) => c[k]); }),
+    },
+    {
+      caption: "Published outcomes beside ours; each verdict is a predicate on the row (not comparable: nothing comparable published).",
+      label: "tab:published", head: ["task", "T", "cell", "published", "source", "ours", "verdict"],
+      rows: results.summary.map((r) => [
+        r.task, String(r.T), r.cell, r.published, r.source ? `${r.source.paper}, ${r.source.where}` : "—", outcomeText(r),
+        r.agrees === null ? "not comparable" : r.agrees ? "agrees" : "deviates",
+      ]),
+    },
+    ...(memoryRows(results).length ? [{
+      caption: "Which input is remembered: test predictions fitted as a·X_first + b·X_second + c, mean over seeds (adding both: a = b = 1).",
+      label: "tab:memory", head: ["task", "T", "cell", "a (first)", "b (second)"],
+      rows: memoryRows(results).map((r) => [r.task, String(r.T), r.cell, r.first.toPrecision(3), r.second.toPrecision(3)]),
+    }] : []),
+    {
+      caption: "Deviations from the original recipes (ours read from the experiment's spec).",
+      label: "tab:deviations", head: ["paper", "setting", "paper's", "ours"],
+      rows: deviations(results.manifest.config).map((d) => [d.paper, d.setting, d.paper_value, d.ours]),
+    },
+  ];
+}
+
+/** summary.md: what a reader of the repository sees first, every number from results.json. */
+export function summaryMarkdown(results: ResultsFile): string {
+  const m = results.manifest;
+  return [
+    `# gatescope results: preset \`${m.preset}\`, seed ${m.seed}`, "",
+    `Generated from results.json by \`${m.command}\` (gatescope ${m.version}, commit ${m.git_commit ?? "unknown"}, ` +
+      `${m.cpus} × ${m.cpu_model}, backend ${m.backend.name}; the runs took ${m.runs_wall_s.toFixed(0)} s in all). Do not edit by hand.`, "",
+    ...resultTables(results).flatMap((t) => [tableToMarkdown(t), ""]),
+  ].join("\n");
+}

@@ -1,0 +1,113 @@
+/**
+ * The validation protocol: training decisions never see the test set. Each test here is built
+ * so that it fails if selection read test data instead of validation data.
+ */
+import { expect } from "chai";
+import { Rng } from "../../src/math/rng";
+import { SequenceModel } from "../../src/model/sequence-model";
+import { makeTask, testSet, validationSet, sampleFixedSet, type Batch, type Task } from "../../src/tasks";
+import { evaluate, train } from "../../src/train/train";
+import { summarize } from "../../src/experiment/summary";
+import type { RunResult } from "../../src/experiment/run";
+
+const same = (a: Batch, b: Batch) => a.x.data.length === b.x.data.length && a.x.data.every((v, i) => v === b.x.data[i]);
+
+/** The adding task, except that on the test set every evaluation claims "solved" with metric 0. */
+function testSetLies(T: number, size: number): { task: Task; testCalls: () => number } {
+  const inner = makeTask({ name: "adding", T });
+  const test = testSet(inner, size);
+  let calls = 0;
+  const task: Task = {
+    ...inner,
+    evaluate(prediction, batch) {
+      if (same(batch, test)) { calls++; return { metric: 0, extra: {}, solved: true }; }
+      return inner.evaluate(prediction, batch);
+    },
+  };
+  return { task, testCalls: () => calls };
+}
+
+const run = (over: Partial<RunResult>): RunResult => ({
+  id: "x", task: "adding", T: 100, cell: "lstm", seed: 0, hidden: 8, params: 100, lr: 0.01, steps: 100, final_val_metric: 0.1,
+  final_test_metric: 0.1, final_test_extra: {}, selected_by: "validation", selected_step: 100, baseline: 1 / 6, solved: false, solved_at: null, stopped: "steps",
+  message: "", grad_flow: [], evals: [], curve: [], param_grad_norms: {}, wall_s: 0, ...over,
+});
+
+describe("validation protocol", () => {
+  it("validation, test and training streams are three different fixed sets", () => {
+    const task = makeTask({ name: "adding", T: 30 });
+    expect(same(validationSet(task, 50), validationSet(task, 50))).to.equal(true);
+    expect(same(validationSet(task, 50), testSet(task, 50))).to.equal(false);
+    expect(same(task.sample(new Rng(0), 50), testSet(task, 50))).to.equal(false);
+    expect(same(task.sample(new Rng(0), 50), validationSet(task, 50))).to.equal(false);
+  });
+
+  it("early stopping and 'solved' ignore a test set that claims success; the test set is scored once, at the end", async () => {
+    const { task, testCalls } = testSetLies(20, 100);
+    const rng = new Rng(1);
+    const m = new SequenceModel({ rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 4 }, outputSize: 1, readout: "last" }, rng);
+    const r = await train(m, task, { steps: 30, batchSize: 8, optimizer: { kind: "sgd", lr: 1e-4 }, evalEvery: 10, testSize: 100, earlyStop: true }, rng);
+    expect(r.stopped, "a stop here means the test set decided it").to.equal("steps");
+    expect(r.solvedAt).to.equal(null);
+    expect(testCalls()).to.equal(1);
+    expect(r.selected.test.metric).to.equal(0); // the lie, reported once, for the selected weights
+    expect(r.history.evals.every((e) => e.metric > 0)).to.equal(true);
+  });
+
+  it("selection keeps the weights with the best validation metric, restores them, and scores them on test", async () => {
+    const task = makeTask({ name: "adding", T: 10 });
+    const rng = new Rng(2);
+    const m = new SequenceModel({ rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" }, rng);
+    // A learning rate this high makes the metric jump about, so the best evaluation is rarely the last.
+    const r = await train(m, task, { steps: 60, batchSize: 8, optimizer: { kind: "sgd", lr: 0.5 }, evalEvery: 5, testSize: 200, validationSize: 200 }, rng);
+    const best = r.history.evals.reduce((a, e) => (e.metric < a.metric ? e : a));
+    expect(r.selected.step).to.equal(best.step);
+    expect(r.selected.validation.metric).to.equal(best.metric);
+    expect(evaluate(m, task, validationSet(task, 200)).metric, "the model holds the selected weights").to.equal(best.metric);
+    const last = await train(new SequenceModel({ rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" }, new Rng(2)), task,
+      { steps: 60, batchSize: 8, optimizer: { kind: "sgd", lr: 0.5 }, evalEvery: 5, testSize: 200, validationSize: 200, select: "last" }, new Rng(2));
+    expect(last.selected.step).to.equal(60);
+  });
+
+  it("the summary picks the learning rate on validation, even where test would pick the other", () => {
+    const runs = [0, 1, 2].flatMap((seed) => [
+      run({ seed, lr: 0.001, final_val_metric: 0.05, final_test_metric: 0.09 }), // better on validation
+      run({ seed, lr: 0.01, final_val_metric: 0.08, final_test_metric: 0.02 }), // better on test
+    ]);
+    const [row] = summarize(runs);
+    expect(row.lr).to.equal(0.001);
+    expect(row.metric_mean).to.be.closeTo(0.09, 1e-12);
+    expect(row.lr_sweep.map((s) => s.lr)).to.deep.equal([0.001, 0.01]);
+    expect(row.lr_sweep[1].test_mean).to.be.closeTo(0.02, 1e-12);
+  });
+
+  it("summary rows: intervals, Wilson solve rate, median and IQR of steps to solve, and the predicate", () => {
+    const runs = [900, 1000, null, 1200].map((at, seed) => run({
+      seed, T: 200, final_test_metric: at === null ? 0.15 : 0.005, solved: at !== null, solved_at: at,
+    }));
+    const [row] = summarize(runs);
+    expect(row.solved).to.equal(3);
+    expect(row.steps_to_solve_median).to.equal(1000);
+    expect(row.steps_to_solve_iqr).to.deep.equal([950, 1100]);
+    expect(row.solved_ci95[0]).to.be.closeTo(0.3006, 1e-4); // Wilson 3 of 4
+    expect(row.metric_ci95[0]).to.be.at.least(0.005);
+    expect(row.metric_ci95[1]).to.be.at.most(0.15);
+    expect(row.expect).to.equal("solve"); // Arjovsky et al.: LSTM, adding, T ≤ 400
+    expect(row.agrees).to.equal(false); // one seed did not solve
+  });
+
+  it("a fixed training set: each sequence always the same, minibatches drawn from the set only", () => {
+    const task = makeTask({ name: "adding", T: 8 });
+    const set = { size: 3, seed: 11 };
+    const a = sampleFixedSet(task, set, new Rng(5), 60);
+    const members = [0, 1, 2].map((i) => Array.from(task.sample(Rng.derive(11, i), 1).x.data).join(","));
+    const seen = new Set<string>();
+    for (let n = 0; n < 60; n++) {
+      const seq = Array.from(a.x.data.subarray(n * 16, (n + 1) * 16)).join(",");
+      expect(members).to.include(seq);
+      seen.add(seq);
+    }
+    expect(seen.size).to.equal(3);
+    expect(Array.from(sampleFixedSet(task, set, new Rng(5), 60).y!.data)).to.deep.equal(Array.from(a.y!.data));
+  });
+});
