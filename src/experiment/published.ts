@@ -160,7 +160,7 @@ export const RECIPES: Recipe[] = [
       init: { value: "Glorot uniform for input and output matrices", source: "paper §3 (initialisation), draft uRNN.tex" },
       hidden: { value: "adding: 128 (RNN, LSTM); copy: RNN 80, LSTM 40", source: "paper Table/§4 as read by issue 9 (not checkable here)" },
       iterations: { value: "20 000 (code default n_iter)", source: "authors' code, argparse default" },
-      selection: { value: "parameters with the best *test* MSE kept", source: "authors' code: best_params when mse < best_test_loss" },
+      selection: { value: "the parameters with the best test-set MSE kept (selection on test)", source: "authors' code: best_params when mse < best_test_loss" },
     },
   },
   {

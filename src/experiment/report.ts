@@ -13,17 +13,7 @@ import { comparisonDashboard } from "./dashboard";
 import { deviations } from "./deviations";
 import type { ResultsFile } from "./results";
 import type { RunResult } from "./run";
-import { SUMMARY_HEADINGS, summaryCells, type SummaryRow } from "./summary";
-
-function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    if (!m.has(k)) m.set(k, []);
-    m.get(k)!.push(x);
-  }
-  return m;
-}
+import { groupBy, SUMMARY_HEADINGS, summaryCells, type SummaryRow } from "./summary";
 
 /** The runs behind the summary: for each task × T × cell, those at the learning rate validation chose. */
 export function selectedRuns(results: ResultsFile): RunResult[] {
@@ -93,8 +83,9 @@ export function reportFigures(results: ResultsFile): Array<{ heading: string; ca
     const t = makeTask({ name: rows[0].task as TaskName, T: rows[0].T });
     out.push({
       heading: `Learning-rate sensitivity: ${rows[0].task}, T = ${rows[0].T}`,
-      caption: `Mean validation ${t.metricName} over seeds at each learning rate; each row of the summary uses the rate with the lowest.`,
-      figure: sweepFigure(rows.map((r) => ({ cell: r.cell, points: r.lr_sweep.map((s) => ({ x: s.lr, y: s.val_mean })) })), {
+      caption: `Mean validation ${t.metricName} over seeds at each learning rate (bars: best to worst seed); each row of the summary ` +
+        "uses the rate with the lowest mean.",
+      figure: sweepFigure(rows.map((r) => ({ cell: r.cell, points: r.lr_sweep.map((s) => ({ x: s.lr, y: s.val_mean, lo: s.val_min, hi: s.val_max })) })), {
         x: "learning rate", y: `validation ${t.metricName}`, baseline: rows[0].baseline, title: `Learning-rate sweep, ${rows[0].task} T = ${rows[0].T}`,
       }),
     });
@@ -146,8 +137,8 @@ export function reportHtml(results: ResultsFile): string {
     `<tr><th>${e(k)}</th><td>${e(typeof v === "object" ? JSON.stringify(v) : String(v))}</td></tr>`).join("\n");
   const figures = reportFigures(results).map((f) => `<h3>${e(f.heading)}</h3>\n${figureHtml(f.figure)}\n<p class="caption">${e(f.caption)}</p>`).join("\n");
   const body = `<h1>gatescope: the vanishing-gradient comparison</h1>
-<p>Preset <code>${e(m.preset)}</code>, seed ${e(String(m.seed))}, ${results.runs.length} runs on ${e(String(m.jobs))} worker(s), ${e(num(m.wall_s, 4))} s,
-backend ${e(m.backend.name)}.</p>
+<p>Preset <code>${e(m.preset)}</code>, seed ${e(String(m.seed))}, ${results.runs.length} runs on ${e(String(m.jobs))} worker(s):
+${e(num(m.runs_wall_s, 4))} s of runs in all, ${e(num(m.wall_s, 4))} s of wall time for this invocation (finished runs are reused), backend ${e(m.backend.name)}.</p>
 <h2>Protocol</h2>
 <p>Every task has three disjoint data streams: training (seeded by the run), a fixed validation set and a fixed test set.
 Early stopping, "solved" during training, the choice of weights (the evaluation with the lowest validation metric) and the

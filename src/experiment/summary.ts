@@ -38,24 +38,27 @@ export interface SummaryRow {
   expect: Expectation | null;
   /** The published outcome's predicate on this row: true / false, or null (nothing comparable published). */
   agrees: boolean | null;
-  lr_sweep: Array<{ lr: number; val_mean: number; test_mean: number; solved: number; seeds: number }>;
+  /** Every swept rate: validation mean and range over seeds, test mean, solves. */
+  lr_sweep: Array<{ lr: number; val_mean: number; val_min: number; val_max: number; test_mean: number; solved: number; seeds: number }>;
 }
 
-function groupBy<T>(xs: readonly T[], key: (x: T) => string): T[][] {
+/** Items grouped by a key, groups and items in first-seen order. */
+export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const x of xs) {
     const k = key(x);
     if (!m.has(k)) m.set(k, []);
     m.get(k)!.push(x);
   }
-  return [...m.values()];
+  return m;
 }
 
 export function summarize(results: RunResult[]): SummaryRow[] {
-  return groupBy(results, (r) => `${r.task}\u0000${r.T}\u0000${r.cell}`).map((group) => {
-    const byLr = groupBy(group, (r) => String(r.lr)).sort((a, b) => a[0].lr - b[0].lr);
+  return [...groupBy(results, (r) => `${r.task}\u0000${r.T}\u0000${r.cell}`).values()].map((group) => {
+    const byLr = [...groupBy(group, (r) => String(r.lr)).values()].sort((a, b) => a[0].lr - b[0].lr);
     const sweep = byLr.map((rs) => ({
-      lr: rs[0].lr, val_mean: mean(rs.map((r) => r.final_val_metric)), test_mean: mean(rs.map((r) => r.final_test_metric)),
+      lr: rs[0].lr, val_mean: mean(rs.map((r) => r.final_val_metric)), val_min: Math.min(...rs.map((r) => r.final_val_metric)),
+      val_max: Math.max(...rs.map((r) => r.final_val_metric)), test_mean: mean(rs.map((r) => r.final_test_metric)),
       solved: rs.filter((r) => r.solved).length, seeds: rs.length,
     }));
     // NaN never wins; ties keep the smaller rate.

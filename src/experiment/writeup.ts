@@ -94,7 +94,7 @@ export function methodsParagraph(results: ResultsFile): string {
   ].join(" ");
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 
 /** Writes everything into `out`; returns the files written, relative to it. */
 export async function writeup(results: ResultsFile, out: string): Promise<string[]> {
