@@ -9,25 +9,61 @@ export { jsKernels } from "./backend/js";
 export { backendInfo, defaultKernels, kernelsByName, type BackendName } from "./backend";
 export { initialise, INIT_KINDS, type InitSpec } from "./math/init";
 export {
-  alloc, cloneTensor, toNested, toTensor, zeros,
-  type DType, type FloatArray, type Tensor, type TensorLike,
+  alloc,
+  cloneTensor,
+  toNested,
+  toTensor,
+  zeros,
+  type DType,
+  type FloatArray,
+  type Tensor,
+  type TensorLike,
 } from "./math/tensor";
 export type { GruVariant } from "./cells/gru";
 export {
-  KINDS, INIT_PRESETS, paramShapes, resolveConfig,
-  type Kind, type InitConfig, type InitPreset, type RecurrentConfig, type ResolvedConfig,
+  KINDS,
+  INIT_PRESETS,
+  paramShapes,
+  resolveConfig,
+  type Kind,
+  type InitConfig,
+  type InitPreset,
+  type RecurrentConfig,
+  type ResolvedConfig,
 } from "./model/config";
 export {
   RecurrentNet,
-  type BackwardInput, type BackwardOptions, type BackwardResult, type ForwardOptions, type ForwardResult,
+  type BackwardInput,
+  type BackwardOptions,
+  type BackwardResult,
+  type ForwardOptions,
+  type ForwardResult,
 } from "./model/recurrent";
 export { Trace } from "./model/trace";
 export { Linear, lastStep, type LinearConfig } from "./model/readout";
 export { mse, softmaxCrossEntropy, type LossResult } from "./model/losses";
-export { fromPyTorch, toPyTorch, loadPyTorchSafetensors, savePyTorchSafetensors, type FromPyTorchOptions } from "./io/pytorch";
-export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsContents } from "./io/safetensors";
+export {
+  fromPyTorch,
+  toPyTorch,
+  loadPyTorchSafetensors,
+  savePyTorchSafetensors,
+  type FromPyTorchOptions,
+} from "./io/pytorch";
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensors,
+  writeSafetensors,
+  type SafetensorsContents,
+} from "./io/safetensors";
 export { loadCheckpoint, saveCheckpoint, type CheckpointFormat } from "./io/checkpoint";
-export { verifyReference, verifyReferenceFile, scaleNormalisedError, TOLERANCE, type ReferenceReport } from "./io/reference";
+export {
+  verifyReference,
+  verifyReferenceFile,
+  scaleNormalisedError,
+  TOLERANCE,
+  type ReferenceReport,
+} from "./io/reference";
 export { writeFileAtomic } from "./io/atomic";
 export * from "./viz/index";
 export { figureHtml, figuresPage, htmlPage, escapeHtml, jsonForScript, plotlyInjection } from "./viz/html";
@@ -35,14 +71,41 @@ export { saveFigure, type SaveOptions } from "./viz/export";
 export { reportHtml, reportFigures } from "./experiment/report";
 export { comparisonDashboard } from "./experiment/dashboard";
 export { SequenceModel, type SequenceModelConfig, type LossStep } from "./model/sequence-model";
-export { makeTask, testSet, validationSet, TASK_NAMES, type Task, type TaskName, type TaskConfig, type Batch, type Evaluation } from "./tasks";
+export {
+  makeTask,
+  testSet,
+  validationSet,
+  TASK_NAMES,
+  type Task,
+  type TaskName,
+  type TaskConfig,
+  type Batch,
+  type Evaluation,
+} from "./tasks";
 export { Optimizer, type OptimizerConfig, type OptimizerState } from "./optim/optimizer";
 export { learningRate, type ScheduleConfig } from "./optim/schedule";
 export { clipGradients, globalNorm, type ClipConfig } from "./optim/clip";
-export { train, evaluate, probeGradientFlow, type TrainConfig, type TrainResult, type History, type StepRecord, type EvalRecord, type TrainCallbacks } from "./train/train";
+export {
+  train,
+  evaluate,
+  probeGradientFlow,
+  type TrainConfig,
+  type TrainResult,
+  type History,
+  type StepRecord,
+  type EvalRecord,
+  type TrainCallbacks,
+} from "./train/train";
 export { gradientNorms, summarizeFlow, stepGains, type FlowSummary } from "./probe/gradient-flow";
 export { gateStats, stateNorms, type GateStats } from "./probe/gates";
-export { expand, hiddenForParams, recurrentParamCount, type ExperimentSpec, type RunSpec, type CellSpec } from "./experiment/spec";
+export {
+  expand,
+  hiddenForParams,
+  recurrentParamCount,
+  type ExperimentSpec,
+  type RunSpec,
+  type CellSpec,
+} from "./experiment/spec";
 export { runOne, type RunResult } from "./experiment/run";
 export { runAll } from "./experiment/pool";
 export { preset, PRESETS, type PresetName } from "./experiment/presets";

@@ -118,7 +118,10 @@ function gruCell(variant: GruVariant): Cell {
     },
     hiddenInputs: after
       ? [{ row0: 0, rows: 3, src: "hsPrev" }]
-      : [{ row0: 0, rows: 2, src: "hsPrev" }, { row0: 2, rows: 1, src: "extra" }],
+      : [
+          { row0: 0, rows: 2, src: "hsPrev" },
+          { row0: 2, rows: 1, src: "extra" },
+        ],
 
     forwardStep(w, t, K) {
       const { N, H, gates, hs, extra, scratch, p } = w;

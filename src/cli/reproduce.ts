@@ -1,64 +1,204 @@
 /**
- * `gatescope reproduce [--preset tiny|quick|paper] [--seed S] [--out DIR] [--jobs N] [--dry-run]`:
- * the vanishing-gradient comparison, headless. Writes DIR/results.json, DIR/report.html (every
- * figure, offline) and DIR/runs/ (which lets an interrupted run resume), and prints the summary.
- * --dry-run prints the run list and an estimated CPU time from steps measured here, and runs nothing.
+ * `gatescope reproduce`: the vanishing-gradient comparison, headless.
+ *   --preset tiny|quick|paper or --spec FILE (an experiment spec as JSON), --seed S, --out DIR
+ *   --executor local   (default) a worker pool on this machine, --jobs N workers
+ *   --executor slurm   one `sbatch --array` of `gatescope run-one` tasks, [--max-parallel K]
+ *                      [--sbatch-arg ARG]… [--no-wait]; followed until done, then collected
+ *   --executor list    prints one `run-one` command per unfinished run, for any other scheduler
+ *   --dry-run          prints the run list and an estimated CPU time, and runs nothing
+ * Writes DIR/experiment.json, DIR/runs/ (one file per finished run, so an interrupted or
+ * partly failed experiment resumes), and — once runs are in — DIR/results.json, report.html and
+ * summary.md, and prints the summary.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MultiBar, Presets } from "cli-progress";
-import { writeFileAtomic } from "../io/atomic";
+import { backendInfo } from "../backend";
+import { GatescopeError } from "../errors";
+import { collect, runStates, type Collected } from "../experiment/collect";
+import { estimateRuns, formatDuration } from "../experiment/estimate";
 import { runAll } from "../experiment/pool";
 import { PRESETS, preset, type PresetName } from "../experiment/presets";
-import { estimateRuns, formatDuration } from "../experiment/estimate";
-import { expand, type RunSpec } from "../experiment/spec";
-import { formatSummary, summarize } from "../experiment/summary";
-import { manifest, RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from "../experiment/results";
-import { reportHtml } from "../experiment/report";
-import { summaryMarkdown } from "../experiment/tables";
-import { backendInfo } from "../backend";
+import {
+  arrayStates,
+  logFile,
+  runOneCommand,
+  shellQuote,
+  submitArray,
+  writeBatchScript,
+  type TaskState,
+} from "../experiment/slurm";
+import { expand, type ExperimentSpec, type RunSpec } from "../experiment/spec";
+import { writeExperiment } from "../experiment/store";
+import { formatSummary } from "../experiment/summary";
+
+export const EXECUTORS = ["local", "slurm", "list"] as const;
 
 export interface ReproduceArgs {
   preset: PresetName;
+  /** An experiment spec file instead of a preset. */
+  spec: string | null;
   seed: number;
   out: string;
   jobs: number;
   dryRun: boolean;
+  executor: (typeof EXECUTORS)[number];
+  maxParallel: number | null;
+  sbatchArgs: string[];
+  wait: boolean;
 }
 
+const VALUED = ["--preset", "--spec", "--seed", "--out", "--jobs", "--executor", "--max-parallel", "--sbatch-arg"];
+const SWITCHES = ["--dry-run", "--no-wait"];
+const positive = (flag: string, v: string) =>
+  /^\d+$/.test(v) && Number(v) >= 1 ? null : `${flag}: expected a positive integer, got "${v}"`;
+
 export function parseReproduceArgs(argv: string[]): ReproduceArgs | string {
-  const args: ReproduceArgs = { preset: "quick", seed: 0, out: "gatescope-results", jobs: Math.max(1, os.cpus().length), dryRun: false };
+  const args: ReproduceArgs = {
+    preset: "quick",
+    spec: null,
+    seed: 0,
+    out: "gatescope-results",
+    jobs: Math.max(1, os.cpus().length),
+    dryRun: false,
+    executor: "local",
+    maxParallel: null,
+    sbatchArgs: [],
+    wait: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const value = argv[i + 1];
-    if (flag === "--dry-run") { args.dryRun = true; continue; }
-    if (!["--preset", "--seed", "--out", "--jobs"].includes(flag)) return `expected one of --preset, --seed, --out, --jobs, --dry-run, got "${flag}"`;
+    if (flag === "--dry-run") args.dryRun = true;
+    else if (flag === "--no-wait") args.wait = false;
+    else if (!VALUED.includes(flag)) return `expected one of ${[...VALUED, ...SWITCHES].join(", ")}, got "${flag}"`;
+    if (SWITCHES.includes(flag)) continue;
+    const value = argv[++i];
     if (value === undefined) return `${flag}: expected a value, got none`;
-    i++;
     if (flag === "--preset") {
-      if (!(PRESETS as readonly string[]).includes(value)) return `--preset: expected one of ${PRESETS.join(", ")}, got "${value}"`;
+      if (!(PRESETS as readonly string[]).includes(value))
+        return `--preset: expected one of ${PRESETS.join(", ")}, got "${value}"`;
       args.preset = value as PresetName;
     } else if (flag === "--seed") {
-      if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) return `--seed: expected a non-negative integer, got "${value}"`;
+      if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+        return `--seed: expected a non-negative integer, got "${value}"`;
       args.seed = Number(value);
-    } else if (flag === "--jobs") {
-      if (!/^\d+$/.test(value) || Number(value) < 1) return `--jobs: expected a positive integer, got "${value}"`;
-      args.jobs = Number(value);
-    } else args.out = value;
+    } else if (flag === "--jobs" || flag === "--max-parallel") {
+      const bad = positive(flag, value);
+      if (bad) return bad;
+      if (flag === "--jobs") args.jobs = Number(value);
+      else args.maxParallel = Number(value);
+    } else if (flag === "--executor") {
+      if (!(EXECUTORS as readonly string[]).includes(value))
+        return `--executor: expected one of ${EXECUTORS.join(", ")}, got "${value}"`;
+      args.executor = value as ReproduceArgs["executor"];
+    } else if (flag === "--sbatch-arg") args.sbatchArgs.push(value);
+    else if (flag === "--spec") args.spec = value;
+    else args.out = value;
+  }
+  if (args.executor !== "slurm" && (args.maxParallel !== null || args.sbatchArgs.length || !args.wait)) {
+    return `--max-parallel, --sbatch-arg and --no-wait: expected --executor slurm, got --executor ${args.executor}`;
   }
   return args;
 }
 
-function dryRun(args: ReproduceArgs, runs: RunSpec[], out: (line: string) => void): void {
-  out(`gatescope reproduce --preset ${args.preset} --seed ${args.seed} --dry-run: ${runs.length} runs (nothing is run)`);
+function readSpecFile(file: string): ExperimentSpec {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new GatescopeError(`--spec ${file}: expected an experiment spec as JSON, got ${(err as Error).message}`);
+  }
+}
+
+function dryRun(label: string, args: ReproduceArgs, runs: RunSpec[], out: (line: string) => void): void {
+  out(`gatescope reproduce ${label} --seed ${args.seed} --dry-run: ${runs.length} runs (nothing is run)`);
   const est = estimateRuns(runs);
   const width = Math.max(...runs.map((r) => r.id.length));
   out(`${"run".padEnd(width)}  steps  ms/step  CPU bound`);
-  runs.forEach((r, i) => out(`${r.id.padEnd(width)}  ${String(r.train.steps).padStart(5)}  ${est[i].step_ms.toFixed(1).padStart(7)}  ${formatDuration(est[i].cpu_s)}`));
+  runs.forEach((r, i) => {
+    const steps = String(r.train.steps).padStart(5);
+    out(`${r.id.padEnd(width)}  ${steps}  ${est[i].step_ms.toFixed(1).padStart(7)}  ${formatDuration(est[i].cpu_s)}`);
+  });
   const total = est.reduce((s, e) => s + e.cpu_s, 0);
-  out(`estimated CPU time: ≤ ${formatDuration(total)} (every run to its step limit; early stops make it shorter), ` +
-    `≤ ${formatDuration(total / args.jobs)} wall on ${args.jobs} worker(s); steps timed on this machine, backend ${backendInfo().name}`);
+  out(
+    `estimated CPU time: ≤ ${formatDuration(total)} (every run to its step limit; early stops make it shorter), ` +
+      `≤ ${formatDuration(total / args.jobs)} wall on ${args.jobs} worker(s); steps timed on this machine, ` +
+      `backend ${backendInfo().name}`,
+  );
+}
+
+const runLine = (r: Collected["file"]["runs"][number], cached: boolean) =>
+  `${r.task} T=${r.T} ${r.cell} lr ${r.lr} seed ${r.seed}: val ${r.final_val_metric.toPrecision(3)}, ` +
+  `test ${r.final_test_metric.toPrecision(3)} (baseline ${r.baseline.toPrecision(3)})` +
+  `${r.solved ? `, solved at step ${r.solved_at}` : ", not solved"} after ${r.steps} steps, ` +
+  (cached ? "cached" : `${r.wall_s.toFixed(0)} s`);
+
+async function runLocally(args: ReproduceArgs, runs: RunSpec[], out: (line: string) => void): Promise<void> {
+  const total = runs.reduce((s, r) => s + r.train.steps, 0);
+  const progress = new Map<string, number>();
+  // A bar with ETA on a terminal; plain lines (one per finished run) otherwise.
+  const bars = process.stdout.isTTY
+    ? new MultiBar(
+        { format: "{bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {runs}", hideCursor: true },
+        Presets.shades_classic,
+      )
+    : null;
+  const bar = bars?.create(total, 0, { runs: `0/${runs.length} runs` });
+  let done = 0;
+  const update = () =>
+    bar?.update(
+      [...progress.values()].reduce((a, b) => a + b, 0),
+      { runs: `${done}/${runs.length} runs` },
+    );
+  await runAll(runs, {
+    dir: args.out,
+    jobs: args.jobs,
+    onProgress: (id, step) => {
+      progress.set(id, step);
+      update();
+    },
+    onDone: (r, cached) => {
+      done++;
+      progress.set(r.id, runs.find((x) => x.id === r.id)!.train.steps); // an early stop completes the run
+      const line = `[${done}/${runs.length}] ${runLine(r, cached)}`;
+      if (bars) bars.log(`${line}\n`);
+      else out(line);
+      update();
+    },
+  });
+  bars?.update(); // flushes the last logged line, which stop() alone would drop
+  bars?.stop();
+}
+
+/** Submits the unfinished runs as one array and, unless told not to, follows it to the end. */
+async function runOnSlurm(args: ReproduceArgs, label: string, runs: RunSpec[], out: (line: string) => void) {
+  const todo = runStates(args.out).flatMap((s, i) => (s.result ? [] : [i]));
+  if (todo.length === 0) return { job: null, todo };
+  const script = writeBatchScript(args.out, `gatescope-${label}`);
+  const job = submitArray(script, todo, { maxParallel: args.maxParallel ?? undefined, sbatchArgs: args.sbatchArgs });
+  out(`submitted Slurm array job ${job}: ${todo.length} of ${runs.length} runs (script ${script})`);
+  if (!args.wait) {
+    out(`not waiting: follow with "squeue -j ${job}", then "gatescope collect ${path.resolve(args.out)}"`);
+    return { job, todo };
+  }
+  let last = "";
+  for (;;) {
+    const states = arrayStates(job);
+    const finished = new Set(runStates(args.out).flatMap((s, i) => (s.result ? [i] : [])));
+    const count = (s: TaskState) => todo.filter((i) => !finished.has(i) && states.get(i) === s).length;
+    const [running, pending] = [count("running"), count("pending")];
+    const failed = todo.filter(
+      (i) => !finished.has(i) && states.get(i) !== "running" && states.get(i) !== "pending",
+    ).length;
+    const line =
+      `job ${job}: ${todo.filter((i) => finished.has(i)).length} finished, ${running} running, ${pending} ` +
+      `pending, ${failed} failed`;
+    if (line !== last) out(line);
+    last = line;
+    if (running === 0 && pending === 0) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return { job, todo };
 }
 
 export async function reproduce(argv: string[], out: (line: string) => void): Promise<number> {
@@ -68,60 +208,47 @@ export async function reproduce(argv: string[], out: (line: string) => void): Pr
     return 2;
   }
   const started = new Date();
-  const spec = preset(args.preset, args.seed);
+  const spec = args.spec ? readSpecFile(args.spec) : preset(args.preset, args.seed);
+  const label = args.spec ? `spec:${path.basename(args.spec)}` : args.preset;
   const runs = expand(spec);
   if (args.dryRun) {
-    dryRun(args, runs, out);
+    dryRun(args.spec ? `--spec ${args.spec}` : `--preset ${args.preset}`, args, runs, out);
     return 0;
   }
-  fs.mkdirSync(args.out, { recursive: true });
-  out(`gatescope reproduce --preset ${args.preset} --seed ${args.seed}: ${runs.length} runs on ${args.jobs} worker(s) → ${path.resolve(args.out)}`);
-
-  const total = runs.reduce((s, r) => s + r.train.steps, 0);
-  const progress = new Map<string, number>();
-  // A bar with ETA on a terminal; plain lines (one per finished run) otherwise.
-  const bars = process.stdout.isTTY
-    ? new MultiBar({ format: "{bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {runs}", hideCursor: true }, Presets.shades_classic)
-    : null;
-  const bar = bars?.create(total, 0, { runs: `0/${runs.length} runs` });
-  let done = 0;
-  const update = () => bar?.update([...progress.values()].reduce((a, b) => a + b, 0), { runs: `${done}/${runs.length} runs` });
-  const results = await runAll(runs, {
-    dir: args.out,
-    jobs: args.jobs,
-    onProgress: (id, step) => { progress.set(id, step); update(); },
-    onDone: (r, cached) => {
-      done++;
-      progress.set(r.id, runs.find((x) => x.id === r.id)!.train.steps); // an early stop completes the run
-      const line = `[${done}/${runs.length}] ${r.task} T=${r.T} ${r.cell} lr ${r.lr} seed ${r.seed}: val ${r.final_val_metric.toPrecision(3)}, ` +
-        `test ${r.final_test_metric.toPrecision(3)} ` +
-        `(baseline ${r.baseline.toPrecision(3)})${r.solved ? `, solved at step ${r.solved_at}` : ", not solved"} after ${r.steps} steps, ${cached ? "cached" : `${r.wall_s.toFixed(0)} s`}`;
-      if (bars) bars.log(`${line}\n`);
-      else out(line);
-      update();
-    },
-  });
-  bars?.update(); // flushes the last logged line, which stop() alone would drop
-  bars?.stop();
-  const summary = summarize(results);
-  const file: ResultsFile = {
-    schema: RESULTS_SCHEMA, version: RESULTS_VERSION,
-    manifest: manifest({
-      command: ["gatescope", "reproduce", ...argv].join(" "), preset: args.preset, seed: args.seed, jobs: args.jobs,
-      config: spec, started: started.toISOString(), wall_s: (Date.now() - started.getTime()) / 1000,
-      runs_wall_s: results.reduce((s, r) => s + r.wall_s, 0),
-    }),
-    runs: results,
-    summary,
+  writeExperiment(args.out, { preset: label, seed: args.seed, spec });
+  const command = ["gatescope", "reproduce", ...argv].join(" ");
+  if (args.executor === "list") {
+    runStates(args.out).forEach((s, i) => {
+      if (!s.result) out(runOneCommand(args.out, i).map(shellQuote).join(" "));
+    });
+    return 0;
+  }
+  const where = path.resolve(args.out);
+  out(`gatescope reproduce ${label} --seed ${args.seed}: ${runs.length} runs (${args.executor}) → ${where}`);
+  let job: string | null = null;
+  if (args.executor === "local") await runLocally(args, runs, out);
+  else {
+    const submitted = await runOnSlurm(args, label, runs, out);
+    job = submitted.job;
+    if (job && !args.wait) return 0;
+  }
+  const how = {
+    command,
+    jobs: args.executor === "local" ? args.jobs : (args.maxParallel ?? 0),
+    executor: args.executor,
+    started: started.toISOString(),
+    wall_s: (Date.now() - started.getTime()) / 1000,
   };
-  const resultsPath = path.join(args.out, "results.json");
-  writeFileAtomic(resultsPath, JSON.stringify(file));
-  const reportPath = path.join(args.out, "report.html");
-  writeFileAtomic(reportPath, reportHtml(file));
-  writeFileAtomic(path.join(args.out, "summary.md"), summaryMarkdown(file));
+  const { file, missing } = collect(args.out, how);
   out("");
-  out(formatSummary(summary));
+  out(formatSummary(file.summary));
   out("");
-  out(`wrote ${resultsPath}, ${reportPath} and summary.md (${file.manifest.wall_s.toFixed(0)} s, backend ${file.manifest.backend.name})`);
-  return 0;
+  const backend = file.manifest.backend.name;
+  out(`wrote results.json, report.html and summary.md to ${where} (${how.wall_s.toFixed(0)} s, backend ${backend})`);
+  if (missing.length === 0) return 0;
+  out(`${missing.length} of ${runs.length} runs did not finish:`);
+  const index = new Map(runs.map((r, i) => [r.id, i]));
+  for (const m of missing) out(`  ${m.id}${job ? `  (log: ${logFile(args.out, job, index.get(m.id)!)})` : ""}`);
+  out(`resubmit just those with: ${command}`);
+  return 1;
 }

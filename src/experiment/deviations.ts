@@ -17,39 +17,80 @@ export interface Deviation {
 
 function optimizerText(o: OptimizerConfig, lrs: number[] | undefined): string {
   const lr = lrs ? `lr swept over {${lrs.join(", ")}}, chosen on validation` : `lr ${o.lr}`;
-  const extra = Object.entries(o).filter(([k]) => k !== "kind" && k !== "lr").map(([k, v]) => `${k} ${v}`);
+  const extra = Object.entries(o)
+    .filter(([k]) => k !== "kind" && k !== "lr")
+    .map(([k, v]) => `${k} ${v}`);
   return [o.kind === "rmsprop" ? "RMSProp" : o.kind === "adam" ? "Adam" : "SGD", lr, ...extra].join(", ");
+}
+
+function initText(c: ExperimentSpec["cells"][number]): string {
+  const init = typeof c.rnn.init === "string" ? c.rnn.init : c.rnn.init ? "custom" : "pytorch";
+  const forget = c.rnn.kind === "lstm" ? `, forget bias ${c.rnn.forgetBias === undefined ? 1 : c.rnn.forgetBias}` : "";
+  const update = c.rnn.updateBias !== undefined && c.rnn.updateBias !== null ? `, update bias ${c.rnn.updateBias}` : "";
+  return `${c.name}: ${init}${forget}${update}`;
 }
 
 /** What the spec did for each setting a recipe names (cells with their own overrides listed after). */
 function ours(spec: ExperimentSpec, setting: string): string {
   const t = spec.train;
   const perCell = (f: (c: ExperimentSpec["cells"][number]) => string | null) =>
-    spec.cells.map((c) => { const v = f(c); return v === null ? null : `${c.name}: ${v}`; }).filter((v) => v !== null);
+    spec.cells
+      .map((c) => {
+        const v = f(c);
+        return v === null ? null : `${c.name}: ${v}`;
+      })
+      .filter((v) => v !== null);
   switch (setting) {
     case "optimizer":
-      return [optimizerText(t.optimizer, spec.lrs), ...perCell((c) => (c.train?.optimizer || c.lrs ? optimizerText(c.train?.optimizer ?? t.optimizer, c.lrs ?? spec.lrs) : null))].join("; ");
+      return [
+        optimizerText(t.optimizer, spec.lrs),
+        ...perCell((c) =>
+          c.train?.optimizer || c.lrs ? optimizerText(c.train?.optimizer ?? t.optimizer, c.lrs ?? spec.lrs) : null,
+        ),
+      ].join("; ");
     case "batch":
       return String(t.batchSize);
     case "clipping":
-      return t.clip ? `${t.clip.kind === "norm" ? "global norm" : "element-wise"} at ${t.clip.max}, every cell` : "none";
+      return t.clip
+        ? `${t.clip.kind === "norm" ? "global norm" : "element-wise"} at ${t.clip.max}, every cell`
+        : "none";
     case "training_data":
-      return t.trainSet ? `a fixed set of ${t.trainSet.size} sequences (seed ${t.trainSet.seed})` : "a fresh sequence at every step (no fixed set)";
+      return t.trainSet
+        ? `a fixed set of ${t.trainSet.size} sequences (seed ${t.trainSet.seed})`
+        : "a fresh sequence at every step (no fixed set)";
     case "init":
-      return spec.cells.map((c) => `${c.name}: ${typeof c.rnn.init === "string" ? c.rnn.init : c.rnn.init ? "custom" : "pytorch"}` +
-        `${c.rnn.forgetBias !== undefined ? `, forget bias ${c.rnn.forgetBias}` : c.rnn.kind === "lstm" ? ", forget bias 1" : ""}` +
-        `${c.rnn.updateBias !== undefined && c.rnn.updateBias !== null ? `, update bias ${c.rnn.updateBias}` : ""}`).join("; ");
+      return spec.cells.map(initText).join("; ");
     case "hidden":
-      return [`${spec.hidden}`, ...Object.entries(spec.hiddenByTask ?? {}).map(([k, v]) => `${k}: ${v}`),
-        ...perCell((c) => [
-          c.hidden === undefined ? null : typeof c.hidden === "number" ? String(c.hidden) : `as many parameters as ${c.hidden.equalParams}`,
-          ...Object.entries(c.hiddenByTask ?? {}).map(([k, v]) => `${v} on ${k}`),
-        ].filter((v) => v !== null).join(", ") || null)].join("; ");
+      return [
+        `${spec.hidden}`,
+        ...Object.entries(spec.hiddenByTask ?? {}).map(([k, v]) => `${k}: ${v}`),
+        ...perCell(
+          (c) =>
+            [
+              c.hidden === undefined
+                ? null
+                : typeof c.hidden === "number"
+                  ? String(c.hidden)
+                  : `as many parameters as ${c.hidden.equalParams}`,
+              ...Object.entries(c.hiddenByTask ?? {}).map(([k, v]) => `${v} on ${k}`),
+            ]
+              .filter((v) => v !== null)
+              .join(", ") || null,
+        ),
+      ].join("; ");
     case "iterations":
-      return `≤ ${t.steps}${t.earlyStop ? ", early stop once solved on validation" : ""}` +
-        Object.entries(spec.trainByTask ?? {}).filter(([, v]) => v?.steps).map(([k, v]) => `; ${k}: ≤ ${v!.steps}`).join("");
+      return (
+        `≤ ${t.steps}${t.earlyStop ? ", early stop once solved on validation" : ""}` +
+        Object.entries(spec.trainByTask ?? {})
+          .filter(([, v]) => v?.steps)
+          .map(([k, v]) => `; ${k}: ≤ ${v!.steps}`)
+          .join("")
+      );
     case "selection":
-      return `weights with the best validation metric (validation set of ${t.validationSize ?? t.testSize ?? 1000}), test scored once`;
+      return (
+        `weights with the best validation metric (validation set of ${t.validationSize ?? t.testSize ?? 1000}), ` +
+        `test scored once`
+      );
     case "sequence_length":
       return "fixed at T";
     case "criterion":
@@ -64,5 +105,12 @@ function ours(spec: ExperimentSpec, setting: string): string {
 export function deviations(spec: ExperimentSpec): Deviation[] {
   const tasks = new Set(spec.tasks.map((t) => t.name));
   return RECIPES.filter((r) => r.tasks.some((t) => tasks.has(t))).flatMap((r) =>
-    Object.entries(r.settings).map(([setting, v]) => ({ paper: r.paper, setting, paper_value: v.value, source: v.source, ours: ours(spec, setting) })));
+    Object.entries(r.settings).map(([setting, v]) => ({
+      paper: r.paper,
+      setting,
+      paper_value: v.value,
+      source: v.source,
+      ours: ours(spec, setting),
+    })),
+  );
 }

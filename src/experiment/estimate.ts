@@ -24,7 +24,10 @@ export function estimateRuns(runs: RunSpec[], timedSteps = 2): RunEstimate[] {
     if (!stepMs.has(key)) {
       const task = makeTask(run.task);
       const rng = new Rng(run.seed);
-      const model = new SequenceModel({ rnn: { ...run.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout }, rng);
+      const model = new SequenceModel(
+        { rnn: { ...run.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout },
+        rng,
+      );
       const batch = task.sample(rng, run.train.batchSize);
       model.lossAndGrads(batch.x, batch, task.loss);
       const t0 = process.hrtime.bigint();

@@ -4,12 +4,11 @@
  * jobs = 1. Finished runs are stored one file each (atomic writes) and are not redone: an
  * interrupted experiment resumes where it stopped.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { MessageChannel } from "worker_threads";
 import { Piscina } from "piscina";
-import { writeFileAtomic } from "../io/atomic";
 import { runOne, type RunResult } from "./run";
+import { readRun, writeRun } from "./store";
 import type { RunSpec } from "./spec";
 
 export interface PoolOptions {
@@ -19,47 +18,43 @@ export interface PoolOptions {
   onDone?: (result: RunResult, cached: boolean) => void;
 }
 
-function cached(file: string, spec: RunSpec): RunResult | null {
-  if (!fs.existsSync(file)) return null;
-  try {
-    const doc = JSON.parse(fs.readFileSync(file, "utf8"));
-    return JSON.stringify(doc.spec) === JSON.stringify(spec) ? (doc.result as RunResult) : null;
-  } catch {
-    return null; // a damaged file is redone, not trusted
-  }
-}
-
 export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<RunResult[]> {
-  const runDir = path.join(options.dir, "runs");
-  fs.mkdirSync(runDir, { recursive: true });
   const results = new Map<string, RunResult>();
   const todo: RunSpec[] = [];
   for (const spec of runs) {
-    const hit = cached(path.join(runDir, `${spec.id}.json`), spec);
+    const hit = readRun(options.dir, spec);
     if (hit) {
       results.set(spec.id, hit);
       options.onDone?.(hit, true);
     } else todo.push(spec);
   }
   const finish = (spec: RunSpec, result: RunResult) => {
-    writeFileAtomic(path.join(runDir, `${spec.id}.json`), JSON.stringify({ spec, result }));
+    writeRun(options.dir, spec, result);
     results.set(spec.id, result);
     options.onDone?.(result, false);
   };
   if (options.jobs <= 1 || todo.length <= 1) {
     for (const spec of todo) finish(spec, await runOne(spec, (s, n) => options.onProgress?.(spec.id, s, n)));
   } else {
-    const pool = new Piscina({ filename: path.join(__dirname, "worker.js"), minThreads: options.jobs, maxThreads: options.jobs });
+    const pool = new Piscina({
+      filename: path.join(__dirname, "worker.js"),
+      minThreads: options.jobs,
+      maxThreads: options.jobs,
+    });
     try {
-      await Promise.all(todo.map(async (spec) => {
-        const { port1, port2 } = new MessageChannel();
-        port1.on("message", (m: { id: string; step: number; steps: number }) => options.onProgress?.(m.id, m.step, m.steps));
-        try {
-          finish(spec, await pool.run({ spec, port: port2 }, { transferList: [port2] }));
-        } finally {
-          port1.close();
-        }
-      }));
+      await Promise.all(
+        todo.map(async (spec) => {
+          const { port1, port2 } = new MessageChannel();
+          port1.on("message", (m: { id: string; step: number; steps: number }) =>
+            options.onProgress?.(m.id, m.step, m.steps),
+          );
+          try {
+            finish(spec, await pool.run({ spec, port: port2 }, { transferList: [port2] }));
+          } finally {
+            port1.close();
+          }
+        }),
+      );
     } finally {
       await pool.destroy();
     }

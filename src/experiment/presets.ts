@@ -47,29 +47,65 @@ export function preset(name: PresetName, seed: number): ExperimentSpec {
   switch (name) {
     case "tiny":
       return {
-        cells: CELLS, tasks: [{ name: "adding", T: [12] }], seeds: [seed], hidden: 8,
+        cells: CELLS,
+        tasks: [{ name: "adding", T: [12] }],
+        seeds: [seed],
+        hidden: 8,
         train: {
-          steps: 40, batchSize: 16, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 },
-          evalEvery: 10, testSize: 200, validationSize: 200, gradFlowAt: [10, 20, 30],
+          steps: 40,
+          batchSize: 16,
+          optimizer: { kind: "adam", lr: 0.01 },
+          clip: { kind: "norm", max: 1 },
+          evalEvery: 10,
+          testSize: 200,
+          validationSize: 200,
+          gradFlowAt: [10, 20, 30],
         },
       };
     case "quick":
       return {
-        cells: CELLS, tasks: [{ name: "adding", T: [50, 100, 200] }], seeds: [seed, seed + 1, seed + 2], hidden: 32, lrs: [0.003, 0.01],
+        cells: CELLS,
+        tasks: [{ name: "adding", T: [50, 100, 200] }],
+        seeds: [seed, seed + 1, seed + 2],
+        hidden: 32,
+        lrs: [0.003, 0.01],
         train: {
-          steps: 3000, batchSize: 32, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 100,
-          testSize: 1000, validationSize: 500, earlyStop: true, gradFlowAt: [100, ...every(250, 3000)],
+          steps: 3000,
+          batchSize: 32,
+          optimizer: { kind: "adam", lr: 0.01 },
+          clip: { kind: "norm", max: 1 },
+          evalEvery: 100,
+          testSize: 1000,
+          validationSize: 500,
+          earlyStop: true,
+          gradFlowAt: [100, ...every(250, 3000)],
         },
       };
     case "paper":
       return {
         // Copy: Arjovsky et al.'s LSTM 40, RNNs 80 (the GRU sized like the RNNs); equal-parameter rows follow the LSTM.
-        cells: PAPER_CELLS.map((c) => (c.hidden === undefined ? { ...c, hiddenByTask: { copy: c.rnn.kind === "lstm" ? 40 : 80 } } : c)),
-        tasks: [{ name: "adding", T: [100, 200, 400, 750] }, { name: "copy", T: [100, 200] }, { name: "adding_hs97", T: [100] }, { name: "temporal_order", T: [100] }],
-        seeds: [seed, seed + 1, seed + 2, seed + 3, seed + 4], hidden: 128, lrs: [1e-4, 1e-3, 1e-2],
+        cells: PAPER_CELLS.map((c) =>
+          c.hidden === undefined ? { ...c, hiddenByTask: { copy: c.rnn.kind === "lstm" ? 40 : 80 } } : c,
+        ),
+        tasks: [
+          { name: "adding", T: [100, 200, 400, 750] },
+          { name: "copy", T: [100, 200] },
+          { name: "adding_hs97", T: [100] },
+          { name: "temporal_order", T: [100] },
+        ],
+        seeds: [seed, seed + 1, seed + 2, seed + 3, seed + 4],
+        hidden: 128,
+        lrs: [1e-4, 1e-3, 1e-2],
         train: {
-          steps: 20000, batchSize: 20, optimizer: { kind: "rmsprop", lr: 1e-3, alpha: 0.9 }, clip: { kind: "value", max: 1 },
-          trainSet: { size: 100000, seed: 0x7a1 }, evalEvery: 250, testSize: 10000, validationSize: 1000, earlyStop: true,
+          steps: 20000,
+          batchSize: 20,
+          optimizer: { kind: "rmsprop", lr: 1e-3, alpha: 0.9 },
+          clip: { kind: "value", max: 1 },
+          trainSet: { size: 100000, seed: 0x7a1 },
+          evalEvery: 250,
+          testSize: 10000,
+          validationSize: 1000,
+          earlyStop: true,
           gradFlowAt: [100, ...every(1000, 20000)],
         },
       };

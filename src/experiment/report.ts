@@ -21,7 +21,8 @@ export function selectedRuns(results: ResultsFile): RunResult[] {
   return results.runs.filter((r) => lr.get(`${r.task}\u0000${r.T}\u0000${r.cell}`) === r.lr);
 }
 
-const firstSeed = (rs: RunResult[]) => rs.filter((r) => r.seed === Math.min(...rs.filter((x) => x.cell === r.cell).map((x) => x.seed)));
+const firstSeed = (rs: RunResult[]) =>
+  rs.filter((r) => r.seed === Math.min(...rs.filter((x) => x.cell === r.cell).map((x) => x.seed)));
 
 /** Every figure the report shows, with a heading and a caption each (also what the render tests count). */
 export function reportFigures(results: ResultsFile): Array<{ heading: string; caption: string; figure: Figure }> {
@@ -31,9 +32,13 @@ export function reportFigures(results: ResultsFile): Array<{ heading: string; ca
     const { task, T } = rs[0];
     const t = makeTask({ name: task as TaskName, T });
     out.push({
-      heading: `${task}, T = ${T}`, figure: comparisonDashboard(rs, { metricName: t.metricName }),
-      caption: `Gradient flow at initialisation and after training (first seed), validation ${t.metricName} over training (median and ` +
-        `range over seeds, at the learning rate validation chose), and the global gradient norm. Baseline: ${t.baselineFormula}.`,
+      heading: `${task}, T = ${T}`,
+      figure: comparisonDashboard(rs, { metricName: t.metricName }),
+      caption:
+        `Gradient flow at initialisation and after training (first seed), validation ${t.metricName} over training ` +
+        `(median and ` +
+        `range over seeds, at the learning rate validation chose), and the global gradient norm. Baseline: ` +
+        `${t.baselineFormula}.`,
     });
   }
   for (const rs of groupBy(runs, (r) => r.task).values()) {
@@ -43,26 +48,42 @@ export function reportFigures(results: ResultsFile): Array<{ heading: string; ca
     if (at100.length) {
       out.push({
         heading: `‖∂L/∂h_t‖ at initialisation and after 100 iterations: ${rs[0].task}, T = ${longest}`,
-        caption: "As Arjovsky et al. (2016) plot it: the norm of the loss gradient with respect to each hidden state, at " +
+        caption:
+          "As Arjovsky et al. (2016) plot it: the norm of the loss gradient with respect to each hidden state, at " +
           "initialisation (dotted) and after 100 training iterations (solid), first seed of each cell.",
-        figure: gradientFlowFigure(at100.flatMap((r) => [
-          { cell: r.cell, label: `${cellLabel(r.cell)}, initial`, norms: r.grad_flow[0].norms, dash: "dot" as const },
-          { cell: r.cell, label: `${cellLabel(r.cell)}, 100 iterations`, norms: r.grad_flow.find((g) => g.step === 100)!.norms },
-        ]), `‖∂L/∂h_t‖ at initialisation and after 100 iterations, ${rs[0].task} T = ${longest}`),
+        figure: gradientFlowFigure(
+          at100.flatMap((r) => [
+            { cell: r.cell, label: `${cellLabel(r.cell)}, initial`, norms: r.grad_flow[0].norms, dash: "dot" as const },
+            {
+              cell: r.cell,
+              label: `${cellLabel(r.cell)}, 100 iterations`,
+              norms: r.grad_flow.find((g) => g.step === 100)!.norms,
+            },
+          ]),
+          `‖∂L/∂h_t‖ at initialisation and after 100 iterations, ${rs[0].task} T = ${longest}`,
+        ),
       });
     }
     out.push({
       heading: `Gradient flow at initialisation and for the selected weights: ${rs[0].task}, T = ${longest}`,
       caption: "Dotted: at initialisation. Solid: the weights validation selected (the last profile recorded).",
-      figure: gradientFlowFigure(picks.flatMap((r) => [
-        { cell: r.cell, label: `${cellLabel(r.cell)}, initial`, norms: r.grad_flow[0].norms, dash: "dot" as const },
-        { cell: r.cell, label: `${cellLabel(r.cell)}, trained (step ${r.grad_flow[r.grad_flow.length - 1].step})`, norms: r.grad_flow[r.grad_flow.length - 1].norms },
-      ]), `‖∂L/∂h_t‖ before and after training, ${rs[0].task} T = ${longest}`),
+      figure: gradientFlowFigure(
+        picks.flatMap((r) => [
+          { cell: r.cell, label: `${cellLabel(r.cell)}, initial`, norms: r.grad_flow[0].norms, dash: "dot" as const },
+          {
+            cell: r.cell,
+            label: `${cellLabel(r.cell)}, trained (step ${r.grad_flow[r.grad_flow.length - 1].step})`,
+            norms: r.grad_flow[r.grad_flow.length - 1].norms,
+          },
+        ]),
+        `‖∂L/∂h_t‖ before and after training, ${rs[0].task} T = ${longest}`,
+      ),
     });
     for (const r of picks) {
       if (r.grad_flow.length > 2) {
         out.push({
-          heading: `Gradient flow over training: ${cellLabel(r.cell)}, ${r.task} T = ${longest}`, caption: "Colour: log₁₀‖∂L/∂h_t‖; rows: training steps at which it was probed.",
+          heading: `Gradient flow over training: ${cellLabel(r.cell)}, ${r.task} T = ${longest}`,
+          caption: "Colour: log₁₀‖∂L/∂h_t‖; rows: training steps at which it was probed.",
           figure: gradientFlowHeatmap(r.grad_flow, `${cellLabel(r.cell)}: log₁₀‖∂L/∂h_t‖ over training`),
         });
       }
@@ -72,22 +93,41 @@ export function reportFigures(results: ResultsFile): Array<{ heading: string; ca
       out.push({
         heading: `Per-parameter gradient norms: ${cellLabel(r.cell)}, ${r.task} T = ${longest}, seed ${r.seed}`,
         caption: "Before clipping; crosses mark steps where global-norm clipping acted.",
-        figure: gradientNormsFigure({
-          steps: r.curve.map((c) => c.step), params: r.param_grad_norms, global: r.curve.map((c) => c.grad_norm),
-          clipAt: clip?.kind === "norm" ? clip.max : undefined,
-        }, `${cellLabel(r.cell)}: gradient norms over training`),
+        figure: gradientNormsFigure(
+          {
+            steps: r.curve.map((c) => c.step),
+            params: r.param_grad_norms,
+            global: r.curve.map((c) => c.grad_norm),
+            clipAt: clip?.kind === "norm" ? clip.max : undefined,
+          },
+          `${cellLabel(r.cell)}: gradient norms over training`,
+        ),
       });
     }
   }
-  for (const rows of groupBy(results.summary.filter((r) => r.lr_sweep.length > 1), (r) => `${r.task}\u0000${r.T}`).values()) {
+  for (const rows of groupBy(
+    results.summary.filter((r) => r.lr_sweep.length > 1),
+    (r) => `${r.task}\u0000${r.T}`,
+  ).values()) {
     const t = makeTask({ name: rows[0].task as TaskName, T: rows[0].T });
     out.push({
       heading: `Learning-rate sensitivity: ${rows[0].task}, T = ${rows[0].T}`,
-      caption: `Mean validation ${t.metricName} over seeds at each learning rate (bars: best to worst seed); each row of the summary ` +
+      caption:
+        `Mean validation ${t.metricName} over seeds at each learning rate (bars: best to worst seed); each row of ` +
+        `the summary ` +
         "uses the rate with the lowest mean.",
-      figure: sweepFigure(rows.map((r) => ({ cell: r.cell, points: r.lr_sweep.map((s) => ({ x: s.lr, y: s.val_mean, lo: s.val_min, hi: s.val_max })) })), {
-        x: "learning rate", y: `validation ${t.metricName}`, baseline: rows[0].baseline, title: `Learning-rate sweep, ${rows[0].task} T = ${rows[0].T}`,
-      }),
+      figure: sweepFigure(
+        rows.map((r) => ({
+          cell: r.cell,
+          points: r.lr_sweep.map((s) => ({ x: s.lr, y: s.val_mean, lo: s.val_min, hi: s.val_max })),
+        })),
+        {
+          x: "learning rate",
+          y: `validation ${t.metricName}`,
+          baseline: rows[0].baseline,
+          title: `Learning-rate sweep, ${rows[0].task} T = ${rows[0].T}`,
+        },
+      ),
     });
   }
   return out;
@@ -100,10 +140,14 @@ const num = (v: number, p = 3) => (Number.isFinite(v) ? v.toPrecision(p) : Strin
  * fitted as a·X_first + b·X_second + c (tasks/adding.ts), mean over seeds. Both near 1 (¼ for
  * adding_hs97): it adds; a near 0 with b above it: it forgot the early value.
  */
-export function memoryRows(results: ResultsFile): Array<{ task: string; T: number; cell: string; first: number; second: number }> {
+export function memoryRows(
+  results: ResultsFile,
+): Array<{ task: string; T: number; cell: string; first: number; second: number }> {
   const runs = selectedRuns(results).filter((r) => r.final_test_extra?.weight_first !== undefined);
   return [...groupBy(runs, (r) => `${r.task}\u0000${r.T}\u0000${r.cell}`).values()].map((rs) => ({
-    task: rs[0].task, T: rs[0].T, cell: rs[0].cell,
+    task: rs[0].task,
+    T: rs[0].T,
+    cell: rs[0].cell,
     first: rs.reduce((s, r) => s + r.final_test_extra.weight_first, 0) / rs.length,
     second: rs.reduce((s, r) => s + r.final_test_extra.weight_second, 0) / rs.length,
   }));
@@ -111,55 +155,124 @@ export function memoryRows(results: ResultsFile): Array<{ task: string; T: numbe
 
 /** What the row shows, in words, beside the published outcome. */
 export function outcomeText(r: SummaryRow): string {
-  const where = r.vs_baseline > 0.9 ? "at the baseline" : r.metric_ci95[1] < r.baseline ? "below the baseline" : "near the baseline";
-  return r.solved === r.seeds ? "solved by every seed" : r.solved === 0 ? `${where}, not solved` : `solved by ${r.solved} of ${r.seeds} seeds, ${where}`;
+  const where =
+    r.vs_baseline > 0.9
+      ? "at the baseline"
+      : r.metric_ci95[1] < r.baseline
+        ? "below the baseline"
+        : "near the baseline";
+  return r.solved === r.seeds
+    ? "solved by every seed"
+    : r.solved === 0
+      ? `${where}, not solved`
+      : `solved by ${r.solved} of ${r.seeds} seeds, ${where}`;
+}
+
+/** A table from rows of already-escaped cells; `numeric` names the columns aligned right. */
+function table(head: string[], rows: string[][], numeric: string[] = []): string {
+  const cell = (tag: string, i: number, v: string) =>
+    `<${tag}${numeric.includes(head[i]) ? ' class="num"' : ""}>${v}</${tag}>`;
+  const tr = (r: string[], tag: string) => `<tr>${r.map((v, i) => cell(tag, i, v)).join("")}</tr>`;
+  const body = rows.map((r) => tr(r, "td")).join("\n");
+  return `<table><thead>${tr(head.map(e), "th")}</thead>\n<tbody>${body}</tbody></table>`;
 }
 
 export function reportHtml(results: ResultsFile): string {
   const m = results.manifest;
   const keys = Object.keys(SUMMARY_HEADINGS).filter((k) => k !== "agrees");
-  const summary = results.summary.map((r) => {
-    const c = summaryCells(r);
-    return `<tr>${keys.map((k) => `<td${["T", "H", "lr", "test", "ratio", "solved", "steps"].includes(k) ? ' class="num"' : ""}>${e(c[k])}</td>`).join("")}</tr>`;
-  }).join("\n");
-  const tasks = [...groupBy(results.summary, (r) => `${r.task}\u0000${r.T}`).values()].map((rs) => {
-    const t = makeTask({ name: rs[0].task as TaskName, T: rs[0].T });
-    return `<tr><td>${e(t.name)}</td><td class="num">${t.T}</td><td>${e(t.metricName)}</td><td>${e(t.baselineFormula)} = ${num(t.baseline)}</td><td>${e(t.criterion)}</td></tr>`;
-  }).join("\n");
-  const published = results.summary.map((r) => `<tr><td>${e(r.task)}</td><td class="num">${r.T}</td><td>${e(cellLabel(r.cell))}</td><td>${e(r.published)}` +
-    (r.source ? `<br><small>${e(r.source.paper)}, ${e(r.source.where)}${r.source.quote ? `: “${e(r.source.quote)}”` : ""} (checked: ${e(r.source.checked)})</small>` : "") +
-    `</td><td>${e(r.expect ?? "—")}</td><td>${e(outcomeText(r))}</td>` +
-    `<td class="${r.agrees === null ? "" : r.agrees ? "ok" : "no"}">${r.agrees === null ? "not comparable" : r.agrees ? "agrees" : "deviates"}</td></tr>`).join("\n");
-  const devs = deviations(m.config).map((d) => `<tr><td>${e(d.paper)}</td><td>${e(d.setting)}</td><td>${e(d.paper_value)}<br><small>${e(d.source)}</small></td><td>${e(d.ours)}</td></tr>`).join("\n");
-  const memory = memoryRows(results).map((r) => `<tr><td>${e(r.task)}</td><td class="num">${r.T}</td><td>${e(cellLabel(r.cell))}</td>` +
-    `<td class="num">${num(r.first)}</td><td class="num">${num(r.second)}</td></tr>`).join("\n");
-  const manifest = Object.entries(m).filter(([k]) => k !== "config").map(([k, v]) =>
-    `<tr><th>${e(k)}</th><td>${e(typeof v === "object" ? JSON.stringify(v) : String(v))}</td></tr>`).join("\n");
-  const figures = reportFigures(results).map((f) => `<h3>${e(f.heading)}</h3>\n${figureHtml(f.figure)}\n<p class="caption">${e(f.caption)}</p>`).join("\n");
+  const summary = table(
+    keys.map((k) => SUMMARY_HEADINGS[k]),
+    results.summary.map((r) => {
+      const c = summaryCells(r);
+      return keys.map((k) => e(c[k]));
+    }),
+    ["T", "H", "lr", "test metric [95% CI]", "÷ base", "solved [95% CI]", "steps [IQR]"],
+  );
+  const tasks = table(
+    ["task", "T", "metric", "trivial baseline", "solved when"],
+    [...groupBy(results.summary, (r) => `${r.task}\u0000${r.T}`).values()].map((rs) => {
+      const t = makeTask({ name: rs[0].task as TaskName, T: rs[0].T });
+      return [e(t.name), String(t.T), e(t.metricName), `${e(t.baselineFormula)} = ${num(t.baseline)}`, e(t.criterion)];
+    }),
+    ["T"],
+  );
+  const source = (r: SummaryRow) =>
+    r.source
+      ? `<br><small>${e(r.source.paper)}, ${e(r.source.where)}` +
+        `${r.source.quote ? `: “${e(r.source.quote)}”` : ""} (checked: ${e(r.source.checked)})</small>`
+      : "";
+  const verdict = (r: SummaryRow) =>
+    r.agrees === null
+      ? "not comparable"
+      : `<span class="${r.agrees ? "ok" : "no"}">${r.agrees ? "agrees" : "deviates"}</span>`;
+  const published = table(
+    ["task", "T", "cell", "published (source)", "predicts", "ours", "verdict"],
+    results.summary.map((r) => [
+      e(r.task),
+      String(r.T),
+      e(cellLabel(r.cell)),
+      e(r.published) + source(r),
+      e(r.expect ?? "—"),
+      e(outcomeText(r)),
+      verdict(r),
+    ]),
+    ["T"],
+  );
+  const devs = table(
+    ["paper", "setting", "paper's", "ours"],
+    deviations(m.config).map((d) => [
+      e(d.paper),
+      e(d.setting),
+      `${e(d.paper_value)}<br><small>${e(d.source)}</small>`,
+      e(d.ours),
+    ]),
+  );
+  const missing = results.missing.length
+    ? `<h2 class="no">Missing runs: ${results.missing.length} of ${results.missing.length + results.runs.length}</h2>
+<p>These runs had no finished result when this report was made; the tables above are without them.
+Run them (<code>gatescope reproduce</code> again with the same options resumes) and collect again.</p>
+<ul>${results.missing.map((id) => `<li><code>${e(id)}</code></li>`).join("")}</ul>`
+    : "";
+  const memoryData = memoryRows(results);
+  const memory = memoryData.length
+    ? `<h2>Which input is remembered</h2>
+<p>The selected weights' test predictions fitted as a·X<sub>first</sub> + b·X<sub>second</sub> + c (mean over seeds).
+A network that adds both marked values has a = b = 1 (¼ on adding_hs97); one that lost the early value has a ≈ 0
+while b stays.</p>
+${table(
+  ["task", "T", "cell", "a (first marked value)", "b (second)"],
+  memoryData.map((r) => [e(r.task), String(r.T), e(cellLabel(r.cell)), num(r.first), num(r.second)]),
+  ["T", "a (first marked value)", "b (second)"],
+)}`
+    : "";
+  const manifest = Object.entries(m)
+    .filter(([k]) => k !== "config")
+    .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(typeof v === "object" ? JSON.stringify(v) : String(v))}</td></tr>`)
+    .join("\n");
+  const figures = reportFigures(results)
+    .map((f) => `<h3>${e(f.heading)}</h3>\n${figureHtml(f.figure)}\n<p class="caption">${e(f.caption)}</p>`)
+    .join("\n");
   const body = `<h1>gatescope: the vanishing-gradient comparison</h1>
-<p>Preset <code>${e(m.preset)}</code>, seed ${e(String(m.seed))}, ${results.runs.length} runs on ${e(String(m.jobs))} worker(s):
-${e(num(m.runs_wall_s, 4))} s of runs in all, ${e(num(m.wall_s, 4))} s of wall time for this invocation (finished runs are reused), backend ${e(m.backend.name)}.</p>
+<p>Preset <code>${e(m.preset)}</code>, seed ${e(String(m.seed))}, ${results.runs.length} runs on ${e(String(m.jobs))}
+worker(s): ${e(num(m.runs_wall_s, 4))} s of runs in all, ${e(num(m.wall_s, 4))} s of wall time for this invocation
+(finished runs are reused), backend ${e(m.backend.name)}.</p>
 <h2>Protocol</h2>
-<p>Every task has three disjoint data streams: training (seeded by the run), a fixed validation set and a fixed test set.
-Early stopping, "solved" during training, the choice of weights (the evaluation with the lowest validation metric) and the
-choice of learning rate (the lowest mean validation metric over seeds) read the validation set only. The test set is scored
-once per run, for the selected weights; every number in the tables is that test metric. Intervals: percentile bootstrap 95 %
-of the mean over seeds (2000 resamples), Wilson 95 % for the solve rate; steps to solve: median [interquartile range] over the
-seeds that solved.</p>
+<p>Every task has three disjoint data streams: training (seeded by the run), a fixed validation set and a fixed test
+set. Early stopping, "solved" during training, the choice of weights (the evaluation with the lowest validation
+metric) and the choice of learning rate (the lowest mean validation metric over seeds) read the validation set only.
+The test set is scored once per run, for the selected weights; every number in the tables is that test metric.
+Intervals: percentile bootstrap 95 % of the mean over seeds (2000 resamples), Wilson 95 % for the solve rate; steps
+to solve: median [interquartile range] over the seeds that solved.</p>
 <h3>Tasks, metrics and success criteria</h3>
-<table><thead><tr><th>task</th><th>T</th><th>metric</th><th>trivial baseline</th><th>solved when</th></tr></thead><tbody>${tasks}</tbody></table>
+${tasks}
 <h2>Summary</h2>
-<table><thead><tr>${keys.map((k) => `<th>${e(SUMMARY_HEADINGS[k])}</th>`).join("")}</tr></thead>
-<tbody>${summary}</tbody></table>
+${summary}
 <h2>Published vs ours</h2>
-<table><thead><tr><th>task</th><th>T</th><th>cell</th><th>published (source)</th><th>predicts</th><th>ours</th><th></th></tr></thead>
-<tbody>${published}</tbody></table>
-${memory ? `<h2>Which input is remembered</h2>
-<p>The selected weights' test predictions fitted as a·X<sub>first</sub> + b·X<sub>second</sub> + c (mean over seeds). A network
-that adds both marked values has a = b = 1 (¼ on adding_hs97); one that lost the early value has a ≈ 0 while b stays.</p>
-<table><thead><tr><th>task</th><th>T</th><th>cell</th><th>a (first marked value)</th><th>b (second)</th></tr></thead><tbody>${memory}</tbody></table>` : ""}
+${published}
+${memory}
+${missing}
 <h2>Deviations from the original recipes</h2>
-<table><thead><tr><th>paper</th><th>setting</th><th>paper</th><th>ours</th></tr></thead><tbody>${devs}</tbody></table>
+${devs}
 <h2>Figures</h2>
 ${figures}
 <h2>Manifest</h2>

@@ -32,6 +32,8 @@ export interface Manifest {
   preset: string;
   seed: number;
   jobs: number;
+  /** Who ran the runs: "local" (the worker pool), "slurm", or "collect" (merged from run files). */
+  executor: string;
   config: ExperimentSpec;
   started: string;
   /** This invocation's wall time (small when every run came from the cache). */
@@ -46,17 +48,28 @@ export interface ResultsFile {
   manifest: Manifest;
   runs: RunResult[];
   summary: SummaryRow[];
+  /** Ids of the experiment's runs that had no finished result when this file was written. */
+  missing: string[];
 }
 
 function gitCommit(root: string): string | null {
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || null;
+    return (
+      execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] })
+        .toString()
+        .trim() || null
+    );
   } catch {
     return null;
   }
 }
 
-export function manifest(fields: Pick<Manifest, "command" | "preset" | "seed" | "jobs" | "config" | "started" | "wall_s" | "runs_wall_s">): Manifest {
+export function manifest(
+  fields: Pick<
+    Manifest,
+    "command" | "preset" | "seed" | "jobs" | "executor" | "config" | "started" | "wall_s" | "runs_wall_s"
+  >,
+): Manifest {
   let pkg = { version: "unknown", root: process.cwd() };
   try {
     pkg = gatescopePackage();
@@ -64,13 +77,22 @@ export function manifest(fields: Pick<Manifest, "command" | "preset" | "seed" | 
     // run from a copy without its package.json: say so rather than fail the experiment
   }
   return {
-    library: "gatescope", version: pkg.version, git_commit: gitCommit(pkg.root), node: process.version,
-    platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? "unknown",
-    backend: backendInfo(), ...fields,
+    library: "gatescope",
+    version: pkg.version,
+    git_commit: gitCommit(pkg.root),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpu_model: os.cpus()[0]?.model ?? "unknown",
+    backend: backendInfo(),
+    ...fields,
   };
 }
 
-type V1Run = Omit<RunResult, "params" | "lr" | "final_val_metric" | "final_test_extra" | "selected_by" | "selected_step">;
+type V1Run = Omit<
+  RunResult,
+  "params" | "lr" | "final_val_metric" | "final_test_extra" | "selected_by" | "selected_step"
+>;
 
 /** A results.json of version 1 or 2, as version 2. Anything else fails, saying what it is. */
 export function parseResults(text: string, where = "results file"): ResultsFile {
@@ -80,18 +102,44 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
   } catch (err) {
     throw new GatescopeError(`${where}: expected JSON, got ${(err as Error).message}`);
   }
-  if (typeof doc !== "object" || doc === null || doc.schema !== RESULTS_SCHEMA) fail(`${where}.schema`, `"${RESULTS_SCHEMA}"`, doc?.schema);
+  if (typeof doc !== "object" || doc === null || doc.schema !== RESULTS_SCHEMA)
+    fail(`${where}.schema`, `"${RESULTS_SCHEMA}"`, doc?.schema);
   if (doc.version !== 1 && doc.version !== 2) fail(`${where}.version`, "1 or 2", doc.version);
-  if (!Array.isArray(doc.runs) || typeof doc.manifest !== "object" || doc.manifest === null) fail(where, "{manifest, runs, summary}", doc);
-  if (doc.version === 2) return doc as unknown as ResultsFile;
+  if (!Array.isArray(doc.runs) || typeof doc.manifest !== "object" || doc.manifest === null)
+    fail(where, "{manifest, runs, summary}", doc);
+  if (doc.version === 2) {
+    const v2 = doc as unknown as ResultsFile;
+    return {
+      ...v2,
+      missing: v2.missing ?? [],
+      manifest: { ...v2.manifest, executor: v2.manifest.executor ?? "local" },
+    };
+  }
   const manifest = doc.manifest as Manifest;
   const lr = manifest.config?.train?.optimizer?.lr;
   const runs = (doc.runs as V1Run[]).map((r): RunResult => ({
-    ...r, params: null, lr, final_val_metric: r.final_test_metric, final_test_extra: r.evals[r.evals.length - 1]?.extra ?? {},
-    selected_by: "test (schema v1: no validation set)", selected_step: r.steps,
+    ...r,
+    params: null,
+    lr,
+    final_val_metric: r.final_test_metric,
+    final_test_extra: r.evals[r.evals.length - 1]?.extra ?? {},
+    selected_by: "test (schema v1: no validation set)",
+    selected_step: r.steps,
   }));
-  const upgraded = { ...manifest, cpu_model: manifest.cpu_model ?? "unknown", runs_wall_s: runs.reduce((s, r) => s + r.wall_s, 0) };
-  return { schema: RESULTS_SCHEMA, version: RESULTS_VERSION, manifest: upgraded, runs, summary: summarize(runs) };
+  const upgraded = {
+    ...manifest,
+    cpu_model: manifest.cpu_model ?? "unknown",
+    runs_wall_s: runs.reduce((s, r) => s + r.wall_s, 0),
+    executor: "local",
+  };
+  return {
+    schema: RESULTS_SCHEMA,
+    version: RESULTS_VERSION,
+    manifest: upgraded,
+    runs,
+    summary: summarize(runs),
+    missing: [],
+  };
 }
 
 export function readResults(path: string): ResultsFile {

@@ -51,10 +51,15 @@ export async function runOne(spec: RunSpec, onProgress?: (step: number, steps: n
   const t0 = Date.now();
   const task = makeTask(spec.task);
   const rng = new Rng(spec.seed);
-  const model = new SequenceModel({ rnn: { ...spec.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout }, rng);
+  const model = new SequenceModel(
+    { rnn: { ...spec.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout },
+    rng,
+  );
   const steps = spec.train.steps;
   const callbacks: TrainCallbacks = { onEval: (e) => onProgress?.(e.step, steps) };
-  const r = await train(model, task, { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])] }, rng, { callbacks });
+  const r = await train(model, task, { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])] }, rng, {
+    callbacks,
+  });
   if (!r.history.gradFlow.some((g) => g.step === r.selected.step)) {
     // The model now holds the selected weights (an early stop's, or the best on validation): profile them too.
     r.history.gradFlow.push({ step: r.selected.step, ...probeGradientFlow(model, task, validationSet(task, 128)) });
@@ -64,14 +69,40 @@ export async function runOne(spec: RunSpec, onProgress?: (step: number, steps: n
   const param_grad_norms: Record<string, number[]> = {};
   for (const s of thin) for (const [k, v] of Object.entries(s.paramGradNorms)) (param_grad_norms[k] ??= []).push(v);
   return {
-    id: spec.id, task: spec.task.name, T: spec.task.T, cell: spec.cell, seed: spec.seed, hidden: spec.hidden,
-    params: Object.values(model.params()).reduce((s, t) => s + t.data.length, 0), lr: spec.lr,
-    steps: r.stepsDone, final_val_metric: r.selected.validation.metric, final_test_metric: r.selected.test.metric, final_test_extra: r.selected.test.extra,
-    selected_by: "validation", selected_step: r.selected.step, baseline: task.baseline, solved: r.selected.test.solved,
-    solved_at: r.solvedAt, stopped: r.stopped, message: r.message,
-    grad_flow: r.history.gradFlow.sort((a, b) => a.step - b.step).map((g) => ({ step: g.step, norms: g.norms, decades_per_step: g.summary.decadesPerStep, first_over_last: g.summary.firstOverLast })),
+    id: spec.id,
+    task: spec.task.name,
+    T: spec.task.T,
+    cell: spec.cell,
+    seed: spec.seed,
+    hidden: spec.hidden,
+    params: Object.values(model.params()).reduce((s, t) => s + t.data.length, 0),
+    lr: spec.lr,
+    steps: r.stepsDone,
+    final_val_metric: r.selected.validation.metric,
+    final_test_metric: r.selected.test.metric,
+    final_test_extra: r.selected.test.extra,
+    selected_by: "validation",
+    selected_step: r.selected.step,
+    baseline: task.baseline,
+    solved: r.selected.test.solved,
+    solved_at: r.solvedAt,
+    stopped: r.stopped,
+    message: r.message,
+    grad_flow: r.history.gradFlow
+      .sort((a, b) => a.step - b.step)
+      .map((g) => ({
+        step: g.step,
+        norms: g.norms,
+        decades_per_step: g.summary.decadesPerStep,
+        first_over_last: g.summary.firstOverLast,
+      })),
     evals: r.history.evals.map((e) => ({ step: e.step, metric: e.metric, extra: e.extra })),
-    curve: thin.map((s) => ({ step: s.step, loss: s.loss, grad_norm: s.gradNorm, grad_norm_clipped: s.gradNormClipped })),
+    curve: thin.map((s) => ({
+      step: s.step,
+      loss: s.loss,
+      grad_norm: s.gradNorm,
+      grad_norm_clipped: s.gradNormClipped,
+    })),
     param_grad_norms,
     wall_s: (Date.now() - t0) / 1000,
   };

@@ -57,13 +57,18 @@ const KEYS = ["cells", "tasks", "seeds", "hidden", "train", "trainByTask", "hidd
 const CELL_KEYS = ["name", "rnn", "hidden", "hiddenByTask", "train", "lrs"];
 
 /** Trainable parameters of a one-config recurrent stack (both PyTorch biases counted). */
-export function recurrentParamCount(rnn: Pick<RecurrentConfig, "kind" | "inputSize" | "hiddenSize" | "numLayers">): number {
+export function recurrentParamCount(
+  rnn: Pick<RecurrentConfig, "kind" | "inputSize" | "hiddenSize" | "numLayers">,
+): number {
   const shapes = paramShapes({ ...rnn, numLayers: rnn.numLayers ?? 1 });
   return Object.values(shapes).reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0);
 }
 
 /** The hidden size whose parameter count is nearest `target` (the smaller on ties). */
-export function hiddenForParams(rnn: Pick<RecurrentConfig, "kind" | "inputSize" | "numLayers">, target: number): number {
+export function hiddenForParams(
+  rnn: Pick<RecurrentConfig, "kind" | "inputSize" | "numLayers">,
+  target: number,
+): number {
   let best = 1;
   for (let H = 1; H <= 8192; H++) {
     const d = Math.abs(recurrentParamCount({ ...rnn, hiddenSize: H }) - target);
@@ -74,7 +79,11 @@ export function hiddenForParams(rnn: Pick<RecurrentConfig, "kind" | "inputSize" 
 }
 
 const checkLrs = (lrs: unknown, what: string): number[] => {
-  if (!Array.isArray(lrs) || lrs.length === 0 || !lrs.every((v) => typeof v === "number" && v > 0 && Number.isFinite(v))) {
+  if (
+    !Array.isArray(lrs) ||
+    lrs.length === 0 ||
+    !lrs.every((v) => typeof v === "number" && v > 0 && Number.isFinite(v))
+  ) {
     fail(what, "a non-empty array of positive learning rates", lrs);
   }
   if (new Set(lrs).size !== lrs.length) fail(what, "distinct learning rates", lrs);
@@ -84,16 +93,23 @@ const checkLrs = (lrs: unknown, what: string): number[] => {
 export function expand(spec: ExperimentSpec): RunSpec[] {
   if (typeof spec !== "object" || spec === null) fail("experiment", "an object", spec);
   for (const k of Object.keys(spec)) if (!KEYS.includes(k)) unknownKey("experiment", KEYS, k);
-  if (!Array.isArray(spec.cells) || spec.cells.length === 0) fail("experiment.cells", "a non-empty array of {name, rnn}", spec.cells);
-  if (!Array.isArray(spec.tasks) || spec.tasks.length === 0) fail("experiment.tasks", "a non-empty array of {name, T: number[]}", spec.tasks);
-  if (!Array.isArray(spec.seeds) || spec.seeds.length === 0 || !spec.seeds.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+  if (!Array.isArray(spec.cells) || spec.cells.length === 0)
+    fail("experiment.cells", "a non-empty array of {name, rnn}", spec.cells);
+  if (!Array.isArray(spec.tasks) || spec.tasks.length === 0)
+    fail("experiment.tasks", "a non-empty array of {name, T: number[]}", spec.tasks);
+  if (
+    !Array.isArray(spec.seeds) ||
+    spec.seeds.length === 0 ||
+    !spec.seeds.every((s) => Number.isSafeInteger(s) && s >= 0)
+  ) {
     fail("experiment.seeds", "a non-empty array of non-negative integers", spec.seeds);
   }
   if (!Number.isInteger(spec.hidden) || spec.hidden < 1) fail("experiment.hidden", "a positive integer", spec.hidden);
   if (spec.lrs !== undefined) checkLrs(spec.lrs, "experiment.lrs");
   const names = new Set<string>();
   for (const c of spec.cells) {
-    if (typeof c?.name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(c.name)) fail("experiment.cells[].name", "a name of letters, digits, _ . -", c?.name);
+    if (typeof c?.name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(c.name))
+      fail("experiment.cells[].name", "a name of letters, digits, _ . -", c?.name);
     if (names.has(c.name)) throw new GatescopeError(`experiment.cells: expected unique names, got "${c.name}" twice`);
     names.add(c.name);
     for (const k of Object.keys(c)) if (!CELL_KEYS.includes(k)) unknownKey(`experiment.cells[${c.name}]`, CELL_KEYS, k);
@@ -102,7 +118,8 @@ export function expand(spec: ExperimentSpec): RunSpec[] {
   const byName = new Map(spec.cells.map((c) => [c.name, c]));
   const runs: RunSpec[] = [];
   for (const t of spec.tasks) {
-    if (!Array.isArray(t?.T) || t.T.length === 0) fail(`experiment.tasks[${t?.name}].T`, "a non-empty array of sequence lengths", t?.T);
+    if (!Array.isArray(t?.T) || t.T.length === 0)
+      fail(`experiment.tasks[${t?.name}].T`, "a non-empty array of sequence lengths", t?.T);
     for (const T of t.T) {
       const task = checkTaskConfig({ name: t.name, T }, `experiment.tasks[${t.name}]`);
       const D = makeTask(task).inputSize;
@@ -110,12 +127,17 @@ export function expand(spec: ExperimentSpec): RunSpec[] {
       const hiddenOf = (c: CellSpec): number => {
         const h = c.hiddenByTask?.[task.name] ?? c.hidden ?? H0;
         if (typeof h === "number") {
-          if (!Number.isInteger(h) || h < 1) fail(`experiment.cells[${c.name}].hidden`, "a positive integer or {equalParams: cell}", h);
+          if (!Number.isInteger(h) || h < 1)
+            fail(`experiment.cells[${c.name}].hidden`, "a positive integer or {equalParams: cell}", h);
           return h;
         }
         const ref = byName.get(h?.equalParams);
         if (!ref || ref === c || typeof (ref.hiddenByTask?.[task.name] ?? ref.hidden ?? H0) !== "number") {
-          fail(`experiment.cells[${c.name}].hidden.equalParams`, "the name of another cell with a numeric hidden size", h?.equalParams);
+          fail(
+            `experiment.cells[${c.name}].hidden.equalParams`,
+            "the name of another cell with a numeric hidden size",
+            h?.equalParams,
+          );
         }
         const target = recurrentParamCount({ ...ref.rnn, inputSize: D, hiddenSize: hiddenOf(ref) });
         return hiddenForParams({ ...c.rnn, inputSize: D }, target);

@@ -47,7 +47,8 @@ export function bootstrapMeanCI(xs: readonly number[], B = 2000, seed = 0x5eed):
 
 /** Wilson score interval for k successes in n trials, z = 1.96 (95 %). */
 export function wilsonCI(k: number, n: number, z = 1.959963984540054): [number, number] {
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(k) || k < 0 || k > n) fail("Wilson interval", "integers 0 ≤ k ≤ n, n ≥ 1", `${k} of ${n}`);
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(k) || k < 0 || k > n)
+    fail("Wilson interval", "integers 0 ≤ k ≤ n, n ≥ 1", `${k} of ${n}`);
   const p = k / n;
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);

@@ -39,7 +39,15 @@ export interface SummaryRow {
   /** The published outcome's predicate on this row: true / false, or null (nothing comparable published). */
   agrees: boolean | null;
   /** Every swept rate: validation mean and range over seeds, test mean, solves. */
-  lr_sweep: Array<{ lr: number; val_mean: number; val_min: number; val_max: number; test_mean: number; solved: number; seeds: number }>;
+  lr_sweep: Array<{
+    lr: number;
+    val_mean: number;
+    val_min: number;
+    val_max: number;
+    test_mean: number;
+    solved: number;
+    seeds: number;
+  }>;
 }
 
 /** Items grouped by a key, groups and items in first-seen order. */
@@ -57,13 +65,19 @@ export function summarize(results: RunResult[]): SummaryRow[] {
   return [...groupBy(results, (r) => `${r.task}\u0000${r.T}\u0000${r.cell}`).values()].map((group) => {
     const byLr = [...groupBy(group, (r) => String(r.lr)).values()].sort((a, b) => a[0].lr - b[0].lr);
     const sweep = byLr.map((rs) => ({
-      lr: rs[0].lr, val_mean: mean(rs.map((r) => r.final_val_metric)), val_min: Math.min(...rs.map((r) => r.final_val_metric)),
-      val_max: Math.max(...rs.map((r) => r.final_val_metric)), test_mean: mean(rs.map((r) => r.final_test_metric)),
-      solved: rs.filter((r) => r.solved).length, seeds: rs.length,
+      lr: rs[0].lr,
+      val_mean: mean(rs.map((r) => r.final_val_metric)),
+      val_min: Math.min(...rs.map((r) => r.final_val_metric)),
+      val_max: Math.max(...rs.map((r) => r.final_val_metric)),
+      test_mean: mean(rs.map((r) => r.final_test_metric)),
+      solved: rs.filter((r) => r.solved).length,
+      seeds: rs.length,
     }));
     // NaN never wins; ties keep the smaller rate.
     let pick = 0;
-    sweep.forEach((s, i) => { if (s.val_mean < sweep[pick].val_mean || !Number.isFinite(sweep[pick].val_mean)) pick = i; });
+    sweep.forEach((s, i) => {
+      if (s.val_mean < sweep[pick].val_mean || !Number.isFinite(sweep[pick].val_mean)) pick = i;
+    });
     const rs = byLr[pick];
     const m = rs.map((r) => r.final_test_metric);
     const solved = rs.filter((r) => r.solved).length;
@@ -73,10 +87,21 @@ export function summarize(results: RunResult[]): SummaryRow[] {
     const ci = bootstrapMeanCI(m);
     const metric_mean = mean(m);
     return {
-      task: first.task, T: first.T, cell: first.cell, hidden: first.hidden, params: first.params, lr: first.lr, seeds: rs.length,
-      metric_mean, metric_std: sd(m), metric_ci95: ci, val_mean: sweep[pick].val_mean,
-      baseline: first.baseline, vs_baseline: metric_mean / first.baseline,
-      solved, solved_ci95: wilsonCI(solved, rs.length),
+      task: first.task,
+      T: first.T,
+      cell: first.cell,
+      hidden: first.hidden,
+      params: first.params,
+      lr: first.lr,
+      seeds: rs.length,
+      metric_mean,
+      metric_std: sd(m),
+      metric_ci95: ci,
+      val_mean: sweep[pick].val_mean,
+      baseline: first.baseline,
+      vs_baseline: metric_mean / first.baseline,
+      solved,
+      solved_ci95: wilsonCI(solved, rs.length),
       steps_to_solve_median: steps.length ? quantile(steps, 0.5) : null,
       steps_to_solve_iqr: steps.length ? [quantile(steps, 0.25), quantile(steps, 0.75)] : null,
       published: claim?.text ?? "not reported by the cited papers",
@@ -95,18 +120,33 @@ const pct = (v: number) => `${Math.round(v * 100)}`;
 /** One row's cells as the terminal, Markdown and LaTeX tables show them. */
 export function summaryCells(r: SummaryRow): Record<string, string> {
   return {
-    task: r.task, T: String(r.T), cell: r.cell, H: String(r.hidden), lr: String(r.lr),
+    task: r.task,
+    T: String(r.T),
+    cell: r.cell,
+    H: String(r.hidden),
+    lr: String(r.lr),
     test: `${p3(r.metric_mean)} [${p2(r.metric_ci95[0])}, ${p2(r.metric_ci95[1])}]`,
     ratio: r.vs_baseline.toFixed(3),
     solved: `${r.solved}/${r.seeds} [${pct(r.solved_ci95[0])}–${pct(r.solved_ci95[1])}%]`,
-    steps: r.steps_to_solve_median === null ? "—" : `${r.steps_to_solve_median} [${r.steps_to_solve_iqr![0]}–${r.steps_to_solve_iqr![1]}]`,
+    steps:
+      r.steps_to_solve_median === null
+        ? "—"
+        : `${r.steps_to_solve_median} [${r.steps_to_solve_iqr![0]}–${r.steps_to_solve_iqr![1]}]`,
     agrees: r.agrees === null ? "—" : r.agrees ? "yes" : "NO",
   };
 }
 
 export const SUMMARY_HEADINGS: Record<string, string> = {
-  task: "task", T: "T", cell: "cell", H: "H", lr: "lr", test: "test metric [95% CI]", ratio: "÷ base",
-  solved: "solved [95% CI]", steps: "steps [IQR]", agrees: "agrees",
+  task: "task",
+  T: "T",
+  cell: "cell",
+  H: "H",
+  lr: "lr",
+  test: "test metric [95% CI]",
+  ratio: "÷ base",
+  solved: "solved [95% CI]",
+  steps: "steps [IQR]",
+  agrees: "agrees",
 };
 
 /** A plain-text table that fits 100 columns for the usual rows; claims follow, one per line. */
@@ -114,10 +154,18 @@ export function formatSummary(rows: SummaryRow[]): string {
   const keys = Object.keys(SUMMARY_HEADINGS);
   const body = rows.map((r) => summaryCells(r));
   const widths = keys.map((k) => Math.max(SUMMARY_HEADINGS[k].length, ...body.map((b) => b[k].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join(" ").trimEnd();
-  const claims = rows.filter((r) => r.expect !== null).map((r) => `  ${r.task} T=${r.T} ${r.cell}: ${r.published} — ${r.agrees ? "agrees" : "DEVIATES"}`);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join(" ")
+      .trimEnd();
+  const claims = rows
+    .filter((r) => r.expect !== null)
+    .map((r) => `  ${r.task} T=${r.T} ${r.cell}: ${r.published} — ${r.agrees ? "agrees" : "DEVIATES"}`);
   return [
-    line(keys.map((k) => SUMMARY_HEADINGS[k])), line(widths.map((w) => "-".repeat(w))), ...body.map((b) => line(keys.map((k) => b[k]))),
+    line(keys.map((k) => SUMMARY_HEADINGS[k])),
+    line(widths.map((w) => "-".repeat(w))),
+    ...body.map((b) => line(keys.map((k) => b[k]))),
     ...(claims.length ? ["", "Published outcomes (predicate on the row above):", ...claims] : []),
   ].join("\n");
 }

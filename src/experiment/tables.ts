@@ -23,9 +23,30 @@ export function tableToMarkdown(t: TextTable): string {
 }
 
 const TEX: Record<string, string> = {
-  "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "$": "\\$", "&": "\\&", "#": "\\#", "^": "\\^{}", "_": "\\_", "%": "\\%", "~": "\\~{}",
-  "–": "--", "—": "---", "÷": "$\\div$", "±": "$\\pm$", "≤": "$\\le$", "≥": "$\\ge$", "×": "$\\times$", "→": "$\\to$", "≈": "$\\approx$",
-  "“": "``", "”": "''", "‖": "$\\|$", "∂": "$\\partial$", "√": "$\\surd$",
+  "\\": "\\textbackslash{}",
+  "{": "\\{",
+  "}": "\\}",
+  $: "\\$",
+  "&": "\\&",
+  "#": "\\#",
+  "^": "\\^{}",
+  _: "\\_",
+  "%": "\\%",
+  "~": "\\~{}",
+  "–": "--",
+  "—": "---",
+  "÷": "$\\div$",
+  "±": "$\\pm$",
+  "≤": "$\\le$",
+  "≥": "$\\ge$",
+  "×": "$\\times$",
+  "→": "$\\to$",
+  "≈": "$\\approx$",
+  "“": "``",
+  "”": "''",
+  "‖": "$\\|$",
+  "∂": "$\\partial$",
+  "√": "$\\surd$",
 };
 
 export function texEscape(s: string): string {
@@ -36,9 +57,19 @@ export function tableToLatex(t: TextTable): string {
   const row = (cells: string[]) => `${cells.map(texEscape).join(" & ")} \\\\`;
   return [
     "% requires \\usepackage{booktabs}",
-    "\\begin{table}[t]", "\\centering", `\\caption{${texEscape(t.caption)}}`, `\\label{${t.label}}`,
-    `\\begin{tabular}{${t.head.map(() => "l").join("")}}`, "\\toprule", row(t.head), "\\midrule", ...t.rows.map(row), "\\bottomrule",
-    "\\end{tabular}", "\\end{table}", "",
+    "\\begin{table}[t]",
+    "\\centering",
+    `\\caption{${texEscape(t.caption)}}`,
+    `\\label{${t.label}}`,
+    `\\begin{tabular}{${t.head.map(() => "l").join("")}}`,
+    "\\toprule",
+    row(t.head),
+    "\\midrule",
+    ...t.rows.map(row),
+    "\\bottomrule",
+    "\\end{tabular}",
+    "\\end{table}",
+    "",
   ].join("\n");
 }
 
@@ -48,26 +79,55 @@ export function resultTables(results: ResultsFile): TextTable[] {
   const seeds = [...new Set(results.summary.map((r) => r.seeds))].join("/");
   return [
     {
-      caption: `Test metric of the weights selected on validation: mean over ${seeds} seeds with a bootstrap 95% interval; ` +
-        "solve rate with a Wilson 95% interval; steps to solve: median [interquartile range] over the seeds that solved.",
-      label: "tab:summary", head: keys.map((k) => SUMMARY_HEADINGS[k]), rows: results.summary.map((r) => { const c = summaryCells(r); return keys.map((k) => c[k]); }),
+      caption:
+        `Test metric of the weights selected on validation: mean over ${seeds} seeds with a bootstrap 95% interval; ` +
+        "solve rate with a Wilson 95% interval; steps to solve: median [interquartile range] over the seeds that " +
+        "solved.",
+      label: "tab:summary",
+      head: keys.map((k) => SUMMARY_HEADINGS[k]),
+      rows: results.summary.map((r) => {
+        const c = summaryCells(r);
+        return keys.map((k) => c[k]);
+      }),
     },
     {
-      caption: "Published outcomes beside ours; each verdict is a predicate on the row (not comparable: nothing comparable published).",
-      label: "tab:published", head: ["task", "T", "cell", "published", "source", "ours", "verdict"],
+      caption:
+        "Published outcomes beside ours; each verdict is a predicate on the row (not comparable: nothing comparable " +
+        "published).",
+      label: "tab:published",
+      head: ["task", "T", "cell", "published", "source", "ours", "verdict"],
       rows: results.summary.map((r) => [
-        r.task, String(r.T), r.cell, r.published, r.source ? `${r.source.paper}, ${r.source.where}` : "—", outcomeText(r),
+        r.task,
+        String(r.T),
+        r.cell,
+        r.published,
+        r.source ? `${r.source.paper}, ${r.source.where}` : "—",
+        outcomeText(r),
         r.agrees === null ? "not comparable" : r.agrees ? "agrees" : "deviates",
       ]),
     },
-    ...(memoryRows(results).length ? [{
-      caption: "Which input is remembered: test predictions fitted as a·X_first + b·X_second + c, mean over seeds (adding both: a = b = 1).",
-      label: "tab:memory", head: ["task", "T", "cell", "a (first)", "b (second)"],
-      rows: memoryRows(results).map((r) => [r.task, String(r.T), r.cell, r.first.toPrecision(3), r.second.toPrecision(3)]),
-    }] : []),
+    ...(memoryRows(results).length
+      ? [
+          {
+            caption:
+              "Which input is remembered: test predictions fitted as a·X_first + b·X_second + c, mean over seeds " +
+              "(adding both: a = b = 1).",
+            label: "tab:memory",
+            head: ["task", "T", "cell", "a (first)", "b (second)"],
+            rows: memoryRows(results).map((r) => [
+              r.task,
+              String(r.T),
+              r.cell,
+              r.first.toPrecision(3),
+              r.second.toPrecision(3),
+            ]),
+          },
+        ]
+      : []),
     {
       caption: "Deviations from the original recipes (ours read from the experiment's spec).",
-      label: "tab:deviations", head: ["paper", "setting", "paper's", "ours"],
+      label: "tab:deviations",
+      head: ["paper", "setting", "paper's", "ours"],
       rows: deviations(results.manifest.config).map((d) => [d.paper, d.setting, d.paper_value, d.ours]),
     },
   ];
@@ -77,9 +137,12 @@ export function resultTables(results: ResultsFile): TextTable[] {
 export function summaryMarkdown(results: ResultsFile): string {
   const m = results.manifest;
   return [
-    `# gatescope results: preset \`${m.preset}\`, seed ${m.seed}`, "",
+    `# gatescope results: preset \`${m.preset}\`, seed ${m.seed}`,
+    "",
     `Generated from results.json by \`${m.command}\` (gatescope ${m.version}, commit ${m.git_commit ?? "unknown"}, ` +
-      `${m.cpus} × ${m.cpu_model}, backend ${m.backend.name}; the runs took ${m.runs_wall_s.toFixed(0)} s in all). Do not edit by hand.`, "",
+      `${m.cpus} × ${m.cpu_model}, backend ${m.backend.name}; the runs took ${m.runs_wall_s.toFixed(0)} s in all). ` +
+      `Do not edit by hand.`,
+    "",
     ...resultTables(results).flatMap((t) => [tableToMarkdown(t), ""]),
   ].join("\n");
 }

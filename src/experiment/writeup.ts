@@ -30,7 +30,8 @@ export const REFERENCES_BIB = `@inproceedings{arjovsky2016unitary,
 }
 @inproceedings{cho2014gru,
   title = {Learning Phrase Representations using {RNN} Encoder--Decoder for Statistical Machine Translation},
-  author = {Cho, Kyunghyun and van Merri{\\"e}nboer, Bart and Gulcehre, Caglar and Bahdanau, Dzmitry and Bougares, Fethi and Schwenk, Holger and Bengio, Yoshua},
+  author = {Cho, Kyunghyun and van Merri{\\"e}nboer, Bart and Gulcehre, Caglar and Bahdanau, Dzmitry and
+            Bougares, Fethi and Schwenk, Holger and Bengio, Yoshua},
   booktitle = {Proceedings of EMNLP}, pages = {1724--1734}, year = {2014}
 }
 @article{chung2014empirical,
@@ -46,12 +47,14 @@ export const REFERENCES_BIB = `@inproceedings{arjovsky2016unitary,
 @inproceedings{jozefowicz2015empirical,
   title = {An Empirical Exploration of Recurrent Network Architectures},
   author = {Jozefowicz, Rafal and Zaremba, Wojciech and Sutskever, Ilya},
-  booktitle = {Proceedings of the 32nd International Conference on Machine Learning (ICML)}, pages = {2342--2350}, year = {2015}
+  booktitle = {Proceedings of the 32nd International Conference on Machine Learning (ICML)},
+  pages = {2342--2350}, year = {2015}
 }
 @inproceedings{pascanu2013difficulty,
   title = {On the Difficulty of Training Recurrent Neural Networks},
   author = {Pascanu, Razvan and Mikolov, Tomas and Bengio, Yoshua},
-  booktitle = {Proceedings of the 30th International Conference on Machine Learning (ICML)}, pages = {1310--1318}, year = {2013}
+  booktitle = {Proceedings of the 30th International Conference on Machine Learning (ICML)},
+  pages = {1310--1318}, year = {2013}
 }
 @inproceedings{glorot2010understanding,
   title = {Understanding the Difficulty of Training Deep Feedforward Neural Networks},
@@ -59,13 +62,16 @@ export const REFERENCES_BIB = `@inproceedings{arjovsky2016unitary,
   booktitle = {Proceedings of AISTATS}, pages = {249--256}, year = {2010}
 }
 @article{pineau2021reproducibility,
-  title = {Improving Reproducibility in Machine Learning Research (A Report from the {NeurIPS} 2019 Reproducibility Program)},
-  author = {Pineau, Joelle and Vincent-Lamarre, Philippe and Sinha, Koustuv and Larivi{\\\`e}re, Vincent and Beygelzimer, Alina and d'Alch{\\'e}-Buc, Florence and Fox, Emily and Larochelle, Hugo},
+  title = {Improving Reproducibility in Machine Learning Research
+           (A Report from the {NeurIPS} 2019 Reproducibility Program)},
+  author = {Pineau, Joelle and Vincent-Lamarre, Philippe and Sinha, Koustuv and Larivi{\\\`e}re, Vincent and
+            Beygelzimer, Alina and d'Alch{\\'e}-Buc, Florence and Fox, Emily and Larochelle, Hugo},
   journal = {Journal of Machine Learning Research}, volume = {22}, number = {164}, pages = {1--20}, year = {2021}
 }
 `;
 
-const list = (xs: string[]) => (xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`);
+const list = (xs: string[]) =>
+  xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;
 
 /** The methods paragraph: cells, sizes, data, optimizer, budget, seeds, selection, statistics, hardware, software. */
 export function methodsParagraph(results: ResultsFile): string {
@@ -73,34 +79,62 @@ export function methodsParagraph(results: ResultsFile): string {
   const c = m.config;
   const t = c.train;
   const cells = c.cells.map((cell) => {
-    const sizes = [...new Set(results.summary.filter((r) => r.cell === cell.name).map((r) => r.hidden))].sort((a, b) => a - b);
-    return `${cell.name} (${cell.rnn.kind}${typeof cell.rnn.init === "string" ? `, ${cell.rnn.init} initialisation` : ""}, H = ${sizes.join("/") || c.hidden})`;
+    const sizes = [...new Set(results.summary.filter((r) => r.cell === cell.name).map((r) => r.hidden))].sort(
+      (a, b) => a - b,
+    );
+    return (
+      `${cell.name} ` +
+      `(${cell.rnn.kind}${typeof cell.rnn.init === "string" ? `, ${cell.rnn.init} initialisation` : ""}, H = ` +
+      `${sizes.join("/") || c.hidden})`
+    );
   });
   const tasks = c.tasks.map((task) => `${task.name} at T = ${task.T.join(", ")}`);
-  const lrs = c.lrs ? `learning rates {${c.lrs.join(", ")}} (the one with the lowest mean validation metric reported per row)` : `learning rate ${t.optimizer.lr}`;
-  const clip = t.clip ? `${t.clip.kind === "norm" ? "global-norm" : "element-wise"} gradient clipping at ${t.clip.max}` : "no gradient clipping";
-  const data = t.trainSet ? `a fixed training set of ${t.trainSet.size} sequences` : "freshly sampled training sequences at every step";
+  const lrs = c.lrs
+    ? `learning rates {${c.lrs.join(", ")}} (the one with the lowest mean validation metric reported per row)`
+    : `learning rate ${t.optimizer.lr}`;
+  const clip = t.clip
+    ? `${t.clip.kind === "norm" ? "global-norm" : "element-wise"} gradient clipping at ${t.clip.max}`
+    : "no gradient clipping";
+  const data = t.trainSet
+    ? `a fixed training set of ${t.trainSet.size} sequences`
+    : "freshly sampled training sequences at every step";
   const seeds = c.seeds.length;
   return [
-    `We compare ${list(cells)} on ${list(tasks)}, one recurrent layer with a linear readout, in ${c.cells[0].rnn.dtype ?? "float32"}.`,
-    `Each run trains on ${data} with ${t.optimizer.kind === "rmsprop" ? "RMSProp" : t.optimizer.kind === "adam" ? "Adam" : "SGD"}, ${lrs}, batch size ${t.batchSize} and ${clip},`,
-    `for at most ${t.steps} steps${t.earlyStop ? ", stopping early once the task's criterion holds on the validation set" : ""}.`,
-    `Validation (${t.validationSize ?? t.testSize ?? 1000} sequences) and test (${t.testSize ?? 1000} sequences) sets are fixed, disjoint streams;`,
-    `weights are selected at the evaluation (every ${t.evalEvery ?? Math.max(1, Math.floor(t.steps / 20))} steps) with the lowest validation metric, and the test set is scored once, for those weights.`,
-    `We report the mean over ${seeds} seed${seeds === 1 ? "" : "s"} with a percentile-bootstrap 95% interval (2000 resamples) and solve rates with Wilson 95% intervals.`,
-    `The ${results.runs.length} runs took ${m.runs_wall_s.toFixed(0)} s in all (the sum of their wall times, one core each) on ${m.cpus} × ${m.cpu_model}`,
+    `We compare ${list(cells)} on ${list(tasks)}, one recurrent layer with a linear readout, in ` +
+      `${c.cells[0].rnn.dtype ?? "float32"}.`,
+    `Each run trains on ${data} with ` +
+      `${t.optimizer.kind === "rmsprop" ? "RMSProp" : t.optimizer.kind === "adam" ? "Adam" : "SGD"}, ${lrs}, batch ` +
+      `size ${t.batchSize} and ${clip},`,
+    `for at most ${t.steps} ` +
+      `steps${t.earlyStop ? ", stopping early once the task's criterion holds on the validation set" : ""}.`,
+    `Validation (${t.validationSize ?? t.testSize ?? 1000} sequences) and test (${t.testSize ?? 1000} sequences) ` +
+      `sets are fixed, disjoint streams;`,
+    `weights are selected at the evaluation (every ${t.evalEvery ?? Math.max(1, Math.floor(t.steps / 20))} steps) ` +
+      `with the lowest validation metric, and the test set is scored once, for those weights.`,
+    `We report the mean over ${seeds} seed${seeds === 1 ? "" : "s"} with a percentile-bootstrap 95% interval (2000 ` +
+      `resamples) and solve rates with Wilson 95% intervals.`,
+    `The ${results.runs.length} runs took ${m.runs_wall_s.toFixed(0)} s in all (the sum of their wall times, one ` +
+      `core each) on ${m.cpus} × ${m.cpu_model}`,
     `(${m.platform}, Node.js ${m.node}, backend ${m.backend.name}),`,
-    `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the command was \`${m.command}\`.`,
+    `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the command was ` +
+      `\`${m.command}\`.`,
   ].join(" ");
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 /** Writes everything into `out`; returns the files written, relative to it. */
 export async function writeup(results: ResultsFile, out: string): Promise<string[]> {
   fs.mkdirSync(path.join(out, "figures"), { recursive: true });
   const written: string[] = [];
-  const put = (name: string, text: string) => { writeFileAtomic(path.join(out, name), text); written.push(name); };
+  const put = (name: string, text: string) => {
+    writeFileAtomic(path.join(out, name), text);
+    written.push(name);
+  };
   const tables = resultTables(results);
   put("tables.md", tables.map(tableToMarkdown).join("\n\n") + "\n");
   put("tables.tex", tables.map(tableToLatex).join("\n"));

@@ -36,7 +36,7 @@ export class Rng {
   static derive(seed: number, index: number): Rng {
     if (!Number.isSafeInteger(index) || index < 0) fail("Rng.derive index", "a non-negative safe integer", index);
     const r = new Rng(seed);
-    const sm = { x: (BigInt(r.uint32()) << 32n | BigInt(r.uint32())) ^ BigInt(index) };
+    const sm = { x: ((BigInt(r.uint32()) << 32n) | BigInt(r.uint32())) ^ BigInt(index) };
     const a = splitmix64(sm);
     const b = splitmix64(sm);
     r.s.set([Number(a & 0xffffffffn), Number(a >> 32n), Number(b & 0xffffffffn), Number(b >> 32n)]);
@@ -44,10 +44,15 @@ export class Rng {
   }
 
   static fromState(state: readonly number[]): Rng {
-    if (!Array.isArray(state) || state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+    if (
+      !Array.isArray(state) ||
+      state.length !== 4 ||
+      !state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)
+    ) {
       fail("Rng state", "an array of 4 uint32 words", state);
     }
-    if (state.every((w) => w === 0)) throw new GatescopeError("Rng state: expected at least one non-zero word, got all zeros");
+    if (state.every((w) => w === 0))
+      throw new GatescopeError("Rng state: expected at least one non-zero word, got all zeros");
     const r = new Rng(0);
     r.s.set(state);
     return r;

@@ -26,7 +26,11 @@ export type InitPreset = "pytorch" | "keras" | "irnn";
 export const INIT_PRESETS: Record<InitPreset, Required<InitConfig>> = {
   pytorch: { weight_ih: { kind: "pytorch" }, weight_hh: { kind: "pytorch" }, bias: { kind: "pytorch" } },
   keras: { weight_ih: { kind: "xavier" }, weight_hh: { kind: "orthogonal" }, bias: { kind: "constant", value: 0 } },
-  irnn: { weight_ih: { kind: "normal", std: 0.001 }, weight_hh: { kind: "identity" }, bias: { kind: "constant", value: 0 } },
+  irnn: {
+    weight_ih: { kind: "normal", std: 0.001 },
+    weight_hh: { kind: "identity" },
+    bias: { kind: "constant", value: 0 },
+  },
 };
 
 export interface RecurrentConfig {
@@ -74,7 +78,17 @@ export interface ResolvedConfig {
   init: Required<InitConfig>;
 }
 
-const KEYS = ["kind", "inputSize", "hiddenSize", "numLayers", "dtype", "gruVariant", "forgetBias", "updateBias", "init"];
+const KEYS = [
+  "kind",
+  "inputSize",
+  "hiddenSize",
+  "numLayers",
+  "dtype",
+  "gruVariant",
+  "forgetBias",
+  "updateBias",
+  "init",
+];
 
 function positiveInt(v: unknown, what: string): number {
   if (!Number.isInteger(v) || (v as number) < 1) fail(what, "a positive integer", v);
@@ -93,12 +107,14 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   if (gruVariant !== "reset_after" && gruVariant !== "reset_before") {
     fail("config.gruVariant", `"reset_after" or "reset_before"`, gruVariant);
   }
-  if (c.gruVariant !== undefined && kind !== "gru") fail("config.gruVariant", `no gruVariant for kind "${kind}"`, c.gruVariant);
+  if (c.gruVariant !== undefined && kind !== "gru")
+    fail("config.gruVariant", `no gruVariant for kind "${kind}"`, c.gruVariant);
   const gateBias = (key: "forgetBias" | "updateBias", owner: Kind, dflt: number | null): number | null => {
     const v = c[key];
     if (v === undefined) return dflt;
     if (kind !== owner) fail(`config.${key}`, `no ${key} for kind "${kind}"`, v);
-    if (v !== null && (typeof v !== "number" || !Number.isFinite(v))) fail(`config.${key}`, "a finite number or null", v);
+    if (v !== null && (typeof v !== "number" || !Number.isFinite(v)))
+      fail(`config.${key}`, "a finite number or null", v);
     return v as number | null;
   };
   const forgetBias = gateBias("forgetBias", "lstm", 1);
@@ -106,12 +122,20 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   let init: Required<InitConfig>;
   const ci = c.init ?? "pytorch";
   if (typeof ci === "string") {
-    if (!(ci in INIT_PRESETS)) fail("config.init", `one of ${Object.keys(INIT_PRESETS).map((k) => `"${k}"`).join(", ")} or {weight_ih, weight_hh, bias}`, ci);
+    if (!(ci in INIT_PRESETS))
+      fail(
+        "config.init",
+        `one of ${Object.keys(INIT_PRESETS)
+          .map((k) => `"${k}"`)
+          .join(", ")} or {weight_ih, weight_hh, bias}`,
+        ci,
+      );
     init = INIT_PRESETS[ci as InitPreset];
   } else if (typeof ci === "object" && ci !== null && !Array.isArray(ci)) {
     const o = ci as Record<string, unknown>;
     for (const key of Object.keys(o)) {
-      if (!["weight_ih", "weight_hh", "bias"].includes(key)) unknownKey("config.init", ["weight_ih", "weight_hh", "bias"], key);
+      if (!["weight_ih", "weight_hh", "bias"].includes(key))
+        unknownKey("config.init", ["weight_ih", "weight_hh", "bias"], key);
     }
     const d = INIT_PRESETS.pytorch;
     init = {
@@ -140,7 +164,9 @@ export function gateCount(kind: Kind): number {
 }
 
 /** PyTorch's parameter names and shapes for this configuration, in PyTorch's order. */
-export function paramShapes(c: Pick<ResolvedConfig, "kind" | "inputSize" | "hiddenSize" | "numLayers">): Record<string, number[]> {
+export function paramShapes(
+  c: Pick<ResolvedConfig, "kind" | "inputSize" | "hiddenSize" | "numLayers">,
+): Record<string, number[]> {
   const GH = gateCount(c.kind) * c.hiddenSize;
   const out: Record<string, number[]> = {};
   for (let l = 0; l < c.numLayers; l++) {

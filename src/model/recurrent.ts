@@ -60,10 +60,14 @@ export interface BackwardResult {
 
 export function cellFor(config: Pick<ResolvedConfig, "kind" | "gruVariant">): Cell {
   switch (config.kind) {
-    case "rnn_tanh": return rnnTanhCell;
-    case "rnn_relu": return rnnReluCell;
-    case "lstm": return lstmCell;
-    case "gru": return config.gruVariant === "reset_before" ? gruResetBeforeCell : gruResetAfterCell;
+    case "rnn_tanh":
+      return rnnTanhCell;
+    case "rnn_relu":
+      return rnnReluCell;
+    case "lstm":
+      return lstmCell;
+    case "gru":
+      return config.gruVariant === "reset_before" ? gruResetBeforeCell : gruResetAfterCell;
   }
 }
 
@@ -98,7 +102,11 @@ export class RecurrentNet {
   }
 
   /** A network with the given weights (validated all together before any is used). */
-  static fromParams(config: RecurrentConfig, params: Record<string, unknown>, kernels: Kernels = defaultKernels()): RecurrentNet {
+  static fromParams(
+    config: RecurrentConfig,
+    params: Record<string, unknown>,
+    kernels: Kernels = defaultKernels(),
+  ): RecurrentNet {
     const resolved = resolveConfig(config);
     const net = Object.create(RecurrentNet.prototype) as RecurrentNet;
     const checked = checkParams(resolved, params);
@@ -130,8 +138,16 @@ export class RecurrentNet {
     let inputOff = 0;
     for (let l = 0; l < L; l++) {
       const w = layerForward(
-        this.cell, this.kernels, dtype, this.layerParams(l), N, T, l === 0 ? D : H, H,
-        input, inputOff,
+        this.cell,
+        this.kernels,
+        dtype,
+        this.layerParams(l),
+        N,
+        T,
+        l === 0 ? D : H,
+        H,
+        input,
+        inputOff,
         h0 ? h0.data.subarray(l * N * H, (l + 1) * N * H) : null,
         c0 ? c0.data.subarray(l * N * H, (l + 1) * N * H) : null,
       );
@@ -162,7 +178,8 @@ export class RecurrentNet {
     }
     const { N, T } = layers[0];
     const truncate = options.truncate ?? 0;
-    if (!Number.isInteger(truncate) || truncate < 0) fail("backward truncate", "a non-negative integer (0 = full BPTT)", truncate);
+    if (!Number.isInteger(truncate) || truncate < 0)
+      fail("backward truncate", "a non-negative integer (0 = full BPTT)", truncate);
     if (input.dCn !== undefined && kind !== "lstm") fail("backward dCn", `no dCn for kind "${kind}"`, input.dCn);
     const dY = this.outputGrad(input.dOutput, N, T);
     const dHn = input.dHn === undefined ? null : toTensor(input.dHn, dtype, [L, N, H], "backward dHn (L×N×H)");
@@ -179,7 +196,16 @@ export class RecurrentNet {
     const shapes = paramShapes(this.config);
     for (let l = L - 1; l >= 0; l--) {
       const slice = (t: Tensor | null) => (t ? t.data.subarray(l * N * H, (l + 1) * N * H) : null);
-      const g: LayerGrads = layerBackward(this.cell, this.kernels, dtype, layers[l], above, slice(dHn), slice(dCn), truncate);
+      const g: LayerGrads = layerBackward(
+        this.cell,
+        this.kernels,
+        dtype,
+        layers[l],
+        above,
+        slice(dHn),
+        slice(dCn),
+        truncate,
+      );
       grads[`weight_ih_l${l}`] = { shape: shapes[`weight_ih_l${l}`], data: g.dWih };
       grads[`weight_hh_l${l}`] = { shape: shapes[`weight_hh_l${l}`], data: g.dWhh };
       grads[`bias_ih_l${l}`] = { shape: shapes[`bias_ih_l${l}`], data: g.dbih };
@@ -198,7 +224,10 @@ export class RecurrentNet {
     return {
       grads: ordered,
       dX: { shape: [N, T, D], data: swap01(dX, T, N, D, alloc(dtype, N * T * D)) },
-      dH0, dC0, dh, dc,
+      dH0,
+      dC0,
+      dh,
+      dc,
     };
   }
 
@@ -236,10 +265,12 @@ export function checkParams(config: ResolvedConfig, params: Record<string, unkno
   if (missing.length || unexpected.length) {
     throw new GatescopeError(
       `parameters for ${config.kind} with ${config.numLayers} layer(s): expected exactly [${expected.join(", ")}]` +
-      `${missing.length ? `; missing [${missing.join(", ")}]` : ""}${unexpected.length ? `; unexpected [${unexpected.join(", ")}]` : ""}`);
+        (missing.length ? `; missing [${missing.join(", ")}]` : "") +
+        (unexpected.length ? `; unexpected [${unexpected.join(", ")}]` : ""),
+    );
   }
   const out: Record<string, Tensor> = {};
-  for (const name of expected) out[name] = toTensor(params[name], config.dtype, shapes[name], `parameter ${name} ${shapeString(shapes[name])}`);
+  for (const name of expected)
+    out[name] = toTensor(params[name], config.dtype, shapes[name], `parameter ${name} ${shapeString(shapes[name])}`);
   return out;
 }
-

@@ -59,15 +59,31 @@ export function memoryWeights(prediction: Tensor, batch: Batch): [number, number
   const N = prediction.data.length;
   const T = batch.x.shape[1];
   // Normal equations for [x1, x2, 1]: symmetric 3×3, solved by Cramer's rule.
-  let s11 = 0, s12 = 0, s1 = 0, s22 = 0, s2 = 0, y1 = 0, y2 = 0, y0 = 0;
+  let s11 = 0,
+    s12 = 0,
+    s1 = 0,
+    s22 = 0,
+    s2 = 0,
+    y1 = 0,
+    y2 = 0,
+    y0 = 0;
   for (let n = 0; n < N; n++) {
     const v: number[] = [];
-    for (let t = 0; t < T && v.length < 2; t++) if (batch.x.data[(n * T + t) * 2 + 1] === 1) v.push(batch.x.data[(n * T + t) * 2]);
+    for (let t = 0; t < T && v.length < 2; t++)
+      if (batch.x.data[(n * T + t) * 2 + 1] === 1) v.push(batch.x.data[(n * T + t) * 2]);
     const [a, b] = v;
     const y = prediction.data[n];
-    s11 += a * a; s12 += a * b; s1 += a; s22 += b * b; s2 += b; y1 += a * y; y2 += b * y; y0 += y;
+    s11 += a * a;
+    s12 += a * b;
+    s1 += a;
+    s22 += b * b;
+    s2 += b;
+    y1 += a * y;
+    y2 += b * y;
+    y0 += y;
   }
-  const det3 = (m: number[]) => m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+  const det3 = (m: number[]) =>
+    m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
   const A = [s11, s12, s1, s12, s22, s2, s1, s2, N];
   const d = det3(A);
   if (!(Math.abs(d) > 0)) return [NaN, NaN];
@@ -79,10 +95,17 @@ export function memoryWeights(prediction: Tensor, batch: Batch): [number, number
 export function addingTask(T: number, variant: "adding" | "adding_hs97"): Task {
   const hs97 = variant === "adding_hs97";
   return {
-    name: variant, T, length: T, inputSize: 2, outputSize: 1, loss: "mse", readout: "last", metricName: "MSE",
+    name: variant,
+    T,
+    length: T,
+    inputSize: 2,
+    outputSize: 1,
+    loss: "mse",
+    readout: "last",
+    metricName: "MSE",
     // hs97: the first pair is marked when X1 lands there (1 in 10) or X2 does (k = 0 while X1 is later).
     baseline: hs97 ? (2 - (0.1 + 0.9 / (Math.floor(T / 2) - 1))) / 48 : 1 / 6,
-    baselineFormula: hs97 ? "predict 0.5: (2 − P(first pair marked))·Var U[−1,1]/16" : "predict 1: Var(X1+X2) = 2/12",
+    baselineFormula: hs97 ? "predict 0.5: (2 − P(first pair marked))·(1/3)/16" : "predict 1: Var(X1+X2) = 2/12",
     criterion: hs97 ? "every sequence's |error| < 0.04 (Hochreiter & Schmidhuber 1997)" : "MSE < 0.01",
     sample: (rng, N) => sample(rng, N, T, hs97),
     evaluate(prediction: Tensor, batch: Batch) {
@@ -97,7 +120,8 @@ export function addingTask(T: number, variant: "adding" | "adding_hs97"): Task {
       const fraction = within / prediction.data.length;
       const [weight_first, weight_second] = memoryWeights(prediction, batch);
       return {
-        metric, extra: { max_abs_error: worst, fraction_within_0_04: fraction, weight_first, weight_second },
+        metric,
+        extra: { max_abs_error: worst, fraction_within_0_04: fraction, weight_first, weight_second },
         solved: hs97 ? worst < 0.04 : metric < 0.01,
       };
     },

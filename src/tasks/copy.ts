@@ -11,12 +11,23 @@ import { zeros, type Tensor } from "../math/tensor";
 import { softmaxCrossEntropy } from "../model/losses";
 import { argmaxAt, type Batch, type Task } from "./task";
 
-const SYMBOLS = 8, RECALL = 10, CLASSES = 10, BLANK = 0, DELIM = 9;
+const SYMBOLS = 8,
+  RECALL = 10,
+  CLASSES = 10,
+  BLANK = 0,
+  DELIM = 9;
 
 export function copyTask(T: number): Task {
   const len = T + 2 * RECALL;
   return {
-    name: "copy", T, length: len, inputSize: CLASSES, outputSize: CLASSES, loss: "ce", readout: "every", metricName: "cross-entropy (nats)",
+    name: "copy",
+    T,
+    length: len,
+    inputSize: CLASSES,
+    outputSize: CLASSES,
+    loss: "ce",
+    readout: "every",
+    metricName: "cross-entropy (nats)",
     baseline: (RECALL * Math.log(SYMBOLS)) / len,
     baselineFormula: "blanks, then uniform over 8 symbols: 10·ln 8/(T+20)",
     criterion: "≥ 99% of recalled symbols correct",
@@ -52,8 +63,13 @@ export function copyTask(T: number): Task {
       for (let n = 0; n < N; n++) {
         for (let t = 0; t < len; t++) {
           const row = (n * len + t) * CLASSES;
-          if (t < len - RECALL) { p.data.fill(-1e9, row, row + CLASSES); p.data[row + BLANK] = 0; }
-          else { p.data.fill(-1e9, row, row + CLASSES); p.data.fill(0, row + 1, row + 1 + SYMBOLS); }
+          if (t < len - RECALL) {
+            p.data.fill(-1e9, row, row + CLASSES);
+            p.data[row + BLANK] = 0;
+          } else {
+            p.data.fill(-1e9, row, row + CLASSES);
+            p.data.fill(0, row + 1, row + 1 + SYMBOLS);
+          }
         }
       }
       return p;

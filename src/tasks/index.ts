@@ -43,14 +43,19 @@ export function stackBatches(parts: Batch[]): Batch {
   function cat<A extends Float64Array | Int32Array>(xs: A[]): A {
     const out = new (xs[0].constructor as new (n: number) => A)(xs.reduce((s, x) => s + x.length, 0));
     let off = 0;
-    for (const x of xs) { out.set(x, off); off += x.length; }
+    for (const x of xs) {
+      out.set(x, off);
+      off += x.length;
+    }
     return out;
   }
   const N = parts.reduce((s, p) => s + p.x.shape[0], 0);
   const first = parts[0];
   return {
     x: { shape: [N, ...first.x.shape.slice(1)], data: cat(parts.map((p) => p.x.data as Float64Array)) },
-    y: first.y ? { shape: [N, ...first.y.shape.slice(1)], data: cat(parts.map((p) => p.y!.data as Float64Array)) } : null,
+    y: first.y
+      ? { shape: [N, ...first.y.shape.slice(1)], data: cat(parts.map((p) => p.y!.data as Float64Array)) }
+      : null,
     classes: first.classes ? cat(parts.map((p) => p.classes!)) : null,
     mask: first.mask ? cat(parts.map((p) => p.mask!)) : null,
   };

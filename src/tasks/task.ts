@@ -60,7 +60,8 @@ export function checkTaskConfig(c: unknown, what = "task"): TaskConfig {
   const { name, T } = c as TaskConfig;
   if (!TASK_NAMES.includes(name)) fail(`${what}.name`, `one of ${TASK_NAMES.join(", ")}`, name);
   const minT = name === "temporal_order" ? 20 : name === "adding_hs97" ? 20 : 2;
-  if (!Number.isInteger(T) || T < minT) throw new GatescopeError(`${what}.T: expected an integer ≥ ${minT} for ${name}, got ${JSON.stringify(T)}`);
+  if (!Number.isInteger(T) || T < minT)
+    throw new GatescopeError(`${what}.T: expected an integer ≥ ${minT} for ${name}, got ${JSON.stringify(T)}`);
   return { name, T };
 }
 

@@ -15,24 +15,43 @@ import { zeros, type Tensor } from "../math/tensor";
 import { softmaxCrossEntropy } from "../model/losses";
 import { argmaxAt, type Batch, type Task } from "./task";
 
-const A = 0, Bsym = 4, E = 5, X = 6, Y = 7, ALPHABET = 8, CLASSES = 4;
+const A = 0,
+  Bsym = 4,
+  E = 5,
+  X = 6,
+  Y = 7,
+  ALPHABET = 8,
+  CLASSES = 4;
 
 export function temporalOrderTask(T: number): Task {
   return {
-    name: "temporal_order", T, length: T, inputSize: ALPHABET, outputSize: CLASSES, loss: "ce", readout: "last",
-    metricName: "cross-entropy (nats)", baseline: Math.log(CLASSES), baselineFormula: "chance over 4 classes: ln 4",
+    name: "temporal_order",
+    T,
+    length: T,
+    inputSize: ALPHABET,
+    outputSize: CLASSES,
+    loss: "ce",
+    readout: "last",
+    metricName: "cross-entropy (nats)",
+    baseline: Math.log(CLASSES),
+    baselineFormula: "chance over 4 classes: ln 4",
     criterion: "≥ 99% of test sequences classified correctly",
     sample(rng: Rng, N: number): Batch {
       const x = zeros("float64", [N, T, ALPHABET]);
       const classes = new Int32Array(N);
-      const lo1 = Math.round(0.1 * T), hi1 = Math.round(0.2 * T), lo2 = Math.round(0.5 * T), hi2 = Math.round(0.6 * T);
+      const lo1 = Math.round(0.1 * T),
+        hi1 = Math.round(0.2 * T),
+        lo2 = Math.round(0.5 * T),
+        hi2 = Math.round(0.6 * T);
       for (let n = 0; n < N; n++) {
         const seq = new Int32Array(T);
         for (let t = 1; t < T - 1; t++) seq[t] = A + rng.int(4);
         seq[0] = E;
         seq[T - 1] = Bsym; // the trigger: the answer is read here
-        const t1 = lo1 + rng.int(hi1 - lo1 + 1), t2 = lo2 + rng.int(hi2 - lo2 + 1);
-        const s1 = rng.int(2), s2 = rng.int(2);
+        const t1 = lo1 + rng.int(hi1 - lo1 + 1),
+          t2 = lo2 + rng.int(hi2 - lo2 + 1);
+        const s1 = rng.int(2),
+          s2 = rng.int(2);
         seq[t1] = s1 ? Y : X;
         seq[t2] = s2 ? Y : X;
         classes[n] = 2 * s1 + s2;

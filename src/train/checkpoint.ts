@@ -30,33 +30,55 @@ function identity(model: SequenceModel, task: Task, c: CheckedTrainConfig) {
   return JSON.parse(JSON.stringify({ model: model.config, task: { name: task.name, T: task.T }, train: rest }));
 }
 
-export function writeTrainCheckpoint(path: string, k: CheckpointContents & { model: SequenceModel; task: Task; config: CheckedTrainConfig }): void {
-  const encode = (ts: Record<string, Tensor>) => Object.fromEntries(Object.entries(ts).map(([name, t]) => [name, { shape: t.shape, data: Array.from(t.data) }]));
-  writeFileAtomic(path, JSON.stringify({
-    format: CKPT_FORMAT, version: 1, identity: identity(k.model, k.task, k.config),
-    step: k.step, rng: k.rng, optimizer: k.optimizer, params: encode(k.params), history: k.history,
-    best: k.best && { step: k.best.step, metric: k.best.metric, params: encode(k.best.params) },
-  }));
+export function writeTrainCheckpoint(
+  path: string,
+  k: CheckpointContents & { model: SequenceModel; task: Task; config: CheckedTrainConfig },
+): void {
+  const encode = (ts: Record<string, Tensor>) =>
+    Object.fromEntries(Object.entries(ts).map(([name, t]) => [name, { shape: t.shape, data: Array.from(t.data) }]));
+  writeFileAtomic(
+    path,
+    JSON.stringify({
+      format: CKPT_FORMAT,
+      version: 1,
+      identity: identity(k.model, k.task, k.config),
+      step: k.step,
+      rng: k.rng,
+      optimizer: k.optimizer,
+      params: encode(k.params),
+      history: k.history,
+      best: k.best && { step: k.best.step, metric: k.best.metric, params: encode(k.best.params) },
+    }),
+  );
 }
 
-export function readTrainCheckpoint(path: string, model: SequenceModel, task: Task, c: CheckedTrainConfig): CheckpointContents {
+export function readTrainCheckpoint(
+  path: string,
+  model: SequenceModel,
+  task: Task,
+  c: CheckedTrainConfig,
+): CheckpointContents {
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(fs.readFileSync(path, "utf8"));
   } catch (err) {
     throw new GatescopeError(`training checkpoint ${path}: expected readable JSON, got ${(err as Error).message}`);
   }
-  if (doc.format !== CKPT_FORMAT || doc.version !== 1) fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 1`, `${doc.format} ${doc.version}`);
+  if (doc.format !== CKPT_FORMAT || doc.version !== 1)
+    fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 1`, `${doc.format} ${doc.version}`);
   const want = JSON.stringify(identity(model, task, c));
   if (JSON.stringify(doc.identity) !== want) {
-    throw new GatescopeError(`training checkpoint ${path}: expected the same model, task and training config as this run, got a different one`);
+    throw new GatescopeError(
+      `training checkpoint ${path}: expected the same model, task and training config as this run, got a different one`,
+    );
   }
   const live = model.params();
   const decode = (raw: unknown, what: string) => {
     const out: Record<string, Tensor> = {};
     for (const [name, t] of Object.entries(live)) {
       const p = (raw as Record<string, { data: number[] }> | undefined)?.[name];
-      if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length) fail(`training checkpoint ${path} ${what}.${name}`, `${t.data.length} numbers`, p);
+      if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length)
+        fail(`training checkpoint ${path} ${what}.${name}`, `${t.data.length} numbers`, p);
       const copy = cloneTensor(t);
       copy.data.set(p.data);
       out[name] = copy;
@@ -64,11 +86,19 @@ export function readTrainCheckpoint(path: string, model: SequenceModel, task: Ta
     return out;
   };
   const params = decode(doc.params, "params");
-  if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps) fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
+  if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps)
+    fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
   const b = doc.best as { step: number; metric: number; params: unknown } | null | undefined;
   if (b !== null && (typeof b !== "object" || !Number.isInteger(b.step) || typeof b.metric !== "number")) {
     fail(`training checkpoint ${path} best`, "null or {step, metric, params}", b);
   }
   const best = b ? { step: b.step, metric: b.metric, params: decode(b.params, "best.params") } : null;
-  return { step: doc.step as number, params, optimizer: doc.optimizer as OptimizerState, rng: doc.rng as number[], history: doc.history as History, best };
+  return {
+    step: doc.step as number,
+    params,
+    optimizer: doc.optimizer as OptimizerState,
+    rng: doc.rng as number[],
+    history: doc.history as History,
+    best,
+  };
 }

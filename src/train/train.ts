@@ -108,24 +108,34 @@ export interface TrainOptions {
   resumeFrom?: string;
 }
 
-export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint" | "trainSet">> & Pick<TrainConfig, "checkpoint" | "trainSet">;
+export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint" | "trainSet">> &
+  Pick<TrainConfig, "checkpoint" | "trainSet">;
 
 export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   if (typeof c !== "object" || c === null) fail("train config", "an object", c);
-  const posInt = (v: unknown, what: string) => { if (!Number.isInteger(v) || (v as number) < 1) fail(`train config.${what}`, "a positive integer", v); };
+  const posInt = (v: unknown, what: string) => {
+    if (!Number.isInteger(v) || (v as number) < 1) fail(`train config.${what}`, "a positive integer", v);
+  };
   posInt(c.steps, "steps");
   posInt(c.batchSize, "batchSize");
   if (c.evalEvery !== undefined) posInt(c.evalEvery, "evalEvery");
   if (c.testSize !== undefined) posInt(c.testSize, "testSize");
   if (c.validationSize !== undefined) posInt(c.validationSize, "validationSize");
-  if (c.select !== undefined && c.select !== "best" && c.select !== "last") fail("train config.select", `"best" or "last"`, c.select);
+  if (c.select !== undefined && c.select !== "best" && c.select !== "last")
+    fail("train config.select", `"best" or "last"`, c.select);
   if (c.trainSet !== undefined) {
-    if (typeof c.trainSet !== "object" || c.trainSet === null) fail("train config.trainSet", "{size, seed}", c.trainSet);
+    if (typeof c.trainSet !== "object" || c.trainSet === null)
+      fail("train config.trainSet", "{size, seed}", c.trainSet);
     posInt(c.trainSet.size, "trainSet.size");
-    if (!Number.isSafeInteger(c.trainSet.seed) || c.trainSet.seed < 0) fail("train config.trainSet.seed", "a non-negative integer", c.trainSet.seed);
+    if (!Number.isSafeInteger(c.trainSet.seed) || c.trainSet.seed < 0)
+      fail("train config.trainSet.seed", "a non-negative integer", c.trainSet.seed);
   }
-  if (c.truncate !== undefined && (!Number.isInteger(c.truncate) || c.truncate < 0)) fail("train config.truncate", "a non-negative integer", c.truncate);
-  if (c.gradFlowAt !== undefined && (!Array.isArray(c.gradFlowAt) || !c.gradFlowAt.every((s) => Number.isInteger(s) && s >= 0))) {
+  if (c.truncate !== undefined && (!Number.isInteger(c.truncate) || c.truncate < 0))
+    fail("train config.truncate", "a non-negative integer", c.truncate);
+  if (
+    c.gradFlowAt !== undefined &&
+    (!Array.isArray(c.gradFlowAt) || !c.gradFlowAt.every((s) => Number.isInteger(s) && s >= 0))
+  ) {
     fail("train config.gradFlowAt", "an array of step indices ≥ 0", c.gradFlowAt);
   }
   if (c.checkpoint !== undefined) {
@@ -151,7 +161,8 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
 }
 
 function firstNonFinite(tensors: Record<string, Tensor>): string | null {
-  for (const [name, t] of Object.entries(tensors)) for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return `${name}[${i}] = ${t.data[i]}`;
+  for (const [name, t] of Object.entries(tensors))
+    for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return `${name}[${i}] = ${t.data[i]}`;
   return null;
 }
 
@@ -174,7 +185,10 @@ export function evaluate(model: SequenceModel, task: Task, batch: Batch, chunk =
   shape[0] = N;
   const data = new Float64Array(outs.reduce((s, o) => s + o.data.length, 0));
   let off = 0;
-  for (const o of outs) { data.set(o.data, off); off += o.data.length; }
+  for (const o of outs) {
+    data.set(o.data, off);
+    off += o.data.length;
+  }
   const e = task.evaluate({ shape, data }, batch);
   return { metric: e.metric, extra: e.extra, solved: e.solved };
 }
@@ -182,16 +196,30 @@ export function evaluate(model: SequenceModel, task: Task, batch: Batch, chunk =
 /** ‖∂L/∂h_t‖ for t = 1..T on a fixed batch, with its summary. */
 export function probeGradientFlow(model: SequenceModel, task: Task, batch: Batch): Omit<GradFlowRecord, "step"> {
   const r = model.lossAndGrads(batch.x, batch, task.loss);
-  if (!r.backward) throw new GatescopeError(`gradient-flow probe: expected finite values on the probe batch, got: ${r.nonFinite}`);
+  if (!r.backward)
+    throw new GatescopeError(`gradient-flow probe: expected finite values on the probe batch, got: ${r.nonFinite}`);
   const norms = gradientNorms(r.backward.dh);
   return { norms, summary: summarizeFlow(norms) };
 }
 
-export async function train(model: SequenceModel, task: Task, config: TrainConfig, rngIn: Rng, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(
+  model: SequenceModel,
+  task: Task,
+  config: TrainConfig,
+  rngIn: Rng,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   const c = checkTrainConfig(config);
-  if (model.readout !== task.readout || model.head.outputSize !== task.outputSize || model.rnn.config.inputSize !== task.inputSize) {
-    throw new GatescopeError(`train: expected a model with inputSize ${task.inputSize}, outputSize ${task.outputSize} and readout "${task.readout}" for ${task.name}, ` +
-      `got inputSize ${model.rnn.config.inputSize}, outputSize ${model.head.outputSize}, readout "${model.readout}"`);
+  if (
+    model.readout !== task.readout ||
+    model.head.outputSize !== task.outputSize ||
+    model.rnn.config.inputSize !== task.inputSize
+  ) {
+    throw new GatescopeError(
+      `train: expected a model with inputSize ${task.inputSize}, outputSize ${task.outputSize} and readout ` +
+        `"${task.readout}" for ${task.name}, ` +
+        `got inputSize ${model.rnn.config.inputSize}, outputSize ${model.head.outputSize}, readout "${model.readout}"`,
+    );
   }
   const params = model.params();
   const optimizer = new Optimizer(c.optimizer, params);
@@ -199,7 +227,11 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
   let history: History = { steps: [], evals: [], gradFlow: [] };
   let start = 0;
   // The weights with the lowest validation metric so far (earliest on ties), for selection.
-  const best = { step: -1, metric: Infinity, params: Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)])) };
+  const best = {
+    step: -1,
+    metric: Infinity,
+    params: Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)])),
+  };
   if (options.resumeFrom) {
     const ck = readTrainCheckpoint(options.resumeFrom, model, task, c);
     model.rnn.setParams(Object.fromEntries(Object.entries(ck.params).filter(([k]) => !k.startsWith("head."))));
@@ -230,8 +262,10 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
   };
   const done = (stopped: TrainResult["stopped"], message: string, stepsDone: number): TrainResult => {
     const last = history.evals[history.evals.length - 1];
-    const final = last && last.step === stepsDone ? last : record({ step: stepsDone, ...evaluate(model, task, validation) });
-    if (flowAt.has(stepsDone) && !history.gradFlow.some((g) => g.step === stepsDone)) history.gradFlow.push({ step: stepsDone, ...probeGradientFlow(model, task, probe) });
+    const final =
+      last && last.step === stepsDone ? last : record({ step: stepsDone, ...evaluate(model, task, validation) });
+    if (flowAt.has(stepsDone) && !history.gradFlow.some((g) => g.step === stepsDone))
+      history.gradFlow.push({ step: stepsDone, ...probeGradientFlow(model, task, probe) });
     const solved = history.evals.find((e) => e.solved);
     let chosen = final;
     if (c.select === "best" && best.step >= 0 && best.step !== final.step) {
@@ -252,9 +286,15 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     if (flowAt.has(s)) history.gradFlow.push({ step: s, ...probeGradientFlow(model, task, probe) });
     const batch = c.trainSet ? sampleFixedSet(task, c.trainSet, rng, c.batchSize) : task.sample(rng, c.batchSize);
     const r = model.lossAndGrads(batch.x, batch, task.loss, c.truncate);
-    if (!r.grads) return done("non-finite", `stopped at step ${s}: ${r.nonFinite}; weights are those before this step`, s);
+    if (!r.grads)
+      return done("non-finite", `stopped at step ${s}: ${r.nonFinite}; weights are those before this step`, s);
     const badGrad = firstNonFinite(r.grads);
-    if (badGrad) return done("non-finite", `stopped at step ${s}: non-finite gradient ${badGrad}; weights are those before this step`, s);
+    if (badGrad)
+      return done(
+        "non-finite",
+        `stopped at step ${s}: non-finite gradient ${badGrad}; weights are those before this step`,
+        s,
+      );
     const paramGradNorms: Record<string, number> = {};
     for (const [name, g] of Object.entries(r.grads)) paramGradNorms[name] = norm(g);
     const clip = clipGradients(r.grads, c.clip);
@@ -264,9 +304,23 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     const badParam = firstNonFinite(params);
     if (badParam) {
       for (const [k, t] of Object.entries(keep)) params[k].data.set(t.data);
-      return done("non-finite", `stopped at step ${s}: the update made ${badParam} (learning rate ${lr} too high?); weights restored to those before this step`, s);
+      return done(
+        "non-finite",
+        `stopped at step ${s}: the update made ${badParam} (learning rate ${lr} too high?); weights restored to ` +
+          `those before this step`,
+        s,
+      );
     }
-    const rec: StepRecord = { step: s, loss: r.loss, lr, gradNorm: clip.before, gradNormClipped: clip.after, clipped: clip.clipped, paramGradNorms, wallMs: Date.now() - t0 };
+    const rec: StepRecord = {
+      step: s,
+      loss: r.loss,
+      lr,
+      gradNorm: clip.before,
+      gradNormClipped: clip.after,
+      clipped: clip.clipped,
+      paramGradNorms,
+      wallMs: Date.now() - t0,
+    };
     history.steps.push(rec);
     options.callbacks?.onStep?.(rec, history);
     const stepsDone = s + 1;
@@ -276,7 +330,14 @@ export async function train(model: SequenceModel, task: Task, config: TrainConfi
     }
     if (c.checkpoint && stepsDone % c.checkpoint.every === 0) {
       writeTrainCheckpoint(c.checkpoint.path, {
-        step: stepsDone, params, optimizer: optimizer.state(), rng: rng.state(), history, model, task, config: c,
+        step: stepsDone,
+        params,
+        optimizer: optimizer.state(),
+        rng: rng.state(),
+        history,
+        model,
+        task,
+        config: c,
         best: best.step >= 0 ? { step: best.step, metric: best.metric, params: best.params } : null,
       });
     }

@@ -25,15 +25,21 @@ export async function saveFigure(fig: Figure, file: string, options: SaveOptions
 }
 
 /** Several figures, one browser for all of them (a writeup draws dozens). */
-export async function saveFigures(items: Array<{ figure: Figure; file: string }>, options: SaveOptions = {}): Promise<void> {
-  const width = options.width ?? 900, height = options.height ?? 500;
+export async function saveFigures(
+  items: Array<{ figure: Figure; file: string }>,
+  options: SaveOptions = {},
+): Promise<void> {
+  const width = options.width ?? 900,
+    height = options.height ?? 500;
   for (const [k, v] of Object.entries({ width, height, scale: options.scale ?? 1 })) {
     if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) fail(`saveFigure ${k}`, "a positive number", v);
   }
   for (const { file } of items) {
-    if (![".html", ".svg", ".png"].includes(path.extname(file).toLowerCase())) fail("saveFigure path", "a name ending in .html, .svg or .png", file);
+    if (![".html", ".svg", ".png"].includes(path.extname(file).toLowerCase()))
+      fail("saveFigure path", "a name ending in .html, .svg or .png", file);
   }
-  const page = (fig: Figure) => figuresPage(options.title ?? String((fig.layout.title as { text?: string })?.text ?? "gatescope figure"), [fig]);
+  const page = (fig: Figure) =>
+    figuresPage(options.title ?? String((fig.layout.title as { text?: string })?.text ?? "gatescope figure"), [fig]);
   const images = items.filter(({ figure, file }) => {
     if (path.extname(file).toLowerCase() !== ".html") return true;
     writeFileAtomic(file, page(figure));
@@ -49,14 +55,24 @@ export async function saveFigures(items: Array<{ figure: Figure; file: string }>
       const htmlFile = path.join(dir, `figure-${k}.html`);
       fs.writeFileSync(htmlFile, page(figure));
       await tab.goto(`file://${htmlFile}`, { waitUntil: "load" });
-      await tab.waitForFunction("document.querySelector('.gatescope-plot[data-gatescope-rendered]') !== null", undefined, { timeout: 30000 });
+      await tab.waitForFunction(
+        "document.querySelector('.gatescope-plot[data-gatescope-rendered]') !== null",
+        undefined,
+        { timeout: 30000 },
+      );
       const format = path.extname(file).toLowerCase().slice(1);
-      const url = await tab.evaluate<string>(`window.Plotly.toImage(document.querySelector('.gatescope-plot'), { format: ${JSON.stringify(format)}, width: ${width}, height: ${height}, scale: ${options.scale ?? 1} })`);
+      const url = await tab.evaluate<string>(
+        `window.Plotly.toImage(document.querySelector('.gatescope-plot'), { format: ${JSON.stringify(format)}, ` +
+          `width: ${width}, height: ${height}, scale: ${options.scale ?? 1} })`,
+      );
       const comma = url.indexOf(",");
       const header = url.slice(0, comma);
       const payload = url.slice(comma + 1);
-      const bytes = header.endsWith(";base64") ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload), "utf8");
-      if (bytes.length === 0) throw new GatescopeError(`saveFigure ${file}: expected image data from plotly.js, got none`);
+      const bytes = header.endsWith(";base64")
+        ? Buffer.from(payload, "base64")
+        : Buffer.from(decodeURIComponent(payload), "utf8");
+      if (bytes.length === 0)
+        throw new GatescopeError(`saveFigure ${file}: expected image data from plotly.js, got none`);
       writeFileAtomic(file, bytes);
     }
   } finally {

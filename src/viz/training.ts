@@ -15,7 +15,10 @@ export interface CurveRun {
  * Validation metric against training step, log scale: one line per cell (median over seeds) with a
  * band from the best to the worst seed, and the task's trivial baseline dashed.
  */
-export function learningCurves(runs: CurveRun[], options: { baseline: number; metricName: string; title?: string }): Figure {
+export function learningCurves(
+  runs: CurveRun[],
+  options: { baseline: number; metricName: string; title?: string },
+): Figure {
   const byCell = new Map<string, CurveRun[]>();
   for (const r of runs) {
     const key = r.label ?? r.cell;
@@ -37,20 +40,61 @@ export function learningCurves(runs: CurveRun[], options: { baseline: number; me
     const cols = steps.map((s) => rs.map((r) => at(r, s)).sort((a, b) => a - b));
     const color = rs[0].color ?? cellColor(cell);
     if (rs.length > 1) {
-      data.push({ type: "scatter", mode: "lines", x: steps, y: cols.map((c) => c[c.length - 1]), line: { width: 0 }, showlegend: false, hoverinfo: "skip", legendgroup: key });
-      data.push({ type: "scatter", mode: "lines", x: steps, y: cols.map((c) => c[0]), line: { width: 0 }, fill: "tonexty", fillcolor: fade(color, 0.2), showlegend: false, hoverinfo: "skip", legendgroup: key });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        x: steps,
+        y: cols.map((c) => c[c.length - 1]),
+        line: { width: 0 },
+        showlegend: false,
+        hoverinfo: "skip",
+        legendgroup: key,
+      });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        x: steps,
+        y: cols.map((c) => c[0]),
+        line: { width: 0 },
+        fill: "tonexty",
+        fillcolor: fade(color, 0.2),
+        showlegend: false,
+        hoverinfo: "skip",
+        legendgroup: key,
+      });
     }
     data.push({
-      type: "scatter", mode: "lines", name: `${rs[0].label ?? cellLabel(cell)}${rs.length > 1 ? ` (median of ${rs.length} seeds, band: min–max)` : ""}`,
-      x: steps, y: cols.map((c) => c[Math.floor((c.length - 1) / 2)]), line: { color, width: 2 }, legendgroup: key,
+      type: "scatter",
+      mode: "lines",
+      name: (rs[0].label ?? cellLabel(cell)) + (rs.length > 1 ? ` (median of ${rs.length} seeds, band: range)` : ""),
+      x: steps,
+      y: cols.map((c) => c[Math.floor((c.length - 1) / 2)]),
+      line: { color, width: 2 },
+      legendgroup: key,
     });
   }
-  data.push({ type: "scatter", mode: "lines", name: `baseline ${options.baseline.toPrecision(3)}`, x: [0, maxStep], y: [options.baseline, options.baseline], line: { color: "#444", dash: "dash" } });
+  data.push({
+    type: "scatter",
+    mode: "lines",
+    name: `baseline ${options.baseline.toPrecision(3)}`,
+    x: [0, maxStep],
+    y: [options.baseline, options.baseline],
+    line: { color: "#444", dash: "dash" },
+  });
   return {
     data,
-    layout: baseLayout(options.title ?? "Learning curves", "training step", `validation ${options.metricName} (log scale)`, {
-      yaxis: { type: "log", title: { text: `validation ${options.metricName} (log scale)` }, exponentformat: "power" },
-    }),
+    layout: baseLayout(
+      options.title ?? "Learning curves",
+      "training step",
+      `validation ${options.metricName} (log scale)`,
+      {
+        yaxis: {
+          type: "log",
+          title: { text: `validation ${options.metricName} (log scale)` },
+          exponentformat: "power",
+        },
+      },
+    ),
   };
 }
 
@@ -65,16 +109,48 @@ export interface NormSeries {
 
 /** Per-parameter gradient norms over training; steps where clipping acted are marked. */
 export function gradientNormsFigure(s: NormSeries, title = "Gradient norms over training"): Figure {
-  const data: PlotlyTrace[] = Object.entries(s.params).map(([name, v]) => ({ type: "scatter", mode: "lines", name, x: s.steps, y: v }));
+  const data: PlotlyTrace[] = Object.entries(s.params).map(([name, v]) => ({
+    type: "scatter",
+    mode: "lines",
+    name,
+    x: s.steps,
+    y: v,
+  }));
   if (s.global) {
-    data.push({ type: "scatter", mode: "lines", name: "global norm (before clipping)", x: s.steps, y: s.global, line: { color: "#000", width: 2 } });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: "global norm (before clipping)",
+      x: s.steps,
+      y: s.global,
+      line: { color: "#000", width: 2 },
+    });
     if (s.clipAt !== undefined) {
       const hits = s.steps.map((st, i) => [st, s.global![i]] as const).filter(([, g]) => g > s.clipAt!);
-      data.push({ type: "scatter", mode: "markers", name: `clipped (global norm > ${s.clipAt})`, x: hits.map((h) => h[0]), y: hits.map((h) => h[1]), marker: { symbol: "x", color: "#d62728", size: 7 } });
-      data.push({ type: "scatter", mode: "lines", name: "clip threshold", x: [s.steps[0], s.steps[s.steps.length - 1]], y: [s.clipAt, s.clipAt], line: { dash: "dot", color: "#d62728" } });
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: `clipped (global norm > ${s.clipAt})`,
+        x: hits.map((h) => h[0]),
+        y: hits.map((h) => h[1]),
+        marker: { symbol: "x", color: "#d62728", size: 7 },
+      });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name: "clip threshold",
+        x: [s.steps[0], s.steps[s.steps.length - 1]],
+        y: [s.clipAt, s.clipAt],
+        line: { dash: "dot", color: "#d62728" },
+      });
     }
   }
-  return { data, layout: baseLayout(title, "training step", "‖∂L/∂θ‖ (log scale)", { yaxis: { type: "log", title: { text: "‖∂L/∂θ‖ (log scale)" }, exponentformat: "power" } }) };
+  return {
+    data,
+    layout: baseLayout(title, "training step", "‖∂L/∂θ‖ (log scale)", {
+      yaxis: { type: "log", title: { text: "‖∂L/∂θ‖ (log scale)" }, exponentformat: "power" },
+    }),
+  };
 }
 
 export interface SweepSeries {
@@ -85,18 +161,38 @@ export interface SweepSeries {
 }
 
 /** A metric against a swept hyper-parameter (log x), one line per series, the baseline dashed. */
-export function sweepFigure(series: SweepSeries[], options: { x: string; y: string; baseline?: number; title?: string }): Figure {
+export function sweepFigure(
+  series: SweepSeries[],
+  options: { x: string; y: string; baseline?: number; title?: string },
+): Figure {
   const data: PlotlyTrace[] = series.map((s) => ({
-    type: "scatter", mode: "lines+markers", name: s.label ?? cellLabel(s.cell), x: s.points.map((p) => p.x), y: s.points.map((p) => p.y),
+    type: "scatter",
+    mode: "lines+markers",
+    name: s.label ?? cellLabel(s.cell),
+    x: s.points.map((p) => p.x),
+    y: s.points.map((p) => p.y),
     line: { color: cellColor(s.cell), width: 2 },
     ...(s.points.every((p) => p.lo !== undefined && p.hi !== undefined)
-      ? { error_y: { type: "data", symmetric: false, array: s.points.map((p) => p.hi! - p.y), arrayminus: s.points.map((p) => p.y - p.lo!) } }
+      ? {
+          error_y: {
+            type: "data",
+            symmetric: false,
+            array: s.points.map((p) => p.hi! - p.y),
+            arrayminus: s.points.map((p) => p.y - p.lo!),
+          },
+        }
       : {}),
   }));
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   if (options.baseline !== undefined && xs.length) {
-    data.push({ type: "scatter", mode: "lines", name: `baseline ${options.baseline.toPrecision(3)}`, x: [Math.min(...xs), Math.max(...xs)],
-      y: [options.baseline, options.baseline], line: { color: "#444", dash: "dash" } });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: `baseline ${options.baseline.toPrecision(3)}`,
+      x: [Math.min(...xs), Math.max(...xs)],
+      y: [options.baseline, options.baseline],
+      line: { color: "#444", dash: "dash" },
+    });
   }
   return {
     data,

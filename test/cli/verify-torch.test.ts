@@ -17,17 +17,25 @@ function runWith(env: Record<string, string>, ...args: string[]) {
 
 describe("gatescope verify-torch", () => {
   const dir = tmpDir("verify");
-  const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).map((f) => path.join(FIXTURES, f));
+  const files = fs
+    .readdirSync(FIXTURES)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => path.join(FIXTURES, f));
 
-  it("the golden files cover every kind, 1 and 2 layers, both dtypes, H = 8 for the SIMD gate math, and the reset-before GRU", () => {
-    const names = files.map((f) => path.basename(f)).sort();
-    const want = [];
-    for (const k of ["gru", "lstm", "rnn_relu", "rnn_tanh"]) for (const l of [1, 2]) {
-      want.push(`${k}_l${l}_float32.json`, `${k}_l${l}_float64.json`, `${k}_l${l}_float32_h8.json`);
-    }
-    for (const l of [1, 2]) want.push(`gru_rb_l${l}_float32.json`, `gru_rb_l${l}_float64.json`);
-    expect(names).to.deep.equal(want.sort());
-  });
+  it(
+    "the golden files cover every kind, 1 and 2 layers, both dtypes, H = 8 for the SIMD gate math, and the " +
+      "reset-before GRU",
+    () => {
+      const names = files.map((f) => path.basename(f)).sort();
+      const want = [];
+      for (const k of ["gru", "lstm", "rnn_relu", "rnn_tanh"])
+        for (const l of [1, 2]) {
+          want.push(`${k}_l${l}_float32.json`, `${k}_l${l}_float64.json`, `${k}_l${l}_float32_h8.json`);
+        }
+      for (const l of [1, 2]) want.push(`gru_rb_l${l}_float32.json`, `gru_rb_l${l}_float64.json`);
+      expect(names).to.deep.equal(want.sort());
+    },
+  );
 
   for (const backend of ["js", "wasm"]) {
     it(`every golden file agrees with PyTorch on the ${backend} backend (exit 0)`, () => {
@@ -90,6 +98,6 @@ describe("gatescope verify-torch", () => {
     expect(run("verify-torch").code).to.equal(2);
     const r = run("frobnicate");
     expect(r.code).to.equal(2);
-    expect(r.out).to.include('expected a command (reproduce, writeup, verify-torch, help), got "frobnicate"');
+    expect(r.out).to.include('expected a command (reproduce, run-one, collect, writeup, verify-torch, help), got "frobnicate"');
   });
 });

@@ -20,7 +20,10 @@ function testSetLies(T: number, size: number): { task: Task; testCalls: () => nu
   const task: Task = {
     ...inner,
     evaluate(prediction, batch) {
-      if (same(batch, test)) { calls++; return { metric: 0, extra: {}, solved: true }; }
+      if (same(batch, test)) {
+        calls++;
+        return { metric: 0, extra: {}, solved: true };
+      }
       return inner.evaluate(prediction, batch);
     },
   };
@@ -28,9 +31,31 @@ function testSetLies(T: number, size: number): { task: Task; testCalls: () => nu
 }
 
 const run = (over: Partial<RunResult>): RunResult => ({
-  id: "x", task: "adding", T: 100, cell: "lstm", seed: 0, hidden: 8, params: 100, lr: 0.01, steps: 100, final_val_metric: 0.1,
-  final_test_metric: 0.1, final_test_extra: {}, selected_by: "validation", selected_step: 100, baseline: 1 / 6, solved: false, solved_at: null, stopped: "steps",
-  message: "", grad_flow: [], evals: [], curve: [], param_grad_norms: {}, wall_s: 0, ...over,
+  id: "x",
+  task: "adding",
+  T: 100,
+  cell: "lstm",
+  seed: 0,
+  hidden: 8,
+  params: 100,
+  lr: 0.01,
+  steps: 100,
+  final_val_metric: 0.1,
+  final_test_metric: 0.1,
+  final_test_extra: {},
+  selected_by: "validation",
+  selected_step: 100,
+  baseline: 1 / 6,
+  solved: false,
+  solved_at: null,
+  stopped: "steps",
+  message: "",
+  grad_flow: [],
+  evals: [],
+  curve: [],
+  param_grad_norms: {},
+  wall_s: 0,
+  ...over,
 });
 
 describe("validation protocol", () => {
@@ -42,32 +67,85 @@ describe("validation protocol", () => {
     expect(same(task.sample(new Rng(0), 50), validationSet(task, 50))).to.equal(false);
   });
 
-  it("early stopping and 'solved' ignore a test set that claims success; the test set is scored once, at the end", async () => {
-    const { task, testCalls } = testSetLies(20, 100);
-    const rng = new Rng(1);
-    const m = new SequenceModel({ rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 4 }, outputSize: 1, readout: "last" }, rng);
-    const r = await train(m, task, { steps: 30, batchSize: 8, optimizer: { kind: "sgd", lr: 1e-4 }, evalEvery: 10, testSize: 100, earlyStop: true }, rng);
-    expect(r.stopped, "a stop here means the test set decided it").to.equal("steps");
-    expect(r.solvedAt).to.equal(null);
-    expect(testCalls()).to.equal(1);
-    expect(r.selected.test.metric).to.equal(0); // the lie, reported once, for the selected weights
-    expect(r.history.evals.every((e) => e.metric > 0)).to.equal(true);
-  });
+  it(
+    "early stopping and 'solved' ignore a test set that claims success; the test set is scored once, at the " + "end",
+    async () => {
+      const { task, testCalls } = testSetLies(20, 100);
+      const rng = new Rng(1);
+      const m = new SequenceModel(
+        { rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 4 }, outputSize: 1, readout: "last" },
+        rng,
+      );
+      const r = await train(
+        m,
+        task,
+        {
+          steps: 30,
+          batchSize: 8,
+          optimizer: { kind: "sgd", lr: 1e-4 },
+          evalEvery: 10,
+          testSize: 100,
+          earlyStop: true,
+        },
+        rng,
+      );
+      expect(r.stopped, "a stop here means the test set decided it").to.equal("steps");
+      expect(r.solvedAt).to.equal(null);
+      expect(testCalls()).to.equal(1);
+      expect(r.selected.test.metric).to.equal(0); // the lie, reported once, for the selected weights
+      expect(r.history.evals.every((e) => e.metric > 0)).to.equal(true);
+    },
+  );
 
-  it("selection keeps the weights with the best validation metric, restores them, and scores them on test", async () => {
-    const task = makeTask({ name: "adding", T: 10 });
-    const rng = new Rng(2);
-    const m = new SequenceModel({ rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" }, rng);
-    // A learning rate this high makes the metric jump about, so the best evaluation is rarely the last.
-    const r = await train(m, task, { steps: 60, batchSize: 8, optimizer: { kind: "sgd", lr: 0.5 }, evalEvery: 5, testSize: 200, validationSize: 200 }, rng);
-    const best = r.history.evals.reduce((a, e) => (e.metric < a.metric ? e : a));
-    expect(r.selected.step).to.equal(best.step);
-    expect(r.selected.validation.metric).to.equal(best.metric);
-    expect(evaluate(m, task, validationSet(task, 200)).metric, "the model holds the selected weights").to.equal(best.metric);
-    const last = await train(new SequenceModel({ rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" }, new Rng(2)), task,
-      { steps: 60, batchSize: 8, optimizer: { kind: "sgd", lr: 0.5 }, evalEvery: 5, testSize: 200, validationSize: 200, select: "last" }, new Rng(2));
-    expect(last.selected.step).to.equal(60);
-  });
+  it(
+    "selection keeps the weights with the best validation metric, restores them, and scores them on " + "test",
+    async () => {
+      const task = makeTask({ name: "adding", T: 10 });
+      const rng = new Rng(2);
+      const m = new SequenceModel(
+        { rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" },
+        rng,
+      );
+      // A learning rate this high makes the metric jump about, so the best evaluation is rarely the last.
+      const r = await train(
+        m,
+        task,
+        {
+          steps: 60,
+          batchSize: 8,
+          optimizer: { kind: "sgd", lr: 0.5 },
+          evalEvery: 5,
+          testSize: 200,
+          validationSize: 200,
+        },
+        rng,
+      );
+      const best = r.history.evals.reduce((a, e) => (e.metric < a.metric ? e : a));
+      expect(r.selected.step).to.equal(best.step);
+      expect(r.selected.validation.metric).to.equal(best.metric);
+      expect(evaluate(m, task, validationSet(task, 200)).metric, "the model holds the selected weights").to.equal(
+        best.metric,
+      );
+      const last = await train(
+        new SequenceModel(
+          { rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" },
+          new Rng(2),
+        ),
+        task,
+        {
+          steps: 60,
+          batchSize: 8,
+          optimizer: { kind: "sgd", lr: 0.5 },
+          evalEvery: 5,
+          testSize: 200,
+          validationSize: 200,
+          select: "last",
+        },
+        new Rng(2),
+      );
+      expect(last.selected.step).to.equal(60);
+    },
+  );
 
   it("the summary picks the learning rate on validation, even where test would pick the other", () => {
     const runs = [0, 1, 2].flatMap((seed) => [
@@ -82,9 +160,15 @@ describe("validation protocol", () => {
   });
 
   it("summary rows: intervals, Wilson solve rate, median and IQR of steps to solve, and the predicate", () => {
-    const runs = [900, 1000, null, 1200].map((at, seed) => run({
-      seed, T: 200, final_test_metric: at === null ? 0.15 : 0.005, solved: at !== null, solved_at: at,
-    }));
+    const runs = [900, 1000, null, 1200].map((at, seed) =>
+      run({
+        seed,
+        T: 200,
+        final_test_metric: at === null ? 0.15 : 0.005,
+        solved: at !== null,
+        solved_at: at,
+      }),
+    );
     const [row] = summarize(runs);
     expect(row.solved).to.equal(3);
     expect(row.steps_to_solve_median).to.equal(1000);

@@ -2,7 +2,12 @@
 import { expect } from "chai";
 import { CLAIMS, findClaim, judge, type Expectation } from "../../src/experiment/published";
 
-const row = (solved: number, ci: [number, number], seeds = 3, baseline = 0.167) => ({ seeds, solved, baseline, metric_ci95: ci });
+const row = (solved: number, ci: [number, number], seeds = 3, baseline = 0.167) => ({
+  seeds,
+  solved,
+  baseline,
+  metric_ci95: ci,
+});
 
 describe("published outcomes", () => {
   it("each predicate decides agree / deviate on constructed rows", () => {
@@ -12,7 +17,7 @@ describe("published outcomes", () => {
       ["fail", row(0, [0.16, 0.17]), true],
       ["fail", row(1, [0.05, 0.17]), false],
       ["at_baseline", row(0, [0.16, 0.18]), true],
-      ["at_baseline", row(0, [0.10, 0.18]), false], // a seed got well below: not "at" it
+      ["at_baseline", row(0, [0.1, 0.18]), false], // a seed got well below: not "at" it
       ["beats_baseline", row(0, [0.05, 0.12]), true],
       ["beats_baseline", row(0, [0.05, 0.17]), false], // the interval reaches the baseline
       ["below_baseline_unsolved", row(0, [0.05, 0.12]), true],
@@ -22,18 +27,21 @@ describe("published outcomes", () => {
     expect(judge(null, row(3, [0, 0]))).to.equal(null);
   });
 
-  it("claims follow the sources: LSTM solves adding only up to T = 400, beats the copy baseline only at T = 100", () => {
-    expect(findClaim("adding", 400, "lstm")!.expect).to.equal("solve");
-    expect(findClaim("adding", 750, "lstm")!.expect).to.equal("below_baseline_unsolved");
-    expect(findClaim("copy", 100, "lstm")!.expect).to.equal("beats_baseline");
-    expect(findClaim("copy", 200, "lstm")!.expect).to.equal("at_baseline");
-    expect(findClaim("adding", 100, "gru")).to.equal(null);
-    expect(findClaim("adding_hs97", 100, "rnn_tanh")!.expect, "HS97 ran no BPTT/RTRL there").to.equal(null);
-    expect(findClaim("adding", 50, "lstm"), "T = 50 is outside every cited range").to.equal(null);
-    for (const c of CLAIMS) {
-      expect(c.source.paper, c.text).to.be.a("string").and.not.equal("");
-      expect(c.source.checked, c.text).to.be.a("string").and.not.equal("");
-      expect(c.T[0]).to.be.at.most(c.T[1]);
-    }
-  });
+  it(
+    "claims follow the sources: LSTM solves adding only up to T = 400, beats the copy baseline only at T = " + "100",
+    () => {
+      expect(findClaim("adding", 400, "lstm")!.expect).to.equal("solve");
+      expect(findClaim("adding", 750, "lstm")!.expect).to.equal("below_baseline_unsolved");
+      expect(findClaim("copy", 100, "lstm")!.expect).to.equal("beats_baseline");
+      expect(findClaim("copy", 200, "lstm")!.expect).to.equal("at_baseline");
+      expect(findClaim("adding", 100, "gru")).to.equal(null);
+      expect(findClaim("adding_hs97", 100, "rnn_tanh")!.expect, "HS97 ran no BPTT/RTRL there").to.equal(null);
+      expect(findClaim("adding", 50, "lstm"), "T = 50 is outside every cited range").to.equal(null);
+      for (const c of CLAIMS) {
+        expect(c.source.paper, c.text).to.be.a("string").and.not.equal("");
+        expect(c.source.checked, c.text).to.be.a("string").and.not.equal("");
+        expect(c.T[0]).to.be.at.most(c.T[1]);
+      }
+    },
+  );
 });

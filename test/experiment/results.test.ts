@@ -4,16 +4,44 @@ import { parseResults, RESULTS_VERSION } from "../../src/experiment/results";
 import { preset } from "../../src/experiment/presets";
 
 const v1Run = (seed: number, solvedAt: number | null) => ({
-  id: `adding-T50-lstm-s${seed}`, task: "adding", T: 50, cell: "lstm", seed, hidden: 32, steps: 900, final_test_metric: solvedAt ? 0.005 : 0.1,
-  baseline: 1 / 6, solved: solvedAt !== null, solved_at: solvedAt, stopped: "solved", message: "", grad_flow: [], evals: [], curve: [],
-  param_grad_norms: {}, wall_s: 1,
+  id: `adding-T50-lstm-s${seed}`,
+  task: "adding",
+  T: 50,
+  cell: "lstm",
+  seed,
+  hidden: 32,
+  steps: 900,
+  final_test_metric: solvedAt ? 0.005 : 0.1,
+  baseline: 1 / 6,
+  solved: solvedAt !== null,
+  solved_at: solvedAt,
+  stopped: "solved",
+  message: "",
+  grad_flow: [],
+  evals: [],
+  curve: [],
+  param_grad_norms: {},
+  wall_s: 1,
 });
 
 const v1 = () => ({
-  schema: "gatescope.results", version: 1,
+  schema: "gatescope.results",
+  version: 1,
   manifest: {
-    library: "gatescope", version: "0.1.0", git_commit: null, node: "v20", platform: "linux x64", cpus: 2, backend: { name: "wasm-simd", reason: "" },
-    command: "gatescope reproduce", preset: "quick", seed: 0, jobs: 2, config: preset("quick", 0), started: "2026-01-01T00:00:00Z", wall_s: 1,
+    library: "gatescope",
+    version: "0.1.0",
+    git_commit: null,
+    node: "v20",
+    platform: "linux x64",
+    cpus: 2,
+    backend: { name: "wasm-simd", reason: "" },
+    command: "gatescope reproduce",
+    preset: "quick",
+    seed: 0,
+    jobs: 2,
+    config: preset("quick", 0),
+    started: "2026-01-01T00:00:00Z",
+    wall_s: 1,
   },
   runs: [v1Run(0, 900), v1Run(1, 1000)],
   summary: [{ task: "adding", T: 50, cell: "lstm", seeds: 2, metric_mean: 0.005, steps_to_solve: 900 }],
@@ -33,8 +61,14 @@ describe("results.json versions", () => {
 
   it("other schemas, versions and non-JSON fail naming what was expected", () => {
     expect(() => parseResults("{", "f")).to.throw(/f: expected JSON/);
-    expect(() => parseResults(JSON.stringify({ ...v1(), version: 3 }), "f")).to.throw(/f.version: expected 1 or 2, got 3/);
-    expect(() => parseResults(JSON.stringify({ ...v1(), schema: "other" }), "f")).to.throw(/f.schema: expected "gatescope.results", got "other"/);
-    expect(() => parseResults(JSON.stringify({ ...v1(), runs: 5 }), "f")).to.throw(/f: expected \{manifest, runs, summary\}/);
+    expect(() => parseResults(JSON.stringify({ ...v1(), version: 3 }), "f")).to.throw(
+      /f.version: expected 1 or 2, got 3/,
+    );
+    expect(() => parseResults(JSON.stringify({ ...v1(), schema: "other" }), "f")).to.throw(
+      /f.schema: expected "gatescope.results", got "other"/,
+    );
+    expect(() => parseResults(JSON.stringify({ ...v1(), runs: 5 }), "f")).to.throw(
+      /f: expected \{manifest, runs, summary\}/,
+    );
   });
 });

@@ -11,12 +11,18 @@ describe("experiment specs", () => {
     const H = hiddenForParams({ kind: "rnn_tanh", inputSize: 2 }, lstm);
     expect(H).to.equal(258); // H² + 4H nearest 67584
     const spec: ExperimentSpec = {
-      ...preset("tiny", 0), hidden: 128,
-      cells: [{ name: "lstm", rnn: { kind: "lstm" } }, { name: "rnn_eqp", rnn: { kind: "rnn_tanh" }, hidden: { equalParams: "lstm" } }],
+      ...preset("tiny", 0),
+      hidden: 128,
+      cells: [
+        { name: "lstm", rnn: { kind: "lstm" } },
+        { name: "rnn_eqp", rnn: { kind: "rnn_tanh" }, hidden: { equalParams: "lstm" } },
+      ],
     };
     const runs = expand(spec);
     expect(runs.find((r) => r.cell === "rnn_eqp")!.hidden).to.equal(258);
-    expect(() => expand({ ...spec, cells: [spec.cells[1]] })).to.throw(/hidden.equalParams: expected the name of another cell/);
+    expect(() => expand({ ...spec, cells: [spec.cells[1]] })).to.throw(
+      /hidden.equalParams: expected the name of another cell/,
+    );
   });
 
   it("learning-rate sweeps expand into one run per rate and seed, with the rate in the run id", () => {
@@ -25,28 +31,42 @@ describe("experiment specs", () => {
     expect(runs).to.have.length(3 * 2 * 2);
     expect(runs.map((r) => r.id)).to.include("adding-T12-lstm-lr0.001-s1");
     expect(runs.every((r) => r.train.optimizer.lr === r.lr)).to.equal(true);
-    expect(() => expand({ ...spec, lrs: [] })).to.throw(/experiment.lrs: expected a non-empty array of positive learning rates/);
-    expect(() => expand({ ...spec, cells: [{ ...spec.cells[0], hiden: 4 } as never] })).to.throw(/unknown option "hiden"/);
+    expect(() => expand({ ...spec, lrs: [] })).to.throw(
+      /experiment.lrs: expected a non-empty array of positive learning rates/,
+    );
+    expect(() => expand({ ...spec, cells: [{ ...spec.cells[0], hiden: 4 } as never] })).to.throw(
+      /unknown option "hiden"/,
+    );
   });
 
-  it("quick: ≥ 3 seeds with a learning-rate sweep; paper: Arjovsky et al.'s recipe, ≥ 5 seeds, the IRNN and the ablations", () => {
-    const quick = preset("quick", 0);
-    expect(quick.seeds.length).to.be.at.least(3);
-    expect(quick.lrs!.length).to.be.at.least(2);
-    const paper = preset("paper", 0);
-    const runs = expand(paper);
-    expect(paper.seeds.length).to.be.at.least(5);
-    expect(paper.train).to.deep.include({ batchSize: 20, clip: { kind: "value", max: 1 }, trainSet: { size: 100000, seed: 0x7a1 } });
-    expect(paper.train.optimizer).to.deep.equal({ kind: "rmsprop", lr: 1e-3, alpha: 0.9 });
-    expect(paper.tasks.find((t) => t.name === "adding")!.T).to.deep.equal([100, 200, 400, 750]);
-    expect(paper.tasks.find((t) => t.name === "copy")!.T).to.deep.equal([100, 200]);
-    const copyHidden = (cell: string) => runs.find((r) => r.task.name === "copy" && r.cell === cell)!.hidden;
-    expect([copyHidden("lstm"), copyHidden("rnn_tanh"), copyHidden("irnn")]).to.deep.equal([40, 80, 80]);
-    expect(runs.find((r) => r.cell === "irnn")!.rnn).to.include({ kind: "rnn_relu", init: "irnn" });
-    expect(new Set(runs.filter((r) => r.cell === "irnn").map((r) => r.lr))).to.deep.equal(new Set([1e-5, 1e-4, 1e-3]));
-    expect(runs.find((r) => r.cell === "gru_ub1")!.rnn).to.include({ updateBias: 1 });
-    expect(runs.find((r) => r.cell === "lstm_fb0")!.rnn).to.include({ forgetBias: 0 });
-  });
+  it(
+    "quick: ≥ 3 seeds with a learning-rate sweep; paper: Arjovsky et al.'s recipe, ≥ 5 seeds, the IRNN and the " +
+      "ablations",
+    () => {
+      const quick = preset("quick", 0);
+      expect(quick.seeds.length).to.be.at.least(3);
+      expect(quick.lrs!.length).to.be.at.least(2);
+      const paper = preset("paper", 0);
+      const runs = expand(paper);
+      expect(paper.seeds.length).to.be.at.least(5);
+      expect(paper.train).to.deep.include({
+        batchSize: 20,
+        clip: { kind: "value", max: 1 },
+        trainSet: { size: 100000, seed: 0x7a1 },
+      });
+      expect(paper.train.optimizer).to.deep.equal({ kind: "rmsprop", lr: 1e-3, alpha: 0.9 });
+      expect(paper.tasks.find((t) => t.name === "adding")!.T).to.deep.equal([100, 200, 400, 750]);
+      expect(paper.tasks.find((t) => t.name === "copy")!.T).to.deep.equal([100, 200]);
+      const copyHidden = (cell: string) => runs.find((r) => r.task.name === "copy" && r.cell === cell)!.hidden;
+      expect([copyHidden("lstm"), copyHidden("rnn_tanh"), copyHidden("irnn")]).to.deep.equal([40, 80, 80]);
+      expect(runs.find((r) => r.cell === "irnn")!.rnn).to.include({ kind: "rnn_relu", init: "irnn" });
+      expect(new Set(runs.filter((r) => r.cell === "irnn").map((r) => r.lr))).to.deep.equal(
+        new Set([1e-5, 1e-4, 1e-3]),
+      );
+      expect(runs.find((r) => r.cell === "gru_ub1")!.rnn).to.include({ updateBias: 1 });
+      expect(runs.find((r) => r.cell === "lstm_fb0")!.rnn).to.include({ forgetBias: 0 });
+    },
+  );
 
   it("the deviations table reads what the spec did, beside each paper's recipe", () => {
     const rows = deviations(preset("paper", 0));
@@ -56,7 +76,10 @@ describe("experiment specs", () => {
     expect(get(/Arjovsky/, "selection").paper_value).to.match(/best test-set MSE/);
     expect(get(/Hochreiter/, "sequence_length").ours).to.equal("fixed at T");
     const quick = deviations(preset("quick", 0));
-    expect(quick.some((d) => /Hochreiter/.test(d.paper)), "quick runs no HS97 task").to.equal(false);
+    expect(
+      quick.some((d) => /Hochreiter/.test(d.paper)),
+      "quick runs no HS97 task",
+    ).to.equal(false);
     expect(quick.find((d) => d.setting === "clipping")!.ours).to.equal("global norm at 1, every cell");
     expect(quick.find((d) => d.setting === "optimizer")!.ours).to.match(/Adam, lr swept over \{0.003, 0.01\}/);
   });

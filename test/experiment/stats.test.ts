@@ -30,15 +30,19 @@ describe("experiment statistics", () => {
     expect(() => wilsonCI(4, 3)).to.throw(/Wilson interval: expected integers 0 ≤ k ≤ n/);
   });
 
-  it("the bootstrap interval of the mean: degenerate for equal values, inside the data's range, deterministic, narrowing with n", () => {
-    expect(bootstrapMeanCI([0.3, 0.3, 0.3])).to.deep.equal([0.3, 0.3]);
-    const xs = [0.1, 0.2, 0.25, 0.4, 0.9];
-    const [lo, hi] = bootstrapMeanCI(xs);
-    expect(lo).to.be.at.least(0.1).and.below(mean(xs));
-    expect(hi).to.be.above(mean(xs)).and.at.most(0.9);
-    expect(bootstrapMeanCI(xs)).to.deep.equal([lo, hi]);
-    const many = Array.from({ length: 400 }, (_, i) => xs[i % 5]);
-    const [lo2, hi2] = bootstrapMeanCI(many);
-    expect(hi2 - lo2).to.be.below((hi - lo) / 4);
-  });
+  it(
+    "the bootstrap interval of the mean: degenerate for equal values, inside the data's range, deterministic, " +
+      "narrowing with n",
+    () => {
+      expect(bootstrapMeanCI([0.3, 0.3, 0.3])).to.deep.equal([0.3, 0.3]);
+      const xs = [0.1, 0.2, 0.25, 0.4, 0.9];
+      const [lo, hi] = bootstrapMeanCI(xs);
+      expect(lo).to.be.at.least(0.1).and.below(mean(xs));
+      expect(hi).to.be.above(mean(xs)).and.at.most(0.9);
+      expect(bootstrapMeanCI(xs)).to.deep.equal([lo, hi]);
+      const many = Array.from({ length: 400 }, (_, i) => xs[i % 5]);
+      const [lo2, hi2] = bootstrapMeanCI(many);
+      expect(hi2 - lo2).to.be.below((hi - lo) / 4);
+    },
+  );
 });

@@ -14,35 +14,49 @@ const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {
 describe("gatescope writeup", () => {
   const dir = tmpDir("writeup");
 
-  it("turns a results directory into SVG and PNG figures, Markdown and LaTeX tables, references and a methods paragraph", () => {
-    const res = path.join(dir, "tiny");
-    expect(cli("reproduce", "--preset", "tiny", "--seed", "2", "--out", res, "--jobs", "1").status).to.equal(0);
-    const r = cli("writeup", res);
-    expect(r.status, r.stdout + r.stderr).to.equal(0);
-    const out = path.join(res, "writeup");
-    const figures = fs.readdirSync(path.join(out, "figures"));
-    const svgs = figures.filter((f) => f.endsWith(".svg"));
-    expect(svgs.length).to.be.at.least(4);
-    expect(figures.filter((f) => f.endsWith(".png"))).to.have.length(svgs.length);
-    for (const f of svgs) expect(fs.readFileSync(path.join(out, "figures", f), "utf8"), f).to.match(/^<svg[\s\S]*<\/svg>$/);
-    const png = fs.readFileSync(path.join(out, "figures", figures.find((f) => f.endsWith(".png"))!));
-    expect(png.subarray(1, 4).toString()).to.equal("PNG");
-    expect(png.length).to.be.above(10000); // a drawn chart, not an empty canvas
+  it(
+    "turns a results directory into SVG and PNG figures, Markdown and LaTeX tables, references and a methods " +
+      "paragraph",
+    () => {
+      const res = path.join(dir, "tiny");
+      expect(cli("reproduce", "--preset", "tiny", "--seed", "2", "--out", res, "--jobs", "1").status).to.equal(0);
+      const r = cli("writeup", res);
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+      const out = path.join(res, "writeup");
+      const figures = fs.readdirSync(path.join(out, "figures"));
+      const svgs = figures.filter((f) => f.endsWith(".svg"));
+      expect(svgs.length).to.be.at.least(4);
+      expect(figures.filter((f) => f.endsWith(".png"))).to.have.length(svgs.length);
+      for (const f of svgs)
+        expect(fs.readFileSync(path.join(out, "figures", f), "utf8"), f).to.match(/^<svg[\s\S]*<\/svg>$/);
+      const png = fs.readFileSync(
+        path.join(
+          out,
+          "figures",
+          figures.find((f) => f.endsWith(".png"))!,
+        ),
+      );
+      expect(png.subarray(1, 4).toString()).to.equal("PNG");
+      expect(png.length).to.be.above(10000); // a drawn chart, not an empty canvas
 
-    const results = readResults(path.join(res, "results.json"));
-    const tex = fs.readFileSync(path.join(out, "tables.tex"), "utf8");
-    expect(tex).to.include("\\toprule").and.include("\\bottomrule").and.include("\\label{tab:summary}");
-    expect(tex).to.include(results.summary[0].metric_mean.toPrecision(3));
-    const md = fs.readFileSync(path.join(out, "tables.md"), "utf8");
-    expect(md).to.include("| task | T | cell |");
-    const bib = fs.readFileSync(path.join(out, "references.bib"), "utf8");
-    for (const key of ["arjovsky2016unitary", "hochreiter1997lstm", "le2015irnn", "pineau2021reproducibility"]) expect(bib).to.include(`{${key},`);
-    const methods = fs.readFileSync(path.join(out, "methods.md"), "utf8");
-    expect(methods).to.equal(methodsParagraph(results) + "\n");
-    expect(methods).to.include(`The ${results.runs.length} runs took ${results.manifest.runs_wall_s.toFixed(0)} s in all`);
-    expect(methods).to.include("batch size 16").and.include("at most 40 steps").and.include("1 seed ");
-    expect(methods).to.include(results.manifest.cpu_model);
-  });
+      const results = readResults(path.join(res, "results.json"));
+      const tex = fs.readFileSync(path.join(out, "tables.tex"), "utf8");
+      expect(tex).to.include("\\toprule").and.include("\\bottomrule").and.include("\\label{tab:summary}");
+      expect(tex).to.include(results.summary[0].metric_mean.toPrecision(3));
+      const md = fs.readFileSync(path.join(out, "tables.md"), "utf8");
+      expect(md).to.include("| task | T | cell |");
+      const bib = fs.readFileSync(path.join(out, "references.bib"), "utf8");
+      for (const key of ["arjovsky2016unitary", "hochreiter1997lstm", "le2015irnn", "pineau2021reproducibility"])
+        expect(bib).to.include(`{${key},`);
+      const methods = fs.readFileSync(path.join(out, "methods.md"), "utf8");
+      expect(methods).to.equal(methodsParagraph(results) + "\n");
+      expect(methods).to.include(
+        `The ${results.runs.length} runs took ${results.manifest.runs_wall_s.toFixed(0)} s in all`,
+      );
+      expect(methods).to.include("batch size 16").and.include("at most 40 steps").and.include("1 seed ");
+      expect(methods).to.include(results.manifest.cpu_model);
+    },
+  );
 
   it("escapes table text for its format", () => {
     expect(texEscape("a_b & 50% ≤ $x ÷ 2")).to.equal("a\\_b \\& 50\\% $\\le$ \\$x $\\div$ 2");

@@ -18,7 +18,8 @@ function gram(w: Float64Array, rows: number, cols: number, r0: number): number[]
 
 describe("initialisers", () => {
   it("orthogonal: every H×H gate block of weight_hh is orthogonal (W Wᵀ = gain² I)", () => {
-    const H = 6, G = 4;
+    const H = 6,
+      G = 4;
     const w = new Float64Array(G * H * H);
     initialise({ kind: "orthogonal", gain: 1.5 }, w, G * H, H, H, new Rng(1));
     for (let b = 0; b < G; b++) {
@@ -38,45 +39,63 @@ describe("initialisers", () => {
     const w = new Float64Array(9);
     initialise({ kind: "identity", scale: 0.5 }, w, 3, 3, 3, new Rng(1));
     expect(Array.from(w)).to.deep.equal([0.5, 0, 0, 0, 0.5, 0, 0, 0, 0.5]);
-    expect(() => initialise({ kind: "identity" }, new Float64Array(6), 3, 2, 3, new Rng(1))).to.throw(/square block.*got 3×2/);
+    expect(() => initialise({ kind: "identity" }, new Float64Array(6), 3, 2, 3, new Rng(1))).to.throw(
+      /square block.*got 3×2/,
+    );
   });
 
   it("pytorch and xavier draw within their bounds and fill them", () => {
-    const H = 16, D = 8;
+    const H = 16,
+      D = 8;
     const w = new Float64Array(4 * H * D);
     initialise({ kind: "pytorch" }, w, 4 * H, D, H, new Rng(3));
     const maxAbs = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    expect(maxAbs(w)).to.be.at.most(1 / Math.sqrt(H)).and.above(0.9 / Math.sqrt(H));
+    expect(maxAbs(w))
+      .to.be.at.most(1 / Math.sqrt(H))
+      .and.above(0.9 / Math.sqrt(H));
     initialise({ kind: "xavier" }, w, 4 * H, D, H, new Rng(3));
     const bound = Math.sqrt(6 / (D + H));
-    expect(maxAbs(w)).to.be.at.most(bound).and.above(0.9 * bound);
+    expect(maxAbs(w))
+      .to.be.at.most(bound)
+      .and.above(0.9 * bound);
   });
 
-  it("LSTM forget-gate bias: default 1 in bias_ih with bias_hh's forget block zeroed; null keeps PyTorch's draw", () => {
-    const H = 5;
-    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, numLayers: 2 }, new Rng(1));
-    for (let l = 0; l < 2; l++) {
-      expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1, 1]);
-      expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0, 0]);
-    }
-    const two = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, forgetBias: 2 }, new Rng(1));
-    expect(two.params.bias_ih_l0.data[H]).to.equal(2);
-    const raw = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, forgetBias: null }, new Rng(1));
-    expect(raw.params.bias_hh_l0.data[H]).to.not.equal(0);
-  });
+  it(
+    "LSTM forget-gate bias: default 1 in bias_ih with bias_hh's forget block zeroed; null keeps PyTorch's " + "draw",
+    () => {
+      const H = 5;
+      const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, numLayers: 2 }, new Rng(1));
+      for (let l = 0; l < 2; l++) {
+        expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1, 1]);
+        expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0, 0]);
+      }
+      const two = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, forgetBias: 2 }, new Rng(1));
+      expect(two.params.bias_ih_l0.data[H]).to.equal(2);
+      const raw = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, forgetBias: null }, new Rng(1));
+      expect(raw.params.bias_hh_l0.data[H]).to.not.equal(0);
+    },
+  );
 
-  it("GRU update-gate bias: set in bias_ih's z block with bias_hh's zeroed, like the LSTM forget bias; GRU only", () => {
-    const H = 4;
-    const net = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: H, numLayers: 2, updateBias: 1 }, new Rng(1));
-    for (let l = 0; l < 2; l++) {
-      expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1]);
-      expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0]);
-      expect(net.params[`bias_ih_l${l}`].data[0], "the r block keeps its initialiser").to.not.equal(0);
-    }
-    const plain = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: H }, new Rng(1));
-    expect(plain.params.bias_hh_l0.data[H], "default: PyTorch's draw").to.not.equal(0);
-    expect(() => new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, updateBias: 1 }, new Rng(1))).to.throw(/config.updateBias: expected no updateBias for kind "lstm"/);
-  });
+  it(
+    "GRU update-gate bias: set in bias_ih's z block with bias_hh's zeroed, like the LSTM forget bias; GRU " + "only",
+    () => {
+      const H = 4;
+      const net = new RecurrentNet(
+        { kind: "gru", inputSize: 2, hiddenSize: H, numLayers: 2, updateBias: 1 },
+        new Rng(1),
+      );
+      for (let l = 0; l < 2; l++) {
+        expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1]);
+        expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0]);
+        expect(net.params[`bias_ih_l${l}`].data[0], "the r block keeps its initialiser").to.not.equal(0);
+      }
+      const plain = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: H }, new Rng(1));
+      expect(plain.params.bias_hh_l0.data[H], "default: PyTorch's draw").to.not.equal(0);
+      expect(() => new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, updateBias: 1 }, new Rng(1))).to.throw(
+        /config.updateBias: expected no updateBias for kind "lstm"/,
+      );
+    },
+  );
 
   it("presets: irnn sets identity recurrences and zero biases", () => {
     const net = new RecurrentNet({ kind: "rnn_relu", inputSize: 2, hiddenSize: 3, init: "irnn" }, new Rng(1));
@@ -87,6 +106,8 @@ describe("initialisers", () => {
   it("bad initialiser specs name the field", () => {
     expect(() => checkInitSpec({ kind: "he" }, "init")).to.throw(/init.kind: expected one of pytorch/);
     expect(() => checkInitSpec({ kind: "normal" }, "init")).to.throw(/init.std: expected a finite number \(required\)/);
-    expect(() => checkInitSpec({ kind: "uniform", bound: 1, scale: 2 }, "init")).to.throw(/init \(kind "uniform"\): expected only \[kind, bound\], got unknown option "scale"/);
+    expect(() => checkInitSpec({ kind: "uniform", bound: 1, scale: 2 }, "init")).to.throw(
+      /init \(kind "uniform"\): expected only \[kind, bound\], got unknown option "scale"/,
+    );
   });
 });

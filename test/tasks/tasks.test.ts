@@ -6,7 +6,12 @@ import { zeros } from "../../src/math/tensor";
 describe("tasks", () => {
   it("the trivial predictor scores the analytic baseline on the test set, within sampling error", () => {
     // Standard errors over 4000 sequences: adding ≈ 0.167·√2/√4000 ≈ 0.004, hs97 ≈ 0.001.
-    const cases: Array<[TaskName, number, number]> = [["adding", 100, 0.012], ["adding_hs97", 100, 0.003], ["copy", 50, 1e-9], ["temporal_order", 100, 1e-9]];
+    const cases: Array<[TaskName, number, number]> = [
+      ["adding", 100, 0.012],
+      ["adding_hs97", 100, 0.003],
+      ["copy", 50, 1e-9],
+      ["temporal_order", 100, 1e-9],
+    ];
     for (const [name, T, tol] of cases) {
       const task = makeTask({ name, T });
       const batch = testSet(task, 4000);
@@ -22,7 +27,11 @@ describe("tasks", () => {
     for (let n = 0; n < 200; n++) {
       const marks: number[] = [];
       let sum = 0;
-      for (let t = 0; t < 50; t++) if (b.x.data[(n * 50 + t) * 2 + 1] === 1) { marks.push(t); sum += b.x.data[(n * 50 + t) * 2]; }
+      for (let t = 0; t < 50; t++)
+        if (b.x.data[(n * 50 + t) * 2 + 1] === 1) {
+          marks.push(t);
+          sum += b.x.data[(n * 50 + t) * 2];
+        }
       expect(marks).to.have.length(2);
       expect(marks[0]).to.be.below(25);
       expect(marks[1]).to.be.at.least(25);
@@ -30,38 +39,43 @@ describe("tasks", () => {
     }
   });
 
-  it("adding_hs97 follows HS97 exp. 4: X1 among the first ten, X2 among the first T/2 − 1 unmarked pairs, X1 = 0 when first", () => {
-    const T = 40;
-    const task = makeTask({ name: "adding_hs97", T });
-    const b = task.sample(new Rng(9), 3000);
-    const secondAt = new Set<number>();
-    let firstAtZero = 0;
-    for (let n = 0; n < 3000; n++) {
-      const at = (t: number, c: number) => b.x.data[(n * T + t) * 2 + c];
-      const marks: number[] = [];
-      for (let t = 0; t < T; t++) if (at(t, 1) === 1) marks.push(t);
-      expect(marks, `sequence ${n}`).to.have.length(2);
-      const [p, q] = marks;
-      // One of the marks is among the first ten; the other is among the first T/2 − 1 pairs left unmarked.
-      expect(p).to.be.below(10);
-      expect(q).to.be.below(T / 2);
-      for (const t of [0, T - 1]) if (!marks.includes(t)) expect(at(t, 1)).to.equal(-1);
-      if (p === 0) {
-        firstAtZero++;
-        expect(at(0, 0), "a marked first pair carries 0").to.equal(0);
+  it(
+    "adding_hs97 follows HS97 exp. 4: X1 among the first ten, X2 among the first T/2 − 1 unmarked pairs, X1 = 0 " +
+      "when first",
+    () => {
+      const T = 40;
+      const task = makeTask({ name: "adding_hs97", T });
+      const b = task.sample(new Rng(9), 3000);
+      const secondAt = new Set<number>();
+      let firstAtZero = 0;
+      for (let n = 0; n < 3000; n++) {
+        const at = (t: number, c: number) => b.x.data[(n * T + t) * 2 + c];
+        const marks: number[] = [];
+        for (let t = 0; t < T; t++) if (at(t, 1) === 1) marks.push(t);
+        expect(marks, `sequence ${n}`).to.have.length(2);
+        const [p, q] = marks;
+        // One of the marks is among the first ten; the other is among the first T/2 − 1 pairs left unmarked.
+        expect(p).to.be.below(10);
+        expect(q).to.be.below(T / 2);
+        for (const t of [0, T - 1]) if (!marks.includes(t)) expect(at(t, 1)).to.equal(-1);
+        if (p === 0) {
+          firstAtZero++;
+          expect(at(0, 0), "a marked first pair carries 0").to.equal(0);
+        }
+        expect(b.y!.data[n]).to.be.closeTo(0.5 + (at(p, 0) + at(q, 0)) / 4, 1e-12);
+        secondAt.add(q);
       }
-      expect(b.y!.data[n]).to.be.closeTo(0.5 + (at(p, 0) + at(q, 0)) / 4, 1e-12);
-      secondAt.add(q);
-    }
-    expect(firstAtZero).to.be.within(385, 500); // P = 0.1 + 0.9/19 ≈ 0.147: ≈ 442 ± 19 of 3000
-    expect(Math.max(...secondAt), "the last of the first T/2 − 1 unmarked pairs is reachable").to.equal(T / 2 - 1);
-  });
+      expect(firstAtZero).to.be.within(385, 500); // P = 0.1 + 0.9/19 ≈ 0.147: ≈ 442 ± 19 of 3000
+      expect(Math.max(...secondAt), "the last of the first T/2 − 1 unmarked pairs is reachable").to.equal(T / 2 - 1);
+    },
+  );
 
   it("temporal order follows HS97 6a: starts with E, ends with the trigger B, X/Y at t1 and t2", () => {
     const T = 100;
     const task = makeTask({ name: "temporal_order", T });
     const b = task.sample(new Rng(4), 200);
-    const symbol = (n: number, t: number) => Array.from(b.x.data.subarray((n * T + t) * 8, (n * T + t + 1) * 8)).indexOf(1);
+    const symbol = (n: number, t: number) =>
+      Array.from(b.x.data.subarray((n * T + t) * 8, (n * T + t + 1) * 8)).indexOf(1);
     for (let n = 0; n < 200; n++) {
       expect(symbol(n, 0), "E first").to.equal(5);
       expect(symbol(n, T - 1), "B (the trigger) last").to.equal(4);
@@ -76,7 +90,10 @@ describe("tasks", () => {
   it("which input is remembered: the fit of predictions on the two marked values", () => {
     const task = makeTask({ name: "adding", T: 30 });
     const b = task.sample(new Rng(6), 400);
-    const marked = (n: number) => Array.from({ length: 30 }, (_, t) => t).filter((t) => b.x.data[(n * 30 + t) * 2 + 1] === 1).map((t) => b.x.data[(n * 30 + t) * 2]);
+    const marked = (n: number) =>
+      Array.from({ length: 30 }, (_, t) => t)
+        .filter((t) => b.x.data[(n * 30 + t) * 2 + 1] === 1)
+        .map((t) => b.x.data[(n * 30 + t) * 2]);
     const both = task.evaluate(b.y!, b).extra;
     expect(both.weight_first).to.be.closeTo(1, 1e-9);
     expect(both.weight_second).to.be.closeTo(1, 1e-9);
@@ -104,15 +121,19 @@ describe("tasks", () => {
     for (const name of ["copy", "temporal_order"] as TaskName[]) {
       const task = makeTask({ name, T: 30 });
       const bc = task.sample(new Rng(4), 100);
-      const perfect = zeros("float64", task.readout === "every" ? [100, task.length, task.outputSize] : [100, task.outputSize]);
+      const perfect = zeros(
+        "float64",
+        task.readout === "every" ? [100, task.length, task.outputSize] : [100, task.outputSize],
+      );
       for (let p = 0; p < bc.classes!.length; p++) perfect.data[p * task.outputSize + bc.classes![p]] = 10;
       const e = task.evaluate(perfect, bc);
       expect(e.solved, name).to.equal(true);
       expect(e.metric).to.be.below(1e-3);
       // 2% wrong answers: 20 of the 1000 recalled symbols (copy), 2 of 100 sequences (order).
-      const wrong = task.readout === "every"
-        ? Array.from({ length: 20 }, (_, k) => (k % 10) * task.length + task.length - 1 - Math.floor(k / 10))
-        : [0, 1];
+      const wrong =
+        task.readout === "every"
+          ? Array.from({ length: 20 }, (_, k) => (k % 10) * task.length + task.length - 1 - Math.floor(k / 10))
+          : [0, 1];
       for (const p of wrong) {
         const row = p * task.outputSize;
         perfect.data.fill(0, row, row + task.outputSize);
@@ -129,7 +150,9 @@ describe("tasks", () => {
   });
 
   it("bad task configs fail naming the field", () => {
-    expect(() => makeTask({ name: "parity" as never, T: 10 })).to.throw(/task.name: expected one of adding, adding_hs97, copy, temporal_order/);
+    expect(() => makeTask({ name: "parity" as never, T: 10 })).to.throw(
+      /task.name: expected one of adding, adding_hs97, copy, temporal_order/,
+    );
     expect(() => makeTask({ name: "adding", T: 0 })).to.throw(/task.T: expected an integer ≥ 2 for adding, got 0/);
     expect(() => makeTask({ name: "adding", T: 10, noise: 1 } as never)).to.throw(/unknown option "noise"/);
   });

@@ -26,7 +26,22 @@ describe("gatescope reproduce", () => {
     expect(doc.manifest.backend.name).to.be.a("string");
     expect(doc.runs).to.have.length(3);
     for (const run of doc.runs) {
-      for (const key of ["task", "T", "cell", "seed", "hidden", "params", "lr", "steps", "final_val_metric", "final_test_metric", "selected_step", "baseline", "solved", "grad_flow"]) {
+      for (const key of [
+        "task",
+        "T",
+        "cell",
+        "seed",
+        "hidden",
+        "params",
+        "lr",
+        "steps",
+        "final_val_metric",
+        "final_test_metric",
+        "selected_step",
+        "baseline",
+        "solved",
+        "grad_flow",
+      ]) {
         expect(run, key).to.have.property(key);
       }
       expect(run.selected_by).to.equal("validation");
@@ -44,17 +59,23 @@ describe("gatescope reproduce", () => {
       expect(row.agrees, "T = 12 is outside every cited range").to.equal(null);
     }
     expect(r.stdout).to.match(/task\s+T\s+cell\s+H\s+lr\s+test metric \[95% CI\]/);
-    for (const line of r.stdout.split("\n").filter((l) => l.startsWith("adding "))) expect(line.length, line).to.be.at.most(100);
+    for (const line of r.stdout.split("\n").filter((l) => l.startsWith("adding ")))
+      expect(line.length, line).to.be.at.most(100);
     const md = fs.readFileSync(path.join(out, "summary.md"), "utf8");
     expect(md).to.match(/\| task \| T \| cell \| H \| lr \| test metric \[95% CI\]/);
     expect(md).to.include(doc.summary[0].metric_mean.toPrecision(3));
   });
 
   it("is deterministic across worker counts and resumes without redoing finished runs", () => {
-    const a = path.join(dir, "a"), b = path.join(dir, "b");
+    const a = path.join(dir, "a"),
+      b = path.join(dir, "b");
     expect(run("--preset", "tiny", "--out", a, "--jobs", "1").status).to.equal(0);
     expect(run("--preset", "tiny", "--out", b, "--jobs", "2").status).to.equal(0);
-    const strip = (d: string) => JSON.parse(fs.readFileSync(path.join(d, "results.json"), "utf8")).runs.map((x: Record<string, unknown>) => ({ ...x, wall_s: 0 }));
+    const strip = (d: string) =>
+      JSON.parse(fs.readFileSync(path.join(d, "results.json"), "utf8")).runs.map((x: Record<string, unknown>) => ({
+        ...x,
+        wall_s: 0,
+      }));
     expect(strip(b)).to.deep.equal(strip(a));
     fs.rmSync(path.join(a, "runs", fs.readdirSync(path.join(a, "runs"))[0]));
     const again = run("--preset", "tiny", "--out", a, "--jobs", "1");
@@ -73,7 +94,9 @@ describe("gatescope reproduce", () => {
   });
 
   it("bad arguments and configs fail before any work starts, naming the field", () => {
-    expect(parseReproduceArgs(["--preset", "huge"])).to.match(/--preset: expected one of tiny, quick, paper, got "huge"/);
+    expect(parseReproduceArgs(["--preset", "huge"])).to.match(
+      /--preset: expected one of tiny, quick, paper, got "huge"/,
+    );
     expect(parseReproduceArgs(["--seed", "-1"])).to.match(/--seed: expected a non-negative integer/);
     expect(parseReproduceArgs(["--jobs", "0"])).to.match(/--jobs: expected a positive integer/);
     expect(parseReproduceArgs(["--fast"])).to.match(/got "--fast"/);
@@ -81,9 +104,17 @@ describe("gatescope reproduce", () => {
     expect(r.status).to.equal(2);
     expect(fs.existsSync(path.join(dir, "never"))).to.equal(false);
     const spec = preset("tiny", 0);
-    expect(() => expand({ ...spec, tasks: [{ name: "parity" as never, T: [10] }] })).to.throw(/experiment.tasks\[parity\].name: expected one of/);
-    expect(() => expand({ ...spec, tasks: [{ name: "adding", T: [0] }] })).to.throw(/T: expected an integer ≥ 2 for adding, got 0/);
-    expect(() => expand({ ...spec, train: { ...spec.train, optimizer: { kind: "adam", lr: -1 } } })).to.throw(/optimizer.lr: expected a positive learning rate, got -1/);
-    expect(() => expand({ ...spec, cells: [{ name: "x", rnn: { kind: "lstm", gruVariant: "reset_before" } as never }] })).to.throw(/no gruVariant for kind "lstm"/);
+    expect(() => expand({ ...spec, tasks: [{ name: "parity" as never, T: [10] }] })).to.throw(
+      /experiment.tasks\[parity\].name: expected one of/,
+    );
+    expect(() => expand({ ...spec, tasks: [{ name: "adding", T: [0] }] })).to.throw(
+      /T: expected an integer ≥ 2 for adding, got 0/,
+    );
+    expect(() => expand({ ...spec, train: { ...spec.train, optimizer: { kind: "adam", lr: -1 } } })).to.throw(
+      /optimizer.lr: expected a positive learning rate, got -1/,
+    );
+    expect(() =>
+      expand({ ...spec, cells: [{ name: "x", rnn: { kind: "lstm", gruVariant: "reset_before" } as never }] }),
+    ).to.throw(/no gruVariant for kind "lstm"/);
   });
 });

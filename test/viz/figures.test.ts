@@ -24,7 +24,8 @@ describe("figure builders", () => {
   const task = makeTask({ name: "adding", T: 30 });
   const batch = testSet(task, 16);
   const models = (["rnn_tanh", "lstm", "gru"] as const).map((kind) => ({
-    kind, m: new SequenceModel({ rnn: { kind, inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" }, new Rng(1)),
+    kind,
+    m: new SequenceModel({ rnn: { kind, inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" }, new Rng(1)),
   }));
   let runs: RunResult[] = [];
 
@@ -33,10 +34,16 @@ describe("figure builders", () => {
   });
 
   it("gradient flow: one log-scale line per model, decay rate in the legend, one colour per cell", () => {
-    const fig = gradientFlowFigure(models.map(({ kind, m }) => ({ cell: kind, norms: probeGradientFlow(m, task, batch).norms })));
+    const fig = gradientFlowFigure(
+      models.map(({ kind, m }) => ({ cell: kind, norms: probeGradientFlow(m, task, batch).norms })),
+    );
     checkFigure(fig, "gradient flow");
     expect((fig.layout.yaxis as { type: string }).type).to.equal("log");
-    expect(fig.data.map((t) => (t.line as { color: string }).color)).to.deep.equal([CELL_COLORS.rnn_tanh, CELL_COLORS.lstm, CELL_COLORS.gru]);
+    expect(fig.data.map((t) => (t.line as { color: string }).color)).to.deep.equal([
+      CELL_COLORS.rnn_tanh,
+      CELL_COLORS.lstm,
+      CELL_COLORS.gru,
+    ]);
     expect(fig.data[0].name).to.match(/^RNN \(tanh\) \(-\d\.\d{3} decades\/step\)$/);
     expect((fig.data[0].x as number[]).length).to.equal(30);
   });
@@ -52,26 +59,49 @@ describe("figure builders", () => {
   it("gate heatmaps with the input drawn alongside, trajectories, saturation, state norms", () => {
     const { m } = models[1];
     const fwd = m.rnn.forward(batch.x);
-    const input = [0, 1].map((c) => ({ name: c ? "marker" : "value", values: Array.from({ length: 30 }, (_, t) => batch.x.data[t * 2 + c]) }));
+    const input = [0, 1].map((c) => ({
+      name: c ? "marker" : "value",
+      values: Array.from({ length: 30 }, (_, t) => batch.x.data[t * 2 + c]),
+    }));
     const heat = gateHeatmaps(fwd.trace, { sample: 0, input });
     checkFigure(heat, "gate heatmaps");
-    expect(heat.data.filter((t) => t.type === "heatmap").map((t) => t.name)).to.deep.equal(["input gate i", "forget gate f", "candidate g", "output gate o"]);
+    expect(heat.data.filter((t) => t.type === "heatmap").map((t) => t.name)).to.deep.equal([
+      "input gate i",
+      "forget gate f",
+      "candidate g",
+      "output gate o",
+    ]);
     expect((heat.data.find((t) => t.type === "heatmap")!.z as number[][]).length).to.equal(8); // H units
     const stats = Object.fromEntries(["i", "f", "o"].map((g) => [g, gateStats(fwd.trace, g)]));
     checkFigure(gateTrajectories(stats), "trajectories");
     const hist = gateSaturationHistogram(fwd.trace);
     checkFigure(hist, "saturation");
     expect(hist.data).to.have.length(3);
-    checkFigure(stateNormsFigure([{ cell: "lstm", norms: stateNorms(fwd.trace, "h") }, { cell: "lstm", norms: stateNorms(fwd.trace, "c"), state: "c" }]), "state norms");
+    checkFigure(
+      stateNormsFigure([
+        { cell: "lstm", norms: stateNorms(fwd.trace, "h") },
+        { cell: "lstm", norms: stateNorms(fwd.trace, "c"), state: "c" },
+      ]),
+      "state norms",
+    );
   });
 
   it("learning curves: baseline drawn, log scale, a band per cell over seeds", async () => {
     const curves = [];
-    for (const seed of [1, 2]) for (const { kind } of models) {
-      const m = new SequenceModel({ rnn: { kind, inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" }, new Rng(seed));
-      const r = await train(m, task, { steps: 20, batchSize: 8, optimizer: { kind: "adam", lr: 0.01 }, evalEvery: 5, testSize: 50 }, new Rng(seed));
-      curves.push({ cell: kind, seed, evals: r.history.evals });
-    }
+    for (const seed of [1, 2])
+      for (const { kind } of models) {
+        const m = new SequenceModel(
+          { rnn: { kind, inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" },
+          new Rng(seed),
+        );
+        const r = await train(
+          m,
+          task,
+          { steps: 20, batchSize: 8, optimizer: { kind: "adam", lr: 0.01 }, evalEvery: 5, testSize: 50 },
+          new Rng(seed),
+        );
+        curves.push({ cell: kind, seed, evals: r.history.evals });
+      }
     const fig = learningCurves(curves, { baseline: task.baseline, metricName: task.metricName });
     checkFigure(fig, "learning curves");
     expect(fig.data.filter((t) => t.fill === "tonexty")).to.have.length(3);
@@ -81,7 +111,12 @@ describe("figure builders", () => {
 
   it("per-parameter gradient norms with clipping events, and the comparison dashboard", () => {
     const r = runs.find((x) => x.cell === "rnn_tanh")!;
-    const fig = gradientNormsFigure({ steps: r.curve.map((c) => c.step), params: r.param_grad_norms, global: r.curve.map((c) => c.grad_norm), clipAt: 1 });
+    const fig = gradientNormsFigure({
+      steps: r.curve.map((c) => c.step),
+      params: r.param_grad_norms,
+      global: r.curve.map((c) => c.grad_norm),
+      clipAt: 1,
+    });
     checkFigure(fig, "grad norms");
     const clipped = fig.data.find((t) => String(t.name).startsWith("clipped"))!;
     expect((clipped.x as number[]).length).to.equal(r.curve.filter((c) => c.grad_norm > 1).length);

@@ -25,25 +25,52 @@ import { tmpDir } from "../helpers/tmp";
 
 const ARTIFACTS = path.join(REPO, "test-artifacts");
 
-interface Rendered { plots: number; drawn: number; errors: string[]; dialogs: string[]; text: string }
+interface Rendered {
+  plots: number;
+  drawn: number;
+  errors: string[];
+  dialogs: string[];
+  text: string;
+}
 
-async function render(browser: BrowserLike, file: string, screenshot: string, expectAllDrawn = true): Promise<Rendered> {
+async function render(
+  browser: BrowserLike,
+  file: string,
+  screenshot: string,
+  expectAllDrawn = true,
+): Promise<Rendered> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   const dialogs: string[] = [];
-  page.on("console", (m) => { if (m.type?.() === "error") errors.push(m.text?.() ?? ""); });
+  page.on("console", (m) => {
+    if (m.type?.() === "error") errors.push(m.text?.() ?? "");
+  });
   page.on("pageerror", (err) => errors.push(err.message ?? String(err)));
-  (page as unknown as { on(e: "dialog", h: (d: { message(): string; dismiss(): Promise<void> }) => void): void })
-    .on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  (page as unknown as { on(e: "dialog", h: (d: { message(): string; dismiss(): Promise<void> }) => void): void }).on(
+    "dialog",
+    (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    },
+  );
   await page.goto(`file://${file}`, { waitUntil: "load" });
   if (expectAllDrawn) {
-    await page.waitForFunction("document.querySelectorAll('.gatescope-plot').length === document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]').length", undefined, { timeout: 60000 });
+    await page.waitForFunction(
+      "document.querySelectorAll('.gatescope-plot').length === " +
+        "document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]').length",
+      undefined,
+      { timeout: 60000 },
+    );
   } else {
-    await page.waitForFunction("document.body.innerText.includes('plotly.js did not load')", undefined, { timeout: 20000 });
+    await page.waitForFunction("document.body.innerText.includes('plotly.js did not load')", undefined, {
+      timeout: 20000,
+    });
   }
   const [plots, drawn, text] = await page.evaluate<[number, number, string]>(
     "[document.querySelectorAll('.gatescope-plot').length, " +
-    "Array.from(document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]')).filter((el) => el.querySelector('.main-svg')).length, document.body.innerText]");
+      "Array.from(document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]')).filter((el) => " +
+      "el.querySelector('.main-svg')).length, document.body.innerText]",
+  );
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, screenshot), fullPage: true });
   await page.close();
@@ -61,12 +88,27 @@ describe("charts in headless Chromium", () => {
     const spec = { ...preset("tiny", 0), lrs: [0.003, 0.01] };
     const runs = await runAll(expand(spec), { dir, jobs: 1 });
     results = {
-      schema: "gatescope.results", version: 2,
-      manifest: manifest({ command: "test", preset: "tiny", seed: 0, jobs: 1, config: spec, started: new Date(0).toISOString(), wall_s: 1, runs_wall_s: 1 }),
-      runs, summary: summarize(runs),
+      schema: "gatescope.results",
+      version: 2,
+      manifest: manifest({
+        command: "test",
+        executor: "local",
+        preset: "tiny",
+        seed: 0,
+        jobs: 1,
+        config: spec,
+        started: new Date(0).toISOString(),
+        wall_s: 1,
+        runs_wall_s: 1,
+      }),
+      runs,
+      summary: summarize(runs),
+      missing: ["adding-T12-gru-lr0.003-s9"],
     };
   });
-  after(async () => { await browser?.close(); });
+  after(async () => {
+    await browser?.close();
+  });
 
   it("the report draws every chart, without console errors", async () => {
     const file = path.join(dir, "report.html");
@@ -78,6 +120,9 @@ describe("charts in headless Chromium", () => {
     expect(r.text).to.include("Published vs ours");
     expect(r.text).to.include("Learning-rate sensitivity");
     expect(r.text).to.include("Deviations from the original recipes");
+    expect(r.text, "missing runs are listed, not dropped")
+      .to.include("Missing runs: 1 of")
+      .and.include("adding-T12-gru-lr0.003-s9");
   });
 
   it("a page of exported figures draws every chart", async () => {
@@ -85,10 +130,25 @@ describe("charts in headless Chromium", () => {
     const x = { shape: [2, 15, 2], data: Float64Array.from({ length: 60 }, (_, i) => Math.sin(i)) };
     const fwd = net.forward(x);
     const figs = [
-      gradientFlowFigure([{ cell: "lstm", norms: [1e-4, 1e-3, 1e-2] }, { cell: "rnn_tanh", norms: [1e-9, 1e-5, 1e-2] }]),
+      gradientFlowFigure([
+        { cell: "lstm", norms: [1e-4, 1e-3, 1e-2] },
+        { cell: "rnn_tanh", norms: [1e-9, 1e-5, 1e-2] },
+      ]),
       gateHeatmaps(fwd.trace, { input: [{ name: "x0", values: Array.from({ length: 15 }, (_, t) => x.data[2 * t]) }] }),
       gateSaturationHistogram(fwd.trace),
-      learningCurves([{ cell: "gru", seed: 0, evals: [{ step: 0, metric: 0.2 }, { step: 10, metric: 0.01 }] }], { baseline: 0.167, metricName: "MSE" }),
+      learningCurves(
+        [
+          {
+            cell: "gru",
+            seed: 0,
+            evals: [
+              { step: 0, metric: 0.2 },
+              { step: 10, metric: 0.01 },
+            ],
+          },
+        ],
+        { baseline: 0.167, metricName: "MSE" },
+      ),
     ];
     const file = path.join(dir, "figures.html");
     fs.writeFileSync(file, figuresPage("figures", figs));
@@ -99,7 +159,10 @@ describe("charts in headless Chromium", () => {
 
   it("without plotly.js nothing is drawn, and the page says so (the check can fail)", async () => {
     const file = path.join(dir, "no-plotly.html");
-    const page = htmlPage("no plotly", figureHtml(gradientFlowFigure([{ cell: "gru", norms: [1, 2] }]))).replace(/<script>if \(!window\.Plotly\)[\s\S]*?<\/script>\n/, "");
+    const page = htmlPage("no plotly", figureHtml(gradientFlowFigure([{ cell: "gru", norms: [1, 2] }]))).replace(
+      /<script>if \(!window\.Plotly\)[\s\S]*?<\/script>\n/,
+      "",
+    );
     expect(page).to.not.include("window.Plotly) { (function");
     fs.writeFileSync(file, page);
     const r = await render(browser, file, "no-plotly.png", false);
@@ -126,7 +189,9 @@ describe("charts in headless Chromium", () => {
 
   it("saveFigure writes SVG and PNG of the requested size, and self-contained HTML", async () => {
     const fig = gradientFlowFigure([{ cell: "lstm", norms: [1e-3, 1e-2, 1e-1, 1] }]);
-    const svg = path.join(dir, "flow.svg"), png = path.join(dir, "flow.png"), html = path.join(dir, "flow.html");
+    const svg = path.join(dir, "flow.svg"),
+      png = path.join(dir, "flow.png"),
+      html = path.join(dir, "flow.html");
     await saveFigure(fig, svg, { width: 640, height: 360 });
     await saveFigure(fig, png, { width: 640, height: 360, scale: 2 });
     await saveFigure(fig, html);
@@ -140,17 +205,26 @@ describe("charts in headless Chromium", () => {
     const h = fs.readFileSync(html, "utf8");
     expect(h).to.include("if (!window.Plotly)");
     expect(h).to.not.match(/<script[^>]+src=/);
-    await saveFigure(fig, path.join(dir, "x.jpg")).then(() => expect.fail(), (e: Error) => expect(e.message).to.match(/ending in .html, .svg or .png/));
+    await saveFigure(fig, path.join(dir, "x.jpg")).then(
+      () => expect.fail(),
+      (e: Error) => expect(e.message).to.match(/ending in .html, .svg or .png/),
+    );
   });
 
   it("without a browser, export says how to install one", async () => {
     const keep = process.env.GATESCOPE_CHROMIUM;
     process.env.GATESCOPE_CHROMIUM = "/nonexistent/chrome";
     try {
-      await saveFigure(gradientFlowFigure([{ cell: "gru", norms: [1, 2] }]), path.join(dir, "y.png"))
-        .then(() => expect.fail(), (e: Error) => expect(e.message).to.match(/GATESCOPE_CHROMIUM: expected the path of a Chromium or Chrome executable, got "\/nonexistent\/chrome"/));
+      await saveFigure(gradientFlowFigure([{ cell: "gru", norms: [1, 2] }]), path.join(dir, "y.png")).then(
+        () => expect.fail(),
+        (e: Error) =>
+          expect(e.message).to.match(
+            /GATESCOPE_CHROMIUM: expected the path of a Chromium or Chrome executable, got "\/nonexistent\/chrome"/,
+          ),
+      );
     } finally {
-      if (keep === undefined) delete process.env.GATESCOPE_CHROMIUM; else process.env.GATESCOPE_CHROMIUM = keep;
+      if (keep === undefined) delete process.env.GATESCOPE_CHROMIUM;
+      else process.env.GATESCOPE_CHROMIUM = keep;
     }
     expect(fs.existsSync(path.join(dir, "y.png"))).to.equal(false);
   });

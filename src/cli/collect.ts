@@ -1,0 +1,27 @@
+/** `gatescope collect DIR`: merges the finished runs in DIR into results.json, report.html and summary.md. */
+import * as path from "path";
+import { collect } from "../experiment/collect";
+import { formatSummary } from "../experiment/summary";
+
+export function collectCommand(argv: string[], out: (line: string) => void): number {
+  if (argv.length !== 1 || argv[0].startsWith("--")) {
+    out(`gatescope collect: expected one experiment directory, got ${argv.length ? `"${argv.join(" ")}"` : "none"}`);
+    return 2;
+  }
+  const started = new Date();
+  const { file, runs, missing } = collect(argv[0], {
+    command: ["gatescope", "collect", ...argv].join(" "),
+    jobs: 0,
+    executor: "collect",
+    started: started.toISOString(),
+    wall_s: (Date.now() - started.getTime()) / 1000,
+  });
+  out(formatSummary(file.summary));
+  out("");
+  out(
+    `collected ${runs.length - missing.length} of ${runs.length} runs into ${path.resolve(argv[0])}/results.json, ` +
+      `report.html, summary.md`,
+  );
+  for (const m of missing) out(`  missing: ${m.id}`);
+  return 0;
+}

@@ -1,0 +1,52 @@
+/**
+ * `gatescope run-one DIR [--index I]`: runs run I of the experiment in DIR/experiment.json and
+ * writes DIR/runs/<id>.json atomically; a run already finished is left alone. Without --index,
+ * I comes from SLURM_ARRAY_TASK_ID (a Slurm array) or JOB_COMPLETION_INDEX (a Kubernetes
+ * Indexed Job). The result is the same wherever it runs: same spec, seed and backend, same numbers.
+ */
+import { runOne } from "../experiment/run";
+import { expand } from "../experiment/spec";
+import { readExperiment, readRun, runPath, writeRun } from "../experiment/store";
+
+export async function runOneCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const dirs: string[] = [];
+  let index: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--index") index = argv[++i] ?? "";
+    else if (argv[i].startsWith("--")) {
+      out(`gatescope run-one: expected an experiment directory or --index, got "${argv[i]}"`);
+      return 2;
+    } else dirs.push(argv[i]);
+  }
+  if (dirs.length !== 1) {
+    out(`gatescope run-one: expected one experiment directory, got ${dirs.length}`);
+    return 2;
+  }
+  const from =
+    index !== undefined
+      ? "--index"
+      : process.env.SLURM_ARRAY_TASK_ID !== undefined
+        ? "SLURM_ARRAY_TASK_ID"
+        : "JOB_COMPLETION_INDEX";
+  const raw = index ?? process.env.SLURM_ARRAY_TASK_ID ?? process.env.JOB_COMPLETION_INDEX;
+  const runs = expand(readExperiment(dirs[0]).spec);
+  if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) >= runs.length) {
+    out(
+      `gatescope run-one: ${from}: expected a run index in [0, ${runs.length - 1}], got ` +
+        `${raw === undefined ? "none" : `"${raw}"`}`,
+    );
+    return 2;
+  }
+  const spec = runs[Number(raw)];
+  if (readRun(dirs[0], spec)) {
+    out(`run ${raw} (${spec.id}) already finished: ${runPath(dirs[0], spec.id)}`);
+    return 0;
+  }
+  const r = await runOne(spec);
+  writeRun(dirs[0], spec, r);
+  out(
+    `run ${raw} (${spec.id}): val ${r.final_val_metric.toPrecision(3)}, test ${r.final_test_metric.toPrecision(3)}, ` +
+      `${r.wall_s.toFixed(1)} s`,
+  );
+  return 0;
+}
