@@ -4,9 +4,11 @@
  * div plus a tiny script. Works in the classic Notebook and VS Code (require.js pages), in
  * trusted JupyterLab, and in nbconvert's HTML export.
  */
+import { checkKeys, fail } from "../src/errors";
 import type { Figure } from "../src/viz/figure";
 import { figureHtml, newPlotId, plotlyInjection } from "../src/viz/html";
 import type { BundleWriter, DisplayLike } from "./display";
+import { escapeMarkdown } from "./markdown";
 
 let injected = false;
 
@@ -24,6 +26,13 @@ export function resetInjection(): void {
 
 /** Shows one figure inline. */
 export function show(display: DisplayLike, fig: Figure, options: { height?: number } = {}): void {
+  checkKeys("show options", options, ["height"]);
+  if (
+    options.height !== undefined &&
+    !(Number.isInteger(options.height) && options.height > 0 && options.height <= 10000)
+  ) {
+    fail("show options.height", "an integer number of pixels in [1, 10000]", options.height);
+  }
   display.html(injectionOnce() + figureHtml(fig, undefined, options.height));
 }
 
@@ -33,14 +42,17 @@ export function show(display: DisplayLike, fig: Figure, options: { height?: numb
  * text/html (everyone else, and nbconvert's HTML), plus a text/plain fallback.
  */
 export function showNative(write: BundleWriter, fig: Figure): void {
-  write({
-    data: {
-      "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
-      "text/html": injectionOnce() + figureHtml(fig),
-      "text/plain": `<gatescope figure: ${String((fig.layout.title as { text?: string } | undefined)?.text ?? "untitled")}>`,
+  write(
+    {
+      data: {
+        "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
+        "text/html": injectionOnce() + figureHtml(fig),
+        "text/plain": `<gatescope figure: ${String((fig.layout.title as { text?: string } | undefined)?.text ?? "untitled")}>`,
+      },
+      metadata: {},
     },
-    metadata: {},
-  }, false);
+    false,
+  );
 }
 
 /** A clock the live outputs read; replaceable in tests. */
@@ -62,7 +74,11 @@ export class LiveFigure {
   private carriesPlotly = false;
   updates = 0;
 
-  constructor(private readonly display: DisplayLike, private readonly throttleMs = 250, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly display: DisplayLike,
+    private readonly throttleMs = 250,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   update(fig: Figure): void {
     this.pending = fig;
@@ -83,7 +99,8 @@ export class LiveFigure {
 
 function duration(s: number): string {
   if (!Number.isFinite(s)) return "—";
-  const m = Math.floor(s / 60), sec = Math.round(s % 60);
+  const m = Math.floor(s / 60),
+    sec = Math.round(s % 60);
   return m ? `${m}m ${String(sec).padStart(2, "0")}s` : `${sec}s`;
 }
 
@@ -92,7 +109,12 @@ export class ProgressLine {
   private readonly start: number;
   private last = -Infinity;
 
-  constructor(private readonly display: DisplayLike, private readonly total: number, private readonly throttleMs = 250, private readonly clock: Clock = systemClock) {
+  constructor(
+    private readonly display: DisplayLike,
+    private readonly total: number,
+    private readonly throttleMs = 250,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.start = clock.now();
   }
 
@@ -103,8 +125,12 @@ export class ProgressLine {
     const elapsed = (now - this.start) / 1000;
     const rate = done / Math.max(elapsed, 1e-9);
     const eta = (this.total - done) / rate;
-    const extra = Object.entries(fields).map(([k, v]) => `${k} ${typeof v === "number" ? v.toPrecision(4) : v}`).join(" · ");
+    const extra = Object.entries(fields)
+      .map(([k, v]) => escapeMarkdown(`${k} ${typeof v === "number" ? v.toPrecision(4) : String(v)}`))
+      .join(" · ");
     const bar = "█".repeat(Math.round((20 * done) / this.total)).padEnd(20, "░");
-    this.display.markdown(`\`${bar}\` step ${done}/${this.total}${extra ? ` · ${extra}` : ""} · ${rate.toFixed(1)} steps/s · ${done >= this.total ? `done in ${duration(elapsed)}` : `ETA ${duration(eta)}`}`);
+    this.display.markdown(
+      `\`${bar}\` step ${done}/${this.total}${extra ? ` · ${extra}` : ""} · ${rate.toFixed(1)} steps/s · ${done >= this.total ? `done in ${duration(elapsed)}` : `ETA ${duration(eta)}`}`,
+    );
   }
 }

@@ -1,12 +1,23 @@
 /** Markdown tables for results: every cell escaped so data cannot break the table or inject HTML. */
 import type { DisplayLike } from "./display";
+import { escapeMarkdown } from "./markdown";
 
 function cell(v: unknown): string {
-  const s = typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v === null || v === undefined ? "—" : String(v);
-  return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ");
+  const s =
+    typeof v === "number"
+      ? Number.isInteger(v)
+        ? String(v)
+        : v.toPrecision(4)
+      : v === null || v === undefined
+        ? "—"
+        : String(v);
+  return escapeMarkdown(s);
 }
 
-export function markdownTable(rows: Array<Record<string, unknown>>, columns: string[] = Object.keys(rows[0] ?? {})): string {
+export function markdownTable(
+  rows: Array<Record<string, unknown>>,
+  columns: string[] = Object.keys(rows[0] ?? {}),
+): string {
   const head = `| ${columns.map(cell).join(" | ")} |`;
   const rule = `| ${columns.map(() => "---").join(" | ")} |`;
   return [head, rule, ...rows.map((r) => `| ${columns.map((c) => cell(r[c])).join(" | ")} |`)].join("\n");

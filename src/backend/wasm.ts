@@ -10,33 +10,106 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { GatescopeError } from "../errors";
 import { referenceOps } from "./js";
 import { gatescopePackage } from "../io/package-root";
 import { referenceMatrix, type Kernels, type Workspace } from "../math/kernels";
 import type { CellOps } from "../cells/cell";
-import { alloc, type DType, type FloatArray } from "../math/tensor";
+import { alloc, MAX_ARRAY_BYTES, type DType, type FloatArray } from "../math/tensor";
 
 interface Exports {
   heap_base(): number;
-  gemm_nn(M: number, N: number, K: number, A: number, ars: number, acs: number, B: number, ldb: number, C: number, ldc: number): void;
-  gemm_nt(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
-  gemm_tn(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
+  gemm_nn(
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    ars: number,
+    acs: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+  ): void;
+  gemm_nt(
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    lda: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+  ): void;
+  gemm_tn(
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    lda: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+  ): void;
   transpose(rows: number, cols: number, src: number, lds: number, dst: number): void;
   add_row_bias(M: number, N: number, b: number, C: number, ldc: number): void;
   sum_rows(M: number, N: number, C: number, ldc: number, out: number): void;
   lstm_forward(N: number, H: number, gates: number, cPrev: number, cNext: number, hNext: number): void;
-  lstm_backward(N: number, H: number, gates: number, cPrev: number, cCur: number, dH: number, dcNext: number, dC: number, dcPrev: number, dA: number): void;
-  gru_forward_gates(N: number, H: number, gates: number, scratch: number, hPrev: number, extra: number, after: boolean): void;
-  gru_forward_state(N: number, H: number, gates: number, scratch: number, hPrev: number, hNext: number, after: boolean): void;
+  lstm_backward(
+    N: number,
+    H: number,
+    gates: number,
+    cPrev: number,
+    cCur: number,
+    dH: number,
+    dcNext: number,
+    dC: number,
+    dcPrev: number,
+    dA: number,
+  ): void;
+  gru_forward_gates(
+    N: number,
+    H: number,
+    gates: number,
+    scratch: number,
+    hPrev: number,
+    extra: number,
+    after: boolean,
+  ): void;
+  gru_forward_state(
+    N: number,
+    H: number,
+    gates: number,
+    scratch: number,
+    hPrev: number,
+    hNext: number,
+    after: boolean,
+  ): void;
   gru_backward_state(N: number, H: number, gates: number, hPrev: number, dH: number, dA: number, dhPrev: number): void;
-  gru_backward_reset(N: number, H: number, gates: number, hPrev: number, extra: number, drh: number, dA: number, dAhh: number, dhPrev: number, after: boolean): void;
+  gru_backward_reset(
+    N: number,
+    H: number,
+    gates: number,
+    hPrev: number,
+    extra: number,
+    drh: number,
+    dA: number,
+    dAhh: number,
+    dhPrev: number,
+    after: boolean,
+  ): void;
   rnn_forward(count: number, a: number, hNext: number, relu: boolean): void;
   rnn_backward(count: number, a: number, hNext: number, dH: number, dA: number, relu: boolean): void;
   exp_f32x4(src: number, dst: number): void;
 }
 
 // Node has WebAssembly at run time; TypeScript types it only in the DOM lib, which we do not load.
-interface WasmMemory { readonly buffer: ArrayBufferLike; grow(pages: number): number }
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
 declare const WebAssembly: {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
@@ -51,7 +124,10 @@ class Arena implements Workspace {
   private readonly views = new WeakSet<FloatArray>();
   private top: number;
 
-  constructor(private readonly memory: WasmMemory, private readonly base: number) {
+  constructor(
+    private readonly memory: WasmMemory,
+    private readonly base: number,
+  ) {
     this.top = base;
   }
 
@@ -68,14 +144,21 @@ class Arena implements Workspace {
 
   /** A float32 scratch buffer of at least `size`, reused within one operation (per-step calls allocate nothing). */
   scratch(size: number): Float32Array {
-    if (!this.scratchView || this.scratchView.length < size) this.scratchView = this.alloc("float32", size) as Float32Array;
+    if (!this.scratchView || this.scratchView.length < size)
+      this.scratchView = this.alloc("float32", size) as Float32Array;
     return this.scratchView;
   }
 
   alloc(dtype: DType, size: number): FloatArray {
     if (dtype === "float64") return alloc(dtype, size);
-    const start = (this.top + 15) & ~15; // v128-aligned
+    const start = Math.ceil(this.top / 16) * 16; // v128-aligned (arithmetic: offsets may pass 2^31)
     const end = start + size * 4;
+    if (end > MAX_ARRAY_BYTES) {
+      throw new GatescopeError(
+        `wasm workspace: expected one operation to need at most ${MAX_ARRAY_BYTES / 2 ** 30} GiB, got ` +
+          `${(end / 2 ** 30).toFixed(1)} GiB (N×T×H too large for one pass: use smaller batches or shorter sequences)`,
+      );
+    }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
@@ -98,9 +181,18 @@ class Arena implements Workspace {
 }
 
 /** Compiles and instantiates the kernels; throws where WebAssembly SIMD or threads are missing. */
-export function createWasmKernels(bytes: Uint8Array = fs.readFileSync(WASM_PATH())): Kernels & { exports: Exports; arena: Arena } {
+export function createWasmKernels(
+  bytes: Uint8Array = fs.readFileSync(WASM_PATH()),
+): Kernels & { exports: Exports; arena: Arena } {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort: () => { throw new Error("wasm abort"); } } });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error("wasm abort");
+      },
+    },
+  });
   const x = instance.exports as unknown as Exports;
   const arena = new Arena(memory, x.heap_base());
   const p = (a: FloatArray, off: number) => a.byteOffset + off * 4;
@@ -113,31 +205,59 @@ export function createWasmKernels(bytes: Uint8Array = fs.readFileSync(WASM_PATH(
       x.lstm_forward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(hs, prev + N * H));
     },
     lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
-      if (H % 4 || !(ok(gates) && ok(cs) && ok(dH) && ok(dcNext) && ok(dC) && ok(dcPrev) && ok(dA))) return referenceOps.lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA);
-      x.lstm_backward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(dH, prev), p(dcNext, 0), p(dC, prev), p(dcPrev, 0), p(dA, gOff));
+      if (H % 4 || !(ok(gates) && ok(cs) && ok(dH) && ok(dcNext) && ok(dC) && ok(dcPrev) && ok(dA)))
+        return referenceOps.lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA);
+      x.lstm_backward(
+        N,
+        H,
+        p(gates, gOff),
+        p(cs, prev),
+        p(cs, prev + N * H),
+        p(dH, prev),
+        p(dcNext, 0),
+        p(dC, prev),
+        p(dcPrev, 0),
+        p(dA, gOff),
+      );
     },
     gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
-      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs) && ok(extra))) return referenceOps.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
+      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs) && ok(extra)))
+        return referenceOps.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
       x.gru_forward_gates(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(extra, prev), after);
     },
     gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
-      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs))) return referenceOps.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
+      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs)))
+        return referenceOps.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
       x.gru_forward_state(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(hs, prev + N * H), after);
     },
     gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
-      if (H % 4 || !(ok(gates) && ok(hs) && ok(dH) && ok(dA) && ok(dhPrev))) return referenceOps.gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev);
+      if (H % 4 || !(ok(gates) && ok(hs) && ok(dH) && ok(dA) && ok(dhPrev)))
+        return referenceOps.gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev);
       x.gru_backward_state(N, H, p(gates, gOff), p(hs, prev), p(dH, prev), p(dA, gOff), p(dhPrev, 0));
     },
     gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
-      if (H % 4 || !(ok(gates) && ok(hs) && ok(extra) && ok(drh) && ok(dA) && ok(dAhh) && ok(dhPrev))) return referenceOps.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after);
-      x.gru_backward_reset(N, H, p(gates, gOff), p(hs, prev), p(extra, prev), p(drh, 0), p(dA, gOff), p(dAhh, gOff), p(dhPrev, 0), after);
+      if (H % 4 || !(ok(gates) && ok(hs) && ok(extra) && ok(drh) && ok(dA) && ok(dAhh) && ok(dhPrev)))
+        return referenceOps.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after);
+      x.gru_backward_reset(
+        N,
+        H,
+        p(gates, gOff),
+        p(hs, prev),
+        p(extra, prev),
+        p(drh, 0),
+        p(dA, gOff),
+        p(dAhh, gOff),
+        p(dhPrev, 0),
+        after,
+      );
     },
     rnnForward(count, a, aOff, hs, relu) {
       if (count % 4 || !(ok(a) && ok(hs))) return referenceOps.rnnForward(count, a, aOff, hs, relu);
       x.rnn_forward(count, p(a, aOff), p(hs, aOff + count), relu);
     },
     rnnBackward(count, a, aOff, hs, dH, dA, relu) {
-      if (count % 4 || !(ok(a) && ok(hs) && ok(dH) && ok(dA))) return referenceOps.rnnBackward(count, a, aOff, hs, dH, dA, relu);
+      if (count % 4 || !(ok(a) && ok(hs) && ok(dH) && ok(dA)))
+        return referenceOps.rnnBackward(count, a, aOff, hs, dH, dA, relu);
       x.rnn_backward(count, p(a, aOff), p(hs, aOff + count), p(dH, aOff), p(dA, aOff), relu);
     },
   };
@@ -149,9 +269,12 @@ export function createWasmKernels(bytes: Uint8Array = fs.readFileSync(WASM_PATH(
     workspace: arena,
     ops,
     gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
-      if ((tA && tB) || !(ok(A) && ok(B) && ok(C))) return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+      if ((tA && tB) || !(ok(A) && ok(B) && ok(C)))
+        return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
       if (beta === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
-      const a = p(A, aOff), b = p(B, bOff), c = p(C, cOff);
+      const a = p(A, aOff),
+        b = p(B, bOff),
+        c = p(C, cOff);
       if (tB) x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc);
       else if (N >= 8) x.gemm_nn(M, N, K, a, tA ? 1 : lda, tA ? lda : 1, b, ldb, c, ldc);
       else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc);

@@ -1,12 +1,14 @@
 /** `gatescope collect DIR`: merges the finished runs in DIR into results.json, report.html and summary.md. */
 import * as path from "path";
+import { GatescopeError } from "../errors";
 import { collect } from "../experiment/collect";
 import { formatSummary } from "../experiment/summary";
 
 export function collectCommand(argv: string[], out: (line: string) => void): number {
   if (argv.length !== 1 || argv[0].startsWith("--")) {
-    out(`gatescope collect: expected one experiment directory, got ${argv.length ? `"${argv.join(" ")}"` : "none"}`);
-    return 2;
+    throw new GatescopeError(
+      `collect: expected one experiment directory, got ${argv.length ? `"${argv.join(" ")}"` : "none"}`,
+    );
   }
   const started = new Date();
   const { file, runs, missing } = collect(argv[0], {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `gatescope` command. */
+import { GatescopeError } from "../errors";
 import { verifyTorch } from "./verify-torch";
 import { reproduce } from "./reproduce";
 import { writeupCommand } from "./writeup";
@@ -28,7 +29,7 @@ environment:
 `;
 
 export async function main(argv: string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...rest] = argv.filter((a) => a !== "--debug");
   switch (command) {
     case "reproduce":
       return reproduce(rest, out);
@@ -47,22 +48,41 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       out(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      out(
-        `gatescope: expected a command (reproduce, run-one, collect, writeup, verify-torch, help), got ` +
-          `"${command}"\n\n${USAGE}`,
+      throw new GatescopeError(
+        `expected a command (reproduce, run-one, collect, writeup, verify-torch, help), got "${command}"\n\n${USAGE}`,
       );
-      return 2;
   }
 }
 
+/**
+ * How a failure reaches the user: bad input (a GatescopeError: it says what was expected and what
+ * came) on stderr with exit 2 and no stack; anything else is our bug — exit 1, a short line asking
+ * for a report, and the stack only with --debug.
+ */
+export function reportFailure(err: unknown, debug: boolean, write: (line: string) => void): number {
+  if (err instanceof GatescopeError) {
+    write(`gatescope: ${err.message}`);
+    return 2;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  write(`gatescope: internal error: ${e.message}`);
+  write(
+    debug
+      ? (e.stack ?? "")
+      : "please report this (with the command you ran) at https://github.com/gatescope/gatescope/issues; " +
+          "rerun with --debug for the stack",
+  );
+  return 1;
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
     (err) => {
-      console.error(`gatescope: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
+      process.exitCode = reportFailure(err, argv.includes("--debug"), (l) => console.error(l));
     },
   );
 }

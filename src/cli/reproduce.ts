@@ -30,7 +30,7 @@ import {
   type TaskState,
 } from "../experiment/slurm";
 import { expand, type ExperimentSpec, type RunSpec } from "../experiment/spec";
-import { writeExperiment } from "../experiment/store";
+import { lockDir, readRun, runPath, writeExperiment } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
 
 export const EXECUTORS = ["local", "slurm", "list"] as const;
@@ -182,9 +182,13 @@ async function runOnSlurm(args: ReproduceArgs, label: string, runs: RunSpec[], o
     return { job, todo };
   }
   let last = "";
+  let unseen = 0;
+  const finished = new Set<number>(); // once a run's file is whole, it stays finished
   for (;;) {
     const states = arrayStates(job);
-    const finished = new Set(runStates(args.out).flatMap((s, i) => (s.result ? [i] : [])));
+    for (const i of todo)
+      if (!finished.has(i) && fs.existsSync(runPath(args.out, runs[i].id)) && readRun(args.out, runs[i]))
+        finished.add(i);
     const count = (s: TaskState) => todo.filter((i) => !finished.has(i) && states.get(i) === s).length;
     const [running, pending] = [count("running"), count("pending")];
     const failed = todo.filter(
@@ -195,7 +199,8 @@ async function runOnSlurm(args: ReproduceArgs, label: string, runs: RunSpec[], o
       `pending, ${failed} failed`;
     if (line !== last) out(line);
     last = line;
-    if (running === 0 && pending === 0) break;
+    // A job the controller does not (yet, or any more) list gets a few polls before it counts as over.
+    if (running === 0 && pending === 0 && (states.size > 0 || ++unseen > 5)) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
   return { job, todo };
@@ -203,10 +208,7 @@ async function runOnSlurm(args: ReproduceArgs, label: string, runs: RunSpec[], o
 
 export async function reproduce(argv: string[], out: (line: string) => void): Promise<number> {
   const args = parseReproduceArgs(argv);
-  if (typeof args === "string") {
-    out(`gatescope reproduce: ${args}`);
-    return 2;
-  }
+  if (typeof args === "string") throw new GatescopeError(`reproduce: ${args}`);
   const started = new Date();
   const spec = args.spec ? readSpecFile(args.spec) : preset(args.preset, args.seed);
   const label = args.spec ? `spec:${path.basename(args.spec)}` : args.preset;
@@ -223,6 +225,27 @@ export async function reproduce(argv: string[], out: (line: string) => void): Pr
     });
     return 0;
   }
+  const cap = 4 * os.cpus().length;
+  if (args.jobs > cap) {
+    out(`--jobs ${args.jobs}: more workers than 4 × ${os.cpus().length} cores only thrash; using ${cap}`);
+    args.jobs = cap;
+  }
+  const release = lockDir(args.out);
+  try {
+    return await execute(args, label, command, runs, out, started);
+  } finally {
+    release();
+  }
+}
+
+async function execute(
+  args: ReproduceArgs,
+  label: string,
+  command: string,
+  runs: RunSpec[],
+  out: (line: string) => void,
+  started: Date,
+): Promise<number> {
   const where = path.resolve(args.out);
   out(`gatescope reproduce ${label} --seed ${args.seed}: ${runs.length} runs (${args.executor}) → ${where}`);
   let job: string | null = null;

@@ -4,6 +4,7 @@
  * I comes from SLURM_ARRAY_TASK_ID (a Slurm array) or JOB_COMPLETION_INDEX (a Kubernetes
  * Indexed Job). The result is the same wherever it runs: same spec, seed and backend, same numbers.
  */
+import { GatescopeError } from "../errors";
 import { runOne } from "../experiment/run";
 import { expand } from "../experiment/spec";
 import { readExperiment, readRun, runPath, writeRun } from "../experiment/store";
@@ -14,13 +15,11 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--index") index = argv[++i] ?? "";
     else if (argv[i].startsWith("--")) {
-      out(`gatescope run-one: expected an experiment directory or --index, got "${argv[i]}"`);
-      return 2;
+      throw new GatescopeError(`run-one: expected an experiment directory or --index, got "${argv[i]}"`);
     } else dirs.push(argv[i]);
   }
   if (dirs.length !== 1) {
-    out(`gatescope run-one: expected one experiment directory, got ${dirs.length}`);
-    return 2;
+    throw new GatescopeError(`run-one: expected one experiment directory, got ${dirs.length}`);
   }
   const from =
     index !== undefined
@@ -31,11 +30,8 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
   const raw = index ?? process.env.SLURM_ARRAY_TASK_ID ?? process.env.JOB_COMPLETION_INDEX;
   const runs = expand(readExperiment(dirs[0]).spec);
   if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) >= runs.length) {
-    out(
-      `gatescope run-one: ${from}: expected a run index in [0, ${runs.length - 1}], got ` +
-        `${raw === undefined ? "none" : `"${raw}"`}`,
-    );
-    return 2;
+    const got = raw === undefined ? "none" : `"${raw}"`;
+    throw new GatescopeError(`run-one: ${from}: expected a run index in [0, ${runs.length - 1}], got ${got}`);
   }
   const spec = runs[Number(raw)];
   if (readRun(dirs[0], spec)) {

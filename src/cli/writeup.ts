@@ -1,5 +1,6 @@
 /** `gatescope writeup DIR [--out OUT]`: figures, tables, references and methods from DIR/results.json. */
 import * as path from "path";
+import { GatescopeError } from "../errors";
 import { readResults } from "../experiment/results";
 import { writeup } from "../experiment/writeup";
 
@@ -9,18 +10,15 @@ export async function writeupCommand(argv: string[], out: (line: string) => void
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--out") {
       if (argv[i + 1] === undefined) {
-        out("gatescope writeup: --out: expected a directory, got none");
-        return 2;
+        throw new GatescopeError("writeup: --out: expected a directory, got none");
       }
       target = argv[++i];
     } else if (argv[i].startsWith("--")) {
-      out(`gatescope writeup: expected a results directory or --out, got "${argv[i]}"`);
-      return 2;
+      throw new GatescopeError(`writeup: expected a results directory or --out, got "${argv[i]}"`);
     } else dirs.push(argv[i]);
   }
   if (dirs.length !== 1) {
-    out(`gatescope writeup: expected one results directory, got ${dirs.length}`);
-    return 2;
+    throw new GatescopeError(`writeup: expected one results directory, got ${dirs.length}`);
   }
   const results = readResults(path.join(dirs[0], "results.json"));
   const dest = target ?? path.join(dirs[0], "writeup");

@@ -169,12 +169,22 @@ export function outcomeText(r: SummaryRow): string {
 }
 
 /** A table from rows of already-escaped cells; `numeric` names the columns aligned right. */
-function table(head: string[], rows: string[][], numeric: string[] = []): string {
-  const cell = (tag: string, i: number, v: string) =>
-    `<${tag}${numeric.includes(head[i]) ? ' class="num"' : ""}>${v}</${tag}>`;
-  const tr = (r: string[], tag: string) => `<tr>${r.map((v, i) => cell(tag, i, v)).join("")}</tr>`;
+/** Markup made here from escaped parts; every other cell value is text and gets escaped. */
+interface Html {
+  html: string;
+}
+
+/**
+ * A table. Cells are text (escaped here, whatever a results file put in them: a number field
+ * holding markup is shown, not run) or `Html` built from escaped parts; `numeric` names the
+ * columns aligned right.
+ */
+function table(head: string[], rows: Array<Array<string | number | Html>>, numeric: string[] = []): string {
+  const cell = (tag: string, i: number, v: string | number | Html) =>
+    `<${tag}${numeric.includes(head[i]) ? ' class="num"' : ""}>${typeof v === "object" ? v.html : e(String(v))}</${tag}>`;
+  const tr = (r: Array<string | number | Html>, tag: string) => `<tr>${r.map((v, i) => cell(tag, i, v)).join("")}</tr>`;
   const body = rows.map((r) => tr(r, "td")).join("\n");
-  return `<table><thead>${tr(head.map(e), "th")}</thead>\n<tbody>${body}</tbody></table>`;
+  return `<table><thead>${tr(head, "th")}</thead>\n<tbody>${body}</tbody></table>`;
 }
 
 export function reportHtml(results: ResultsFile): string {
@@ -184,7 +194,7 @@ export function reportHtml(results: ResultsFile): string {
     keys.map((k) => SUMMARY_HEADINGS[k]),
     results.summary.map((r) => {
       const c = summaryCells(r);
-      return keys.map((k) => e(c[k]));
+      return keys.map((k) => c[k]);
     }),
     ["T", "H", "lr", "test metric [95% CI]", "÷ base", "solved [95% CI]", "steps [IQR]"],
   );
@@ -192,28 +202,33 @@ export function reportHtml(results: ResultsFile): string {
     ["task", "T", "metric", "trivial baseline", "solved when"],
     [...groupBy(results.summary, (r) => `${r.task}\u0000${r.T}`).values()].map((rs) => {
       const t = makeTask({ name: rs[0].task as TaskName, T: rs[0].T });
-      return [e(t.name), String(t.T), e(t.metricName), `${e(t.baselineFormula)} = ${num(t.baseline)}`, e(t.criterion)];
+      return [t.name, t.T, t.metricName, `${t.baselineFormula} = ${num(t.baseline)}`, t.criterion];
     }),
     ["T"],
   );
-  const source = (r: SummaryRow) =>
-    r.source
-      ? `<br><small>${e(r.source.paper)}, ${e(r.source.where)}` +
-        `${r.source.quote ? `: “${e(r.source.quote)}”` : ""} (checked: ${e(r.source.checked)})</small>`
-      : "";
-  const verdict = (r: SummaryRow) =>
-    r.agrees === null
-      ? "not comparable"
-      : `<span class="${r.agrees ? "ok" : "no"}">${r.agrees ? "agrees" : "deviates"}</span>`;
+  const published_ = (r: SummaryRow): Html => ({
+    html:
+      e(r.published) +
+      (r.source
+        ? `<br><small>${e(r.source.paper)}, ${e(r.source.where)}` +
+          `${r.source.quote ? `: “${e(r.source.quote)}”` : ""} (checked: ${e(r.source.checked)})</small>`
+        : ""),
+  });
+  const verdict = (r: SummaryRow): Html => ({
+    html:
+      r.agrees === null
+        ? "not comparable"
+        : `<span class="${r.agrees ? "ok" : "no"}">${r.agrees ? "agrees" : "deviates"}</span>`,
+  });
   const published = table(
     ["task", "T", "cell", "published (source)", "predicts", "ours", "verdict"],
     results.summary.map((r) => [
-      e(r.task),
-      String(r.T),
-      e(cellLabel(r.cell)),
-      e(r.published) + source(r),
-      e(r.expect ?? "—"),
-      e(outcomeText(r)),
+      r.task,
+      r.T,
+      cellLabel(r.cell),
+      published_(r),
+      r.expect ?? "—",
+      outcomeText(r),
       verdict(r),
     ]),
     ["T"],
@@ -221,14 +236,14 @@ export function reportHtml(results: ResultsFile): string {
   const devs = table(
     ["paper", "setting", "paper's", "ours"],
     deviations(m.config).map((d) => [
-      e(d.paper),
-      e(d.setting),
-      `${e(d.paper_value)}<br><small>${e(d.source)}</small>`,
-      e(d.ours),
+      d.paper,
+      d.setting,
+      { html: `${e(d.paper_value)}<br><small>${e(d.source)}</small>` },
+      d.ours,
     ]),
   );
   const missing = results.missing.length
-    ? `<h2 class="no">Missing runs: ${results.missing.length} of ${results.missing.length + results.runs.length}</h2>
+    ? `<h2 class="no">Missing runs: ${e(String(results.missing.length))} of ${e(String(results.missing.length + results.runs.length))}</h2>
 <p>These runs had no finished result when this report was made; the tables above are without them.
 Run them (<code>gatescope reproduce</code> again with the same options resumes) and collect again.</p>
 <ul>${results.missing.map((id) => `<li><code>${e(id)}</code></li>`).join("")}</ul>`
@@ -241,7 +256,7 @@ A network that adds both marked values has a = b = 1 (¼ on adding_hs97); one th
 while b stays.</p>
 ${table(
   ["task", "T", "cell", "a (first marked value)", "b (second)"],
-  memoryData.map((r) => [e(r.task), String(r.T), e(cellLabel(r.cell)), num(r.first), num(r.second)]),
+  memoryData.map((r) => [r.task, r.T, cellLabel(r.cell), num(r.first), num(r.second)]),
   ["T", "a (first marked value)", "b (second)"],
 )}`
     : "";

@@ -70,10 +70,11 @@ export function hiddenForParams(
   target: number,
 ): number {
   let best = 1;
+  let gap = Infinity;
   for (let H = 1; H <= 8192; H++) {
-    const d = Math.abs(recurrentParamCount({ ...rnn, hiddenSize: H }) - target);
-    if (d < Math.abs(recurrentParamCount({ ...rnn, hiddenSize: best }) - target)) best = H;
-    if (recurrentParamCount({ ...rnn, hiddenSize: H }) > target) break;
+    const n = recurrentParamCount({ ...rnn, hiddenSize: H });
+    if (Math.abs(n - target) < gap) [best, gap] = [H, Math.abs(n - target)];
+    if (n > target) break; // counts only grow with H
   }
   return best;
 }

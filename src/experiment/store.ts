@@ -29,6 +29,7 @@ export const runPath = (dir: string, id: string) => path.join(dir, "runs", `${id
 
 /** Writes DIR/experiment.json, or checks that the one there describes the same experiment. */
 export function writeExperiment(dir: string, file: Omit<ExperimentFile, "format" | "version">): void {
+  ensureWritableDir(dir);
   fs.mkdirSync(path.join(dir, "runs"), { recursive: true });
   const doc: ExperimentFile = { format: FORMAT, version: 1, ...file };
   const target = experimentPath(dir);
@@ -89,4 +90,72 @@ export function readRun(dir: string, spec: RunSpec): RunResult | null {
 export function writeRun(dir: string, spec: RunSpec, result: RunResult): void {
   fs.mkdirSync(path.join(dir, "runs"), { recursive: true });
   writeFileAtomic(runPath(dir, spec.id), JSON.stringify({ spec, made: provenance(), result }));
+}
+
+/**
+ * Makes `dir` (and any missing parents, one at a time) and proves it writable before any work
+ * starts, so a bad --out fails at once with the reason rather than after hours of runs.
+ */
+export function ensureWritableDir(dir: string, what = "--out"): void {
+  const abs = path.resolve(dir);
+  const missing: string[] = [];
+  let p = abs;
+  while (!fs.existsSync(p)) {
+    missing.unshift(p);
+    p = path.dirname(p);
+  }
+  const bad = (got: string) => new GatescopeError(`${what} ${dir}: expected a writable directory, got ${got}`);
+  if (!fs.statSync(p).isDirectory()) throw bad(`${p}, which is a file`);
+  for (const m of missing) {
+    try {
+      fs.mkdirSync(m); // not recursive: one clear error per component, never a loop on a special file system
+    } catch (err) {
+      throw bad(`${(err as NodeJS.ErrnoException).code ?? (err as Error).message} creating ${m}`);
+    }
+  }
+  const probe = path.join(abs, `.gatescope-probe-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+  } catch (err) {
+    throw bad(`${(err as NodeJS.ErrnoException).code ?? (err as Error).message} writing there`);
+  }
+}
+
+const lockPath = (dir: string) => path.join(dir, ".gatescope.lock");
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * One gatescope process works in a directory at a time: a lock file holds the owner's PID; a
+ * lock whose owner is gone (killed, crashed) is taken over. Returns the release function.
+ */
+export function lockDir(dir: string): () => void {
+  const file = lockPath(dir);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => {
+        if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === String(process.pid)) fs.rmSync(file);
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const owner = Number(fs.readFileSync(file, "utf8"));
+      if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) {
+        throw new GatescopeError(
+          `${dir}: expected no other gatescope process working there, got PID ${owner} (${file}); ` +
+            "wait for it, or remove the lock file if that process is not gatescope",
+        );
+      }
+      fs.rmSync(file, { force: true }); // stale: its owner is gone
+    }
+  }
+  throw new GatescopeError(`${dir}: expected to take the lock ${file}, got another process taking it at the same time`);
 }

@@ -115,7 +115,7 @@ export function summarize(results: RunResult[]): SummaryRow[] {
 
 const p3 = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
 const p2 = (v: number) => (Number.isFinite(v) ? v.toPrecision(2) : String(v));
-const pct = (v: number) => `${Math.round(v * 100)}`;
+const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 100)}` : String(v));
 
 /** One row's cells as the terminal, Markdown and LaTeX tables show them. */
 export function summaryCells(r: SummaryRow): Record<string, string> {
@@ -126,7 +126,7 @@ export function summaryCells(r: SummaryRow): Record<string, string> {
     H: String(r.hidden),
     lr: String(r.lr),
     test: `${p3(r.metric_mean)} [${p2(r.metric_ci95[0])}, ${p2(r.metric_ci95[1])}]`,
-    ratio: r.vs_baseline.toFixed(3),
+    ratio: Number.isFinite(r.vs_baseline) ? r.vs_baseline.toFixed(3) : String(r.vs_baseline),
     solved: `${r.solved}/${r.seeds} [${pct(r.solved_ci95[0])}–${pct(r.solved_ci95[1])}%]`,
     steps:
       r.steps_to_solve_median === null

@@ -5,7 +5,7 @@
  * it builds anything, and returns a new network rather than changing an existing one.
  */
 import * as fs from "fs";
-import { GatescopeError, fail } from "../errors";
+import { checkKeys, fail, GatescopeError } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { dtypeOf, type Tensor } from "../math/tensor";
 import type { ResolvedConfig } from "../model/config";
@@ -29,6 +29,7 @@ function formatOf(path: string, format: unknown): CheckpointFormat {
 }
 
 export function saveCheckpoint(net: RecurrentNet, path: string, options: { format?: CheckpointFormat } = {}): void {
+  checkKeys("saveCheckpoint options", options, ["format"]);
   const format = formatOf(path, options.format);
   if (format === "json") {
     const params: Record<string, { shape: number[]; data: number[] }> = {};
@@ -42,6 +43,7 @@ export function saveCheckpoint(net: RecurrentNet, path: string, options: { forma
 }
 
 export function loadCheckpoint(path: string, options: { format?: CheckpointFormat; kernels?: Kernels } = {}): RecurrentNet {
+  checkKeys("loadCheckpoint options", options, ["format", "kernels"]);
   const format = formatOf(path, options.format);
   const bytes = fs.readFileSync(path);
   let config: unknown;

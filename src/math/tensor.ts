@@ -23,7 +23,20 @@ export function checkDType(dtype: unknown, what = "dtype"): DType {
   return dtype;
 }
 
+/** No single buffer may exceed this: bigger sizes are refused before anything is allocated. */
+export const MAX_ARRAY_BYTES = 2 ** 31;
+
+export function bytesOf(dtype: DType, size: number): number {
+  return size * (dtype === "float64" ? 8 : 4);
+}
+
 export function alloc(dtype: DType, size: number): FloatArray {
+  if (bytesOf(dtype, size) > MAX_ARRAY_BYTES) {
+    throw new GatescopeError(
+      `allocation: expected at most ${MAX_ARRAY_BYTES / 2 ** 30} GiB per array, got ${size} ${dtype} values ` +
+        `(${(bytesOf(dtype, size) / 2 ** 30).toFixed(1)} GiB); use smaller sizes or batches`,
+    );
+  }
   return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
 }
 
@@ -48,8 +61,12 @@ export function cloneTensor(t: Tensor, dtype: DType = dtypeOf(t.data)): Tensor {
 }
 
 export function isTensor(v: unknown): v is Tensor {
-  return typeof v === "object" && v !== null && Array.isArray((v as Tensor).shape) &&
-    (((v as Tensor).data instanceof Float32Array) || ((v as Tensor).data instanceof Float64Array));
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    Array.isArray((v as Tensor).shape) &&
+    ((v as Tensor).data instanceof Float32Array || (v as Tensor).data instanceof Float64Array)
+  );
 }
 
 /** Shape of a rectangular nested array; throws naming the first ragged row. */
@@ -92,8 +109,10 @@ export function toTensor(value: unknown, dtype: DType, shape: readonly number[] 
     }
     t = cloneTensor(value, dtype);
   } else if (value instanceof Float32Array || value instanceof Float64Array) {
-    if (!shape || shape.some((s) => s < 0)) fail(what, "a tensor {shape, data} or nested array (a flat typed array has no shape)", value);
-    if (value.length !== sizeOf(shape)) fail(what, `a typed array of length ${sizeOf(shape)} for shape ${shapeString(shape)}`, value);
+    if (!shape || shape.some((s) => s < 0))
+      fail(what, "a tensor {shape, data} or nested array (a flat typed array has no shape)", value);
+    if (value.length !== sizeOf(shape))
+      fail(what, `a typed array of length ${sizeOf(shape)} for shape ${shapeString(shape)}`, value);
     t = { shape: shape.slice(), data: alloc(dtype, value.length) };
     t.data.set(value);
   } else if (Array.isArray(value)) {
@@ -106,8 +125,12 @@ export function toTensor(value: unknown, dtype: DType, shape: readonly number[] 
   if (shape) {
     const ok = t.shape.length === shape.length && shape.every((s, i) => s < 0 || s === t.shape[i]);
     if (!ok) {
-      throw new GatescopeError(`${what}: expected shape ${shapeString(shape.map((s) => (s < 0 ? -1 : s)))
-        .replace(/-1/g, "*")}, got ${shapeString(t.shape)}`);
+      throw new GatescopeError(
+        `${what}: expected shape ${shapeString(shape.map((s) => (s < 0 ? -1 : s))).replace(
+          /-1/g,
+          "*",
+        )}, got ${shapeString(t.shape)}`,
+      );
     }
   }
   checkFinite(t.data, what);

@@ -2,8 +2,8 @@
  * Configuration of a recurrent stack, validated before anything is built: an unknown key,
  * a wrong type or an impossible size fails here, naming the field.
  */
-import { fail, unknownKey } from "../errors";
-import { checkDType, type DType } from "../math/tensor";
+import { fail, GatescopeError, unknownKey } from "../errors";
+import { bytesOf, checkDType, MAX_ARRAY_BYTES, type DType } from "../math/tensor";
 import { checkInitSpec, type InitSpec } from "../math/init";
 import type { GruVariant } from "../cells/gru";
 
@@ -146,12 +146,24 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   } else {
     return fail("config.init", "a preset name or {weight_ih, weight_hh, bias}", ci);
   }
-  return {
-    kind,
+  const sizes = {
     inputSize: positiveInt(c.inputSize, "config.inputSize"),
     hiddenSize: positiveInt(c.hiddenSize, "config.hiddenSize"),
     numLayers: c.numLayers === undefined ? 1 : positiveInt(c.numLayers, "config.numLayers"),
     dtype: c.dtype === undefined ? "float32" : checkDType(c.dtype, "config.dtype"),
+  };
+  // The largest weight, refused here with the sizes named, before any memory is taken.
+  const { inputSize: D, hiddenSize: H, dtype } = sizes;
+  const largest = gateCount(kind) * H * Math.max(D, H);
+  if (bytesOf(dtype, largest) > MAX_ARRAY_BYTES) {
+    throw new GatescopeError(
+      `config: expected weights of at most ${MAX_ARRAY_BYTES / 2 ** 30} GiB each, got inputSize ${D}, hiddenSize ${H}: ` +
+        `a ${gateCount(kind) * H}×${Math.max(D, H)} ${dtype} weight of ${(bytesOf(dtype, largest) / 2 ** 30).toFixed(1)} GiB`,
+    );
+  }
+  return {
+    kind,
+    ...sizes,
     ...(kind === "gru" ? { gruVariant: gruVariant as GruVariant, updateBias } : {}),
     ...(kind === "lstm" ? { forgetBias } : {}),
     init,

@@ -4,7 +4,7 @@
  * Parameters carry PyTorch's names and shapes (weight_ih_l{k}: G·H×D_k, weight_hh_l{k}:
  * G·H×H, bias_ih_l{k}, bias_hh_l{k}: G·H), so state dicts move both ways without loss.
  */
-import { GatescopeError, fail, shapeString } from "../errors";
+import { checkKeys, fail, GatescopeError, shapeString } from "../errors";
 import type { Cell } from "../cells/cell";
 import { layerBackward, layerForward, type LayerGrads } from "../cells/layer";
 import { lstmCell } from "../cells/lstm";
@@ -125,6 +125,7 @@ export class RecurrentNet {
   }
 
   forward(x: unknown, options: ForwardOptions = {}): ForwardResult {
+    checkKeys("forward options", options, ["h0", "c0"]);
     const { kind, inputSize: D, hiddenSize: H, numLayers: L, dtype } = this.config;
     const X = toTensor(x, dtype, [-1, -1, D], "forward input x (N×T×D)");
     const [N, T] = X.shape;
@@ -171,6 +172,8 @@ export class RecurrentNet {
    * change). With `truncate: k`, exact for the truncated graph (see cells/layer.ts).
    */
   backward(fwd: ForwardResult, input: BackwardInput, options: BackwardOptions = {}): BackwardResult {
+    checkKeys("backward input", input, ["dOutput", "dHn", "dCn"]);
+    checkKeys("backward options", options, ["truncate"]);
     const { kind, inputSize: D, hiddenSize: H, numLayers: L, dtype } = this.config;
     const layers = fwd?.trace?.layers;
     if (!layers || layers.length !== L || layers[0].p.Wih !== this.params.weight_ih_l0.data) {

@@ -4,7 +4,7 @@
  * PyTorch names (weight_ih_l0, …) and head.weight, head.bias.
  *   readout "last":  y = W h_T + b (N×O)        readout "every": y_t = W h_t + b (N×T×O)
  */
-import { fail } from "../errors";
+import { checkKeys, fail } from "../errors";
 import type { Kernels } from "../math/kernels";
 import type { Rng } from "../math/rng";
 import { toTensor, type Tensor } from "../math/tensor";
@@ -35,15 +35,31 @@ export interface LossStep {
   nonFinite?: string;
 }
 
+/** Where a forward pass's output stopped being finite, as a message, or null. */
+function firstNonFinite(output: Tensor): string | null {
+  const i = output.data.findIndex((v) => !Number.isFinite(v));
+  if (i < 0) return null;
+  const [N, T, H] = output.shape;
+  const n = Math.floor(i / (T * H)),
+    t = Math.floor(i / H) % T,
+    j = i % H;
+  return `the forward pass overflowed: h[n=${n}, t=${t}, unit ${j}] = ${output.data[i]} (the weights have grown too large)`;
+}
+
 export class SequenceModel {
   readonly rnn: RecurrentNet;
   readonly head: Linear;
   readonly readout: "last" | "every";
 
   constructor(config: SequenceModelConfig, rng: Rng, kernels?: Kernels) {
-    if (config.readout !== "last" && config.readout !== "every") fail("model readout", `"last" or "every"`, config.readout);
+    checkKeys("model config", config, ["rnn", "outputSize", "readout"]);
+    if (config.readout !== "last" && config.readout !== "every")
+      fail("model readout", `"last" or "every"`, config.readout);
     this.rnn = new RecurrentNet(config.rnn, rng, kernels);
-    this.head = new Linear({ inputSize: this.rnn.config.hiddenSize, outputSize: config.outputSize, dtype: this.rnn.config.dtype }, rng);
+    this.head = new Linear(
+      { inputSize: this.rnn.config.hiddenSize, outputSize: config.outputSize, dtype: this.rnn.config.dtype },
+      rng,
+    );
     this.readout = config.readout;
   }
 
@@ -60,6 +76,13 @@ export class SequenceModel {
     return this.headOf(this.rnn.forward(x).output);
   }
 
+  /** The prediction, or where the forward pass stopped being finite (weights grown too large). */
+  tryPredict(x: unknown): { prediction: Tensor; nonFinite: null } | { prediction: null; nonFinite: string } {
+    const output = this.rnn.forward(x).output;
+    const bad = firstNonFinite(output);
+    return bad ? { prediction: null, nonFinite: bad } : { prediction: this.headOf(output), nonFinite: null };
+  }
+
   private headOf(output: Tensor): Tensor {
     return this.head.forward(this.readout === "last" ? lastStep(output) : output);
   }
@@ -67,15 +90,30 @@ export class SequenceModel {
   /** Loss and exact gradients of every parameter for one batch (no gradients if the loss is not finite). */
   lossAndGrads(x: unknown, targets: Targets, kind: "mse" | "ce", truncate = 0): LossStep {
     const forward = this.rnn.forward(x);
+    const overflow = firstNonFinite(forward.output);
+    if (overflow) return { loss: NaN, grads: null, forward, backward: null, nonFinite: overflow };
     const features = this.readout === "last" ? lastStep(forward.output) : forward.output;
     const prediction = this.head.forward(features);
-    const r = kind === "mse"
-      ? mse(prediction, toTensor(targets.y, this.rnn.config.dtype, prediction.shape, "targets y"), targets.mask ?? undefined)
-      : softmaxCrossEntropy(prediction, targets.classes ?? [], targets.mask ?? undefined);
-    if (!Number.isFinite(r.loss)) return { loss: r.loss, grads: null, forward, backward: null, nonFinite: `the loss is ${r.loss}` };
+    const r =
+      kind === "mse"
+        ? mse(
+            prediction,
+            toTensor(targets.y, this.rnn.config.dtype, prediction.shape, "targets y"),
+            targets.mask ?? undefined,
+          )
+        : softmaxCrossEntropy(prediction, targets.classes ?? [], targets.mask ?? undefined);
+    if (!Number.isFinite(r.loss))
+      return { loss: r.loss, grads: null, forward, backward: null, nonFinite: `the loss is ${r.loss}` };
     const hb = this.head.backward(features, r.grad);
     const bad = hb.dInput.data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) return { loss: r.loss, grads: null, forward, backward: null, nonFinite: `∂L/∂h from the readout is ${hb.dInput.data[bad]} (the weights have grown too large)` };
+    if (bad >= 0)
+      return {
+        loss: r.loss,
+        grads: null,
+        forward,
+        backward: null,
+        nonFinite: `∂L/∂h from the readout is ${hb.dInput.data[bad]} (the weights have grown too large)`,
+      };
     const backward = this.rnn.backward(forward, { dOutput: hb.dInput }, { truncate });
     return {
       loss: r.loss,

@@ -156,6 +156,8 @@ export class Optimizer {
       if (!p || !Array.isArray(values) || values.length !== p.data.length) {
         fail(`optimizer state buffer "${key}"`, p ? `${p.data.length} numbers` : `a parameter named "${name}"`, values);
       }
+      const bad = values.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+      if (bad >= 0) fail(`optimizer state buffer "${key}"[${bad}]`, "a finite number", values[bad]);
       const b = alloc(dtypeOf(p.data), values.length);
       b.set(values);
       restored.set(key, b);

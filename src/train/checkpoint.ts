@@ -79,6 +79,8 @@ export function readTrainCheckpoint(
       const p = (raw as Record<string, { data: number[] }> | undefined)?.[name];
       if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length)
         fail(`training checkpoint ${path} ${what}.${name}`, `${t.data.length} numbers`, p);
+      const bad = p.data.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+      if (bad >= 0) fail(`training checkpoint ${path} ${what}.${name}[${bad}]`, "a finite number", p.data[bad]);
       const copy = cloneTensor(t);
       copy.data.set(p.data);
       out[name] = copy;
@@ -86,6 +88,10 @@ export function readTrainCheckpoint(
     return out;
   };
   const params = decode(doc.params, "params");
+  const h = doc.history as History;
+  if (!h || !Array.isArray(h.steps) || !Array.isArray(h.evals) || !Array.isArray(h.gradFlow)) {
+    fail(`training checkpoint ${path} history`, "{steps, evals, gradFlow} arrays", h);
+  }
   if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps)
     fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
   const b = doc.best as { step: number; metric: number; params: unknown } | null | undefined;

@@ -9,7 +9,7 @@
  * It is async and yields to the event loop after every step, so a notebook's live chart can
  * redraw while it runs (await it).
  */
-import { GatescopeError, fail } from "../errors";
+import { checkKeys, fail, GatescopeError } from "../errors";
 import { Rng } from "../math/rng";
 import { cloneTensor, type Tensor } from "../math/tensor";
 import { checkClip, clipGradients, type ClipConfig } from "../optim/clip";
@@ -111,8 +111,30 @@ export interface TrainOptions {
 export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint" | "trainSet">> &
   Pick<TrainConfig, "checkpoint" | "trainSet">;
 
+const TRAIN_KEYS = [
+  "steps",
+  "batchSize",
+  "optimizer",
+  "schedule",
+  "clip",
+  "evalEvery",
+  "testSize",
+  "validationSize",
+  "select",
+  "trainSet",
+  "earlyStop",
+  "truncate",
+  "gradFlowAt",
+  "checkpoint",
+];
+
 export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   if (typeof c !== "object" || c === null) fail("train config", "an object", c);
+  checkKeys("train config", c, TRAIN_KEYS);
+  checkKeys("train config.trainSet", c.trainSet, ["size", "seed"]);
+  checkKeys("train config.checkpoint", c.checkpoint, ["path", "every"]);
+  if (c.earlyStop !== undefined && typeof c.earlyStop !== "boolean")
+    fail("train config.earlyStop", "a boolean", c.earlyStop);
   const posInt = (v: unknown, what: string) => {
     if (!Number.isInteger(v) || (v as number) < 1) fail(`train config.${what}`, "a positive integer", v);
   };
@@ -172,14 +194,21 @@ function norm(t: Tensor): number {
   return Math.sqrt(s);
 }
 
-/** Scores the model on a batch with the task's metric. */
-export function evaluate(model: SequenceModel, task: Task, batch: Batch, chunk = 256): Omit<EvalRecord, "step"> {
+/** Scores the model on a batch with the task's metric (NaN, saying where, if the forward pass overflows). */
+export function evaluate(
+  model: SequenceModel,
+  task: Task,
+  batch: Batch,
+  chunk = 256,
+): Omit<EvalRecord, "step"> & { nonFinite?: string } {
   const N = batch.x.shape[0];
   const outs: Tensor[] = [];
   for (let a = 0; a < N; a += chunk) {
     const b = Math.min(N, a + chunk);
     const [, L, D] = batch.x.shape;
-    outs.push(model.predict({ shape: [b - a, L, D], data: batch.x.data.subarray(a * L * D, b * L * D) }));
+    const r = model.tryPredict({ shape: [b - a, L, D], data: batch.x.data.subarray(a * L * D, b * L * D) });
+    if (r.nonFinite !== null) return { metric: NaN, extra: {}, solved: false, nonFinite: r.nonFinite };
+    outs.push(r.prediction);
   }
   const shape = outs[0].shape.slice();
   shape[0] = N;
@@ -210,6 +239,8 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainResult> {
   const c = checkTrainConfig(config);
+  checkKeys("train options", options, ["callbacks", "resumeFrom"]);
+  checkKeys("train options.callbacks", options.callbacks, ["onStep", "onEval"]);
   if (
     model.readout !== task.readout ||
     model.head.outputSize !== task.outputSize ||
@@ -233,12 +264,13 @@ export async function train(
     params: Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)])),
   };
   if (options.resumeFrom) {
+    // Everything in the checkpoint is checked before anything here changes: a bad part leaves the model as it was.
     const ck = readTrainCheckpoint(options.resumeFrom, model, task, c);
+    rng = Rng.fromState(ck.rng);
+    optimizer.loadState(ck.optimizer);
     model.rnn.setParams(Object.fromEntries(Object.entries(ck.params).filter(([k]) => !k.startsWith("head."))));
     params["head.weight"].data.set(ck.params["head.weight"].data);
     params["head.bias"].data.set(ck.params["head.bias"].data);
-    optimizer.loadState(ck.optimizer);
-    rng = Rng.fromState(ck.rng);
     history = ck.history;
     start = ck.step;
     if (ck.best) {
@@ -250,6 +282,11 @@ export async function train(
   const validation = validationSet(task, c.validationSize);
   const probe = validationSet(task, Math.min(c.validationSize, 128));
   const flowAt = new Set(c.gradFlowAt);
+  /** Evaluates on the validation set and records it; `overflow` says where a non-finite forward pass broke. */
+  const validate = (step: number): EvalRecord & { overflow: string | null } => {
+    const { nonFinite, ...e } = evaluate(model, task, validation);
+    return { ...record({ step, ...e }), overflow: nonFinite ?? null };
+  };
   const record = (e: EvalRecord) => {
     history.evals.push(e);
     if (e.metric < best.metric) {
@@ -262,9 +299,8 @@ export async function train(
   };
   const done = (stopped: TrainResult["stopped"], message: string, stepsDone: number): TrainResult => {
     const last = history.evals[history.evals.length - 1];
-    const final =
-      last && last.step === stepsDone ? last : record({ step: stepsDone, ...evaluate(model, task, validation) });
-    if (flowAt.has(stepsDone) && !history.gradFlow.some((g) => g.step === stepsDone))
+    const final = last && last.step === stepsDone ? last : validate(stepsDone);
+    if (Number.isFinite(final.metric) && flowAt.has(stepsDone) && !history.gradFlow.some((g) => g.step === stepsDone))
       history.gradFlow.push({ step: stepsDone, ...probeGradientFlow(model, task, probe) });
     const solved = history.evals.find((e) => e.solved);
     let chosen = final;
@@ -272,22 +308,28 @@ export async function train(
       for (const [k, t] of Object.entries(best.params)) params[k].data.set(t.data);
       chosen = history.evals.find((e) => e.step === best.step)!;
     }
-    const selected = { step: chosen.step, validation: chosen, test: evaluate(model, task, testSet(task, c.testSize)) };
+    const { nonFinite: _overflow, ...test } = evaluate(model, task, testSet(task, c.testSize));
+    const selected = { step: chosen.step, validation: chosen, test };
     return { history, stepsDone, stopped, message, solvedAt: solved ? solved.step : null, final, selected };
   };
   if (start === 0) {
-    const e = record({ step: 0, ...evaluate(model, task, validation) });
+    const e = validate(0);
+    if (e.overflow) return done("non-finite", `stopped at initialisation: ${e.overflow}`, 0);
     if (c.earlyStop && e.solved) return done("solved", "solved at initialisation", 0);
   }
   // The weights before each update, so a non-finite update can be undone (one buffer, reused).
   const keep = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)]));
   for (let s = start; s < c.steps; s++) {
     const t0 = Date.now();
-    if (flowAt.has(s)) history.gradFlow.push({ step: s, ...probeGradientFlow(model, task, probe) });
     const batch = c.trainSet ? sampleFixedSet(task, c.trainSet, rng, c.batchSize) : task.sample(rng, c.batchSize);
     const r = model.lossAndGrads(batch.x, batch, task.loss, c.truncate);
-    if (!r.grads)
-      return done("non-finite", `stopped at step ${s}: ${r.nonFinite}; weights are those before this step`, s);
+    if (!r.grads) {
+      // The last update left finite weights that no longer give a finite loss: go back to the ones before it.
+      if (s > start) for (const [k, t] of Object.entries(keep)) params[k].data.set(t.data);
+      const which = s > start ? `restored to those before step ${s - 1}'s update` : "those before this step";
+      return done("non-finite", `stopped at step ${s}: ${r.nonFinite}; weights are ${which}`, s);
+    }
+    if (flowAt.has(s)) history.gradFlow.push({ step: s, ...probeGradientFlow(model, task, probe) });
     const badGrad = firstNonFinite(r.grads);
     if (badGrad)
       return done(
@@ -325,7 +367,12 @@ export async function train(
     options.callbacks?.onStep?.(rec, history);
     const stepsDone = s + 1;
     if (stepsDone % c.evalEvery === 0 || stepsDone === c.steps) {
-      const e = record({ step: stepsDone, ...evaluate(model, task, validation) });
+      const e = validate(stepsDone);
+      if (e.overflow) {
+        for (const [k, t] of Object.entries(keep)) params[k].data.set(t.data);
+        const why = `on validation, ${e.overflow}; weights restored to those before step ${s}'s update`;
+        return done("non-finite", `stopped at step ${stepsDone}: ${why}`, stepsDone);
+      }
       if (c.earlyStop && e.solved) return done("solved", `solved at step ${stepsDone}`, stepsDone);
     }
     if (c.checkpoint && stepsDone % c.checkpoint.every === 0) {

@@ -6,26 +6,42 @@
 import * as fs from "fs";
 import { GatescopeError } from "../errors";
 
-const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+const CANDIDATES = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+  "/usr/bin/google-chrome-stable",
+];
 
 export function findChromium(): string {
   const forced = process.env.GATESCOPE_CHROMIUM;
   if (forced) {
-    if (!fs.existsSync(forced)) throw new GatescopeError(`GATESCOPE_CHROMIUM: expected the path of a Chromium or Chrome executable, got "${forced}", which does not exist`);
+    if (!fs.existsSync(forced))
+      throw new GatescopeError(
+        `GATESCOPE_CHROMIUM: expected the path of a Chromium or Chrome executable, got "${forced}", which does not exist`,
+      );
     return forced;
   }
   const found = CANDIDATES.find((p) => fs.existsSync(p));
   if (!found) {
-    throw new GatescopeError(`headless export: expected a Chromium browser at ${CANDIDATES.join(", ")} or in GATESCOPE_CHROMIUM, got none. ` +
-      `Install one, e.g. "apt-get install chromium" on Debian/Ubuntu, or set GATESCOPE_CHROMIUM=/path/to/chrome.`);
+    throw new GatescopeError(
+      `headless export: expected a Chromium browser at ${CANDIDATES.join(", ")} or in GATESCOPE_CHROMIUM, got none. ` +
+        `Install one, e.g. "apt-get install chromium" on Debian/Ubuntu, or set GATESCOPE_CHROMIUM=/path/to/chrome.`,
+    );
   }
   return found;
 }
 
 /** Flags that keep Chromium quiet and local on a closed network, as root, without a GPU. */
 export const CHROMIUM_ARGS = [
-  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
 ];
 
 export interface BrowserLike {
@@ -38,7 +54,10 @@ export interface PageLike {
   waitForFunction(fn: string, arg?: unknown, options?: { timeout?: number }): Promise<unknown>;
   evaluate<R>(fn: string): Promise<R>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
-  on(event: "console" | "pageerror", handler: (arg: { type?(): string; text?(): string; message?: string }) => void): void;
+  on(
+    event: "console" | "pageerror",
+    handler: (arg: { type?(): string; text?(): string; message?: string }) => void,
+  ): void;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
-import { GatescopeError, fail } from "../errors";
+import { checkKeys, fail, GatescopeError } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import type { Figure } from "./figure";
 import { figuresPage } from "./html";
@@ -29,6 +29,7 @@ export async function saveFigures(
   items: Array<{ figure: Figure; file: string }>,
   options: SaveOptions = {},
 ): Promise<void> {
+  checkKeys("saveFigure options", options, ["width", "height", "scale", "title"]);
   const width = options.width ?? 900,
     height = options.height ?? 500;
   for (const [k, v] of Object.entries({ width, height, scale: options.scale ?? 1 })) {

@@ -24,7 +24,12 @@ export function cellColor(cell: string): string {
   return FALLBACK[h % FALLBACK.length];
 }
 
-export const CELL_LABELS: Record<string, string> = { rnn_tanh: "RNN (tanh)", rnn_relu: "RNN (relu)", lstm: "LSTM", gru: "GRU" };
+export const CELL_LABELS: Record<string, string> = {
+  rnn_tanh: "RNN (tanh)",
+  rnn_relu: "RNN (relu)",
+  lstm: "LSTM",
+  gru: "GRU",
+};
 export const cellLabel = (cell: string) => CELL_LABELS[cell] ?? cell;
 
 /** A translucent version of a #rrggbb colour, for bands. */
@@ -33,7 +38,12 @@ export function fade(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-export function baseLayout(title: string, x: string, y: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function baseLayout(
+  title: string,
+  x: string,
+  y: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     title: { text: title },
     xaxis: { title: { text: x } },

@@ -1,11 +1,20 @@
 /** What the gates do: heatmaps over units and time, trajectories, saturation. */
+import { checkKeys } from "../errors";
 import type { Trace } from "../model/trace";
 import type { GateStats } from "../probe/gates";
 import { baseLayout, cellColor, fade, range, type Figure, type PlotlyTrace } from "./figure";
 
 const GATE_NAMES: Record<string, string> = {
-  i: "input gate i", f: "forget gate f", g: "candidate g", o: "output gate o", c: "cell state c", h: "hidden state h",
-  r: "reset gate r", z: "update gate z", n: "candidate n", a: "pre-activation a",
+  i: "input gate i",
+  f: "forget gate f",
+  g: "candidate g",
+  o: "output gate o",
+  c: "cell state c",
+  h: "hidden state h",
+  r: "reset gate r",
+  z: "update gate z",
+  n: "candidate n",
+  a: "pre-activation a",
 };
 
 export interface InputChannel {
@@ -18,21 +27,37 @@ export interface InputChannel {
  * One heatmap (unit × time) per gate for sequence `sample`, stacked, with the input sequence
  * drawn in the top panel on the same time axis (e.g. the adding problem's values and markers).
  */
-export function gateHeatmaps(trace: Trace, options: { sample?: number; layer?: number; gates?: string[]; input?: InputChannel[]; title?: string } = {}): Figure {
+export function gateHeatmaps(
+  trace: Trace,
+  options: { sample?: number; layer?: number; gates?: string[]; input?: InputChannel[]; title?: string } = {},
+): Figure {
+  checkKeys("gateHeatmaps options", options, ["sample", "layer", "gates", "input", "title"]);
   const sample = options.sample ?? 0;
-  const gates = options.gates ?? trace.names.filter((n) => n !== "h" && n !== "c" && n !== "a").concat(trace.names.includes("a") ? ["a"] : []);
+  const gates =
+    options.gates ??
+    trace.names.filter((n) => n !== "h" && n !== "c" && n !== "a").concat(trace.names.includes("a") ? ["a"] : []);
   const panels = (options.input ? 1 : 0) + gates.length;
   const gap = 0.04;
   const height = (1 - gap * (panels - 1)) / panels;
   const domain = (k: number) => [1 - (k + 1) * height - k * gap, 1 - k * (height + gap)];
   const data: PlotlyTrace[] = [];
   const layout: Record<string, unknown> = baseLayout(options.title ?? `Gate activations, sequence ${sample}`, "", "", {
-    height: 180 * panels + 120, showlegend: Boolean(options.input), legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
+    height: 180 * panels + 120,
+    showlegend: Boolean(options.input),
+    legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
   });
   let k = 0;
   if (options.input) {
     for (const ch of options.input) {
-      data.push({ type: "scatter", mode: "lines", name: ch.name, x: range(ch.values.length, 1), y: ch.values, xaxis: "x", yaxis: "y" });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name: ch.name,
+        x: range(ch.values.length, 1),
+        y: ch.values,
+        xaxis: "x",
+        yaxis: "y",
+      });
     }
     layout.yaxis = { domain: domain(k), title: { text: "input" } };
     k++;
@@ -47,8 +72,18 @@ export function gateHeatmaps(trace: Trace, options: { sample?: number; layer?: n
     const [lo, hi] = domain(k);
     // One colour bar per panel, beside it: σ gates run 0..1, tanh quantities −1..1.
     data.push({
-      type: "heatmap", name: GATE_NAMES[g] ?? g, x: range(T, 1), y: range(H), z, xaxis: "x", yaxis: `y${axis}`,
-      colorscale: sigmoidGate ? "Blues" : "RdBu", reversescale: sigmoidGate, zmin: sigmoidGate ? 0 : -1, zmax: 1, showscale: true,
+      type: "heatmap",
+      name: GATE_NAMES[g] ?? g,
+      x: range(T, 1),
+      y: range(H),
+      z,
+      xaxis: "x",
+      yaxis: `y${axis}`,
+      colorscale: sigmoidGate ? "Blues" : "RdBu",
+      reversescale: sigmoidGate,
+      zmin: sigmoidGate ? 0 : -1,
+      zmax: 1,
+      showscale: true,
       colorbar: { len: hi - lo, y: (lo + hi) / 2, yanchor: "middle", thickness: 12 },
     });
     layout[`yaxis${axis}`] = { domain: domain(k), title: { text: `${GATE_NAMES[g] ?? g}<br>unit` } };
@@ -59,39 +94,93 @@ export function gateHeatmaps(trace: Trace, options: { sample?: number; layer?: n
 }
 
 /** Mean activation of each gate against t, with a ±1 sd band over batch and units. */
-export function gateTrajectories(stats: Record<string, GateStats>, title = "Gate activations over time (mean ± sd)"): Figure {
+export function gateTrajectories(
+  stats: Record<string, GateStats>,
+  title = "Gate activations over time (mean ± sd)",
+): Figure {
   const palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
   const data: PlotlyTrace[] = [];
   Object.entries(stats).forEach(([g, s], k) => {
     const color = palette[k % palette.length];
     const x = range(s.mean.length, 1);
-    data.push({ type: "scatter", mode: "lines", x, y: s.mean.map((m, t) => m + s.std[t]), line: { width: 0 }, showlegend: false, hoverinfo: "skip", legendgroup: g });
-    data.push({ type: "scatter", mode: "lines", x, y: s.mean.map((m, t) => m - s.std[t]), line: { width: 0 }, fill: "tonexty", fillcolor: fade(color, 0.2), showlegend: false, hoverinfo: "skip", legendgroup: g });
-    data.push({ type: "scatter", mode: "lines", name: GATE_NAMES[g] ?? g, x, y: s.mean, line: { color, width: 2 }, legendgroup: g });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      x,
+      y: s.mean.map((m, t) => m + s.std[t]),
+      line: { width: 0 },
+      showlegend: false,
+      hoverinfo: "skip",
+      legendgroup: g,
+    });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      x,
+      y: s.mean.map((m, t) => m - s.std[t]),
+      line: { width: 0 },
+      fill: "tonexty",
+      fillcolor: fade(color, 0.2),
+      showlegend: false,
+      hoverinfo: "skip",
+      legendgroup: g,
+    });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: GATE_NAMES[g] ?? g,
+      x,
+      y: s.mean,
+      line: { color, width: 2 },
+      legendgroup: g,
+    });
   });
   return { data, layout: baseLayout(title, "time step t", "activation") };
 }
 
 /** Histogram of each gate's activations over a whole trace: saturation at 0 or 1 shows as spikes. */
-export function gateSaturationHistogram(trace: Trace, options: { gates?: string[]; layer?: number; title?: string } = {}): Figure {
+export function gateSaturationHistogram(
+  trace: Trace,
+  options: { gates?: string[]; layer?: number; title?: string } = {},
+): Figure {
+  checkKeys("gateSaturationHistogram options", options, ["gates", "layer", "title"]);
   const gates = options.gates ?? trace.names.filter((n) => ["i", "f", "o", "r", "z"].includes(n));
   return {
     data: gates.map((g) => ({
-      type: "histogram", name: GATE_NAMES[g] ?? g, x: Array.from(trace.get(g, options.layer).data), opacity: 0.6,
-      xbins: { start: 0, end: 1, size: 0.02 }, histnorm: "probability",
+      type: "histogram",
+      name: GATE_NAMES[g] ?? g,
+      x: Array.from(trace.get(g, options.layer).data),
+      opacity: 0.6,
+      xbins: { start: 0, end: 1, size: 0.02 },
+      histnorm: "probability",
     })),
     layout: baseLayout(options.title ?? "Gate saturation", "activation", "fraction of (unit, step, sequence)", {
       barmode: "overlay",
-      shapes: [0.1, 0.9].map((x) => ({ type: "line", x0: x, x1: x, yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: "#555" } })),
+      shapes: [0.1, 0.9].map((x) => ({
+        type: "line",
+        x0: x,
+        x1: x,
+        yref: "paper",
+        y0: 0,
+        y1: 1,
+        line: { dash: "dot", color: "#555" },
+      })),
     }),
   };
 }
 
 /** ‖h_t‖ (and ‖c_t‖) against t, one line per model. */
-export function stateNormsFigure(series: Array<{ cell: string; label?: string; norms: number[]; state?: "h" | "c" }>, title = "State norms over time"): Figure {
+export function stateNormsFigure(
+  series: Array<{ cell: string; label?: string; norms: number[]; state?: "h" | "c" }>,
+  title = "State norms over time",
+): Figure {
   return {
     data: series.map((s) => ({
-      type: "scatter", mode: "lines", name: `${s.label ?? s.cell} ‖${s.state ?? "h"}_t‖`, x: range(s.norms.length, 1), y: s.norms,
+      type: "scatter",
+      mode: "lines",
+      name: `${s.label ?? s.cell} ‖${s.state ?? "h"}_t‖`,
+      x: range(s.norms.length, 1),
+      y: s.norms,
       line: { color: cellColor(s.cell), dash: s.state === "c" ? "dash" : "solid" },
     })),
     layout: baseLayout(title, "time step t", "mean norm over the batch"),

@@ -19,29 +19,41 @@ export function gradientFlowFigure(profiles: FlowProfile[], title = "Gradient fl
     data: profiles.map((p) => {
       const s = summarizeFlow(p.norms);
       return {
-        type: "scatter", mode: "lines",
+        type: "scatter",
+        mode: "lines",
         name: `${p.label ?? cellLabel(p.cell)} (${s.decadesPerStep >= 0 ? "+" : ""}${s.decadesPerStep.toFixed(3)} decades/step)`,
-        x: range(p.norms.length, 1), y: p.norms.map((v) => (v > 0 ? v : null)),
+        x: range(p.norms.length, 1),
+        y: p.norms.map((v) => (v > 0 ? v : null)),
         line: { color: p.color ?? cellColor(p.cell), dash: p.dash ?? "solid", width: 2 },
       };
     }),
     // The legend carries the decay rates, so it shows even for a single profile.
-    layout: baseLayout(title, "time step t", "‖∂L/∂h_t‖ (log scale)", { showlegend: true, yaxis: { type: "log", title: { text: "‖∂L/∂h_t‖ (log scale)" }, exponentformat: "power" } }),
+    layout: baseLayout(title, "time step t", "‖∂L/∂h_t‖ (log scale)", {
+      showlegend: true,
+      yaxis: { type: "log", title: { text: "‖∂L/∂h_t‖ (log scale)" }, exponentformat: "power" },
+    }),
   };
 }
 
 /** Gradient flow over training: training step × t, colour = log10‖∂L/∂h_t‖. */
-export function gradientFlowHeatmap(records: Array<{ step: number; norms: number[] }>, title = "Gradient flow over training"): Figure {
+export function gradientFlowHeatmap(
+  records: Array<{ step: number; norms: number[] }>,
+  title = "Gradient flow over training",
+): Figure {
   const T = records[0]?.norms.length ?? 0;
   return {
-    data: [{
-      type: "heatmap",
-      x: range(T, 1),
-      y: records.map((r) => r.step),
-      z: records.map((r) => r.norms.map((v) => (v > 0 ? Math.log10(v) : null))),
-      colorscale: "Viridis",
-      colorbar: { title: { text: "log₁₀‖∂L/∂h_t‖" } },
-    }],
-    layout: baseLayout(title, "time step t", "training step", { yaxis: { type: "category", title: { text: "training step" } } }),
+    data: [
+      {
+        type: "heatmap",
+        x: range(T, 1),
+        y: records.map((r) => r.step),
+        z: records.map((r) => r.norms.map((v) => (v > 0 ? Math.log10(v) : null))),
+        colorscale: "Viridis",
+        colorbar: { title: { text: "log₁₀‖∂L/∂h_t‖" } },
+      },
+    ],
+    layout: baseLayout(title, "time step t", "training step", {
+      yaxis: { type: "category", title: { text: "training step" } },
+    }),
   };
 }

@@ -54,7 +54,9 @@ export function newPlotId(): string {
 
 /** One chart: a div and the script that draws it into the div once plotly.js is there. */
 export function figureHtml(fig: Figure, id = newPlotId(), height?: number): string {
-  const h = height ?? (typeof fig.layout.height === "number" ? fig.layout.height : 450);
+  // A height reaches a style attribute: only a positive finite number may.
+  const raw = height ?? fig.layout.height;
+  const h = typeof raw === "number" && Number.isFinite(raw) && raw > 0 ? raw : 450;
   return `<div id="${escapeHtml(id)}" class="gatescope-plot" style="width:100%;height:${h}px"></div>
 <script>(function () {
   var fig = ${jsonForScript(fig)};

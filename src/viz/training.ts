@@ -1,4 +1,5 @@
 /** Training over time: learning curves against the baseline, gradient norms and clipping. */
+import { checkKeys } from "../errors";
 import { baseLayout, cellColor, cellLabel, fade, type Figure, type PlotlyTrace } from "./figure";
 
 export interface CurveRun {
@@ -19,6 +20,7 @@ export function learningCurves(
   runs: CurveRun[],
   options: { baseline: number; metricName: string; title?: string },
 ): Figure {
+  checkKeys("learningCurves options", options, ["baseline", "metricName", "title"]);
   const byCell = new Map<string, CurveRun[]>();
   for (const r of runs) {
     const key = r.label ?? r.cell;
@@ -165,6 +167,7 @@ export function sweepFigure(
   series: SweepSeries[],
   options: { x: string; y: string; baseline?: number; title?: string },
 ): Figure {
+  checkKeys("sweepFigure options", options, ["x", "y", "baseline", "title"]);
   const data: PlotlyTrace[] = series.map((s) => ({
     type: "scatter",
     mode: "lines+markers",

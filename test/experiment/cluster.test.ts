@@ -72,8 +72,8 @@ describe("runs as independent units", () => {
     expect(fs.readFileSync(path.join(out, "runs", files[0]), "utf8")).to.equal(before);
     const bad = cli(["run-one", out, "--index", "3"], env("X", "1"));
     expect(bad.status).to.equal(2);
-    expect(bad.stdout).to.match(/--index: expected a run index in \[0, 2\], got "3"/);
-    expect(cli(["run-one", out], env("X", "1")).stdout).to.match(/expected a run index in \[0, 2\], got none/);
+    expect(bad.stderr).to.match(/^gatescope: run-one: --index: expected a run index in \[0, 2\], got "3"\n$/);
+    expect(cli(["run-one", out], env("X", "1")).stderr).to.match(/expected a run index in \[0, 2\], got none/);
   });
 
   it("collect on a partial directory writes the results it has and lists the missing runs", () => {
@@ -108,14 +108,24 @@ describe("runs as independent units", () => {
     expect(shellQuote("/a/b-c.js")).to.equal("/a/b-c.js");
     expect(shellQuote("it's here")).to.equal(`'it'\\''s here'`);
     expect(parseReproduceArgs(["--max-parallel", "4"])).to.match(/expected --executor slurm, got --executor local/);
-    expect(parseReproduceArgs(["--executor", "pbs"])).to.match(/--executor: expected one of local, slurm, list, got "pbs"/);
-    const ok = parseReproduceArgs(["--executor", "slurm", "--sbatch-arg", "--time=1:00:00", "--sbatch-arg", "-p", "--no-wait"]);
+    expect(parseReproduceArgs(["--executor", "pbs"])).to.match(
+      /--executor: expected one of local, slurm, list, got "pbs"/,
+    );
+    const ok = parseReproduceArgs([
+      "--executor",
+      "slurm",
+      "--sbatch-arg",
+      "--time=1:00:00",
+      "--sbatch-arg",
+      "-p",
+      "--no-wait",
+    ]);
     expect(ok).to.deep.include({ executor: "slurm", sbatchArgs: ["--time=1:00:00", "-p"], wait: false });
   });
 
   it("a different experiment in the same --out is refused before anything runs", () => {
     const r = cli(["reproduce", "--preset", "tiny", "--seed", "5", "--out", local]);
-    expect(r.status).to.equal(1);
+    expect(r.status).to.equal(2);
     expect(r.stderr).to.match(
       /experiment.json: expected the same experiment as the one being started, got a different spec/,
     );

@@ -91,6 +91,18 @@ describe("kernel-lib", () => {
     expect(chart.match(/<\/script>/g)).to.have.length(1); // only the chart's own script closes
     const table = markdownTable([{ cell: "a|b", note: "<b>x</b>", v: 0.123456 }]);
     expect(table).to.equal("| cell | note | v |\n| --- | --- | --- |\n| a\\|b | &lt;b&gt;x&lt;/b&gt; | 0.1235 |");
+    // Links, images and emphasis from data come out as text: no javascript: link, no remote image.
+    const evil = markdownTable([{ a: "[click](javascript:alert(1))", b: "![](http://example.com/x.png)", c: "*b* _i_ `c`" }]);
+    const row = evil.split("\n")[2];
+    expect(row).to.equal("| \\[click\\]\\(javascript:alert\\(1\\)\\) | \\!\\[\\]\\(http://example.com/x.png\\) | \\*b\\* \\_i\\_ \\`c\\` |");
+  });
+
+  it("progress fields are text, not Markdown", () => {
+    const d = new FakeDisplay();
+    new ProgressLine(d, 10, 0).update(5, { "loss [x](javascript:alert(1))": "<img src=x onerror=alert(1)>" }, true);
+    const md = d.outputs[0].body;
+    expect(md).to.include("loss \\[x\\]\\(javascript:alert\\(1\\)\\) &lt;img src=x onerror=alert\\(1\\)&gt;");
+    expect(md).to.not.match(/\]\(javascript/);
   });
 
   it("multi-mime: plotly JSON, HTML and plain text in one display_data", () => {

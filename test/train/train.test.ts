@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import { Rng } from "../../src/math/rng";
 import { SequenceModel } from "../../src/model/sequence-model";
@@ -15,9 +16,17 @@ function model(kind: Kind, seed: number, T = 20, hidden = 16) {
   return { task, rng, m };
 }
 
-const BASE: TrainConfig = { steps: 40, batchSize: 16, optimizer: { kind: "adam", lr: 0.01 }, clip: { kind: "norm", max: 1 }, evalEvery: 10, testSize: 100 };
+const BASE: TrainConfig = {
+  steps: 40,
+  batchSize: 16,
+  optimizer: { kind: "adam", lr: 0.01 },
+  clip: { kind: "norm", max: 1 },
+  evalEvery: 10,
+  testSize: 100,
+};
 const strip = (h: History) => ({ ...h, steps: h.steps.map(({ wallMs: _w, ...rest }) => rest) });
-const snapshot = (m: SequenceModel) => Object.fromEntries(Object.entries(m.params()).map(([k, t]) => [k, Array.from(t.data)]));
+const snapshot = (m: SequenceModel) =>
+  Object.fromEntries(Object.entries(m.params()).map(([k, t]) => [k, Array.from(t.data)]));
 
 describe("training", () => {
   const dir = tmpDir("train");
@@ -38,8 +47,12 @@ describe("training", () => {
   });
 
   it("is deterministic: same seed, same history and weights; another seed differs", async () => {
-    const a = model("gru", 5), b = model("gru", 5), c = model("gru", 6);
-    const ra = await train(a.m, a.task, BASE, a.rng), rb = await train(b.m, b.task, BASE, b.rng), rc = await train(c.m, c.task, BASE, c.rng);
+    const a = model("gru", 5),
+      b = model("gru", 5),
+      c = model("gru", 6);
+    const ra = await train(a.m, a.task, BASE, a.rng),
+      rb = await train(b.m, b.task, BASE, b.rng),
+      rc = await train(c.m, c.task, BASE, c.rng);
     expect(strip(rb.history)).to.deep.equal(strip(ra.history));
     expect(snapshot(b.m)).to.deep.equal(snapshot(a.m));
     expect(rc.history.steps[5].loss).to.not.equal(ra.history.steps[5].loss);
@@ -49,11 +62,24 @@ describe("training", () => {
     const ckpt = path.join(dir, "run.json");
     const cfg: TrainConfig = { ...BASE, steps: 40, checkpoint: { path: ckpt, every: 20 }, gradFlowAt: [0, 30] };
     const whole = model("lstm", 7);
-    const full = await train(whole.m, whole.task, { ...cfg, checkpoint: { path: path.join(dir, "other.json"), every: 20 } }, whole.rng);
+    const full = await train(
+      whole.m,
+      whole.task,
+      { ...cfg, checkpoint: { path: path.join(dir, "other.json"), every: 20 } },
+      whole.rng,
+    );
 
     const cut = model("lstm", 7);
-    await train(cut.m, cut.task, cfg, cut.rng, { callbacks: { onStep: (s) => { if (s.step === 25) throw new Error("interrupted"); } } })
-      .then(() => expect.fail("should have been interrupted"), (err: Error) => expect(err.message).to.equal("interrupted"));
+    await train(cut.m, cut.task, cfg, cut.rng, {
+      callbacks: {
+        onStep: (s) => {
+          if (s.step === 25) throw new Error("interrupted");
+        },
+      },
+    }).then(
+      () => expect.fail("should have been interrupted"),
+      (err: Error) => expect(err.message).to.equal("interrupted"),
+    );
     const fresh = model("lstm", 999); // different init: everything must come from the checkpoint
     const resumed = await train(fresh.m, fresh.task, cfg, fresh.rng, { resumeFrom: ckpt });
     expect(snapshot(fresh.m)).to.deep.equal(snapshot(whole.m));
@@ -66,8 +92,38 @@ describe("training", () => {
     const a = model("lstm", 1);
     await train(a.m, a.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 20 } }, a.rng);
     const b = model("lstm", 1);
-    await train(b.m, b.task, { ...BASE, optimizer: { kind: "adam", lr: 0.02 } }, b.rng, { resumeFrom: ckpt })
-      .then(() => expect.fail("should refuse"), (err: Error) => expect(err.message).to.match(/same model, task and training config/));
+    await train(b.m, b.task, { ...BASE, optimizer: { kind: "adam", lr: 0.02 } }, b.rng, { resumeFrom: ckpt }).then(
+      () => expect.fail("should refuse"),
+      (err: Error) => expect(err.message).to.match(/same model, task and training config/),
+    );
+  });
+
+  it("resuming validates the whole checkpoint before touching the model: bad rng, nulls, optimizer buffers", async () => {
+    const ckpt = path.join(dir, "validate.json");
+    const a = model("gru", 5);
+    await train(a.m, a.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, a.rng);
+    const good = JSON.parse(fs.readFileSync(ckpt, "utf8"));
+    const cases: Array<[(d: Record<string, any>) => void, RegExp]> = [
+      [(d) => (d.rng = [0, 0, 0, 0]), /Rng state: expected at least one non-zero word/],
+      [(d) => (d.params.weight_hh_l0.data[3] = null), /params.weight_hh_l0\[3\]: expected a finite number, got null/],
+      [(d) => (d.optimizer.buffers[Object.keys(d.optimizer.buffers)[0]][0] = null), /optimizer state buffer .*\[0\]: expected a finite number, got null/],
+      [(d) => (d.history = { steps: 3 }), /history: expected \{steps, evals, gradFlow\} arrays/],
+    ];
+    for (const [spoil, re] of cases) {
+      const doc = JSON.parse(JSON.stringify(good));
+      spoil(doc);
+      const bad = path.join(dir, "spoiled.json");
+      fs.writeFileSync(bad, JSON.stringify(doc));
+      const b = model("gru", 5);
+      const before = snapshot(b.m);
+      let err: Error | null = null;
+      await train(b.m, b.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, b.rng, { resumeFrom: bad }).catch(
+        (e: Error) => (err = e),
+      );
+      expect(err, String(re)).to.not.equal(null);
+      expect(err!.message).to.match(re);
+      expect(snapshot(b.m), "the model is untouched").to.deep.equal(before);
+    }
   });
 
   it("the NaN/Inf guard stops with a message naming where, and keeps the last good weights", async () => {
@@ -75,7 +131,9 @@ describe("training", () => {
     const before = snapshot(m);
     const r = await train(m, task, { ...BASE, optimizer: { kind: "sgd", lr: 1e39 }, clip: null }, rng);
     expect(r.stopped).to.equal("non-finite");
-    expect(r.message).to.match(/stopped at step 0: the update made (weight|bias|head)\S*\[\d+\] = -?Infinity .*restored/);
+    expect(r.message).to.match(
+      /stopped at step 0: the update made (weight|bias|head)\S*\[\d+\] = -?Infinity .*restored/,
+    );
     expect(snapshot(m)).to.deep.equal(before);
     expect(Object.values(snapshot(m)).flat().every(Number.isFinite)).to.equal(true);
   });
@@ -83,16 +141,58 @@ describe("training", () => {
   it("an overflowing run stops with the guard's message, not a crash", async () => {
     const task = makeTask({ name: "adding", T: 50 });
     const rng = new Rng(4);
-    const m = new SequenceModel({ rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 32, init: { weight_hh: { kind: "orthogonal", gain: 2.5 }, bias: { kind: "constant", value: 0 } } }, outputSize: 1, readout: "last" }, rng);
-    const r = await train(m, task, { steps: 400, batchSize: 32, optimizer: { kind: "sgd", lr: 0.1 }, evalEvery: 50, testSize: 300 }, rng);
+    const m = new SequenceModel(
+      {
+        rnn: {
+          kind: "rnn_tanh",
+          inputSize: 2,
+          hiddenSize: 32,
+          init: { weight_hh: { kind: "orthogonal", gain: 2.5 }, bias: { kind: "constant", value: 0 } },
+        },
+        outputSize: 1,
+        readout: "last",
+      },
+      rng,
+    );
+    const r = await train(
+      m,
+      task,
+      { steps: 400, batchSize: 32, optimizer: { kind: "sgd", lr: 0.1 }, evalEvery: 50, testSize: 300 },
+      rng,
+    );
     expect(r.stopped).to.equal("non-finite");
-    expect(r.message).to.match(/stopped at step \d+: (the loss is (Infinity|NaN)|∂L\/∂h from the readout is -?(Infinity|NaN) \(the weights have grown too large\)); weights are those before this step/);
+    expect(r.message).to.match(
+      /stopped at step \d+: (the loss is (Infinity|NaN)|∂L\/∂h from the readout is -?(Infinity|NaN) \(the weights have grown too large\)); weights are restored to those before step \d+'s update/,
+    );
     expect(Object.values(snapshot(m)).flat().every(Number.isFinite)).to.equal(true);
+  });
+
+  it("an overflowing forward pass stops the run with the step and the tensor, keeping finite weights, not a crash", async () => {
+    for (const [optimizer, init] of [
+      [{ kind: "sgd", lr: 1e30 }, undefined],
+      [{ kind: "sgd", lr: 0.01 }, { weight_hh: { kind: "orthogonal", gain: 10 } }],
+    ] as const) {
+      const task = makeTask({ name: "adding", T: 50 });
+      const rnn = { kind: "rnn_relu" as const, inputSize: 2, hiddenSize: 16, ...(init ? { init } : {}) };
+      const m = new SequenceModel({ rnn, outputSize: 1, readout: "last" }, new Rng(1));
+      const r = await train(m, task, { steps: 50, batchSize: 8, optimizer, evalEvery: 10, testSize: 50 }, new Rng(2));
+      expect(r.stopped, r.message).to.equal("non-finite");
+      expect(r.message).to.match(
+        /stopped at (step \d+|initialisation): .*(overflowed: h\[n=\d+, t=\d+, unit \d+\] = -?(Infinity|NaN)|non-finite gradient|the loss is)/,
+      );
+      expect(r.history.evals.length).to.be.at.least(1);
+      expect(Object.values(snapshot(m)).flat().every(Number.isFinite)).to.equal(true);
+    }
   });
 
   it("records what the plots need: per-step loss, lr, norms before/after clipping, per-parameter norms, evals", async () => {
     const { task, rng, m } = model("lstm", 4);
-    const r = await train(m, task, { ...BASE, steps: 20, clip: { kind: "norm", max: 0.01 }, schedule: { kind: "cosine", total: 20 } }, rng);
+    const r = await train(
+      m,
+      task,
+      { ...BASE, steps: 20, clip: { kind: "norm", max: 0.01 }, schedule: { kind: "cosine", total: 20 } },
+      rng,
+    );
     const s = r.history.steps;
     expect(s).to.have.length(20);
     expect(s.every((x) => x.clipped && Math.abs(x.gradNormClipped - 0.01) < 1e-6 && x.gradNorm > 0.01)).to.equal(true);
@@ -111,9 +211,17 @@ describe("training", () => {
       [{ truncate: -1 }, /train config.truncate/],
       [{ clip: { kind: "norm", max: -1 } }, /clip.max/],
     ];
-    for (const [patch, re] of bad) await train(m, task, { ...BASE, ...patch } as TrainConfig, rng).then(() => expect.fail(String(re)), (e: Error) => expect(e.message).to.match(re));
+    for (const [patch, re] of bad)
+      await train(m, task, { ...BASE, ...patch } as TrainConfig, rng).then(
+        () => expect.fail(String(re)),
+        (e: Error) => expect(e.message).to.match(re),
+      );
     const wrong = makeTask({ name: "copy", T: 10 });
-    await train(m, wrong, BASE, rng).then(() => expect.fail(), (e: Error) => expect(e.message).to.match(/expected a model with inputSize 10, outputSize 10 and readout "every" for copy/));
+    await train(m, wrong, BASE, rng).then(
+      () => expect.fail(),
+      (e: Error) =>
+        expect(e.message).to.match(/expected a model with inputSize 10, outputSize 10 and readout "every" for copy/),
+    );
     expect(snapshot(m)).to.deep.equal(start);
   });
 });
