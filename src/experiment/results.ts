@@ -15,6 +15,8 @@ import { gatescopePackage } from "../io/package-root";
 import type { RunResult } from "./run";
 import type { ExperimentSpec } from "./spec";
 import { summarize, type SummaryRow } from "./summary";
+import { expand } from "./spec";
+import { TASK_NAMES } from "../tasks";
 
 export const RESULTS_SCHEMA = "gatescope.results";
 export const RESULTS_VERSION = 2;
@@ -89,6 +91,62 @@ export function manifest(
   };
 }
 
+/**
+ * A results file is data from disk: every field a report or table reads is type-checked here,
+ * so a damaged or hand-edited file fails with the field named instead of crashing (or
+ * injecting markup) later. Metric numbers may be null: JSON's spelling of NaN.
+ */
+function checkRun(r: unknown, where: string, version: 1 | 2): void {
+  if (typeof r !== "object" || r === null || Array.isArray(r)) fail(where, "a run object", r);
+  const o = r as Record<string, unknown>;
+  const is = (k: string, ok: (v: unknown) => boolean, expected: string) => {
+    if (!ok(o[k])) fail(`${where}.${k}`, expected, o[k]);
+  };
+  const int = (v: unknown) => Number.isSafeInteger(v);
+  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const metric = (v: unknown) => v === null || typeof v === "number";
+  const str = (v: unknown) => typeof v === "string";
+  const nums = (v: unknown) => Array.isArray(v) && v.every(metric);
+  const records = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(metric);
+  const list = (fields: Record<string, (v: unknown) => boolean>) => (v: unknown) =>
+    Array.isArray(v) && v.every((e) => typeof e === "object" && e !== null && Object.entries(fields).every(([k, f]) => f((e as Record<string, unknown>)[k])));
+  is("id", str, "a string");
+  is("task", (v) => TASK_NAMES.includes(v as never), `one of ${TASK_NAMES.join(", ")}`);
+  is("T", (v) => int(v) && (v as number) >= 2, "an integer ≥ 2");
+  is("cell", str, "a string");
+  for (const k of ["seed", "hidden", "steps"]) is(k, (v) => int(v) && (v as number) >= 0, "a non-negative integer");
+  for (const k of ["final_test_metric", "baseline"]) is(k, metric, "a number");
+  is("solved", (v) => typeof v === "boolean", "a boolean");
+  is("solved_at", (v) => v === null || int(v), "an integer or null");
+  for (const k of ["stopped", "message"]) is(k, str, "a string");
+  is("wall_s", num, "a finite number");
+  is("grad_flow", list({ step: int, norms: nums }), "[{step, norms: number[]}]");
+  is("evals", list({ step: int, metric, extra: records }), "[{step, metric, extra}]");
+  is("curve", list({ step: int, loss: metric, grad_norm: metric, grad_norm_clipped: metric }), "[{step, loss, grad_norm, …}]");
+  is("param_grad_norms", (v) => typeof v === "object" && v !== null && Object.values(v).every(nums), "{name: number[]}");
+  if (version === 1) return;
+  is("params", (v) => v === null || int(v), "an integer or null");
+  is("lr", (v) => num(v) && (v as number) > 0, "a positive number");
+  is("final_val_metric", metric, "a number");
+  is("final_test_extra", records, "{name: number}");
+  is("selected_by", str, "a string");
+  is("selected_step", int, "an integer");
+}
+
+function checkManifest(m: unknown, where: string): void {
+  if (typeof m !== "object" || m === null || Array.isArray(m)) fail(where, "an object", m);
+  const o = m as Record<string, unknown>;
+  for (const k of ["library", "version", "node", "platform", "command", "preset", "started"]) {
+    if (typeof o[k] !== "string") fail(`${where}.${k}`, "a string", o[k]);
+  }
+  for (const k of ["cpus", "seed", "jobs", "wall_s"]) {
+    if (typeof o[k] !== "number" || !Number.isFinite(o[k])) fail(`${where}.${k}`, "a finite number", o[k]);
+  }
+  const b = o.backend as Record<string, unknown> | undefined;
+  if (typeof b?.name !== "string" || typeof b?.reason !== "string") fail(`${where}.backend`, "{name, reason}", b);
+  expand(o.config as ExperimentSpec); // a spec from disk is checked like any other
+}
+
 type V1Run = Omit<
   RunResult,
   "params" | "lr" | "final_val_metric" | "final_test_extra" | "selected_by" | "selected_step"
@@ -107,12 +165,28 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
   if (doc.version !== 1 && doc.version !== 2) fail(`${where}.version`, "1 or 2", doc.version);
   if (!Array.isArray(doc.runs) || typeof doc.manifest !== "object" || doc.manifest === null)
     fail(where, "{manifest, runs, summary}", doc);
+  checkManifest(doc.manifest, `${where}.manifest`);
+  doc.runs.forEach((r, i) => checkRun(r, `${where}.runs[${i}]`, doc.version as 1 | 2));
   if (doc.version === 2) {
     const v2 = doc as unknown as ResultsFile;
+    const missing = v2.missing ?? [];
+    if (!Array.isArray(missing) || !missing.every((m) => typeof m === "string")) fail(`${where}.missing`, "an array of run ids", missing);
+    const m = v2.manifest;
+    if (m.runs_wall_s !== undefined && (typeof m.runs_wall_s !== "number" || !Number.isFinite(m.runs_wall_s))) {
+      fail(`${where}.manifest.runs_wall_s`, "a finite number", m.runs_wall_s);
+    }
     return {
       ...v2,
-      missing: v2.missing ?? [],
-      manifest: { ...v2.manifest, executor: v2.manifest.executor ?? "local" },
+      // The summary is derived from the runs, so it is derived again rather than trusted.
+      summary: summarize(v2.runs),
+      missing,
+      manifest: {
+        ...m,
+        executor: typeof m.executor === "string" ? m.executor : "local",
+        cpu_model: typeof m.cpu_model === "string" ? m.cpu_model : "unknown",
+        runs_wall_s: m.runs_wall_s ?? v2.runs.reduce((s, r) => s + r.wall_s, 0),
+        git_commit: typeof m.git_commit === "string" ? m.git_commit : null,
+      },
     };
   }
   const manifest = doc.manifest as Manifest;
