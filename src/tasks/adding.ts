@@ -86,7 +86,8 @@ export function memoryWeights(prediction: Tensor, batch: Batch): [number, number
     m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
   const A = [s11, s12, s1, s12, s22, s2, s1, s2, N];
   const d = det3(A);
-  if (!(Math.abs(d) > 0)) return [NaN, NaN];
+  // Too few or too alike sequences leave the fit undetermined: say so (NaN) rather than invent numbers.
+  if (!(Math.abs(d) > 1e-9 * s11 * s22 * N)) return [NaN, NaN];
   const a = det3([y1, s12, s1, y2, s22, s2, y0, s2, N]) / d;
   const b = det3([s11, y1, s1, s12, y2, s2, s1, y0, N]) / d;
   return [a, b];

@@ -37,7 +37,8 @@ describe("wasm backend", () => {
 
   it("float32 gemm in every routing (nn, nt, tn, narrow nn) matches the reference", () => {
     const rng = new Rng(2);
-    for (const [M, N, K] of [[32, 512, 128], [7, 9, 5], [33, 2, 70], [512, 3, 101], [5, 17, 1]]) {
+    // K above 256 crosses the kernels' K-blocking: a block offset forgotten there shows only at such sizes.
+    for (const [M, N, K] of [[32, 512, 128], [7, 9, 5], [33, 2, 70], [512, 3, 101], [5, 17, 1], [9, 20, 600], [16, 64, 257], [3, 5, 1030]]) {
       for (const [tA, tB] of [[false, false], [false, true], [true, false]] as const) {
         wasm.workspace.begin();
         const lda = tA ? M : K, ldb = tB ? K : N;

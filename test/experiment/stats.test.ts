@@ -8,6 +8,7 @@ describe("experiment statistics", () => {
     expect(mean(xs)).to.equal(2.5);
     expect(sd(xs)).to.be.closeTo(Math.sqrt(5 / 3), 1e-15); // Σ(x−2.5)² = 5, over n − 1 = 3
     expect(sd([7])).to.equal(0);
+    expect(sd([1, 3])).to.be.closeTo(Math.SQRT2, 1e-15); // two values: (1 + 1)/(2 − 1)
     expect(median(xs)).to.equal(2.5);
     expect(median([900, 1000])).to.equal(950);
     expect(quantile(xs, 0.25)).to.equal(1.75); // numpy.quantile([1,2,3,4], .25)
@@ -27,7 +28,9 @@ describe("experiment statistics", () => {
     const [lo3, hi3] = wilsonCI(3, 3);
     expect(lo3).to.be.closeTo(0.4385, 1e-4);
     expect(hi3).to.equal(1);
-    expect(() => wilsonCI(4, 3)).to.throw(/Wilson interval: expected integers 0 ≤ k ≤ n/);
+    for (const [k, n] of [[4, 3], [-1, 3], [1.5, 3], [0, 0], [1, 2.5]]) {
+      expect(() => wilsonCI(k, n), `${k} of ${n}`).to.throw(/Wilson interval: expected integers 0 ≤ k ≤ n, n ≥ 1/);
+    }
   });
 
   it(
@@ -35,6 +38,7 @@ describe("experiment statistics", () => {
       "narrowing with n",
     () => {
       expect(bootstrapMeanCI([0.3, 0.3, 0.3])).to.deep.equal([0.3, 0.3]);
+    expect(() => bootstrapMeanCI([])).to.throw(/bootstrap: expected at least one value/);
       const xs = [0.1, 0.2, 0.25, 0.4, 0.9];
       const [lo, hi] = bootstrapMeanCI(xs);
       expect(lo).to.be.at.least(0.1).and.below(mean(xs));

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { GatescopeError } from "../../src/errors";
 import { decodeSafetensors, encodeSafetensors } from "../../src/io/safetensors";
 
 /** Header length (u64 LE) + header + data, as the safetensors spec lays a file out. */
@@ -20,6 +21,16 @@ describe("safetensors", () => {
     expect(st.metadata).to.deep.equal({ framework: "pt" });
     expect(st.tensors.test1.shape).to.deep.equal([2, 2]);
     expect(Array.from(st.tensors.test1.data)).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it("the header-length boundary: exactly the rest of the file parses, one byte more is a clear error", () => {
+    const json = Buffer.from(JSON.stringify({ __metadata__: { a: "b" } }));
+    const file = Buffer.alloc(8 + json.length);
+    json.copy(file, 8);
+    file.writeBigUInt64LE(BigInt(json.length), 0);
+    expect(decodeSafetensors(file).metadata).to.deep.equal({ a: "b" });
+    file.writeBigUInt64LE(BigInt(json.length + 1), 0);
+    expect(() => decodeSafetensors(file)).to.throw(GatescopeError, new RegExp(`header length of at most ${json.length} bytes .*got ${json.length + 1}`));
   });
 
   it("writes that layout: 8-byte-aligned header padded with spaces, tensors in order", () => {

@@ -70,6 +70,16 @@ describe("tasks", () => {
     },
   );
 
+  it("adding_hs97's baseline is exact: (2 − P(first pair marked))/48, P enumerated over the generator's choices", () => {
+    for (const T of [20, 40, 101]) {
+      const half = Math.floor(T / 2) - 1;
+      let marked = 0;
+      for (let a = 0; a < 10; a++) for (let k = 0; k < half; k++) if (a === 0 || (k < a ? k : k + 1) === 0) marked++;
+      const p = marked / (10 * half);
+      expect(makeTask({ name: "adding_hs97", T }).baseline, `T = ${T}`).to.be.closeTo((2 - p) * (1 / 3) / 16, 1e-15);
+    }
+  });
+
   it("temporal order follows HS97 6a: starts with E, ends with the trigger B, X/Y at t1 and t2", () => {
     const T = 100;
     const task = makeTask({ name: "temporal_order", T });
@@ -101,6 +111,9 @@ describe("tasks", () => {
     const e = task.evaluate(forgot, b).extra;
     expect(e.weight_first).to.be.closeTo(0, 1e-9);
     expect(e.weight_second).to.be.closeTo(1, 1e-9);
+    // Two sequences cannot determine three coefficients: the fit says so rather than inventing numbers.
+    const two = task.sample(new Rng(8), 2);
+    expect(task.evaluate(two.y!, two).extra.weight_first).to.be.NaN;
   });
 
   it("success criteria fire on constructed predictions", () => {

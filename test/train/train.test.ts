@@ -126,6 +126,20 @@ describe("training", () => {
     }
   });
 
+  it("earlyStop: false trains every step even after the task is solved; true stops there", async () => {
+    const run = async (earlyStop: boolean) => {
+      const { task, rng, m } = model("gru", 3, 10);
+      return train(m, task, { ...BASE, steps: 300, evalEvery: 20, testSize: 200, earlyStop }, rng);
+    };
+    const on = await run(true), off = await run(false);
+    expect(on.solvedAt, "solvable in this budget").to.not.equal(null);
+    expect(on.stopped).to.equal("solved");
+    expect(on.stepsDone).to.equal(on.solvedAt);
+    expect(off.stopped).to.equal("steps");
+    expect(off.stepsDone).to.equal(300);
+    expect(off.solvedAt).to.equal(on.solvedAt);
+  });
+
   it("the NaN/Inf guard stops with a message naming where, and keeps the last good weights", async () => {
     const { task, rng, m } = model("rnn_tanh", 2);
     const before = snapshot(m);

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Stryker's build step, run inside its sandbox (.stryker-tmp/sandbox-*): the wasm kernels and the
+# compiled tests. The sandbox may not have node_modules yet; the project's is two levels up.
+set -euo pipefail
+nm=node_modules
+[ -d "$nm/typescript" ] || nm=../../node_modules
+flags=$(node -e 'const s = require("./package.json").scripts["build:wasm"]; process.stdout.write(s.replace(/^asc /, ""))')
+# shellcheck disable=SC2086 # the flags are words
+node "$nm/assemblyscript/bin/asc.js" $flags
+node "$nm/typescript/bin/tsc" -p tsconfig.json
