@@ -6,7 +6,7 @@ export { GatescopeError } from "./errors";
 export { Rng } from "./math/rng";
 export { sigmoid, type Kernels, type Workspace } from "./math/kernels";
 export { jsKernels } from "./backend/js";
-export { backendInfo, defaultKernels, kernelsByName, type BackendName } from "./backend";
+export { backendInfo, defaultKernels, kernelsByName, releaseMemory, type BackendName } from "./backend";
 export { initialise, INIT_KINDS, type InitSpec } from "./math/init";
 export {
   alloc,

@@ -20,7 +20,10 @@ export function chooseBackend(load: () => Kernels): BackendChoice {
   try {
     return { kernels: load(), reason: "WebAssembly SIMD available: float32 runs in wasm, float64 in exact TypeScript" };
   } catch (err) {
-    return { kernels: jsKernels, reason: `WebAssembly SIMD unavailable (${(err as Error).message}): using the TypeScript kernels` };
+    return {
+      kernels: jsKernels,
+      reason: `WebAssembly SIMD unavailable (${(err as Error).message}): using the TypeScript kernels`,
+    };
   }
 }
 
@@ -31,7 +34,8 @@ export function kernelsByName(name: BackendName): Kernels {
   if (name === "js") return jsKernels;
   if (name === "wasm") {
     const c = autoChoice();
-    if (c.kernels === jsKernels) throw new GatescopeError(`backend "wasm": expected WebAssembly SIMD with shared memory, got: ${c.reason}`);
+    if (c.kernels === jsKernels)
+      throw new GatescopeError(`backend "wasm": expected WebAssembly SIMD with shared memory, got: ${c.reason}`);
     return c.kernels;
   }
   throw new GatescopeError(`backend: expected "js" or "wasm", got ${JSON.stringify(name)}`);
@@ -47,4 +51,12 @@ export function backendInfo(): { name: string; reason: string } {
 export function defaultKernels(): Kernels {
   const forced = process.env.GATESCOPE_BACKEND;
   return forced ? kernelsByName(forced as BackendName) : autoChoice().kernels;
+}
+
+/**
+ * Gives back the WebAssembly memory a large forward or backward grew (it never shrinks by
+ * itself); the next operation starts from a small one. Results already returned stay valid.
+ */
+export function releaseMemory(kernels: Kernels = defaultKernels()): void {
+  kernels.release?.();
 }

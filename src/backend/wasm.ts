@@ -184,17 +184,21 @@ class Arena implements Workspace {
 export function createWasmKernels(
   bytes: Uint8Array = fs.readFileSync(WASM_PATH()),
 ): Kernels & { exports: Exports; arena: Arena } {
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    env: {
+  const module = new WebAssembly.Module(bytes);
+  // A WebAssembly memory only grows; giving it back means a fresh instance (see `release`).
+  let memory: WasmMemory, x: Exports, arena: Arena;
+  const instantiate = () => {
+    memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+    const env = {
       memory,
       abort: () => {
         throw new Error("wasm abort");
       },
-    },
-  });
-  const x = instance.exports as unknown as Exports;
-  const arena = new Arena(memory, x.heap_base());
+    };
+    x = new WebAssembly.Instance(module, { env }).exports as unknown as Exports;
+    arena = new Arena(memory, x.heap_base());
+  };
+  instantiate();
   const p = (a: FloatArray, off: number) => a.byteOffset + off * 4;
   // Checked per array (no rest arguments): these run inside the time loop, which allocates nothing.
   const ok = (a: FloatArray) => arena.has(a);
@@ -264,9 +268,23 @@ export function createWasmKernels(
 
   return {
     name: "wasm-simd",
-    exports: x,
-    arena,
-    workspace: arena,
+    get exports() {
+      return x;
+    },
+    get arena() {
+      return arena;
+    },
+    get workspace() {
+      return arena;
+    },
+    // Nothing a user holds aliases the arena (results are copied out), so between operations the
+    // whole memory can be dropped and a fresh, small one taken.
+    release() {
+      instantiate();
+    },
+    memoryBytes() {
+      return memory.buffer.byteLength;
+    },
     ops,
     gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
       if ((tA && tB) || !(ok(A) && ok(B) && ok(C)))

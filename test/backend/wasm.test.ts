@@ -5,7 +5,7 @@
  * count and truncation, its kernels against the reference kernels, and a visible choice.
  */
 import { expect } from "chai";
-import { chooseBackend, defaultKernels, kernelsByName, backendInfo } from "../../src/backend";
+import { chooseBackend, defaultKernels, kernelsByName, backendInfo, releaseMemory } from "../../src/backend";
 import { jsKernels } from "../../src/backend/js";
 import { createWasmKernels } from "../../src/backend/wasm";
 import { RecurrentNet } from "../../src/model/recurrent";
@@ -116,5 +116,22 @@ describe("wasm backend", () => {
     expect(Array.from(f1.trace.get("f").data)).to.deep.equal(snapshot);
     const again = net.backward(f1, { dOutput: randomTensor(new Rng(3), [2, 6, 8], 1, "float32") }).grads.weight_hh_l0.data;
     expect(Array.from(again)).to.deep.equal(g1);
+  });
+
+  it("releaseMemory gives back what a large forward grew; results and later calls are unchanged", () => {
+    const k = createWasmKernels(); // its own instance, so the other tests' memory is left alone
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 4, hiddenSize: 128 }, new Rng(1), k);
+    const x = randomTensor(new Rng(2), [64, 200, 4], 1, "float32");
+    const start = k.memoryBytes!();
+    const f = net.forward(x);
+    expect(k.memoryBytes!()).to.be.above(start + 32 * 2 ** 20);
+    const out = Array.from(f.output.data);
+    const dOutput = randomTensor(new Rng(3), [64, 200, 128], 1, "float32");
+    const grads = Array.from(net.backward(f, { dOutput }).grads.weight_hh_l0.data);
+    releaseMemory(k);
+    expect(k.memoryBytes!()).to.equal(16 * 65536);
+    expect(Array.from(f.output.data), "results held before the release").to.deep.equal(out);
+    expect(Array.from(net.backward(f, { dOutput }).grads.weight_hh_l0.data)).to.deep.equal(grads);
+    expect(Array.from(net.forward(x).output.data)).to.deep.equal(out);
   });
 });

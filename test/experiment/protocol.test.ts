@@ -67,85 +67,79 @@ describe("validation protocol", () => {
     expect(same(task.sample(new Rng(0), 50), validationSet(task, 50))).to.equal(false);
   });
 
-  it(
-    "early stopping and 'solved' ignore a test set that claims success; the test set is scored once, at the " + "end",
-    async () => {
-      const { task, testCalls } = testSetLies(20, 100);
-      const rng = new Rng(1);
-      const m = new SequenceModel(
-        { rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 4 }, outputSize: 1, readout: "last" },
-        rng,
-      );
-      const r = await train(
-        m,
-        task,
-        {
-          steps: 30,
-          batchSize: 8,
-          optimizer: { kind: "sgd", lr: 1e-4 },
-          evalEvery: 10,
-          testSize: 100,
-          earlyStop: true,
-        },
-        rng,
-      );
-      expect(r.stopped, "a stop here means the test set decided it").to.equal("steps");
-      expect(r.solvedAt).to.equal(null);
-      expect(testCalls()).to.equal(1);
-      expect(r.selected.test.metric).to.equal(0); // the lie, reported once, for the selected weights
-      expect(r.history.evals.every((e) => e.metric > 0)).to.equal(true);
-    },
-  );
+  it("early stop and 'solved' ignore a test set claiming success; the test set is scored once, at the end", async () => {
+    const { task, testCalls } = testSetLies(20, 100);
+    const rng = new Rng(1);
+    const m = new SequenceModel(
+      { rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 4 }, outputSize: 1, readout: "last" },
+      rng,
+    );
+    const r = await train(
+      m,
+      task,
+      {
+        steps: 30,
+        batchSize: 8,
+        optimizer: { kind: "sgd", lr: 1e-4 },
+        evalEvery: 10,
+        testSize: 100,
+        earlyStop: true,
+      },
+      rng,
+    );
+    expect(r.stopped, "a stop here means the test set decided it").to.equal("steps");
+    expect(r.solvedAt).to.equal(null);
+    expect(testCalls()).to.equal(1);
+    expect(r.selected.test.metric).to.equal(0); // the lie, reported once, for the selected weights
+    expect(r.history.evals.every((e) => e.metric > 0)).to.equal(true);
+  });
 
-  it(
-    "selection keeps the weights with the best validation metric, restores them, and scores them on " + "test",
-    async () => {
-      const task = makeTask({ name: "adding", T: 10 });
-      const rng = new Rng(2);
-      const m = new SequenceModel(
+  it("selection keeps the weights best on validation, restores them, and scores them on test", async () => {
+    const task = makeTask({ name: "adding", T: 10 });
+    const rng = new Rng(2);
+    const m = new SequenceModel(
+      { rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" },
+      rng,
+    );
+    // A learning rate this high makes the metric jump about, so the best evaluation is rarely the last.
+    const r = await train(
+      m,
+      task,
+      {
+        steps: 60,
+        batchSize: 8,
+        optimizer: { kind: "sgd", lr: 0.5 },
+        evalEvery: 5,
+        testSize: 200,
+        validationSize: 200,
+      },
+      rng,
+    );
+    const best = r.history.evals.reduce((a, e) => (e.metric < a.metric ? e : a));
+    expect(r.selected.step).to.equal(best.step);
+    expect(r.selected.validation.metric).to.equal(best.metric);
+    expect(evaluate(m, task, validationSet(task, 200)).metric, "the model holds the selected weights").to.equal(
+      best.metric,
+    );
+    const last = await train(
+      new SequenceModel(
         { rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" },
-        rng,
-      );
-      // A learning rate this high makes the metric jump about, so the best evaluation is rarely the last.
-      const r = await train(
-        m,
-        task,
-        {
-          steps: 60,
-          batchSize: 8,
-          optimizer: { kind: "sgd", lr: 0.5 },
-          evalEvery: 5,
-          testSize: 200,
-          validationSize: 200,
-        },
-        rng,
-      );
-      const best = r.history.evals.reduce((a, e) => (e.metric < a.metric ? e : a));
-      expect(r.selected.step).to.equal(best.step);
-      expect(r.selected.validation.metric).to.equal(best.metric);
-      expect(evaluate(m, task, validationSet(task, 200)).metric, "the model holds the selected weights").to.equal(
-        best.metric,
-      );
-      const last = await train(
-        new SequenceModel(
-          { rnn: { kind: "gru", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" },
-          new Rng(2),
-        ),
-        task,
-        {
-          steps: 60,
-          batchSize: 8,
-          optimizer: { kind: "sgd", lr: 0.5 },
-          evalEvery: 5,
-          testSize: 200,
-          validationSize: 200,
-          select: "last",
-        },
         new Rng(2),
-      );
-      expect(last.selected.step).to.equal(60);
-    },
-  );
+      ),
+      task,
+      {
+        steps: 60,
+        batchSize: 8,
+        optimizer: { kind: "sgd", lr: 0.5 },
+        evalEvery: 5,
+        testSize: 200,
+        validationSize: 200,
+        select: "last",
+      },
+      new Rng(2),
+    );
+    expect(last.selected.step).to.equal(60);
+  });
 
   it("the summary picks the learning rate on validation, even where test would pick the other", () => {
     const runs = [0, 1, 2].flatMap((seed) => [

@@ -27,21 +27,18 @@ describe("published outcomes", () => {
     expect(judge(null, row(3, [0, 0]))).to.equal(null);
   });
 
-  it(
-    "claims follow the sources: LSTM solves adding only up to T = 400, beats the copy baseline only at T = " + "100",
-    () => {
-      expect(findClaim("adding", 400, "lstm")!.expect).to.equal("solve");
-      expect(findClaim("adding", 750, "lstm")!.expect).to.equal("below_baseline_unsolved");
-      expect(findClaim("copy", 100, "lstm")!.expect).to.equal("beats_baseline");
-      expect(findClaim("copy", 200, "lstm")!.expect).to.equal("at_baseline");
-      expect(findClaim("adding", 100, "gru")).to.equal(null);
-      expect(findClaim("adding_hs97", 100, "rnn_tanh")!.expect, "HS97 ran no BPTT/RTRL there").to.equal(null);
-      expect(findClaim("adding", 50, "lstm"), "T = 50 is outside every cited range").to.equal(null);
-      for (const c of CLAIMS) {
-        expect(c.source.paper, c.text).to.be.a("string").and.not.equal("");
-        expect(c.source.checked, c.text).to.be.a("string").and.not.equal("");
-        expect(c.T[0]).to.be.at.most(c.T[1]);
-      }
-    },
-  );
+  it("claims follow the sources: LSTM solves adding up to T = 400, beats the copy baseline only at T = 100", () => {
+    expect(findClaim("adding", 400, "lstm")!.expect).to.equal("solve");
+    expect(findClaim("adding", 750, "lstm")!.expect).to.equal("below_baseline_unsolved");
+    expect(findClaim("copy", 100, "lstm")!.expect).to.equal("beats_baseline");
+    expect(findClaim("copy", 200, "lstm")!.expect).to.equal("at_baseline");
+    expect(findClaim("adding", 100, "gru")).to.equal(null);
+    expect(findClaim("adding_hs97", 100, "rnn_tanh")!.expect, "HS97 ran no BPTT/RTRL there").to.equal(null);
+    expect(findClaim("adding", 50, "lstm"), "T = 50 is outside every cited range").to.equal(null);
+    for (const c of CLAIMS) {
+      expect(c.source.paper, c.text).to.be.a("string").and.not.equal("");
+      expect(c.source.checked, c.text).to.be.a("string").and.not.equal("");
+      expect(c.T[0]).to.be.at.most(c.T[1]);
+    }
+  });
 });

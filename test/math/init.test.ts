@@ -60,42 +60,33 @@ describe("initialisers", () => {
       .and.above(0.9 * bound);
   });
 
-  it(
-    "LSTM forget-gate bias: default 1 in bias_ih with bias_hh's forget block zeroed; null keeps PyTorch's " + "draw",
-    () => {
-      const H = 5;
-      const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, numLayers: 2 }, new Rng(1));
-      for (let l = 0; l < 2; l++) {
-        expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1, 1]);
-        expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0, 0]);
-      }
-      const two = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, forgetBias: 2 }, new Rng(1));
-      expect(two.params.bias_ih_l0.data[H]).to.equal(2);
-      const raw = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, forgetBias: null }, new Rng(1));
-      expect(raw.params.bias_hh_l0.data[H]).to.not.equal(0);
-    },
-  );
+  it("LSTM forget-gate bias: 1 in bias_ih, bias_hh's forget block zeroed; null keeps PyTorch's draw", () => {
+    const H = 5;
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, numLayers: 2 }, new Rng(1));
+    for (let l = 0; l < 2; l++) {
+      expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1, 1]);
+      expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0, 0]);
+    }
+    const two = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, forgetBias: 2 }, new Rng(1));
+    expect(two.params.bias_ih_l0.data[H]).to.equal(2);
+    const raw = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, forgetBias: null }, new Rng(1));
+    expect(raw.params.bias_hh_l0.data[H]).to.not.equal(0);
+  });
 
-  it(
-    "GRU update-gate bias: set in bias_ih's z block with bias_hh's zeroed, like the LSTM forget bias; GRU " + "only",
-    () => {
-      const H = 4;
-      const net = new RecurrentNet(
-        { kind: "gru", inputSize: 2, hiddenSize: H, numLayers: 2, updateBias: 1 },
-        new Rng(1),
-      );
-      for (let l = 0; l < 2; l++) {
-        expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1]);
-        expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0]);
-        expect(net.params[`bias_ih_l${l}`].data[0], "the r block keeps its initialiser").to.not.equal(0);
-      }
-      const plain = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: H }, new Rng(1));
-      expect(plain.params.bias_hh_l0.data[H], "default: PyTorch's draw").to.not.equal(0);
-      expect(() => new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, updateBias: 1 }, new Rng(1))).to.throw(
-        /config.updateBias: expected no updateBias for kind "lstm"/,
-      );
-    },
-  );
+  it("GRU update-gate bias: in bias_ih's z block, bias_hh's zeroed, like the forget bias; GRU only", () => {
+    const H = 4;
+    const net = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: H, numLayers: 2, updateBias: 1 }, new Rng(1));
+    for (let l = 0; l < 2; l++) {
+      expect(Array.from(net.params[`bias_ih_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([1, 1, 1, 1]);
+      expect(Array.from(net.params[`bias_hh_l${l}`].data.subarray(H, 2 * H))).to.deep.equal([0, 0, 0, 0]);
+      expect(net.params[`bias_ih_l${l}`].data[0], "the r block keeps its initialiser").to.not.equal(0);
+    }
+    const plain = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: H }, new Rng(1));
+    expect(plain.params.bias_hh_l0.data[H], "default: PyTorch's draw").to.not.equal(0);
+    expect(() => new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: H, updateBias: 1 }, new Rng(1))).to.throw(
+      /config.updateBias: expected no updateBias for kind "lstm"/,
+    );
+  });
 
   it("presets: irnn sets identity recurrences and zero biases", () => {
     const net = new RecurrentNet({ kind: "rnn_relu", inputSize: 2, hiddenSize: 3, init: "irnn" }, new Rng(1));
