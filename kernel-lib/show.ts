@@ -47,7 +47,8 @@ export function showNative(write: BundleWriter, fig: Figure): void {
       data: {
         "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
         "text/html": injectionOnce() + figureHtml(fig),
-        "text/plain": `<gatescope figure: ${String((fig.layout.title as { text?: string } | undefined)?.text ?? "untitled")}>`,
+        "text/plain":
+          `<gatescope figure: ` + `${String((fig.layout.title as { text?: string } | undefined)?.text ?? "untitled")}>`,
       },
       metadata: {},
     },
@@ -130,7 +131,8 @@ export class ProgressLine {
       .join(" · ");
     const bar = "█".repeat(Math.round((20 * done) / this.total)).padEnd(20, "░");
     this.display.markdown(
-      `\`${bar}\` step ${done}/${this.total}${extra ? ` · ${extra}` : ""} · ${rate.toFixed(1)} steps/s · ${done >= this.total ? `done in ${duration(elapsed)}` : `ETA ${duration(eta)}`}`,
+      `\`${bar}\` step ${done}/${this.total}${extra ? ` · ${extra}` : ""} · ${rate.toFixed(1)} steps/s · ` +
+        `${done >= this.total ? `done in ${duration(elapsed)}` : `ETA ${duration(eta)}`}`,
     );
   }
 }

@@ -156,7 +156,7 @@ class Arena implements Workspace {
     if (end > MAX_ARRAY_BYTES) {
       throw new GatescopeError(
         `wasm workspace: expected one operation to need at most ${MAX_ARRAY_BYTES / 2 ** 30} GiB, got ` +
-          `${(end / 2 ** 30).toFixed(1)} GiB (N×T×H too large for one pass: use smaller batches or shorter sequences)`,
+          `${(end / 2 ** 30).toFixed(1)} GiB (N×T×H too large for one pass: use smaller batches)`,
       );
     }
     const have = this.memory.buffer.byteLength;

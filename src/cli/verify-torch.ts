@@ -14,7 +14,8 @@ export function verifyTorch(files: string[], out: (line: string) => void): numbe
     try {
       const r = verifyReferenceFile(file);
       out(
-        `${r.pass ? "PASS" : "FAIL"}  ${file}  (${r.kind}${r.gruVariant ? ` ${r.gruVariant}` : ""}, ${r.dtype}; worst ${r.worst.name} ${r.worst.error.toExponential(2)}, tolerance ${r.tolerance.toExponential(0)})`,
+        `${r.pass ? "PASS" : "FAIL"}  ${file}  (${r.kind}${r.gruVariant ? ` ${r.gruVariant}` : ""}, ${r.dtype}; ` +
+          `worst ${r.worst.name} ${r.worst.error.toExponential(2)}, tolerance ${r.tolerance.toExponential(0)})`,
       );
       for (const c of r.checks)
         out(`        ${c.error <= r.tolerance ? " " : "!"} ${c.name.padEnd(22)} ${c.error.toExponential(2)}`);

@@ -180,8 +180,9 @@ interface Html {
  * columns aligned right.
  */
 function table(head: string[], rows: Array<Array<string | number | Html>>, numeric: string[] = []): string {
+  const html = (v: string | number | Html) => (typeof v === "object" ? v.html : e(String(v)));
   const cell = (tag: string, i: number, v: string | number | Html) =>
-    `<${tag}${numeric.includes(head[i]) ? ' class="num"' : ""}>${typeof v === "object" ? v.html : e(String(v))}</${tag}>`;
+    `<${tag}${numeric.includes(head[i]) ? ' class="num"' : ""}>${html(v)}</${tag}>`;
   const tr = (r: Array<string | number | Html>, tag: string) => `<tr>${r.map((v, i) => cell(tag, i, v)).join("")}</tr>`;
   const body = rows.map((r) => tr(r, "td")).join("\n");
   return `<table><thead>${tr(head, "th")}</thead>\n<tbody>${body}</tbody></table>`;
@@ -243,7 +244,8 @@ export function reportHtml(results: ResultsFile): string {
     ]),
   );
   const missing = results.missing.length
-    ? `<h2 class="no">Missing runs: ${e(String(results.missing.length))} of ${e(String(results.missing.length + results.runs.length))}</h2>
+    ? `<h2 class="no">Missing runs: ${e(String(results.missing.length))} of ` +
+      `${e(String(results.missing.length + results.runs.length))}</h2>
 <p>These runs had no finished result when this report was made; the tables above are without them.
 Run them (<code>gatescope reproduce</code> again with the same options resumes) and collect again.</p>
 <ul>${results.missing.map((id) => `<li><code>${e(id)}</code></li>`).join("")}</ul>`

@@ -107,9 +107,16 @@ function checkRun(r: unknown, where: string, version: 1 | 2): void {
   const metric = (v: unknown) => v === null || typeof v === "number";
   const str = (v: unknown) => typeof v === "string";
   const nums = (v: unknown) => Array.isArray(v) && v.every(metric);
-  const records = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(metric);
+  const records = (v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(metric);
   const list = (fields: Record<string, (v: unknown) => boolean>) => (v: unknown) =>
-    Array.isArray(v) && v.every((e) => typeof e === "object" && e !== null && Object.entries(fields).every(([k, f]) => f((e as Record<string, unknown>)[k])));
+    Array.isArray(v) &&
+    v.every(
+      (e) =>
+        typeof e === "object" &&
+        e !== null &&
+        Object.entries(fields).every(([k, f]) => f((e as Record<string, unknown>)[k])),
+    );
   is("id", str, "a string");
   is("task", (v) => TASK_NAMES.includes(v as never), `one of ${TASK_NAMES.join(", ")}`);
   is("T", (v) => int(v) && (v as number) >= 2, "an integer ≥ 2");
@@ -122,8 +129,16 @@ function checkRun(r: unknown, where: string, version: 1 | 2): void {
   is("wall_s", num, "a finite number");
   is("grad_flow", list({ step: int, norms: nums }), "[{step, norms: number[]}]");
   is("evals", list({ step: int, metric, extra: records }), "[{step, metric, extra}]");
-  is("curve", list({ step: int, loss: metric, grad_norm: metric, grad_norm_clipped: metric }), "[{step, loss, grad_norm, …}]");
-  is("param_grad_norms", (v) => typeof v === "object" && v !== null && Object.values(v).every(nums), "{name: number[]}");
+  is(
+    "curve",
+    list({ step: int, loss: metric, grad_norm: metric, grad_norm_clipped: metric }),
+    "[{step, loss, grad_norm, …}]",
+  );
+  is(
+    "param_grad_norms",
+    (v) => typeof v === "object" && v !== null && Object.values(v).every(nums),
+    "{name: number[]}",
+  );
   if (version === 1) return;
   is("params", (v) => v === null || int(v), "an integer or null");
   is("lr", (v) => num(v) && (v as number) > 0, "a positive number");
@@ -170,7 +185,8 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
   if (doc.version === 2) {
     const v2 = doc as unknown as ResultsFile;
     const missing = v2.missing ?? [];
-    if (!Array.isArray(missing) || !missing.every((m) => typeof m === "string")) fail(`${where}.missing`, "an array of run ids", missing);
+    if (!Array.isArray(missing) || !missing.every((m) => typeof m === "string"))
+      fail(`${where}.missing`, "an array of run ids", missing);
     const m = v2.manifest;
     if (m.runs_wall_s !== undefined && (typeof m.runs_wall_s !== "number" || !Number.isFinite(m.runs_wall_s))) {
       fail(`${where}.manifest.runs_wall_s`, "a finite number", m.runs_wall_s);

@@ -75,7 +75,8 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
     fs.rmSync(tmp, { force: true });
     const e = err as NodeJS.ErrnoException;
     throw new GatescopeError(
-      `writing ${target}: expected all ${bytes.length} bytes written and renamed into place, got ${e.code ?? "an error"} ` +
+      `writing ${target}: expected all ${bytes.length} bytes written and renamed into place, got ` +
+        `${e.code ?? "an error"} ` +
         `after ${written} bytes (${e.message}); the previous file, if any, is unchanged`,
     );
   }

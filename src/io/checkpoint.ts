@@ -34,15 +34,26 @@ export function saveCheckpoint(net: RecurrentNet, path: string, options: { forma
   if (format === "json") {
     const params: Record<string, { shape: number[]; data: number[] }> = {};
     for (const [name, t] of Object.entries(net.params)) params[name] = { shape: t.shape, data: Array.from(t.data) };
-    writeFileAtomic(path, JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: net.config, params }));
+    writeFileAtomic(
+      path,
+      JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: net.config, params }),
+    );
   } else {
-    writeFileAtomic(path, encodeSafetensors(net.params, {
-      format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION), config: JSON.stringify(net.config),
-    }));
+    writeFileAtomic(
+      path,
+      encodeSafetensors(net.params, {
+        format: CHECKPOINT_FORMAT,
+        version: String(CHECKPOINT_VERSION),
+        config: JSON.stringify(net.config),
+      }),
+    );
   }
 }
 
-export function loadCheckpoint(path: string, options: { format?: CheckpointFormat; kernels?: Kernels } = {}): RecurrentNet {
+export function loadCheckpoint(
+  path: string,
+  options: { format?: CheckpointFormat; kernels?: Kernels } = {},
+): RecurrentNet {
   checkKeys("loadCheckpoint options", options, ["format", "kernels"]);
   const format = formatOf(path, options.format);
   const bytes = fs.readFileSync(path);
@@ -53,7 +64,10 @@ export function loadCheckpoint(path: string, options: { format?: CheckpointForma
     try {
       doc = JSON.parse(bytes.toString("utf8"));
     } catch (err) {
-      throw new GatescopeError(`checkpoint ${path}: expected JSON, got unparseable text (${(err as Error).message}); the file may be truncated`);
+      throw new GatescopeError(
+        `checkpoint ${path}: expected JSON, got unparseable text (${(err as Error).message}); the file may be ` +
+          `truncated`,
+      );
     }
     checkHeader(path, doc?.format, doc?.version);
     config = doc.config;
@@ -61,8 +75,10 @@ export function loadCheckpoint(path: string, options: { format?: CheckpointForma
     if (typeof raw !== "object" || raw === null) fail(`checkpoint ${path} params`, "an object of {shape, data}", raw);
     params = {};
     for (const [name, p] of Object.entries(raw as Record<string, { shape?: unknown; data?: unknown }>)) {
-      if (!Array.isArray(p?.shape) || !Array.isArray(p?.data)) fail(`checkpoint ${path} params.${name}`, "{shape: number[], data: number[]}", p);
-      if (!p.data.every((v: unknown) => typeof v === "number")) fail(`checkpoint ${path} params.${name}.data`, "numbers only", "a non-number entry");
+      if (!Array.isArray(p?.shape) || !Array.isArray(p?.data))
+        fail(`checkpoint ${path} params.${name}`, "{shape: number[], data: number[]}", p);
+      if (!p.data.every((v: unknown) => typeof v === "number"))
+        fail(`checkpoint ${path} params.${name}.data`, "numbers only", "a non-number entry");
       params[name] = { shape: p.shape, data: Float64Array.from(p.data as number[]) };
     }
   } else {
@@ -71,11 +87,14 @@ export function loadCheckpoint(path: string, options: { format?: CheckpointForma
     try {
       config = JSON.parse(st.metadata.config ?? "");
     } catch {
-      throw new GatescopeError(`checkpoint ${path}: expected a JSON config in __metadata__.config, got ${JSON.stringify(st.metadata.config)}`);
+      throw new GatescopeError(
+        `checkpoint ${path}: expected a JSON config in __metadata__.config, got ${JSON.stringify(st.metadata.config)}`,
+      );
     }
     const dtype = (config as ResolvedConfig | null)?.dtype;
     for (const [name, t] of Object.entries(st.tensors)) {
-      if (dtypeOf(t.data) !== dtype) fail(`checkpoint ${path} tensor ${name}`, `${dtype} as the config says`, dtypeOf(t.data));
+      if (dtypeOf(t.data) !== dtype)
+        fail(`checkpoint ${path} tensor ${name}`, `${dtype} as the config says`, dtypeOf(t.data));
     }
     params = st.tensors as Record<string, Tensor>;
   }

@@ -157,8 +157,10 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   const largest = gateCount(kind) * H * Math.max(D, H);
   if (bytesOf(dtype, largest) > MAX_ARRAY_BYTES) {
     throw new GatescopeError(
-      `config: expected weights of at most ${MAX_ARRAY_BYTES / 2 ** 30} GiB each, got inputSize ${D}, hiddenSize ${H}: ` +
-        `a ${gateCount(kind) * H}×${Math.max(D, H)} ${dtype} weight of ${(bytesOf(dtype, largest) / 2 ** 30).toFixed(1)} GiB`,
+      `config: expected weights of at most ${MAX_ARRAY_BYTES / 2 ** 30} GiB each, got inputSize ${D}, hiddenSize ` +
+        `${H}: ` +
+        `a ${gateCount(kind) * H}×${Math.max(D, H)} ${dtype} weight of ` +
+        `${(bytesOf(dtype, largest) / 2 ** 30).toFixed(1)} GiB`,
     );
   }
   return {

@@ -43,7 +43,10 @@ function firstNonFinite(output: Tensor): string | null {
   const n = Math.floor(i / (T * H)),
     t = Math.floor(i / H) % T,
     j = i % H;
-  return `the forward pass overflowed: h[n=${n}, t=${t}, unit ${j}] = ${output.data[i]} (the weights have grown too large)`;
+  return (
+    `the forward pass overflowed: h[n=${n}, t=${t}, unit ${j}] = ${output.data[i]} (the weights have grown too ` +
+    `large)`
+  );
 }
 
 export class SequenceModel {

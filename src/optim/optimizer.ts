@@ -15,8 +15,24 @@ import { alloc, dtypeOf, type FloatArray, type Tensor } from "../math/tensor";
 
 export type OptimizerConfig =
   | { kind: "sgd"; lr: number; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number }
-  | { kind: "rmsprop"; lr: number; alpha?: number; eps?: number; momentum?: number; centered?: boolean; weightDecay?: number }
-  | { kind: "adam"; lr: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number; decoupled?: boolean };
+  | {
+      kind: "rmsprop";
+      lr: number;
+      alpha?: number;
+      eps?: number;
+      momentum?: number;
+      centered?: boolean;
+      weightDecay?: number;
+    }
+  | {
+      kind: "adam";
+      lr: number;
+      beta1?: number;
+      beta2?: number;
+      eps?: number;
+      weightDecay?: number;
+      decoupled?: boolean;
+    };
 
 const FIELDS: Record<OptimizerConfig["kind"], string[]> = {
   sgd: ["kind", "lr", "momentum", "dampening", "nesterov", "weightDecay"],
@@ -27,7 +43,8 @@ const FIELDS: Record<OptimizerConfig["kind"], string[]> = {
 export function checkOptimizerConfig(c: unknown, what = "optimizer"): OptimizerConfig {
   if (typeof c !== "object" || c === null) fail(what, "{kind: sgd|rmsprop|adam, lr, ...}", c);
   const o = c as Record<string, unknown>;
-  if (!(typeof o.kind === "string" && o.kind in FIELDS)) fail(`${what}.kind`, `one of ${Object.keys(FIELDS).join(", ")}`, o.kind);
+  if (!(typeof o.kind === "string" && o.kind in FIELDS))
+    fail(`${what}.kind`, `one of ${Object.keys(FIELDS).join(", ")}`, o.kind);
   const kind = o.kind as OptimizerConfig["kind"];
   for (const k of Object.keys(o)) if (!FIELDS[kind].includes(k)) unknownKey(`${what} (${kind})`, FIELDS[kind], k);
   const nonNeg = (k: string, hi = Infinity, open = false) => {
@@ -37,12 +54,23 @@ export function checkOptimizerConfig(c: unknown, what = "optimizer"): OptimizerC
       fail(`${what}.${k}`, `a number in [0, ${hi}${open ? ")" : "]"}`, v);
     }
   };
-  if (typeof o.lr !== "number" || !Number.isFinite(o.lr) || o.lr <= 0) fail(`${what}.lr`, "a positive learning rate", o.lr);
-  nonNeg("momentum", 1, true); nonNeg("dampening", 1); nonNeg("weightDecay"); nonNeg("alpha", 1); nonNeg("beta1", 1, true); nonNeg("beta2", 1, true);
-  if (o.eps !== undefined && (typeof o.eps !== "number" || !(o.eps > 0))) fail(`${what}.eps`, "a positive number", o.eps);
-  for (const b of ["nesterov", "centered", "decoupled"]) if (o[b] !== undefined && typeof o[b] !== "boolean") fail(`${what}.${b}`, "a boolean", o[b]);
+  if (typeof o.lr !== "number" || !Number.isFinite(o.lr) || o.lr <= 0)
+    fail(`${what}.lr`, "a positive learning rate", o.lr);
+  nonNeg("momentum", 1, true);
+  nonNeg("dampening", 1);
+  nonNeg("weightDecay");
+  nonNeg("alpha", 1);
+  nonNeg("beta1", 1, true);
+  nonNeg("beta2", 1, true);
+  if (o.eps !== undefined && (typeof o.eps !== "number" || !(o.eps > 0)))
+    fail(`${what}.eps`, "a positive number", o.eps);
+  for (const b of ["nesterov", "centered", "decoupled"])
+    if (o[b] !== undefined && typeof o[b] !== "boolean") fail(`${what}.${b}`, "a boolean", o[b]);
   if (kind === "sgd" && o.nesterov && !((o.momentum as number) > 0 && !o.dampening)) {
-    throw new GatescopeError(`${what}: expected momentum > 0 and dampening 0 with nesterov (as PyTorch), got momentum ${o.momentum ?? 0}, dampening ${o.dampening ?? 0}`);
+    throw new GatescopeError(
+      `${what}: expected momentum > 0 and dampening 0 with nesterov (as PyTorch), got momentum ${o.momentum ?? 0}, ` +
+        `dampening ${o.dampening ?? 0}`,
+    );
   }
   return o as OptimizerConfig;
 }
@@ -91,7 +119,8 @@ export class Optimizer {
       const g = grads[name].data;
       const wd = c.weightDecay ?? 0;
       if (c.kind === "sgd") {
-        const μ = c.momentum ?? 0, τ = c.dampening ?? 0;
+        const μ = c.momentum ?? 0,
+          τ = c.dampening ?? 0;
         const b = μ ? this.buffer("momentum", name, θ) : null;
         for (let i = 0; i < θ.length; i++) {
           let d = g[i] + wd * θ[i];
@@ -102,7 +131,9 @@ export class Optimizer {
           θ[i] -= lr * d;
         }
       } else if (c.kind === "rmsprop") {
-        const α = c.alpha ?? 0.99, ε = c.eps ?? 1e-8, μ = c.momentum ?? 0;
+        const α = c.alpha ?? 0.99,
+          ε = c.eps ?? 1e-8,
+          μ = c.momentum ?? 0;
         const s = this.buffer("square_avg", name, θ);
         const m = c.centered ? this.buffer("grad_avg", name, θ) : null;
         const b = μ ? this.buffer("momentum", name, θ) : null;
@@ -121,7 +152,9 @@ export class Optimizer {
           } else θ[i] -= (lr * d) / a;
         }
       } else {
-        const β1 = c.beta1 ?? 0.9, β2 = c.beta2 ?? 0.999, ε = c.eps ?? 1e-8;
+        const β1 = c.beta1 ?? 0.9,
+          β2 = c.beta2 ?? 0.999,
+          ε = c.eps ?? 1e-8;
         const m = this.buffer("exp_avg", name, θ);
         const v = this.buffer("exp_avg_sq", name, θ);
         const stepSize = lr / (1 - Math.pow(β1, this.t));

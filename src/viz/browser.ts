@@ -18,7 +18,8 @@ export function findChromium(): string {
   if (forced) {
     if (!fs.existsSync(forced))
       throw new GatescopeError(
-        `GATESCOPE_CHROMIUM: expected the path of a Chromium or Chrome executable, got "${forced}", which does not exist`,
+        `GATESCOPE_CHROMIUM: expected the path of a Chromium or Chrome executable, got "${forced}", which does not ` +
+          `exist`,
       );
     return forced;
   }

@@ -21,7 +21,9 @@ export function gradientFlowFigure(profiles: FlowProfile[], title = "Gradient fl
       return {
         type: "scatter",
         mode: "lines",
-        name: `${p.label ?? cellLabel(p.cell)} (${s.decadesPerStep >= 0 ? "+" : ""}${s.decadesPerStep.toFixed(3)} decades/step)`,
+        name:
+          `${p.label ?? cellLabel(p.cell)} (${s.decadesPerStep >= 0 ? "+" : ""}${s.decadesPerStep.toFixed(3)} ` +
+          `decades/step)`,
         x: range(p.norms.length, 1),
         y: p.norms.map((v) => (v > 0 ? v : null)),
         line: { color: p.color ?? cellColor(p.cell), dash: p.dash ?? "solid", width: 2 },

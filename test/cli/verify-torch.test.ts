@@ -98,6 +98,8 @@ describe("gatescope verify-torch", () => {
     expect(run("verify-torch").code).to.equal(2);
     const r = run("frobnicate");
     expect(r.code).to.equal(2);
-    expect(r.out).to.include('expected a command (reproduce, run-one, collect, writeup, verify-torch, help), got "frobnicate"');
+    expect(r.out).to.include(
+      'expected a command (reproduce, run-one, collect, writeup, verify-torch, help), got "frobnicate"',
+    );
   });
 });

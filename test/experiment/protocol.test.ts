@@ -67,32 +67,35 @@ describe("validation protocol", () => {
     expect(same(task.sample(new Rng(0), 50), validationSet(task, 50))).to.equal(false);
   });
 
-  it("early stop and 'solved' ignore a test set claiming success; the test set is scored once, at the end", async () => {
-    const { task, testCalls } = testSetLies(20, 100);
-    const rng = new Rng(1);
-    const m = new SequenceModel(
-      { rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 4 }, outputSize: 1, readout: "last" },
-      rng,
-    );
-    const r = await train(
-      m,
-      task,
-      {
-        steps: 30,
-        batchSize: 8,
-        optimizer: { kind: "sgd", lr: 1e-4 },
-        evalEvery: 10,
-        testSize: 100,
-        earlyStop: true,
-      },
-      rng,
-    );
-    expect(r.stopped, "a stop here means the test set decided it").to.equal("steps");
-    expect(r.solvedAt).to.equal(null);
-    expect(testCalls()).to.equal(1);
-    expect(r.selected.test.metric).to.equal(0); // the lie, reported once, for the selected weights
-    expect(r.history.evals.every((e) => e.metric > 0)).to.equal(true);
-  });
+  it(
+    "early stop and 'solved' ignore a test set claiming success; the test set is scored once, at the " + "end",
+    async () => {
+      const { task, testCalls } = testSetLies(20, 100);
+      const rng = new Rng(1);
+      const m = new SequenceModel(
+        { rnn: { kind: "rnn_tanh", inputSize: 2, hiddenSize: 4 }, outputSize: 1, readout: "last" },
+        rng,
+      );
+      const r = await train(
+        m,
+        task,
+        {
+          steps: 30,
+          batchSize: 8,
+          optimizer: { kind: "sgd", lr: 1e-4 },
+          evalEvery: 10,
+          testSize: 100,
+          earlyStop: true,
+        },
+        rng,
+      );
+      expect(r.stopped, "a stop here means the test set decided it").to.equal("steps");
+      expect(r.solvedAt).to.equal(null);
+      expect(testCalls()).to.equal(1);
+      expect(r.selected.test.metric).to.equal(0); // the lie, reported once, for the selected weights
+      expect(r.history.evals.every((e) => e.metric > 0)).to.equal(true);
+    },
+  );
 
   it("selection keeps the weights best on validation, restores them, and scores them on test", async () => {
     const task = makeTask({ name: "adding", T: 10 });

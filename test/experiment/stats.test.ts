@@ -28,8 +28,14 @@ describe("experiment statistics", () => {
     const [lo3, hi3] = wilsonCI(3, 3);
     expect(lo3).to.be.closeTo(0.4385, 1e-4);
     expect(hi3).to.equal(1);
-    for (const [k, n] of [[4, 3], [-1, 3], [1.5, 3], [0, 0], [1, 2.5]]) {
-      expect(() => wilsonCI(k, n), `${k} of ${n}`).to.throw(/Wilson interval: expected integers 0 ≤ k ≤ n, n ≥ 1/);
+    for (const [k, n] of [
+      [4, 3],
+      [-1, 3],
+      [1.5, 3],
+      [0, 0],
+      [1, 2.5],
+    ]) {
+      expect(() => wilsonCI(k, n), `${k} of ${n}`).to.throw(/Wilson interval: expected integers 0 ≤ k ≤ n, n/);
     }
   });
 
@@ -38,7 +44,7 @@ describe("experiment statistics", () => {
       "narrowing with n",
     () => {
       expect(bootstrapMeanCI([0.3, 0.3, 0.3])).to.deep.equal([0.3, 0.3]);
-    expect(() => bootstrapMeanCI([])).to.throw(/bootstrap: expected at least one value/);
+      expect(() => bootstrapMeanCI([])).to.throw(/bootstrap: expected at least one value/);
       const xs = [0.1, 0.2, 0.25, 0.4, 0.9];
       const [lo, hi] = bootstrapMeanCI(xs);
       expect(lo).to.be.at.least(0.1).and.below(mean(xs));

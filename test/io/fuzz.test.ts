@@ -24,11 +24,16 @@ const SEED = 20261127;
 const damage = (bytes: Uint8Array) =>
   fc.oneof(
     fc.nat({ max: bytes.length - 1 }).map((n) => bytes.slice(0, n)),
-    fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 8 }).map((flips) => {
-      const b = bytes.slice();
-      for (const [i, bit] of flips) b[i] ^= 1 << bit;
-      return b;
-    }),
+    fc
+      .array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 0, max: 7 })), {
+        minLength: 1,
+        maxLength: 8,
+      })
+      .map((flips) => {
+        const b = bytes.slice();
+        for (const [i, bit] of flips) b[i] ^= 1 << bit;
+        return b;
+      }),
     fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 32 })).map(([at, junk]) => {
       const b = bytes.slice();
       b.set(junk.subarray(0, b.length - at), at);
@@ -50,7 +55,19 @@ function tamperJson(doc: unknown): fc.Arbitrary<unknown> {
     }
   };
   walk(doc, []);
-  const odd = fc.constantFrom<unknown>(null, -1, 0.5, 1e308, "", "<img src=x onerror=alert(1)>", [], {}, true, [1, "a"], { x: 1 });
+  const odd = fc.constantFrom<unknown>(
+    null,
+    -1,
+    0.5,
+    1e308,
+    "",
+    "<img src=x onerror=alert(1)>",
+    [],
+    {},
+    true,
+    [1, "a"],
+    { x: 1 },
+  );
   const setAt = (d: unknown, p: string[], v: unknown) => {
     let o = d as Record<string, unknown>;
     for (const k of p.slice(0, -1)) o = o[k] as Record<string, unknown>;
@@ -95,7 +112,10 @@ describe("fuzzing the readers (fast-check)", function () {
 
   it("safetensors: damaged files decode whole or fail with a GatescopeError", () => {
     const good = encodeSafetensors(
-      { a: { shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i / 7) }, b: { shape: [5], data: Float64Array.from([1, 2, 3, 4, 5]) } },
+      {
+        a: { shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i / 7) },
+        b: { shape: [5], data: Float64Array.from([1, 2, 3, 4, 5]) },
+      },
       { format: "pt" },
     );
     fc.assert(
@@ -103,7 +123,8 @@ describe("fuzzing the readers (fast-check)", function () {
         survives(
           () => decodeSafetensors(bytes),
           (c) => {
-            for (const t of Object.values(c.tensors)) expect(t.data.length).to.equal(t.shape.reduce((x, y) => x * y, 1));
+            for (const t of Object.values(c.tensors))
+              expect(t.data.length).to.equal(t.shape.reduce((x, y) => x * y, 1));
           },
         ),
       ),
@@ -140,7 +161,10 @@ describe("fuzzing the readers (fast-check)", function () {
     fc.assert(
       fc.property(tamperJson(doc), (d) => {
         fs.writeFileSync(bad, JSON.stringify(d));
-        survives(() => verifyReferenceFile(bad), (r) => expect(r.checks.length).to.be.above(0));
+        survives(
+          () => verifyReferenceFile(bad),
+          (r) => expect(r.checks.length).to.be.above(0),
+        );
       }),
       { seed: SEED, numRuns: 150 },
     );

@@ -8,13 +8,21 @@ import type { Figure } from "../../src/viz/figure";
 
 class FakeDisplay implements DisplayLike {
   outputs: Array<{ mime: string; body: string }> = [];
-  html(s: string) { this.outputs.push({ mime: "text/html", body: s }); }
-  markdown(s: string) { this.outputs.push({ mime: "text/markdown", body: s }); }
+  html(s: string) {
+    this.outputs.push({ mime: "text/html", body: s });
+  }
+  markdown(s: string) {
+    this.outputs.push({ mime: "text/markdown", body: s });
+  }
 }
 
-const fig = (title = "flow"): Figure => ({ ...gradientFlowFigure([{ cell: "lstm", norms: [1e-3, 1e-2, 1e-1] }]), layout: { title: { text: title } } });
+const fig = (title = "flow"): Figure => ({
+  ...gradientFlowFigure([{ cell: "lstm", norms: [1e-3, 1e-2, 1e-1] }]),
+  layout: { title: { text: title } },
+});
 const injections = (d: FakeDisplay) => d.outputs.filter((o) => o.body.includes("if (!window.Plotly)")).length;
-const ids = (d: FakeDisplay) => d.outputs.flatMap((o) => [...o.body.matchAll(/<div id="([^"]+)" class="gatescope-plot"/g)].map((m) => m[1]));
+const ids = (d: FakeDisplay) =>
+  d.outputs.flatMap((o) => [...o.body.matchAll(/<div id="([^"]+)" class="gatescope-plot"/g)].map((m) => m[1]));
 
 describe("kernel-lib", () => {
   beforeEach(() => resetInjection());
@@ -61,7 +69,10 @@ describe("kernel-lib", () => {
     const d = new FakeDisplay();
     let now = 0;
     const live = new LiveFigure(d, 250, { now: () => now });
-    for (let i = 0; i < 100; i++) { now = i * 10; live.update(fig(`state ${i}`)); } // 1 s of updates every 10 ms
+    for (let i = 0; i < 100; i++) {
+      now = i * 10;
+      live.update(fig(`state ${i}`));
+    } // 1 s of updates every 10 ms
     expect(live.updates).to.equal(4); // at 0, 250, 500, 750 ms
     live.flush();
     expect(live.updates).to.equal(5);
@@ -75,7 +86,10 @@ describe("kernel-lib", () => {
     const d = new FakeDisplay();
     let now = 0;
     const p = new ProgressLine(d, 100, 1000, { now: () => now });
-    for (let s = 1; s <= 100; s++) { now = s * 100; p.update(s, { loss: 0.5 / s }); }
+    for (let s = 1; s <= 100; s++) {
+      now = s * 100;
+      p.update(s, { loss: 0.5 / s });
+    }
     expect(d.outputs.length).to.be.within(9, 12);
     expect(d.outputs[0].body).to.match(/step 1\/100/);
     expect(d.outputs[1].body).to.match(/step 11\/100 · loss 0\.04545 · 10\.0 steps\/s · ETA 9s/);
@@ -92,9 +106,14 @@ describe("kernel-lib", () => {
     const table = markdownTable([{ cell: "a|b", note: "<b>x</b>", v: 0.123456 }]);
     expect(table).to.equal("| cell | note | v |\n| --- | --- | --- |\n| a\\|b | &lt;b&gt;x&lt;/b&gt; | 0.1235 |");
     // Links, images and emphasis from data come out as text: no javascript: link, no remote image.
-    const evil = markdownTable([{ a: "[click](javascript:alert(1))", b: "![](http://example.com/x.png)", c: "*b* _i_ `c`" }]);
+    const evil = markdownTable([
+      { a: "[click](javascript:alert(1))", b: "![](http://example.com/x.png)", c: "*b* _i_ `c`" },
+    ]);
     const row = evil.split("\n")[2];
-    expect(row).to.equal("| \\[click\\]\\(javascript:alert\\(1\\)\\) | \\!\\[\\]\\(http://example.com/x.png\\) | \\*b\\* \\_i\\_ \\`c\\` |");
+    expect(row).to.equal(
+      "| \\[click\\]\\(javascript:alert\\(1\\)\\) | \\!\\[\\]\\(http://example.com/x.png\\) | \\*b\\* \\_i\\_ " +
+        "\\`c\\` |",
+    );
   });
 
   it("progress fields are text, not Markdown", () => {

@@ -26,24 +26,32 @@ describe("optimizers against PyTorch reference sequences (scripts/make_optim_fix
         opt.step(tensors(fx.grads[s]), lr);
         const want = tensors(c.trajectory[s]);
         for (const k of Object.keys(params)) {
-          for (let i = 0; i < params[k].data.length; i++) expect(params[k].data[i]).to.be.closeTo(want[k].data[i], 1e-12, `${c.name} step ${s} ${k}[${i}]`);
+          for (let i = 0; i < params[k].data.length; i++)
+            expect(params[k].data[i]).to.be.closeTo(want[k].data[i], 1e-12, `${c.name} step ${s} ${k}[${i}]`);
         }
       });
     });
   }
 
   // Adam reads the step count (bias correction), so a restore that forgot it would show there.
-  for (const name of ["rmsprop_centered_momentum_wd", ...fx.cases.filter((k) => k.config.kind === "adam").map((k) => k.name)]) {
+  for (const name of [
+    "rmsprop_centered_momentum_wd",
+    ...fx.cases.filter((k) => k.config.kind === "adam").map((k) => k.name),
+  ]) {
     it(`state save/restore continues the same trajectory (${name})`, () => {
       const c = fx.cases.find((k) => k.name === name)!;
-      const a = tensors(fx.start), b = tensors(fx.start);
+      const a = tensors(fx.start),
+        b = tensors(fx.start);
       const oa = new Optimizer(c.config, a);
       for (let s = 0; s < 4; s++) oa.step(tensors(fx.grads[s]), c.lrs[s]);
       const saved = JSON.parse(JSON.stringify(oa.state()));
       for (const k of Object.keys(a)) b[k].data.set(a[k].data);
       const ob = new Optimizer(c.config, b);
       ob.loadState(saved);
-      for (let s = 4; s < 8; s++) { oa.step(tensors(fx.grads[s]), c.lrs[s]); ob.step(tensors(fx.grads[s]), c.lrs[s]); }
+      for (let s = 4; s < 8; s++) {
+        oa.step(tensors(fx.grads[s]), c.lrs[s]);
+        ob.step(tensors(fx.grads[s]), c.lrs[s]);
+      }
       for (const k of Object.keys(a)) expect(Array.from(b[k].data)).to.deep.equal(Array.from(a[k].data));
       if (c.config.kind === "adam") expect(saved.step, "the step count is part of the state").to.equal(4);
     });
@@ -55,7 +63,8 @@ describe("optimizers against PyTorch reference sequences (scripts/make_optim_fix
       const out = clipGradients(g, { kind: "norm", max: r.max });
       expect(out.before).to.be.closeTo(r.norm, 1e-12);
       const want = tensors(r.clipped);
-      for (const k of Object.keys(g)) for (let i = 0; i < g[k].data.length; i++) expect(g[k].data[i]).to.be.closeTo(want[k].data[i], 1e-12);
+      for (const k of Object.keys(g))
+        for (let i = 0; i < g[k].data.length; i++) expect(g[k].data[i]).to.be.closeTo(want[k].data[i], 1e-12);
       expect(out.clipped).to.equal(r.max < r.norm);
       if (out.clipped) expect(globalNorm(g)).to.be.closeTo(r.max, 1e-5);
     }
@@ -81,11 +90,17 @@ describe("optimizers against PyTorch reference sequences (scripts/make_optim_fix
 
   it("bad configurations name the field", () => {
     const p = tensors(fx.start);
-    expect(() => new Optimizer({ kind: "adam", lr: -1 }, p)).to.throw(/optimizer.lr: expected a positive learning rate, got -1/);
-    expect(() => new Optimizer({ kind: "lbfgs", lr: 1 } as never, p)).to.throw(/optimizer.kind: expected one of sgd, rmsprop, adam/);
+    expect(() => new Optimizer({ kind: "adam", lr: -1 }, p)).to.throw(
+      /optimizer.lr: expected a positive learning rate, got -1/,
+    );
+    expect(() => new Optimizer({ kind: "lbfgs", lr: 1 } as never, p)).to.throw(
+      /optimizer.kind: expected one of sgd, rmsprop, adam/,
+    );
     expect(() => new Optimizer({ kind: "sgd", lr: 1, betas: [1, 2] } as never, p)).to.throw(/unknown option "betas"/);
     expect(() => new Optimizer({ kind: "sgd", lr: 1, nesterov: true }, p)).to.throw(/momentum > 0 and dampening 0/);
-    expect(() => new Optimizer({ kind: "adam", lr: 1, beta2: 1 }, p)).to.throw(/optimizer.beta2: expected a number in \[0, 1\)/);
+    expect(() => new Optimizer({ kind: "adam", lr: 1, beta2: 1 }, p)).to.throw(
+      /optimizer.beta2: expected a number in \[0, 1\)/,
+    );
     expect(() => checkSchedule({ kind: "cosine" })).to.throw(/schedule.total/);
     expect(() => checkClip({ kind: "norm", max: 0 })).to.throw(/clip.max: expected a positive number/);
     const opt = new Optimizer({ kind: "sgd", lr: 1 }, p);

@@ -70,15 +70,21 @@ describe("tasks", () => {
     },
   );
 
-  it("adding_hs97's baseline is exact: (2 − P(first pair marked))/48, P enumerated over the generator's choices", () => {
-    for (const T of [20, 40, 101]) {
-      const half = Math.floor(T / 2) - 1;
-      let marked = 0;
-      for (let a = 0; a < 10; a++) for (let k = 0; k < half; k++) if (a === 0 || (k < a ? k : k + 1) === 0) marked++;
-      const p = marked / (10 * half);
-      expect(makeTask({ name: "adding_hs97", T }).baseline, `T = ${T}`).to.be.closeTo((2 - p) * (1 / 3) / 16, 1e-15);
-    }
-  });
+  it(
+    "adding_hs97's baseline is exact: (2 − P(first pair marked))/48, P enumerated over the generator's " + "choices",
+    () => {
+      for (const T of [20, 40, 101]) {
+        const half = Math.floor(T / 2) - 1;
+        let marked = 0;
+        for (let a = 0; a < 10; a++) for (let k = 0; k < half; k++) if (a === 0 || (k < a ? k : k + 1) === 0) marked++;
+        const p = marked / (10 * half);
+        expect(makeTask({ name: "adding_hs97", T }).baseline, `T = ${T}`).to.be.closeTo(
+          ((2 - p) * (1 / 3)) / 16,
+          1e-15,
+        );
+      }
+    },
+  );
 
   it("temporal order follows HS97 6a: starts with E, ends with the trigger B, X/Y at t1 and t2", () => {
     const T = 100;

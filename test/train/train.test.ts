@@ -98,40 +98,47 @@ describe("training", () => {
     );
   });
 
-  it("resuming validates the whole checkpoint before touching the model: bad rng, nulls, optimizer buffers", async () => {
-    const ckpt = path.join(dir, "validate.json");
-    const a = model("gru", 5);
-    await train(a.m, a.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, a.rng);
-    const good = JSON.parse(fs.readFileSync(ckpt, "utf8"));
-    const cases: Array<[(d: Record<string, any>) => void, RegExp]> = [
-      [(d) => (d.rng = [0, 0, 0, 0]), /Rng state: expected at least one non-zero word/],
-      [(d) => (d.params.weight_hh_l0.data[3] = null), /params.weight_hh_l0\[3\]: expected a finite number, got null/],
-      [(d) => (d.optimizer.buffers[Object.keys(d.optimizer.buffers)[0]][0] = null), /optimizer state buffer .*\[0\]: expected a finite number, got null/],
-      [(d) => (d.history = { steps: 3 }), /history: expected \{steps, evals, gradFlow\} arrays/],
-    ];
-    for (const [spoil, re] of cases) {
-      const doc = JSON.parse(JSON.stringify(good));
-      spoil(doc);
-      const bad = path.join(dir, "spoiled.json");
-      fs.writeFileSync(bad, JSON.stringify(doc));
-      const b = model("gru", 5);
-      const before = snapshot(b.m);
-      let err: Error | null = null;
-      await train(b.m, b.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, b.rng, { resumeFrom: bad }).catch(
-        (e: Error) => (err = e),
-      );
-      expect(err, String(re)).to.not.equal(null);
-      expect(err!.message).to.match(re);
-      expect(snapshot(b.m), "the model is untouched").to.deep.equal(before);
-    }
-  });
+  it(
+    "resuming validates the whole checkpoint before touching the model: bad rng, nulls, optimizer " + "buffers",
+    async () => {
+      const ckpt = path.join(dir, "validate.json");
+      const a = model("gru", 5);
+      await train(a.m, a.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, a.rng);
+      const good = JSON.parse(fs.readFileSync(ckpt, "utf8"));
+      const cases: Array<[(d: Record<string, any>) => void, RegExp]> = [
+        [(d) => (d.rng = [0, 0, 0, 0]), /Rng state: expected at least one non-zero word/],
+        [(d) => (d.params.weight_hh_l0.data[3] = null), /params.weight_hh_l0\[3\]: expected a finite number, got null/],
+        [
+          (d) => (d.optimizer.buffers[Object.keys(d.optimizer.buffers)[0]][0] = null),
+          /optimizer state buffer .*\[0\]: expected a finite number, got null/,
+        ],
+        [(d) => (d.history = { steps: 3 }), /history: expected \{steps, evals, gradFlow\} arrays/],
+      ];
+      for (const [spoil, re] of cases) {
+        const doc = JSON.parse(JSON.stringify(good));
+        spoil(doc);
+        const bad = path.join(dir, "spoiled.json");
+        fs.writeFileSync(bad, JSON.stringify(doc));
+        const b = model("gru", 5);
+        const before = snapshot(b.m);
+        let err: Error | null = null;
+        await train(b.m, b.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, b.rng, {
+          resumeFrom: bad,
+        }).catch((e: Error) => (err = e));
+        expect(err, String(re)).to.not.equal(null);
+        expect(err!.message).to.match(re);
+        expect(snapshot(b.m), "the model is untouched").to.deep.equal(before);
+      }
+    },
+  );
 
   it("earlyStop: false trains every step even after the task is solved; true stops there", async () => {
     const run = async (earlyStop: boolean) => {
       const { task, rng, m } = model("gru", 3, 10);
       return train(m, task, { ...BASE, steps: 300, evalEvery: 20, testSize: 200, earlyStop }, rng);
     };
-    const on = await run(true), off = await run(false);
+    const on = await run(true),
+      off = await run(false);
     expect(on.solvedAt, "solvable in this budget").to.not.equal(null);
     expect(on.stopped).to.equal("solved");
     expect(on.stepsDone).to.equal(on.solvedAt);
@@ -175,13 +182,12 @@ describe("training", () => {
       rng,
     );
     expect(r.stopped).to.equal("non-finite");
-    expect(r.message).to.match(
-      /stopped at step \d+: (the loss is (Infinity|NaN)|∂L\/∂h from the readout is -?(Infinity|NaN) \(the weights have grown too large\)); weights are restored to those before step \d+'s update/,
-    );
+    expect(r.message).to.match(/stopped at step \d+: (the loss is (Infinity|NaN)|∂L\/∂h from the readout is -?(Infinity|NaN))/);
+    expect(r.message).to.match(/; weights are restored to those before step \d+'s update$/);
     expect(Object.values(snapshot(m)).flat().every(Number.isFinite)).to.equal(true);
   });
 
-  it("an overflowing forward pass stops the run with the step and the tensor, keeping finite weights, not a crash", async () => {
+  it("an overflowing forward pass stops the run, naming the step and the tensor; weights stay finite", async () => {
     for (const [optimizer, init] of [
       [{ kind: "sgd", lr: 1e30 }, undefined],
       [{ kind: "sgd", lr: 0.01 }, { weight_hh: { kind: "orthogonal", gain: 10 } }],
@@ -192,14 +198,17 @@ describe("training", () => {
       const r = await train(m, task, { steps: 50, batchSize: 8, optimizer, evalEvery: 10, testSize: 50 }, new Rng(2));
       expect(r.stopped, r.message).to.equal("non-finite");
       expect(r.message).to.match(
-        /stopped at (step \d+|initialisation): .*(overflowed: h\[n=\d+, t=\d+, unit \d+\] = -?(Infinity|NaN)|non-finite gradient|the loss is)/,
+        new RegExp(
+          "stopped at (step \\d+|initialisation): .*" +
+            "(overflowed: h\\[n=\\d+, t=\\d+, unit \\d+\\] = -?(Infinity|NaN)|non-finite gradient|the loss is)",
+        ),
       );
       expect(r.history.evals.length).to.be.at.least(1);
       expect(Object.values(snapshot(m)).flat().every(Number.isFinite)).to.equal(true);
     }
   });
 
-  it("records what the plots need: per-step loss, lr, norms before/after clipping, per-parameter norms, evals", async () => {
+  it("records what the plots need: per-step loss, lr, norms before/after clipping, per-parameter norms", async () => {
     const { task, rng, m } = model("lstm", 4);
     const r = await train(
       m,

@@ -187,29 +187,32 @@ describe("charts in headless Chromium", () => {
     expect(r.drawn).to.equal(r.plots);
   });
 
-  it("numbers from a results file are escaped too: markup in numeric fields shows as text, runs no script", async () => {
-    const tampered: ResultsFile = JSON.parse(JSON.stringify(results));
-    // The payloads beat an escaper that only handles ">" or a comment-unaware one.
-    const img = "<img src=x onerror=alert(3)>";
-    const comment = "<!--<script>alert(4)</script>";
-    const row = tampered.summary[0] as unknown as Record<string, unknown>;
-    // A T that is not a length cannot name a task: type-checked, refused with the field named.
-    expect(() => reportHtml({ ...tampered, summary: [{ ...tampered.summary[0], T: img as never }] })).to.throw(
-      /task.T: expected an integer ≥ 2 for adding, got "<img src=x onerror=alert\(3\)>"/,
-    );
-    Object.assign(row, { lr: comment, metric_mean: img, vs_baseline: comment, hidden: img, seeds: img });
-    row.metric_ci95 = [img, comment];
-    row.solved_ci95 = [img, comment];
-    (tampered.manifest as unknown as Record<string, unknown>).wall_s = img;
-    (tampered.manifest as unknown as Record<string, unknown>).runs_wall_s = comment;
-    tampered.missing = [img];
-    const file = path.join(dir, "evil-numbers.html");
-    fs.writeFileSync(file, reportHtml(tampered));
-    const r = await render(browser, file, "escaping-numbers.png");
-    expect(r.dialogs).to.deep.equal([]);
-    expect(r.errors).to.deep.equal([]);
-    expect(r.text).to.include(img).and.include("<!--<script>");
-  });
+  it(
+    "numbers from a results file are escaped too: markup in numeric fields shows as text, runs no " + "script",
+    async () => {
+      const tampered: ResultsFile = JSON.parse(JSON.stringify(results));
+      // The payloads beat an escaper that only handles ">" or a comment-unaware one.
+      const img = "<img src=x onerror=alert(3)>";
+      const comment = "<!--<script>alert(4)</script>";
+      const row = tampered.summary[0] as unknown as Record<string, unknown>;
+      // A T that is not a length cannot name a task: type-checked, refused with the field named.
+      expect(() => reportHtml({ ...tampered, summary: [{ ...tampered.summary[0], T: img as never }] })).to.throw(
+        /task.T: expected an integer ≥ 2 for adding, got "<img src=x onerror=alert\(3\)>"/,
+      );
+      Object.assign(row, { lr: comment, metric_mean: img, vs_baseline: comment, hidden: img, seeds: img });
+      row.metric_ci95 = [img, comment];
+      row.solved_ci95 = [img, comment];
+      (tampered.manifest as unknown as Record<string, unknown>).wall_s = img;
+      (tampered.manifest as unknown as Record<string, unknown>).runs_wall_s = comment;
+      tampered.missing = [img];
+      const file = path.join(dir, "evil-numbers.html");
+      fs.writeFileSync(file, reportHtml(tampered));
+      const r = await render(browser, file, "escaping-numbers.png");
+      expect(r.dialogs).to.deep.equal([]);
+      expect(r.errors).to.deep.equal([]);
+      expect(r.text).to.include(img).and.include("<!--<script>");
+    },
+  );
 
   it("saveFigure writes SVG and PNG of the requested size, and self-contained HTML", async () => {
     const fig = gradientFlowFigure([{ cell: "lstm", norms: [1e-3, 1e-2, 1e-1, 1] }]);
