@@ -79,6 +79,26 @@ describe("command-line hygiene", () => {
     }
   });
 
+  it("--out on a read-only mount is refused before any run (a real read-only tmpfs)", function () {
+    const ro = fs.mkdtempSync(path.join(os.tmpdir(), "gatescope-ro-"));
+    const m = spawnSync("mount", ["-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", ro], { encoding: "utf8" });
+    if (m.status !== 0) {
+      fs.rmSync(ro, { recursive: true, force: true });
+      if (process.env.CI) throw new Error(`CI runs as root and must mount a tmpfs: ${m.stderr}`);
+      this.skip();
+    }
+    try {
+      for (const out of [ro, path.join(ro, "sub")]) {
+        const r = cli("reproduce", "--preset", "tiny", "--out", out);
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stderr).to.match(/expected a writable directory, got EROFS/);
+      }
+    } finally {
+      spawnSync("umount", [ro]);
+      fs.rmSync(ro, { recursive: true, force: true });
+    }
+  });
+
   it("sizes whose buffers would pass 2 GiB are refused before allocation, with the size they need", () => {
     expect(() => new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 2 ** 31 }, new Rng(1))).to.throw(
       /config: expected weights of at most 2 GiB each, got inputSize 2, hiddenSize 2147483648: a 8589934592×2147483648/,

@@ -7,7 +7,7 @@ import { Rng } from "../../src/math/rng";
 import { SequenceModel } from "../../src/model/sequence-model";
 import { makeTask, testSet, validationSet, sampleFixedSet, type Batch, type Task } from "../../src/tasks";
 import { evaluate, train } from "../../src/train/train";
-import { summarize } from "../../src/experiment/summary";
+import { formatSummary, summarize, summaryCells } from "../../src/experiment/summary";
 import type { RunResult } from "../../src/experiment/run";
 
 const same = (a: Batch, b: Batch) => a.x.data.length === b.x.data.length && a.x.data.every((v, i) => v === b.x.data[i]);
@@ -175,6 +175,38 @@ describe("validation protocol", () => {
     expect(row.metric_ci95[1]).to.be.at.most(0.15);
     expect(row.expect).to.equal("solve"); // Arjovsky et al.: LSTM, adding, T ≤ 400
     expect(row.agrees).to.equal(false); // one seed did not solve
+  });
+
+  it("the terminal and Markdown cells say exactly what the row holds", () => {
+    const runs = [900, 1000, null].map((at, seed) =>
+      run({ seed, T: 200, final_test_metric: at === null ? 0.15 : 0.005, solved: at !== null, solved_at: at }),
+    );
+    const [row] = summarize(runs);
+    const cells = summaryCells(row);
+    expect(cells).to.deep.equal({
+      task: "adding",
+      T: "200",
+      cell: "lstm",
+      H: "8",
+      lr: "0.01",
+      test: `${row.metric_mean.toPrecision(3)} [${row.metric_ci95[0].toPrecision(2)}, ${row.metric_ci95[1].toPrecision(2)}]`,
+      ratio: (row.metric_mean / (1 / 6)).toFixed(3),
+      solved: "2/3 [21–94%]",
+      steps: "950 [925–975]",
+      agrees: "NO",
+    });
+    const text = formatSummary([row]).split("\n");
+    expect(text[0]).to.match(
+      /^task\s+T\s+cell\s+H\s+lr\s+test metric \[95% CI\]\s+÷ base\s+solved \[95% CI\]\s+steps \[IQR\]\s+agrees$/,
+    );
+    expect(text[1]).to.match(/^-+( -+)+$/);
+    expect(text[2]).to.match(/^adding\s+200\s+lstm\s+8\s+0\.01\s/);
+    expect(text[2]).to.include("2/3 [21–94%]").and.include("950 [925–975]").and.match(/NO$/);
+    expect(text.slice(3)).to.deep.equal([
+      "",
+      "Published outcomes (predicate on the row above):",
+      "  adding T=200 lstm: the LSTM beats the baseline convincingly up to T = 400 — DEVIATES",
+    ]);
   });
 
   it("a fixed training set: each sequence always the same, minibatches drawn from the set only", () => {
