@@ -145,15 +145,43 @@ describe("validation protocol", () => {
   });
 
   it("the summary picks the learning rate on validation, even where test would pick the other", () => {
+    // Rates listed out of order; the one best on validation is neither first nor best on test.
     const runs = [0, 1, 2].flatMap((seed) => [
-      run({ seed, lr: 0.001, final_val_metric: 0.05, final_test_metric: 0.09 }), // better on validation
-      run({ seed, lr: 0.01, final_val_metric: 0.08, final_test_metric: 0.02 }), // better on test
+      run({
+        seed,
+        lr: 0.1,
+        final_val_metric: 0.09 + seed / 100,
+        final_test_metric: 0.01,
+        solved: true,
+        solved_at: 100,
+      }),
+      run({ seed, lr: 0.001, final_val_metric: 0.05 + seed / 100, final_test_metric: 0.09 }),
+      run({ seed, lr: 0.01, final_val_metric: 0.08, final_test_metric: 0.02 }),
     ]);
     const [row] = summarize(runs);
     expect(row.lr).to.equal(0.001);
     expect(row.metric_mean).to.be.closeTo(0.09, 1e-12);
-    expect(row.lr_sweep.map((s) => s.lr)).to.deep.equal([0.001, 0.01]);
+    expect(row.lr_sweep.map((s) => s.lr)).to.deep.equal([0.001, 0.01, 0.1]);
+    expect(row.lr_sweep[0]).to.deep.include({ val_min: 0.05, val_max: 0.07, solved: 0, seeds: 3 });
+    expect(row.lr_sweep[2]).to.deep.include({ solved: 3 });
     expect(row.lr_sweep[1].test_mean).to.be.closeTo(0.02, 1e-12);
+    // A NaN rate never wins; on a tie the smaller rate is kept; groups stay apart by task, T and cell.
+    const nan = summarize([run({ lr: 0.1, final_val_metric: NaN }), run({ lr: 0.2, final_val_metric: 0.5 })]);
+    expect(nan[0].lr).to.equal(0.2);
+    const tie = summarize([run({ lr: 0.2, final_val_metric: 0.5 }), run({ lr: 0.1, final_val_metric: 0.5 })]);
+    expect(tie[0].lr).to.equal(0.1);
+    const groups = summarize([
+      run({ T: 100 }),
+      run({ T: 200 }),
+      run({ T: 100, cell: "gru" }),
+      run({ T: 100, task: "copy" }),
+    ]);
+    expect(groups.map((g) => `${g.task} ${g.T} ${g.cell}`)).to.deep.equal([
+      "adding 100 lstm",
+      "adding 200 lstm",
+      "adding 100 gru",
+      "copy 100 lstm",
+    ]);
   });
 
   it("summary rows: intervals, Wilson solve rate, median and IQR of steps to solve, and the predicate", () => {
@@ -163,7 +191,9 @@ describe("validation protocol", () => {
         T: 200,
         final_test_metric: at === null ? 0.15 : 0.005,
         solved: at !== null,
-        solved_at: at,
+        // Validation met the criterion at 5000 here, but the selected weights fail it on test:
+        // that seed did not solve, and its step does not count.
+        solved_at: at ?? 5000,
       }),
     );
     const [row] = summarize(runs);
@@ -183,13 +213,14 @@ describe("validation protocol", () => {
     );
     const [row] = summarize(runs);
     const cells = summaryCells(row);
+    const ci = row.metric_ci95;
     expect(cells).to.deep.equal({
       task: "adding",
       T: "200",
       cell: "lstm",
       H: "8",
       lr: "0.01",
-      test: `${row.metric_mean.toPrecision(3)} [${row.metric_ci95[0].toPrecision(2)}, ${row.metric_ci95[1].toPrecision(2)}]`,
+      test: `${row.metric_mean.toPrecision(3)} [${ci[0].toPrecision(2)}, ${ci[1].toPrecision(2)}]`,
       ratio: (row.metric_mean / (1 / 6)).toFixed(3),
       solved: "2/3 [21–94%]",
       steps: "950 [925–975]",
