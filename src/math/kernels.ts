@@ -36,21 +36,10 @@ export interface Kernels {
    * beta is 0 (overwrite) or 1 (accumulate): the only two the engine needs.
    */
   gemm(
-    tA: boolean,
-    tB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    A: FloatArray,
-    aOff: number,
-    lda: number,
-    B: FloatArray,
-    bOff: number,
-    ldb: number,
-    beta: 0 | 1,
-    C: FloatArray,
-    cOff: number,
-    ldc: number,
+    tA: boolean, tB: boolean, M: number, N: number, K: number,
+    A: FloatArray, aOff: number, lda: number,
+    B: FloatArray, bOff: number, ldb: number,
+    beta: 0 | 1, C: FloatArray, cOff: number, ldc: number,
   ): void;
 
   /** Adds bias b (length N) to each of M rows of C (leading dimension ldc). */
@@ -72,94 +61,38 @@ export interface Kernels {
 
 /** Reference matrix kernels in plain TypeScript, for both float types. */
 export const referenceMatrix: MatrixKernels = {
+
   gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (beta === 0) {
       for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
     }
     // op(A)[i,k] = A[aOff + i·ars + k·acs], op(B)[k,j] = B[bOff + k·brs + j·bcs]: one loop
     // nest serves all four transpose cases.
-    const ars = tA ? 1 : lda,
-      acs = tA ? lda : 1;
-    const brs = tB ? 1 : ldb,
-      bcs = tB ? ldb : 1;
+    const ars = tA ? 1 : lda, acs = tA ? lda : 1;
+    const brs = tB ? 1 : ldb, bcs = tB ? ldb : 1;
     // 4×4 register tiles: 8 loads feed 16 multiply-adds, which is what lets plain JS approach
     // the machine's scalar peak instead of being bound by memory traffic.
-    const M4 = M - (M % 4),
-      N4 = N - (N % 4);
+    const M4 = M - (M % 4), N4 = N - (N % 4);
     for (let i = 0; i < M4; i += 4) {
-      const a0 = aOff + i * ars,
-        a1 = a0 + ars,
-        a2 = a1 + ars,
-        a3 = a2 + ars;
+      const a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
       for (let j = 0; j < N4; j += 4) {
-        const b0 = bOff + j * bcs,
-          b1 = b0 + bcs,
-          b2 = b1 + bcs,
-          b3 = b2 + bcs;
-        let c00 = 0,
-          c01 = 0,
-          c02 = 0,
-          c03 = 0,
-          c10 = 0,
-          c11 = 0,
-          c12 = 0,
-          c13 = 0;
-        let c20 = 0,
-          c21 = 0,
-          c22 = 0,
-          c23 = 0,
-          c30 = 0,
-          c31 = 0,
-          c32 = 0,
-          c33 = 0;
+        const b0 = bOff + j * bcs, b1 = b0 + bcs, b2 = b1 + bcs, b3 = b2 + bcs;
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (let k = 0; k < K; k++) {
-          const ka = k * acs,
-            kb = k * brs;
-          const x0 = A[a0 + ka],
-            x1 = A[a1 + ka],
-            x2 = A[a2 + ka],
-            x3 = A[a3 + ka];
-          const y0 = B[b0 + kb],
-            y1 = B[b1 + kb],
-            y2 = B[b2 + kb],
-            y3 = B[b3 + kb];
-          c00 += x0 * y0;
-          c01 += x0 * y1;
-          c02 += x0 * y2;
-          c03 += x0 * y3;
-          c10 += x1 * y0;
-          c11 += x1 * y1;
-          c12 += x1 * y2;
-          c13 += x1 * y3;
-          c20 += x2 * y0;
-          c21 += x2 * y1;
-          c22 += x2 * y2;
-          c23 += x2 * y3;
-          c30 += x3 * y0;
-          c31 += x3 * y1;
-          c32 += x3 * y2;
-          c33 += x3 * y3;
+          const ka = k * acs, kb = k * brs;
+          const x0 = A[a0 + ka], x1 = A[a1 + ka], x2 = A[a2 + ka], x3 = A[a3 + ka];
+          const y0 = B[b0 + kb], y1 = B[b1 + kb], y2 = B[b2 + kb], y3 = B[b3 + kb];
+          c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+          c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+          c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+          c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
         }
         let c = cOff + i * ldc + j;
-        C[c] += c00;
-        C[c + 1] += c01;
-        C[c + 2] += c02;
-        C[c + 3] += c03;
-        c += ldc;
-        C[c] += c10;
-        C[c + 1] += c11;
-        C[c + 2] += c12;
-        C[c + 3] += c13;
-        c += ldc;
-        C[c] += c20;
-        C[c + 1] += c21;
-        C[c + 2] += c22;
-        C[c + 3] += c23;
-        c += ldc;
-        C[c] += c30;
-        C[c + 1] += c31;
-        C[c + 2] += c32;
-        C[c + 3] += c33;
+        C[c] += c00; C[c + 1] += c01; C[c + 2] += c02; C[c + 3] += c03; c += ldc;
+        C[c] += c10; C[c + 1] += c11; C[c + 2] += c12; C[c + 3] += c13; c += ldc;
+        C[c] += c20; C[c + 1] += c21; C[c + 2] += c22; C[c + 3] += c23; c += ldc;
+        C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
       }
     }
     // The ragged right and bottom edges, one dot product per entry.

@@ -14,7 +14,9 @@ export interface FlowProfile {
 }
 
 /** log‖∂L/∂h_t‖ against t, one line per profile, fitted decay rate in the legend. */
-export function gradientFlowFigure(profiles: FlowProfile[], title = "Gradient flow through time: ‖∂L/∂h_t‖"): Figure {
+const FLOW_TITLE = "Gradient flow through time: ‖∂L/∂h_t‖";
+
+export function gradientFlowFigure(profiles: FlowProfile[], title = FLOW_TITLE): Figure {
   return {
     data: profiles.map((p) => {
       const s = summarizeFlow(p.norms);

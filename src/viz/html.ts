@@ -72,7 +72,9 @@ export function figureHtml(fig: Figure, id = newPlotId(), height?: number): stri
       setTimeout(draw, 50);
     } else if (el) {
       el.style.height = "auto";
-      el.innerHTML = '<p style="color:#b00020;font-family:sans-serif">gatescope: plotly.js did not load, so this chart cannot be drawn. Re-run the cell that shows it, or trust the notebook (File → Trust Notebook).</p>';
+      el.innerHTML = '<p style="color:#b00020;font-family:sans-serif">gatescope: plotly.js did not load, ' +
+        'so this chart cannot be drawn. Re-run the cell that shows it, or trust the notebook ' +
+        '(File → Trust Notebook).</p>';
     }
   }
   draw();
