@@ -20,12 +20,37 @@ export {
   type TensorLike,
 } from "./math/tensor";
 export type { GruVariant } from "./cells/gru";
+export { LSTM_VARIANTS, LSTM_VARIANT_NOTES, LSTM_PRESETS, type LstmVariant } from "./cells/lstm";
 export {
-  KINDS,
+  cellDescription,
+  cellKinds,
+  registerCell,
+  unregisterCell,
+  option,
+  standardParams,
+  gateSlots,
+  SIGMOID,
+  TANH,
+  H_SLOT,
+  C_SLOT,
+  type CellDescription,
+  type CellOption,
+  type CellOptions,
+  type Cell,
+  type ParamSpec,
+  type GradRole,
+  type LayerParams,
+  type LayerWork,
+  type LayerGradWork,
+  type TraceSlot,
+  type HiddenInput,
+} from "./cells";
+export {
   INIT_PRESETS,
   paramShapes,
   resolveConfig,
   type Kind,
+  type CellConfig,
   type InitConfig,
   type InitPreset,
   type RecurrentConfig,

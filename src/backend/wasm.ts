@@ -2,7 +2,8 @@
  * The WebAssembly SIMD backend: float32 matrix products and gate math compiled from
  * wasm/assembly/ (AssemblyScript, built by `npm run build:wasm` from npm packages alone).
  * Float64 work, and float32 work on arrays outside its memory or with H not a multiple of 4,
- * goes to the reference TypeScript kernels, so every call gives a correct answer.
+ * goes to the reference TypeScript kernels (a cell op's twin declines, and the cell runs its
+ * own), so every call gives a correct answer. Cells without a twin here run their own ops.
  *
  * Memory is a shared WebAssembly.Memory: growing it does not detach the views already handed
  * out during an operation. The workspace is a bump arena reset at each operation's start;
@@ -11,10 +12,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GatescopeError } from "../errors";
-import { referenceOps } from "./js";
-import { gatescopePackage } from "../io/package-root";
+import { gatescopePackage } from "../package-root";
 import { referenceMatrix, type Kernels, type Workspace } from "../math/kernels";
-import type { CellOps } from "../cells/cell";
+import type { lstmOps } from "../cells/lstm";
+import type { gruOps } from "../cells/gru";
+import type { rnnOps } from "../cells/rnn";
 import { alloc, MAX_ARRAY_BYTES, type DType, type FloatArray } from "../math/tensor";
 
 interface Exports {
@@ -203,66 +205,50 @@ export function createWasmKernels(
   // Checked per array (no rest arguments): these run inside the time loop, which allocates nothing.
   const ok = (a: FloatArray) => arena.has(a);
 
-  const ops: CellOps = {
+  // Twins of the cells' reference ops (same arguments); false hands the call back to the cell.
+  type References = typeof lstmOps & typeof gruOps & typeof rnnOps;
+  const ops: { [K in keyof References]: (...args: Parameters<References[K]>) => boolean } = {
     lstmForward(N, H, gates, gOff, cs, hs, prev) {
-      if (H % 4 || !(ok(gates) && ok(cs) && ok(hs))) return referenceOps.lstmForward(N, H, gates, gOff, cs, hs, prev);
+      if (H % 4 || !(ok(gates) && ok(cs) && ok(hs))) return false;
       x.lstm_forward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(hs, prev + N * H));
+      return true;
     },
     lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
-      if (H % 4 || !(ok(gates) && ok(cs) && ok(dH) && ok(dcNext) && ok(dC) && ok(dcPrev) && ok(dA)))
-        return referenceOps.lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA);
-      x.lstm_backward(
-        N,
-        H,
-        p(gates, gOff),
-        p(cs, prev),
-        p(cs, prev + N * H),
-        p(dH, prev),
-        p(dcNext, 0),
-        p(dC, prev),
-        p(dcPrev, 0),
-        p(dA, gOff),
-      );
+      if (H % 4 || !(ok(gates) && ok(cs) && ok(dH) && ok(dcNext) && ok(dC) && ok(dcPrev) && ok(dA))) return false;
+      x.lstm_backward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(dH, prev), p(dcNext, 0), p(dC, prev),
+        p(dcPrev, 0), p(dA, gOff));
+      return true;
     },
     gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
-      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs) && ok(extra)))
-        return referenceOps.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
+      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs) && ok(extra))) return false;
       x.gru_forward_gates(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(extra, prev), after);
+      return true;
     },
     gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
-      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs)))
-        return referenceOps.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
+      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs))) return false;
       x.gru_forward_state(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(hs, prev + N * H), after);
+      return true;
     },
     gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
-      if (H % 4 || !(ok(gates) && ok(hs) && ok(dH) && ok(dA) && ok(dhPrev)))
-        return referenceOps.gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev);
+      if (H % 4 || !(ok(gates) && ok(hs) && ok(dH) && ok(dA) && ok(dhPrev))) return false;
       x.gru_backward_state(N, H, p(gates, gOff), p(hs, prev), p(dH, prev), p(dA, gOff), p(dhPrev, 0));
+      return true;
     },
     gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
-      if (H % 4 || !(ok(gates) && ok(hs) && ok(extra) && ok(drh) && ok(dA) && ok(dAhh) && ok(dhPrev)))
-        return referenceOps.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after);
-      x.gru_backward_reset(
-        N,
-        H,
-        p(gates, gOff),
-        p(hs, prev),
-        p(extra, prev),
-        p(drh, 0),
-        p(dA, gOff),
-        p(dAhh, gOff),
-        p(dhPrev, 0),
-        after,
-      );
+      if (H % 4 || !(ok(gates) && ok(hs) && ok(extra) && ok(drh) && ok(dA) && ok(dAhh) && ok(dhPrev))) return false;
+      x.gru_backward_reset(N, H, p(gates, gOff), p(hs, prev), p(extra, prev), p(drh, 0), p(dA, gOff), p(dAhh, gOff),
+        p(dhPrev, 0), after);
+      return true;
     },
     rnnForward(count, a, aOff, hs, relu) {
-      if (count % 4 || !(ok(a) && ok(hs))) return referenceOps.rnnForward(count, a, aOff, hs, relu);
+      if (count % 4 || !(ok(a) && ok(hs))) return false;
       x.rnn_forward(count, p(a, aOff), p(hs, aOff + count), relu);
+      return true;
     },
     rnnBackward(count, a, aOff, hs, dH, dA, relu) {
-      if (count % 4 || !(ok(a) && ok(hs) && ok(dH) && ok(dA)))
-        return referenceOps.rnnBackward(count, a, aOff, hs, dH, dA, relu);
+      if (count % 4 || !(ok(a) && ok(hs) && ok(dH) && ok(dA))) return false;
       x.rnn_backward(count, p(a, aOff), p(hs, aOff + count), p(dH, aOff), p(dA, aOff), relu);
+      return true;
     },
   };
 

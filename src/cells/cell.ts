@@ -1,52 +1,54 @@
 /**
- * What a recurrent cell must say about itself so that one layer runner (layer.ts) can drive
- * any of them. A cell owns one time step, forward and backward; the runner owns everything
- * that is the same for every cell: the input projection for all steps in one matmul, the
- * time loop, truncation, and the weight gradients accumulated in large matmuls afterwards.
+ * What a recurrent cell must say about itself so that one layer runner (layer.ts) and the rest
+ * of the library can drive any of them. A cell owns one time step, forward and backward; the
+ * runner owns everything that is the same for every cell: the input projection for all steps
+ * in one matmul, the time loop, truncation, and the weight gradients that are large matmuls.
  *
  * Buffers of one layer for one sequence (time-major, allocated once per forward call):
- *   x      T×N×D   layer input (for layer l > 0: a view into layer l−1's hs)
+ *   x      T×N×D       layer input (for layer l > 0: a view into layer l−1's hs)
  *   hs     (T+1)×N×H   h_{t} at row t+1; row 0 holds h_0
- *   cs     (T+1)×N×H   LSTM cell states, same layout (empty for other cells)
+ *   cs     (T+1)×N×H   cell states, same layout (empty for cells without one)
  *   gates  T×N×G·H     x_t W_ihᵀ + b_ih on entry to forwardStep; the cell leaves there
  *                      whatever it wants traced and needs for backward (activations)
- *   extra  T×N×H       one more per-step value a cell may keep (GRU: W_hn h + b_hn, or r∘h)
+ *   extra  T×N×E·H     per-step values a cell keeps besides (GRU: W_hn h + b_hn, or r∘h)
  * Gradient buffers (allocated per backward call):
  *   dAih   T×N×G·H   ∂L/∂(x_t W_ihᵀ + b_ih)
  *   dAhh   T×N×G·H   ∂L/∂(h_{t−1} W_hhᵀ + b_hh); the same array as dAih unless a cell's
  *                    hidden-side pre-activation differs from its input-side one
  *   dH     T×N×H     ∂L/∂h_t (total, through every later step): the vanishing-gradient data
- *   dC     T×N×H     ∂L/∂c_t (LSTM)
+ *   dC     T×N×H     ∂L/∂c_t
+ *   dp     one buffer per parameter whose gradient the cell accumulates itself (vectors,
+ *          peepholes, anything that is not one of the runner's matmuls)
  */
 import type { FloatArray } from "../math/tensor";
 import type { Kernels } from "../math/kernels";
+import type { Rng } from "../math/rng";
+
+/** The weights of one layer under their base names (weight_ih, bias_hh, …). */
+export type LayerParams = Readonly<Record<string, FloatArray>>;
 
 /**
- * The per-step gate math of every cell, as a backend provides it. The reference versions sit
- * in each cell's file beside its equations; a backend may swap in faster twins (wasm SIMD).
- * Arrays come with the offset of the first element a step touches (see the cell files).
+ * Who differentiates a parameter. The runner handles the four it can do in one matmul or sum
+ * after the time loop, from dAih / dAhh:
+ *   "input"  weight_ih  G·H×D   gates = x W_ihᵀ            dW_ih = dA_ihᵀ X, and dX = dA_ih W_ih
+ *   "input_bias"  bias_ih  G·H  db_ih = Σ_rows dA_ih
+ *   "hidden" weight_hh  G·H×H   dW_hh = dA_hhᵀ (per Cell.hiddenInputs block)
+ *   "hidden_bias" bias_hh  G·H  db_hh = Σ_rows dA_hh
+ * "cell": the cell adds its gradient into `dp[name]` step by step.
  */
-export interface CellOps {
-  lstmForward(N: number, H: number, gates: FloatArray, gOff: number, cs: FloatArray, hs: FloatArray, prev: number): void;
-  lstmBackward(N: number, H: number, gates: FloatArray, gOff: number, cs: FloatArray, prev: number,
-    dH: FloatArray, dcNext: FloatArray, dC: FloatArray, dcPrev: FloatArray, dA: FloatArray): void;
-  gruForwardGates(N: number, H: number, gates: FloatArray, gOff: number, scratch: FloatArray,
-    hs: FloatArray, extra: FloatArray, prev: number, after: boolean): void;
-  gruForwardState(N: number, H: number, gates: FloatArray, gOff: number, scratch: FloatArray,
-    hs: FloatArray, prev: number, after: boolean): void;
-  gruBackwardState(N: number, H: number, gates: FloatArray, gOff: number, hs: FloatArray, prev: number,
-    dH: FloatArray, dA: FloatArray, dhPrev: FloatArray): void;
-  gruBackwardReset(N: number, H: number, gates: FloatArray, gOff: number, hs: FloatArray, extra: FloatArray, prev: number,
-    drh: FloatArray, dA: FloatArray, dAhh: FloatArray, dhPrev: FloatArray, after: boolean): void;
-  rnnForward(count: number, a: FloatArray, aOff: number, hs: FloatArray, relu: boolean): void;
-  rnnBackward(count: number, a: FloatArray, aOff: number, hs: FloatArray, dH: FloatArray, dA: FloatArray, relu: boolean): void;
-}
+export type GradRole = "input" | "input_bias" | "hidden" | "hidden_bias" | "cell";
 
-export interface LayerParams {
-  Wih: FloatArray; // G·H × D
-  Whh: FloatArray; // G·H × H
-  bih: FloatArray; // G·H
-  bhh: FloatArray; // G·H
+/** Draws a parameter the config's initialisers do not cover (phases, reflections, vectors). */
+export type CustomInit = (data: FloatArray, rng: Rng, H: number) => void;
+
+export interface ParamSpec {
+  /** Base name; layer l's parameter is `${name}_l${l}` (PyTorch's convention). */
+  name: string;
+  /** From the layer's input width D and hidden width H. */
+  shape(D: number, H: number): number[];
+  /** Which of the config's initialisers draws it, or the cell's own. */
+  init: "weight_ih" | "weight_hh" | "bias" | CustomInit;
+  grad: GradRole;
 }
 
 export interface LayerWork {
@@ -65,18 +67,31 @@ export interface LayerGradWork {
   dAhh: FloatArray;
   dH: FloatArray;
   dC: FloatArray;
-  /** ∂L/∂h_{t−1} and ∂L/∂c_{t−1} carried to the previous step (N×H each). */
+  /** ∂L/∂h_{t−1} carried to the previous step (N×H). */
   dhPrev: FloatArray;
-  dcPrev: FloatArray;
-  /** ∂L/∂c_t arriving from step t+1 (N×H), read by backwardStep. */
+  /**
+   * ∂L/∂ of the rest of the state carried between steps, N·H·carry long (Cell.carry): first
+   * ∂L/∂c (N×H), then anything else a cell carries. dcNext arrives from step t+1, dcPrev goes
+   * to step t−1; truncation zeroes it with the hidden state's.
+   */
   dcNext: FloatArray;
+  dcPrev: FloatArray;
   scratch: FloatArray; // N×H
+  /** Gradients of the "cell" parameters, accumulated over steps. */
+  dp: Record<string, FloatArray>;
 }
 
-/** Which buffer a traced quantity lives in, and where inside a step's row. */
+/** Where a traced quantity lives, and how to show it. */
 export interface TraceSlot {
   buffer: "gates" | "cs" | "hs" | "extra";
-  column: number; // first column of the H-wide block inside one row
+  /** First column of the H-wide block inside one row of the buffer. */
+  column: number;
+  /** For labels: "forget gate f". */
+  label: string;
+  /** Values it can take, for colour scales: [0, 1] for σ gates, [−1, 1] for tanh; null unbounded. */
+  range: [number, number] | null;
+  /** A gate or candidate (drawn in gate heatmaps by default), not a state or pre-activation. */
+  gate: boolean;
 }
 
 /** Blocks (of H rows) of W_hh and the per-step matrix (rows t = 0..T−1) each multiplies. */
@@ -86,15 +101,46 @@ export interface HiddenInput {
   src: "hsPrev" | "extra";
 }
 
+/** One cell kind with its options fixed: what the runner, the model and the figures read. */
 export interface Cell {
+  /** Gate blocks in the fused input projection: W_ih is G·H×D. */
   readonly G: number;
+  readonly params: readonly ParamSpec[];
+  /** Has a second state c beside h (LSTM-like); then c0, c_n, ∂L/∂c exist. */
   readonly hasCellState: boolean;
+  /** Blocks of N·H in the carried state gradient (dcNext): 1 for c, more for other carried state. */
+  readonly carry: number;
   /** True when ∂L/∂(hidden-side pre-activation) differs from the input-side one (GRU reset-after). */
   readonly separateHiddenGrad: boolean;
-  readonly usesExtra: boolean;
+  /** H-wide columns per step in `extra`. */
+  readonly extraWidth: number;
   readonly trace: Readonly<Record<string, TraceSlot>>;
   readonly hiddenInputs: readonly HiddenInput[];
+  /** Sets what the initialisers cannot know (a gate bias), on freshly drawn layer weights. */
+  initialise?(p: LayerParams, H: number): void;
   forwardStep(w: LayerWork, t: number, K: Kernels): void;
-  /** Reads dH row t and dcNext; writes dAih/dAhh row t, dC row t, dhPrev and dcPrev. */
+  /** Reads dH row t and dcNext; writes dAih/dAhh row t, dC row t, dhPrev, dcPrev, and adds to dp. */
   backwardStep(w: LayerWork, g: LayerGradWork, t: number, K: Kernels): void;
 }
+
+/** The four parameters of a cell whose gates are x W_ihᵀ + b_ih + h W_hhᵀ + b_hh (PyTorch's). */
+export function standardParams(G: number): ParamSpec[] {
+  return [
+    { name: "weight_ih", shape: (D, H) => [G * H, D], init: "weight_ih", grad: "input" },
+    { name: "weight_hh", shape: (_D, H) => [G * H, H], init: "weight_hh", grad: "hidden" },
+    { name: "bias_ih", shape: (_D, H) => [G * H], init: "bias", grad: "input_bias" },
+    { name: "bias_hh", shape: (_D, H) => [G * H], init: "bias", grad: "hidden_bias" },
+  ];
+}
+
+/** Trace slots of gate blocks laid out in `gates` in this order. */
+export function gateSlots(blocks: ReadonlyArray<[name: string, label: string, range: [number, number] | null]>) {
+  const out: Record<string, TraceSlot> = {};
+  blocks.forEach(([name, label, range], column) => (out[name] = { buffer: "gates", column, label, range, gate: true }));
+  return out;
+}
+
+export const SIGMOID: [number, number] = [0, 1];
+export const TANH: [number, number] = [-1, 1];
+export const H_SLOT: TraceSlot = { buffer: "hs", column: 0, label: "hidden state h", range: null, gate: false };
+export const C_SLOT: TraceSlot = { buffer: "cs", column: 0, label: "cell state c", range: null, gate: false };

@@ -24,8 +24,10 @@
  *   dh_{t−1} = dh∘z + [da_r | da_z] W_h{r,z} + d(r∘h)∘r       (before)
  * Memory: 3·T·N·H for gates plus T·N·H extra and (T+1)·N·H for h, per layer.
  */
-import type { Cell, CellOps } from "./cell";
+import { gateSlots, H_SLOT, SIGMOID, standardParams, TANH, type Cell, type LayerParams } from "./cell";
+import { option, type CellDescription } from "./registry";
 import { sigmoid } from "../math/kernels";
+import type { FloatArray } from "../math/tensor";
 
 export type GruVariant = "reset_after" | "reset_before";
 
@@ -33,9 +35,11 @@ export type GruVariant = "reset_after" | "reset_before";
  * Reference gate math. prev = t·N·H: h_{t−1} at hs[prev], h_t at hs[prev + N·H], extra and
  * dH rows at [prev]; scratch (N×3H) holds h_{t−1} W_hhᵀ + b_hh for the blocks computed so far.
  */
-export const gruOps: Pick<CellOps, "gruForwardGates" | "gruForwardState" | "gruBackwardState" | "gruBackwardReset"> = {
+type F = FloatArray;
+export const gruOps = {
   /** r, z, and what the n block needs from h_{t−1}: hn ("after") or r∘h_{t−1} ("before"). */
-  gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
+  gruForwardGates(N: number, H: number, gates: F, gOff: number, scratch: F, hs: F, extra: F, prev: number,
+    after: boolean): void {
     for (let n = 0; n < N; n++) {
       const row = gOff + n * 3 * H;
       const srow = n * 3 * H;
@@ -49,7 +53,7 @@ export const gruOps: Pick<CellOps, "gruForwardGates" | "gruForwardState" | "gruB
   },
 
   /** n and h_t = (1 − z)∘n + z∘h_{t−1}. */
-  gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
+  gruForwardState(N: number, H: number, gates: F, gOff: number, scratch: F, hs: F, prev: number, after: boolean): void {
     const next = prev + N * H;
     for (let n = 0; n < N; n++) {
       const row = gOff + n * 3 * H;
@@ -66,7 +70,7 @@ export const gruOps: Pick<CellOps, "gruForwardGates" | "gruForwardState" | "gruB
   },
 
   /** Inverts gruForwardState: da_z, da_n, and the direct path dh_{t−1} = dh∘z. */
-  gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
+  gruBackwardState(N: number, H: number, gates: F, gOff: number, hs: F, prev: number, dH: F, dA: F, dhPrev: F): void {
     for (let n = 0; n < N; n++) {
       const row = gOff + n * 3 * H;
       for (let j = 0; j < H; j++) {
@@ -82,7 +86,8 @@ export const gruOps: Pick<CellOps, "gruForwardGates" | "gruForwardState" | "gruB
   },
 
   /** Inverts gruForwardGates' r: da_r; "after" fills the hidden-side dAhh, "before" adds d(r∘h)∘r to dh_{t−1}. */
-  gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
+  gruBackwardReset(N: number, H: number, gates: F, gOff: number, hs: F, extra: F, prev: number, drh: F, dA: F,
+    dAhh: F, dhPrev: F, after: boolean): void {
     for (let n = 0; n < N; n++) {
       const row = gOff + n * 3 * H;
       for (let j = 0; j < H; j++) {
@@ -103,18 +108,22 @@ export const gruOps: Pick<CellOps, "gruForwardGates" | "gruForwardState" | "gruB
   },
 };
 
-function gruCell(variant: GruVariant): Cell {
+function gruCell(variant: GruVariant, updateBias: number | null): Cell {
   const after = variant === "reset_after";
   return {
     G: 3,
+    params: standardParams(3),
     hasCellState: false,
+    carry: 0,
     separateHiddenGrad: after,
-    usesExtra: true,
+    extraWidth: 1,
     trace: {
-      r: { buffer: "gates", column: 0 },
-      z: { buffer: "gates", column: 1 },
-      n: { buffer: "gates", column: 2 },
-      h: { buffer: "hs", column: 0 },
+      ...gateSlots([
+        ["r", "reset gate r", SIGMOID],
+        ["z", "update gate z", SIGMOID],
+        ["n", "candidate n", TANH],
+      ]),
+      h: { ...H_SLOT, range: TANH },
     },
     hiddenInputs: after
       ? [{ row0: 0, rows: 3, src: "hsPrev" }]
@@ -122,6 +131,7 @@ function gruCell(variant: GruVariant): Cell {
           { row0: 0, rows: 2, src: "hsPrev" },
           { row0: 2, rows: 1, src: "extra" },
         ],
+    initialise: updateBias === null ? undefined : (p, H) => setGateBias(p, H, 1, updateBias),
 
     forwardStep(w, t, K) {
       const { N, H, gates, hs, extra, scratch, p } = w;
@@ -130,15 +140,19 @@ function gruCell(variant: GruVariant): Cell {
       const prev = t * N * H;
       // scratch ← h_{t−1} W_hhᵀ + b_hh, for all three blocks ("after") or r, z only ("before").
       const hiddenCols = after ? G3 : 2 * H;
-      K.gemm(false, true, N, hiddenCols, H, hs, prev, H, p.Whh, 0, H, 0, scratch, 0, G3);
-      K.addRowBias(N, hiddenCols, p.bhh, 0, scratch, 0, G3);
-      K.ops.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
+      K.gemm(false, true, N, hiddenCols, H, hs, prev, H, p.weight_hh, 0, H, 0, scratch, 0, G3);
+      K.addRowBias(N, hiddenCols, p.bias_hh, 0, scratch, 0, G3);
+      if (!K.ops.gruForwardGates?.(N, H, gates, gOff, scratch, hs, extra, prev, after)) {
+        gruOps.gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after);
+      }
       if (!after) {
         // scratch[:, n block] ← (r∘h_{t−1}) W_hnᵀ + b_hn
-        K.gemm(false, true, N, H, H, extra, prev, H, p.Whh, 2 * H * H, H, 0, scratch, 2 * H, G3);
-        K.addRowBias(N, H, p.bhh, 2 * H, scratch, 2 * H, G3);
+        K.gemm(false, true, N, H, H, extra, prev, H, p.weight_hh, 2 * H * H, H, 0, scratch, 2 * H, G3);
+        K.addRowBias(N, H, p.bias_hh, 2 * H, scratch, 2 * H, G3);
       }
-      K.ops.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
+      if (!K.ops.gruForwardState?.(N, H, gates, gOff, scratch, hs, prev, after)) {
+        gruOps.gruForwardState(N, H, gates, gOff, scratch, hs, prev, after);
+      }
     },
 
     backwardStep(w, d, t, K) {
@@ -146,14 +160,43 @@ function gruCell(variant: GruVariant): Cell {
       const G3 = 3 * H;
       const gOff = t * N * G3;
       const prev = t * N * H;
-      K.ops.gruBackwardState(N, H, gates, gOff, hs, prev, d.dH, d.dAih, d.dhPrev);
+      if (!K.ops.gruBackwardState?.(N, H, gates, gOff, hs, prev, d.dH, d.dAih, d.dhPrev)) {
+        gruOps.gruBackwardState(N, H, gates, gOff, hs, prev, d.dH, d.dAih, d.dhPrev);
+      }
       // "before" needs d(r∘h) = da_n W_hn before it can do r.
-      if (!after) K.gemm(false, false, N, H, H, d.dAih, gOff + 2 * H, G3, p.Whh, 2 * H * H, H, 0, d.scratch, 0, H);
-      K.ops.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, d.scratch, d.dAih, d.dAhh, d.dhPrev, after);
-      K.gemm(false, false, N, H, after ? G3 : 2 * H, d.dAhh, gOff, G3, p.Whh, 0, H, 1, d.dhPrev, 0, H);
+      if (!after) K.gemm(false, false, N, H, H, d.dAih, gOff + 2 * H, G3, p.weight_hh, 2 * H * H, H, 0, d.scratch, 0, H);
+      if (!K.ops.gruBackwardReset?.(N, H, gates, gOff, hs, extra, prev, d.scratch, d.dAih, d.dAhh, d.dhPrev, after)) {
+        gruOps.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, d.scratch, d.dAih, d.dAhh, d.dhPrev, after);
+      }
+      K.gemm(false, false, N, H, after ? G3 : 2 * H, d.dAhh, gOff, G3, p.weight_hh, 0, H, 1, d.dhPrev, 0, H);
     },
   };
 }
 
-export const gruResetAfterCell = gruCell("reset_after");
-export const gruResetBeforeCell = gruCell("reset_before");
+/**
+ * Sets gate block `block`'s total bias to `value` at initialisation: all of it in bias_ih, the
+ * block zeroed in bias_hh (LSTM's forget gate and GRU's update gate are both block 1).
+ */
+export function setGateBias(p: LayerParams, H: number, block: number, value: number): void {
+  p.bias_ih.fill(value, block * H, (block + 1) * H);
+  p.bias_hh.fill(0, block * H, (block + 1) * H);
+}
+
+export const gru: CellDescription = {
+  kind: "gru",
+  title: "GRU",
+  summary: "gated recurrent unit (Cho et al. 2014), gates r, z, n in PyTorch's order",
+  options: {
+    gruVariant: option.oneOf<GruVariant>(["reset_after", "reset_before"], "reset_after",
+      `where the reset gate acts: "reset_after" (PyTorch, cuDNN; default) or "reset_before" (Cho et al. as written)`),
+    updateBias: option.numberOrNull(null,
+      "the update gate's bias at initialisation (a positive one starts units keeping their state); null: the initialiser's"),
+  },
+  cell: (o) => gruCell(o.gruVariant as GruVariant, o.updateBias as number | null),
+  pytorch: {
+    module: "GRU",
+    importOptions: {},
+    unexportable: (o) =>
+      o.gruVariant === "reset_after" ? null : `a GRU with gruVariant "reset_after" (the only one PyTorch computes), got "${o.gruVariant}"`,
+  },
+};

@@ -9,13 +9,22 @@
  *             dW_ih = dA_ihᵀ X      db_ih = Σ_rows dA_ih
  *             dW_hh = dA_hhᵀ H_prev (per block of rows, see Cell.hiddenInputs)
  *             db_hh = Σ_rows dA_hh  dX = dA_ih W_ih
+ *           for the parameters a cell has (see ParamSpec.grad); the cell adds the rest itself.
  * Truncated BPTT with window k treats the state at every step t that is a multiple of k as
  * a constant (as `h.detach()` every k steps does in PyTorch): no gradient crosses it, so each
  * k-step chunk is differentiated alone. The gradients are then exact for that truncated graph.
+ * A cell that carries state besides h and c (Cell.carry) cannot be truncated: forward() cannot
+ * restart a chunk from that state, so the truncated graph would not be one forward() computes.
  */
-import type { Cell, LayerParams, LayerWork, LayerGradWork } from "./cell";
+import type { Cell, GradRole, LayerParams, LayerWork, LayerGradWork } from "./cell";
 import type { Kernels, Workspace } from "../math/kernels";
 import { alloc, type DType, type FloatArray } from "../math/tensor";
+import { GatescopeError } from "../errors";
+
+/** The name of the cell's parameter with this role, if it has one. */
+function withRole(cell: Cell, role: GradRole): string | undefined {
+  return cell.params.find((p) => p.grad === role)?.name;
+}
 
 export function layerForward(
   cell: Cell, K: Kernels, dtype: DType, p: LayerParams,
@@ -29,13 +38,14 @@ export function layerForward(
     hs: ws.alloc(dtype, (T + 1) * N * H), // (T+1)×N×H
     cs: ws.alloc(dtype, cell.hasCellState ? (T + 1) * N * H : 0), // (T+1)×N×H
     gates: ws.alloc(dtype, T * N * G * H), // T×N×G·H
-    extra: ws.alloc(dtype, cell.usesExtra ? T * N * H : 0), // T×N×H
+    extra: ws.alloc(dtype, T * N * cell.extraWidth * H), // T×N×E·H
     scratch: ws.alloc(dtype, N * G * H), // N×G·H
   };
   if (h0) w.hs.set(h0);
   if (c0 && cell.hasCellState) w.cs.set(c0);
-  K.gemm(false, true, T * N, G * H, D, w.x, xOff, D, w.p.Wih, 0, D, 0, w.gates, 0, G * H);
-  K.addRowBias(T * N, G * H, w.p.bih, 0, w.gates, 0, G * H);
+  K.gemm(false, true, T * N, G * H, D, w.x, xOff, D, w.p.weight_ih, 0, D, 0, w.gates, 0, G * H);
+  const bih = withRole(cell, "input_bias");
+  if (bih) K.addRowBias(T * N, G * H, w.p[bih], 0, w.gates, 0, G * H);
   for (let t = 0; t < T; t++) cell.forwardStep(w, t, K);
   // What backward and the trace need outlives this call; the original weights and input are
   // referenced (not copied), so backward can tell which network a result belongs to.
@@ -46,11 +56,14 @@ export function layerForward(
 }
 
 function stageParams(ws: Workspace, p: LayerParams): LayerParams {
-  return { Wih: ws.stage(p.Wih), Whh: ws.stage(p.Whh), bih: ws.stage(p.bih), bhh: ws.stage(p.bhh) };
+  const out: Record<string, FloatArray> = {};
+  for (const [name, a] of Object.entries(p)) out[name] = ws.stage(a);
+  return out;
 }
 
 export interface LayerGrads {
-  dWih: FloatArray; dWhh: FloatArray; dbih: FloatArray; dbhh: FloatArray;
+  /** Under the parameters' base names. */
+  dp: Record<string, FloatArray>;
   dX: FloatArray;  // T×N×D
   dh0: FloatArray; // N×H
   dc0: FloatArray; // N×H (empty without a cell state)
@@ -67,6 +80,12 @@ export function layerBackward(
   dYin: FloatArray | null, dhT: FloatArray | null, dcT: FloatArray | null, truncate: number,
 ): LayerGrads {
   const { N, T, D, H, G } = cache;
+  if (truncate > 0 && cell.carry > (cell.hasCellState ? 1 : 0)) {
+    throw new GatescopeError(
+      "backward truncate: expected 0 for a cell that carries state besides h and c (forward() cannot restart a " +
+        `chunk from it), got ${truncate}`,
+    );
+  }
   const ws = K.workspace;
   const w: LayerWork = {
     ...cache, p: stageParams(ws, cache.p), x: ws.stage(cache.x),
@@ -77,15 +96,18 @@ export function layerBackward(
   const NH = N * H;
   const GH = G * H;
   const dAih = ws.alloc(dtype, T * N * GH); // T×N×G·H
+  const dp: Record<string, FloatArray> = {};
+  for (const s of cell.params) dp[s.name] = ws.alloc(dtype, p[s.name].length);
   const g: LayerGradWork = {
     dAih,
     dAhh: cell.separateHiddenGrad ? ws.alloc(dtype, T * N * GH) : dAih,
     dH: ws.alloc(dtype, T * NH),
     dC: ws.alloc(dtype, cell.hasCellState ? T * NH : 0),
     dhPrev: ws.alloc(dtype, NH),
-    dcPrev: ws.alloc(dtype, NH),
-    dcNext: ws.alloc(dtype, NH),
+    dcPrev: ws.alloc(dtype, cell.carry * NH),
+    dcNext: ws.alloc(dtype, cell.carry * NH),
     scratch: ws.alloc(dtype, NH),
+    dp,
   };
   if (dcT && cell.hasCellState) g.dcNext.set(dcT);
   const carry = ws.alloc(dtype, NH); // ∂L/∂h_t through steps > t
@@ -104,22 +126,25 @@ export function layerBackward(
     }
   }
 
-  const dWih = ws.alloc(dtype, GH * D);
-  const dWhh = ws.alloc(dtype, GH * H);
-  const dbih = ws.alloc(dtype, GH);
-  const dbhh = ws.alloc(dtype, GH);
   const dX = ws.alloc(dtype, T * N * D);
   const rows = T * N;
-  K.gemm(true, false, GH, D, rows, g.dAih, 0, GH, w.x, w.xOff, D, 0, dWih, 0, D);
-  K.sumRows(rows, GH, g.dAih, 0, GH, dbih, 0);
-  for (const inp of cell.hiddenInputs) {
-    const src = inp.src === "extra" ? w.extra : w.hs; // hs rows 0..T−1 are h_{t−1}
-    K.gemm(true, false, inp.rows * H, H, rows, g.dAhh, inp.row0 * H, GH, src, 0, H, 0, dWhh, inp.row0 * H * H, H);
+  K.gemm(true, false, GH, D, rows, g.dAih, 0, GH, w.x, w.xOff, D, 0, dp.weight_ih, 0, D);
+  const bih = withRole(cell, "input_bias");
+  if (bih) K.sumRows(rows, GH, g.dAih, 0, GH, dp[bih], 0);
+  const whh = withRole(cell, "hidden");
+  if (whh) {
+    for (const inp of cell.hiddenInputs) {
+      const src = inp.src === "extra" ? w.extra : w.hs; // hs rows 0..T−1 are h_{t−1}
+      K.gemm(true, false, inp.rows * H, H, rows, g.dAhh, inp.row0 * H, GH, src, 0, H, 0, dp[whh], inp.row0 * H * H, H);
+    }
   }
-  K.sumRows(rows, GH, g.dAhh, 0, GH, dbhh, 0);
-  K.gemm(false, false, rows, D, GH, g.dAih, 0, GH, p.Wih, 0, D, 0, dX, 0, D);
+  const bhh = withRole(cell, "hidden_bias");
+  if (bhh) K.sumRows(rows, GH, g.dAhh, 0, GH, dp[bhh], 0);
+  K.gemm(false, false, rows, D, GH, g.dAih, 0, GH, p.weight_ih, 0, D, 0, dX, 0, D);
+  const kept: Record<string, FloatArray> = {};
+  for (const [name, a] of Object.entries(dp)) kept[name] = ws.keep(a);
   return {
-    dWih: ws.keep(dWih), dWhh: ws.keep(dWhh), dbih: ws.keep(dbih), dbhh: ws.keep(dbhh), dX: ws.keep(dX),
-    dh0: ws.keep(carry), dc0: cell.hasCellState ? ws.keep(g.dcNext) : alloc(dtype, 0), dH: ws.keep(g.dH), dC: ws.keep(g.dC),
+    dp: kept, dX: ws.keep(dX), dh0: ws.keep(carry),
+    dc0: cell.hasCellState ? ws.keep(g.dcNext.subarray(0, NH)) : alloc(dtype, 0), dH: ws.keep(g.dH), dC: ws.keep(g.dC),
   };
 }

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import { backendInfo } from "../backend";
 import { GatescopeError, fail } from "../errors";
-import { gatescopePackage } from "../io/package-root";
+import { gatescopePackage } from "../package-root";
 import type { RunResult } from "./run";
 import type { ExperimentSpec } from "./spec";
 import { summarize, type SummaryRow } from "./summary";

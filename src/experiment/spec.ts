@@ -6,7 +6,7 @@
  * overrides (the IRNN's small learning rate, say).
  */
 import { GatescopeError, fail, unknownKey } from "../errors";
-import type { RecurrentConfig } from "../model/config";
+import type { CellConfig, RecurrentConfig } from "../model/config";
 import { paramShapes, resolveConfig } from "../model/config";
 import { checkTaskConfig, makeTask, type TaskName } from "../tasks";
 import { checkTrainConfig, type TrainConfig } from "../train/train";
@@ -14,7 +14,7 @@ import { checkTrainConfig, type TrainConfig } from "../train/train";
 /** A named cell: the recurrent config minus the sizes the task fixes. */
 export interface CellSpec {
   name: string;
-  rnn: Omit<RecurrentConfig, "inputSize" | "hiddenSize">;
+  rnn: CellConfig;
   /** Default: the experiment's `hidden`. `{equalParams: "lstm"}`: H matching that cell's parameter count. */
   hidden?: number | { equalParams: string };
   /** This cell's hidden size on particular tasks (Arjovsky et al.'s copy networks are smaller). */

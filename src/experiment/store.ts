@@ -10,7 +10,7 @@ import * as path from "path";
 import { backendInfo } from "../backend";
 import { GatescopeError, fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { gatescopePackage } from "../io/package-root";
+import { gatescopePackage } from "../package-root";
 import type { RunResult } from "./run";
 import { expand, type ExperimentSpec, type RunSpec } from "./spec";
 

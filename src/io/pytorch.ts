@@ -1,17 +1,18 @@
 /**
- * PyTorch interop. A state dict of nn.RNN / nn.LSTM / nn.GRU maps one-to-one onto a
- * RecurrentNet's parameters: same names (weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},
- * bias_hh_l{k}), same shapes, same gate order (LSTM i, f, g, o; GRU r, z, n). Sizes and layer
- * count are read off the dict; gradients come back under the same names.
- * PyTorch's GRU is the reset-after variant, so that is what a GRU state dict computes by
- * default and the only GRU `toPyTorch` exports. `gruVariant: "reset_before"` reads the same
- * tensors (same names, shapes, gate order) into Cho et al.'s variant, as Keras's
+ * PyTorch interop, for the cell kinds PyTorch has (their descriptions' `pytorch`). A state dict
+ * of nn.RNN / nn.LSTM / nn.GRU maps one-to-one onto a RecurrentNet's parameters: same names
+ * (weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}), same shapes, same gate order
+ * (LSTM i, f, g, o; GRU r, z, n). Sizes and layer count are read off the dict; gradients come
+ * back under the same names. PyTorch's GRU is the reset-after variant, so that is what a GRU
+ * state dict computes by default and the only GRU `toPyTorch` exports. `gruVariant:
+ * "reset_before"` reads the same tensors into Cho et al.'s variant, as Keras's
  * reset_after=False would compute with them.
  */
 import { GatescopeError, fail, shapeString, unknownKey } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { checkDType, cloneTensor, toTensor, type DType, type Tensor } from "../math/tensor";
-import { gateCount, KINDS, type Kind } from "../model/config";
+import type { Kind } from "../model/config";
+import { cellDescription, cellKinds, type CellDescription } from "../cells";
 import type { GruVariant } from "../cells/gru";
 import { RecurrentNet } from "../model/recurrent";
 import { readSafetensors, writeSafetensors } from "./safetensors";
@@ -24,11 +25,25 @@ export interface FromPyTorchOptions {
   gruVariant?: GruVariant;
 }
 
+/** The kinds PyTorch has a module for. */
+export function pytorchKinds(): string[] {
+  return cellKinds().filter((k) => cellDescription(k).pytorch);
+}
+
+function pytorchCell(kind: unknown, what: string): CellDescription & { pytorch: object } {
+  const d = typeof kind === "string" && cellKinds().includes(kind) ? cellDescription(kind) : undefined;
+  if (!d?.pytorch) fail(what, `one of ${pytorchKinds().map((k) => `"${k}"`).join(", ")} (the kinds PyTorch has)`, kind);
+  return d as CellDescription & { pytorch: object };
+}
+
 export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, options: FromPyTorchOptions = {}): RecurrentNet {
-  if (!KINDS.includes(kind)) fail("fromPyTorch kind", `one of ${KINDS.map((k) => `"${k}"`).join(", ")}`, kind);
+  const d = pytorchCell(kind, "fromPyTorch kind");
   if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict)) fail("fromPyTorch state dict", "an object of named tensors", stateDict);
   for (const key of Object.keys(options)) {
     if (!["dtype", "kernels", "gruVariant"].includes(key)) unknownKey("fromPyTorch options", ["dtype", "kernels", "gruVariant"], key);
+  }
+  if (options.gruVariant !== undefined && !("gruVariant" in d.options)) {
+    fail("fromPyTorch gruVariant", `no gruVariant for kind "${kind}"`, options.gruVariant);
   }
   const dtype = options.dtype === undefined ? "float32" : checkDType(options.dtype, "fromPyTorch dtype");
   const shapeOf = (name: string): number[] => {
@@ -37,7 +52,7 @@ export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, opti
   };
   const whh = shapeOf("weight_hh_l0");
   const wih = shapeOf("weight_ih_l0");
-  const G = gateCount(kind);
+  const G = d.cell(d.pytorch!.importOptions).G;
   if (whh.length !== 2 || whh[0] !== G * whh[1] || whh[1] < 1) {
     throw new GatescopeError(`fromPyTorch weight_hh_l0: expected shape [${G}·H, H] for ${kind}, got ${shapeString(whh)}`);
   }
@@ -46,16 +61,17 @@ export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, opti
   }
   let numLayers = 1;
   while (`weight_ih_l${numLayers}` in stateDict) numLayers++;
+  const cellOptions = { ...d.pytorch!.importOptions, ...(options.gruVariant ? { gruVariant: options.gruVariant } : {}) };
   // fromParams checks every name and shape together, so a bad dict loads nothing.
   return RecurrentNet.fromParams(
-    { kind, inputSize: wih[1], hiddenSize: whh[1], numLayers, dtype, forgetBias: kind === "lstm" ? null : undefined, gruVariant: options.gruVariant },
+    { kind, inputSize: wih[1], hiddenSize: whh[1], numLayers, dtype, ...cellOptions },
     stateDict, options.kernels);
 }
 
 function checkExportable(net: RecurrentNet): void {
-  if (net.config.kind === "gru" && net.config.gruVariant !== "reset_after") {
-    throw new GatescopeError(`toPyTorch: expected a GRU with gruVariant "reset_after" (the only one PyTorch computes), got "${net.config.gruVariant}"`);
-  }
+  const d = pytorchCell(net.config.kind, "toPyTorch kind");
+  const why = d.pytorch!.unexportable(net.config);
+  if (why) throw new GatescopeError(`toPyTorch: expected ${why}`);
 }
 
 /** A copy of the weights as a PyTorch state dict (name → tensor). */

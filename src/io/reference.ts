@@ -13,7 +13,8 @@ import * as fs from "fs";
 import { GatescopeError, fail } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { checkDType, toTensor, type DType, type Tensor } from "../math/tensor";
-import { KINDS, type Kind } from "../model/config";
+import type { Kind } from "../model/config";
+import { scaledError } from "../model/gradcheck";
 import { fromPyTorch } from "./pytorch";
 
 export const TOLERANCE: Record<DType, number> = { float32: 1e-4, float64: 1e-10 };
@@ -34,30 +35,21 @@ export interface ReferenceReport {
   pass: boolean;
 }
 
-export function scaleNormalisedError(ours: ArrayLike<number>, theirs: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < theirs.length; i++) {
-    diff = Math.max(diff, Math.abs(ours[i] - theirs[i]));
-    scale = Math.max(scale, Math.abs(theirs[i]));
-  }
-  return diff / scale;
-}
+export { scaledError as scaleNormalisedError } from "../model/gradcheck";
 
 export function verifyReference(ref: unknown, what: string, kernels?: Kernels): ReferenceReport {
   if (typeof ref !== "object" || ref === null || Array.isArray(ref)) fail(what, "a JSON object", ref);
   const r = ref as Record<string, unknown>;
-  if (!KINDS.includes(r.kind as Kind)) fail(`${what} kind`, `one of ${KINDS.join(", ")}`, r.kind);
-  const kind = r.kind as Kind;
+  const kind = r.kind as Kind; // fromPyTorch checks it is a kind PyTorch has
   const dtype = checkDType(r.dtype, `${what} dtype`);
   if (typeof r.state_dict !== "object" || r.state_dict === null) fail(`${what} state_dict`, "an object of nested arrays", r.state_dict);
-  if (r.gru_variant !== undefined && (kind !== "gru" || (r.gru_variant !== "reset_after" && r.gru_variant !== "reset_before"))) {
-    fail(`${what} gru_variant`, `"reset_after" or "reset_before", with kind "gru"`, r.gru_variant);
+  if (r.gru_variant !== undefined && r.gru_variant !== "reset_after" && r.gru_variant !== "reset_before") {
+    fail(`${what} gru_variant`, `"reset_after" or "reset_before"`, r.gru_variant);
   }
-  const gruVariant = r.gru_variant as "reset_after" | "reset_before" | undefined;
+  const gruVariant = r.gru_variant as "reset_after" | "reset_before" | undefined; // fromPyTorch: GRU only
   const net = fromPyTorch(kind, r.state_dict as Record<string, unknown>, { dtype, kernels, gruVariant });
   const { numLayers: L, hiddenSize: H, inputSize: D } = net.config;
-  const lstm = kind === "lstm";
+  const lstm = net.cell.hasCellState;
   const x = toTensor(r.x, dtype, [-1, -1, D], `${what} x (N×T×D)`);
   const [N, T] = x.shape;
   const need = (key: string, shape: number[]): Tensor => {
@@ -76,7 +68,7 @@ export function verifyReference(ref: unknown, what: string, kernels?: Kernels): 
   const checks: TensorCheck[] = [];
   const compare = (name: string, ours: Tensor, theirs: unknown) => {
     if (theirs === undefined) throw new GatescopeError(`${what}: expected a field "expected.${name}", got none`);
-    checks.push({ name, error: scaleNormalisedError(ours.data, toTensor(theirs, "float64", ours.shape, `${what} expected.${name}`).data) });
+    checks.push({ name, error: scaledError(ours.data, toTensor(theirs, "float64", ours.shape, `${what} expected.${name}`).data) });
   };
   compare("output", fwd.output, expected.output);
   compare("h_n", fwd.hN, expected.h_n);

@@ -6,7 +6,6 @@
  * cells can work on slices of their big per-sequence buffers without allocating views
  * inside the time loop. Every kernel works on Float32Array and Float64Array alike.
  */
-import type { CellOps } from "../cells/cell";
 import type { DType, FloatArray } from "./tensor";
 
 /**
@@ -24,6 +23,10 @@ export interface Workspace {
   /** `a`, or a copy of it that outlives the operation. */
   keep(a: FloatArray): FloatArray;
 }
+
+// The cells' op signatures differ; each cell checks its twin's arguments against its own reference op.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FastOp = (...args: any[]) => boolean;
 
 export type MatrixKernels = Pick<Kernels, "gemm" | "addRowBias" | "sumRows">;
 
@@ -48,8 +51,12 @@ export interface Kernels {
   /** out[j] += Σ_i C[i, j] over M rows: the gradient of a row-broadcast bias. */
   sumRows(M: number, N: number, C: FloatArray, cOff: number, ldc: number, out: FloatArray, outOff: number): void;
 
-  /** The per-step gate math of every cell. */
-  ops: CellOps;
+  /**
+   * Faster twins of cells' per-step ops, by the name the cell looks them up under. A twin
+   * returns false when it cannot take a call (an array outside its memory, a width it does not
+   * vectorise); the cell then runs its own reference op, so a backend lists only what it speeds up.
+   */
+  ops: Readonly<Record<string, FastOp>>;
 
   workspace: Workspace;
 

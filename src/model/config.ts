@@ -6,9 +6,12 @@ import { fail, GatescopeError, unknownKey } from "../errors";
 import { bytesOf, checkDType, MAX_ARRAY_BYTES, type DType } from "../math/tensor";
 import { checkInitSpec, type InitSpec } from "../math/init";
 import type { GruVariant } from "../cells/gru";
+import type { LstmVariant } from "../cells/lstm";
+import { cellDescription, cellKinds, resolveCellOptions } from "../cells";
+import type { Cell } from "../cells/cell";
 
-export type Kind = "rnn_tanh" | "rnn_relu" | "lstm" | "gru";
-export const KINDS: readonly Kind[] = ["rnn_tanh", "rnn_relu", "lstm", "gru"];
+/** The built-in kinds; `cellKinds()` lists every registered one, users' included. */
+export type Kind = "rnn_tanh" | "rnn_relu" | "lstm" | "gru" | "mgu" | "indrnn" | "urnn";
 
 export interface InitConfig {
   weight_ih?: InitSpec;
@@ -33,14 +36,16 @@ export const INIT_PRESETS: Record<InitPreset, Required<InitConfig>> = {
   },
 };
 
-export interface RecurrentConfig {
-  kind: Kind;
-  inputSize: number;
-  hiddenSize: number;
+/** Everything but the sizes: what an experiment's cell entry names. */
+export interface CellConfig {
+  /** A registered cell kind (`cellKinds()`); the built-ins are `Kind`. */
+  kind: Kind | (string & {});
   /** Stacked layers; default 1. */
   numLayers?: number;
   /** Default "float32"; gradient checks use "float64". */
   dtype?: DType;
+  /** A preset name or per-tensor initialisers; default "pytorch". */
+  init?: InitPreset | InitConfig;
   /**
    * GRU only. "reset_after" (default; PyTorch/cuDNN, Keras reset_after=True, and the only one
    * PyTorch weights can express) or "reset_before" (Cho et al. 2014 as written, Keras
@@ -53,42 +58,33 @@ export interface RecurrentConfig {
    * Default 1; null keeps whatever the bias initialiser drew (PyTorch's behaviour).
    */
   forgetBias?: number | null;
+  /** LSTM only: peephole connections (Gers & Schmidhuber 2000); default false. */
+  peepholes?: boolean;
+  /** LSTM only: one of Greff et al.'s (2015) variants; default "full". See cells/lstm.ts. */
+  variant?: LstmVariant;
   /**
    * GRU only. The update-gate bias at initialisation, set like forgetBias (bias_ih's z block,
    * bias_hh's zeroed). With h_t = (1−z)∘n + z∘h_{t−1} a positive bias starts the unit keeping
    * its state — the GRU's analogue of the LSTM forget bias. Default null: the initialiser's.
    */
   updateBias?: number | null;
-  /** A preset name or per-tensor initialisers; default "pytorch". */
-  init?: InitPreset | InitConfig;
+  /** Options of other registered kinds (see their descriptions' `options`). */
+  [option: string]: unknown;
 }
 
-export interface ResolvedConfig {
-  kind: Kind;
+export interface RecurrentConfig extends CellConfig {
   inputSize: number;
   hiddenSize: number;
+}
+
+/** A checked config: every field present, the kind's options filled in with their defaults. */
+export interface ResolvedConfig extends RecurrentConfig {
   numLayers: number;
   dtype: DType;
-  /** Present for GRU only. */
-  gruVariant?: GruVariant;
-  /** Present for LSTM only. */
-  forgetBias?: number | null;
-  /** Present for GRU only. */
-  updateBias?: number | null;
   init: Required<InitConfig>;
 }
 
-const KEYS = [
-  "kind",
-  "inputSize",
-  "hiddenSize",
-  "numLayers",
-  "dtype",
-  "gruVariant",
-  "forgetBias",
-  "updateBias",
-  "init",
-];
+const BASE_KEYS = ["kind", "inputSize", "hiddenSize", "numLayers", "dtype", "init"];
 
 function positiveInt(v: unknown, what: string): number {
   if (!Number.isInteger(v) || (v as number) < 1) fail(what, "a positive integer", v);
@@ -98,27 +94,17 @@ function positiveInt(v: unknown, what: string): number {
 export function resolveConfig(config: unknown): ResolvedConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) fail("config", "an object", config);
   const c = config as Record<string, unknown>;
+  const d = cellDescription(c.kind, "config.kind");
+  const kind = d.kind;
+  const optionKeys = Object.keys(d.options);
+  const given: Record<string, unknown> = {};
   for (const key of Object.keys(c)) {
-    if (!KEYS.includes(key)) unknownKey("config", KEYS, key);
+    if (BASE_KEYS.includes(key)) continue;
+    if (optionKeys.includes(key)) given[key] = c[key];
+    else if (cellKinds().some((k) => key in cellDescription(k).options)) fail(`config.${key}`, `no ${key} for kind "${kind}"`, c[key]);
+    else unknownKey("config", [...BASE_KEYS, ...optionKeys], key);
   }
-  if (!KINDS.includes(c.kind as Kind)) fail("config.kind", `one of ${KINDS.map((k) => `"${k}"`).join(", ")}`, c.kind);
-  const kind = c.kind as Kind;
-  const gruVariant = c.gruVariant ?? "reset_after";
-  if (gruVariant !== "reset_after" && gruVariant !== "reset_before") {
-    fail("config.gruVariant", `"reset_after" or "reset_before"`, gruVariant);
-  }
-  if (c.gruVariant !== undefined && kind !== "gru")
-    fail("config.gruVariant", `no gruVariant for kind "${kind}"`, c.gruVariant);
-  const gateBias = (key: "forgetBias" | "updateBias", owner: Kind, dflt: number | null): number | null => {
-    const v = c[key];
-    if (v === undefined) return dflt;
-    if (kind !== owner) fail(`config.${key}`, `no ${key} for kind "${kind}"`, v);
-    if (v !== null && (typeof v !== "number" || !Number.isFinite(v)))
-      fail(`config.${key}`, "a finite number or null", v);
-    return v as number | null;
-  };
-  const forgetBias = gateBias("forgetBias", "lstm", 1);
-  const updateBias = gateBias("updateBias", "gru", null);
+  const options = resolveCellOptions(d, given, "config");
   let init: Required<InitConfig>;
   const ci = c.init ?? "pytorch";
   if (typeof ci === "string") {
@@ -137,11 +123,11 @@ export function resolveConfig(config: unknown): ResolvedConfig {
       if (!["weight_ih", "weight_hh", "bias"].includes(key))
         unknownKey("config.init", ["weight_ih", "weight_hh", "bias"], key);
     }
-    const d = INIT_PRESETS.pytorch;
+    const base = INIT_PRESETS.pytorch;
     init = {
-      weight_ih: o.weight_ih === undefined ? d.weight_ih : checkInitSpec(o.weight_ih, "config.init.weight_ih"),
-      weight_hh: o.weight_hh === undefined ? d.weight_hh : checkInitSpec(o.weight_hh, "config.init.weight_hh"),
-      bias: o.bias === undefined ? d.bias : checkInitSpec(o.bias, "config.init.bias"),
+      weight_ih: o.weight_ih === undefined ? base.weight_ih : checkInitSpec(o.weight_ih, "config.init.weight_ih"),
+      weight_hh: o.weight_hh === undefined ? base.weight_hh : checkInitSpec(o.weight_hh, "config.init.weight_hh"),
+      bias: o.bias === undefined ? base.bias : checkInitSpec(o.bias, "config.init.bias"),
     };
   } else {
     return fail("config.init", "a preset name or {weight_ih, weight_hh, bias}", ci);
@@ -154,40 +140,37 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   };
   // The largest weight, refused here with the sizes named, before any memory is taken.
   const { inputSize: D, hiddenSize: H, dtype } = sizes;
-  const largest = gateCount(kind) * H * Math.max(D, H);
-  if (bytesOf(dtype, largest) > MAX_ARRAY_BYTES) {
-    throw new GatescopeError(
-      `config: expected weights of at most ${MAX_ARRAY_BYTES / 2 ** 30} GiB each, got inputSize ${D}, hiddenSize ` +
-        `${H}: ` +
-        `a ${gateCount(kind) * H}×${Math.max(D, H)} ${dtype} weight of ` +
-        `${(bytesOf(dtype, largest) / 2 ** 30).toFixed(1)} GiB`,
-    );
+  const sizeError = d.checkHidden?.(H);
+  if (sizeError) fail("config.hiddenSize", sizeError, H);
+  const cell = d.cell(options);
+  for (const spec of cell.params) {
+    const shape = spec.shape(Math.max(D, H), H);
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (bytesOf(dtype, size) > MAX_ARRAY_BYTES) {
+      throw new GatescopeError(
+        `config: expected weights of at most ${MAX_ARRAY_BYTES / 2 ** 30} GiB each, got inputSize ${D}, hiddenSize ` +
+          `${H}: a ${shape.join("×")} ${dtype} ${spec.name} of ${(bytesOf(dtype, size) / 2 ** 30).toFixed(1)} GiB`,
+      );
+    }
   }
-  return {
-    kind,
-    ...sizes,
-    ...(kind === "gru" ? { gruVariant: gruVariant as GruVariant, updateBias } : {}),
-    ...(kind === "lstm" ? { forgetBias } : {}),
-    init,
-  };
+  return { kind, ...sizes, ...options, init };
 }
 
-/** Gate blocks in the fused weights: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n). */
-export function gateCount(kind: Kind): number {
-  return kind === "lstm" ? 4 : kind === "gru" ? 3 : 1;
+/** The step implementation a checked config computes with. */
+export function cellFor(config: ResolvedConfig): Cell {
+  const d = cellDescription(config.kind);
+  const options: Record<string, unknown> = {};
+  for (const key of Object.keys(d.options)) options[key] = config[key];
+  return d.cell(options);
 }
 
-/** PyTorch's parameter names and shapes for this configuration, in PyTorch's order. */
-export function paramShapes(
-  c: Pick<ResolvedConfig, "kind" | "inputSize" | "hiddenSize" | "numLayers">,
-): Record<string, number[]> {
-  const GH = gateCount(c.kind) * c.hiddenSize;
+/** Parameter names and shapes, layer by layer in the cell's order (PyTorch's, where it has the cell). */
+export function paramShapes(c: RecurrentConfig): Record<string, number[]> {
+  const r = resolveConfig(c);
   const out: Record<string, number[]> = {};
-  for (let l = 0; l < c.numLayers; l++) {
-    out[`weight_ih_l${l}`] = [GH, l === 0 ? c.inputSize : c.hiddenSize];
-    out[`weight_hh_l${l}`] = [GH, c.hiddenSize];
-    out[`bias_ih_l${l}`] = [GH];
-    out[`bias_hh_l${l}`] = [GH];
+  const specs = cellFor(r).params;
+  for (let l = 0; l < r.numLayers; l++) {
+    for (const s of specs) out[`${s.name}_l${l}`] = s.shape(l === 0 ? r.inputSize : r.hiddenSize, r.hiddenSize);
   }
   return out;
 }

@@ -1,27 +1,25 @@
 /**
- * A stack of L recurrent layers of one kind, batch-first like PyTorch's `batch_first=True`:
- *   x N×T×D → output N×T×H (the top layer's h_t), h_n L×N×H, c_n L×N×H (LSTM).
- * Parameters carry PyTorch's names and shapes (weight_ih_l{k}: G·H×D_k, weight_hh_l{k}:
+ * A stack of L recurrent layers of one registered kind, batch-first like PyTorch's
+ * `batch_first=True`: x N×T×D → output N×T×H (the top layer's h_t), h_n L×N×H, c_n L×N×H (cells
+ * with a cell state). Parameters are named `${base}_l${k}` from the cell's description; for the
+ * cells PyTorch has they are PyTorch's names and shapes (weight_ih_l{k}: G·H×D_k, weight_hh_l{k}:
  * G·H×H, bias_ih_l{k}, bias_hh_l{k}: G·H), so state dicts move both ways without loss.
  */
 import { checkKeys, fail, GatescopeError, shapeString } from "../errors";
-import type { Cell } from "../cells/cell";
+import type { Cell, LayerParams } from "../cells/cell";
 import { layerBackward, layerForward, type LayerGrads } from "../cells/layer";
-import { lstmCell } from "../cells/lstm";
-import { gruResetAfterCell, gruResetBeforeCell } from "../cells/gru";
-import { rnnReluCell, rnnTanhCell } from "../cells/rnn";
 import type { Kernels } from "../math/kernels";
 import { defaultKernels } from "../backend";
 import { initialise } from "../math/init";
 import type { Rng } from "../math/rng";
 import { alloc, swap01, toTensor, zeros, type FloatArray, type Tensor } from "../math/tensor";
-import { paramShapes, resolveConfig, type RecurrentConfig, type ResolvedConfig } from "./config";
+import { cellFor, paramShapes, resolveConfig, type RecurrentConfig, type ResolvedConfig } from "./config";
 import { Trace } from "./trace";
 
 export interface ForwardOptions {
   /** Initial hidden state L×N×H; zeros when absent. */
   h0?: unknown;
-  /** Initial cell state L×N×H (LSTM only); zeros when absent. */
+  /** Initial cell state L×N×H (cells with one: LSTM); zeros when absent. */
   c0?: unknown;
 }
 
@@ -58,19 +56,6 @@ export interface BackwardResult {
   dc: Tensor | null;
 }
 
-export function cellFor(config: Pick<ResolvedConfig, "kind" | "gruVariant">): Cell {
-  switch (config.kind) {
-    case "rnn_tanh":
-      return rnnTanhCell;
-    case "rnn_relu":
-      return rnnReluCell;
-    case "lstm":
-      return lstmCell;
-    case "gru":
-      return config.gruVariant === "reset_before" ? gruResetBeforeCell : gruResetAfterCell;
-  }
-}
-
 export class RecurrentNet {
   readonly config: ResolvedConfig;
   readonly params: Record<string, Tensor>;
@@ -85,20 +70,18 @@ export class RecurrentNet {
     this.kernels = kernels;
     this.params = {};
     const { hiddenSize: H, init } = this.config;
-    for (const [name, shape] of Object.entries(paramShapes(this.config))) {
-      const t = zeros(this.config.dtype, shape);
-      const spec = name.startsWith("bias") ? init.bias : name.startsWith("weight_ih") ? init.weight_ih : init.weight_hh;
-      initialise(spec, t.data, shape[0], shape[1] ?? 1, H, rng);
-      this.params[name] = t;
-    }
-    // LSTM's forget gate and GRU's update gate are both gate block 1 (i f g o; r z n).
-    const fb = this.config.kind === "lstm" ? this.config.forgetBias : this.config.updateBias;
-    if (fb !== null && fb !== undefined) {
-      for (let l = 0; l < this.config.numLayers; l++) {
-        this.params[`bias_ih_l${l}`].data.fill(fb, H, 2 * H);
-        this.params[`bias_hh_l${l}`].data.fill(0, H, 2 * H);
+    const shapes = paramShapes(this.config);
+    // Drawn layer by layer in the cell's order: PyTorch's order, for the cells it has.
+    for (let l = 0; l < this.config.numLayers; l++) {
+      for (const spec of this.cell.params) {
+        const name = `${spec.name}_l${l}`;
+        const t = zeros(this.config.dtype, shapes[name]);
+        if (typeof spec.init === "function") spec.init(t.data, rng, H);
+        else initialise(init[spec.init], t.data, shapes[name][0], shapes[name][1] ?? 1, H, rng);
+        this.params[name] = t;
       }
     }
+    for (let l = 0; l < this.config.numLayers; l++) this.cell.initialise?.(this.layerParams(l), H);
   }
 
   /** A network with the given weights (validated all together before any is used). */
@@ -127,10 +110,11 @@ export class RecurrentNet {
   forward(x: unknown, options: ForwardOptions = {}): ForwardResult {
     checkKeys("forward options", options, ["h0", "c0"]);
     const { kind, inputSize: D, hiddenSize: H, numLayers: L, dtype } = this.config;
+    const hasC = this.cell.hasCellState;
     const X = toTensor(x, dtype, [-1, -1, D], "forward input x (N×T×D)");
     const [N, T] = X.shape;
     const h0 = options.h0 === undefined ? null : toTensor(options.h0, dtype, [L, N, H], "forward h0 (L×N×H)");
-    if (options.c0 !== undefined && kind !== "lstm") fail("forward c0", `no c0 for kind "${kind}"`, options.c0);
+    if (options.c0 !== undefined && !hasC) fail("forward c0", `no c0 for kind "${kind}"`, options.c0);
     const c0 = options.c0 === undefined ? null : toTensor(options.c0, dtype, [L, N, H], "forward c0 (L×N×H)");
     const xs = swap01(X.data, N, T, D, alloc(dtype, N * T * D)); // T×N×D
     this.kernels.workspace.begin();
@@ -159,7 +143,7 @@ export class RecurrentNet {
     const top = layers[L - 1];
     const output = { shape: [N, T, H], data: swap01(top.hs.subarray(N * H), T, N, H, alloc(dtype, N * T * H)) };
     const hN = zeros(dtype, [L, N, H]);
-    const cN = kind === "lstm" ? zeros(dtype, [L, N, H]) : null;
+    const cN = hasC ? zeros(dtype, [L, N, H]) : null;
     for (let l = 0; l < L; l++) {
       hN.data.set(layers[l].hs.subarray(T * N * H), l * N * H);
       if (cN) cN.data.set(layers[l].cs.subarray(T * N * H), l * N * H);
@@ -175,15 +159,16 @@ export class RecurrentNet {
     checkKeys("backward input", input, ["dOutput", "dHn", "dCn"]);
     checkKeys("backward options", options, ["truncate"]);
     const { kind, inputSize: D, hiddenSize: H, numLayers: L, dtype } = this.config;
+    const hasC = this.cell.hasCellState;
     const layers = fwd?.trace?.layers;
-    if (!layers || layers.length !== L || layers[0].p.Wih !== this.params.weight_ih_l0.data) {
+    if (!layers || layers.length !== L || layers[0].p.weight_ih !== this.params.weight_ih_l0.data) {
       throw new GatescopeError("backward: expected the result of this network's forward(), got something else");
     }
     const { N, T } = layers[0];
     const truncate = options.truncate ?? 0;
     if (!Number.isInteger(truncate) || truncate < 0)
       fail("backward truncate", "a non-negative integer (0 = full BPTT)", truncate);
-    if (input.dCn !== undefined && kind !== "lstm") fail("backward dCn", `no dCn for kind "${kind}"`, input.dCn);
+    if (input.dCn !== undefined && !hasC) fail("backward dCn", `no dCn for kind "${kind}"`, input.dCn);
     const dY = this.outputGrad(input.dOutput, N, T);
     const dHn = input.dHn === undefined ? null : toTensor(input.dHn, dtype, [L, N, H], "backward dHn (L×N×H)");
     const dCn = input.dCn === undefined ? null : toTensor(input.dCn, dtype, [L, N, H], "backward dCn (L×N×H)");
@@ -191,9 +176,9 @@ export class RecurrentNet {
     this.kernels.workspace.begin();
     const grads: Record<string, Tensor> = {};
     const dH0 = zeros(dtype, [L, N, H]);
-    const dC0 = kind === "lstm" ? zeros(dtype, [L, N, H]) : null;
+    const dC0 = hasC ? zeros(dtype, [L, N, H]) : null;
     const dh = zeros(dtype, [L, N, T, H]);
-    const dc = kind === "lstm" ? zeros(dtype, [L, N, T, H]) : null;
+    const dc = hasC ? zeros(dtype, [L, N, T, H]) : null;
     let above: FloatArray | null = dY;
     let dX: FloatArray = alloc(dtype, 0);
     const shapes = paramShapes(this.config);
@@ -209,10 +194,7 @@ export class RecurrentNet {
         slice(dCn),
         truncate,
       );
-      grads[`weight_ih_l${l}`] = { shape: shapes[`weight_ih_l${l}`], data: g.dWih };
-      grads[`weight_hh_l${l}`] = { shape: shapes[`weight_hh_l${l}`], data: g.dWhh };
-      grads[`bias_ih_l${l}`] = { shape: shapes[`bias_ih_l${l}`], data: g.dbih };
-      grads[`bias_hh_l${l}`] = { shape: shapes[`bias_hh_l${l}`], data: g.dbhh };
+      for (const [base, data] of Object.entries(g.dp)) grads[`${base}_l${l}`] = { shape: shapes[`${base}_l${l}`], data };
       dH0.data.set(g.dh0, l * N * H);
       swap01(g.dH, T, N, H, dh.data.subarray(l * N * T * H, (l + 1) * N * T * H));
       if (dC0 && dc) {
@@ -234,13 +216,10 @@ export class RecurrentNet {
     };
   }
 
-  private layerParams(l: number) {
-    return {
-      Wih: this.params[`weight_ih_l${l}`].data,
-      Whh: this.params[`weight_hh_l${l}`].data,
-      bih: this.params[`bias_ih_l${l}`].data,
-      bhh: this.params[`bias_hh_l${l}`].data,
-    };
+  private layerParams(l: number): LayerParams {
+    const out: Record<string, FloatArray> = {};
+    for (const spec of this.cell.params) out[spec.name] = this.params[`${spec.name}_l${l}`].data;
+    return out;
   }
 
   /** ∂L/∂output as a T×N×H time-major buffer (or null when absent). */

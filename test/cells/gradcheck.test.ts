@@ -1,90 +1,76 @@
 /**
- * Every backward pass against central finite differences in Float64: every parameter, the
- * input and the initial states, for each cell and variant, 1 and 2 layers, full and
- * truncated BPTT. The loss is a random linear functional of output, h_n and c_n, so its
- * gradient with respect to them is known and every path through the graph is exercised.
+ * Every backward pass against central finite differences in Float64 (model/gradcheck.ts): every
+ * parameter, the input and the initial states, for each registered kind and each variant, 1 and
+ * 2 layers, full and truncated BPTT. And the check itself must be able to fail: a nudged gradient
+ * and a cell registered with a broken backward are both caught, naming the parameter.
  */
 import { expect } from "chai";
-import { RecurrentNet, type ForwardResult } from "../../src/model/recurrent";
-import type { RecurrentConfig } from "../../src/model/config";
+import { gradcheck, numericGrad, scaledError, type GradcheckReport } from "../../src/model/gradcheck";
+import { cellKinds } from "../../src/cells";
+import { LSTM_VARIANTS } from "../../src/cells/lstm";
+import type { CellConfig } from "../../src/model/config";
+import { RecurrentNet } from "../../src/model/recurrent";
 import { Rng } from "../../src/math/rng";
-import type { Tensor } from "../../src/math/tensor";
-import { dot, numericGrad, randomTensor, scaledError } from "../helpers/numeric";
+import { randomTensor } from "../helpers/numeric";
+import { brokenRnnDescription } from "../helpers/user-cell";
 
-const N = 2, T = 7, D = 3, H = 4;
-
-const CASES: Array<{ name: string; config: Omit<RecurrentConfig, "inputSize" | "hiddenSize" | "numLayers"> }> = [
-  { name: "rnn_tanh", config: { kind: "rnn_tanh" } },
-  { name: "rnn_relu", config: { kind: "rnn_relu" } },
-  { name: "lstm", config: { kind: "lstm" } },
-  { name: "gru reset_after", config: { kind: "gru", gruVariant: "reset_after" } },
-  { name: "gru reset_before", config: { kind: "gru", gruVariant: "reset_before" } },
+/** Every built-in kind with its default options, then every option that changes the equations. */
+export const GRADCHECK_CONFIGS: CellConfig[] = [
+  ...["rnn_tanh", "rnn_relu", "lstm", "gru", "mgu", "indrnn", "urnn"].map((kind) => ({ kind })),
+  { kind: "gru", gruVariant: "reset_before" },
+  ...LSTM_VARIANTS.filter((v) => v !== "full").map((variant) => ({ kind: "lstm", variant })),
+  { kind: "lstm", peepholes: true },
+  { kind: "lstm", peepholes: true, variant: "CIFG" },
+  { kind: "lstm", peepholes: true, variant: "FGR" },
 ];
 
-/** The loss under truncation k: each k-step chunk starts from the (constant) state the full run reached. */
-function chunkedLoss(net: RecurrentNet, x: Tensor, h0: Tensor, c0: Tensor | null, k: number,
-  boundary: ForwardResult[], wY: Tensor, wH: Tensor, wC: Tensor | null): number {
-  let loss = 0;
-  const starts = [];
-  for (let a = 0; a < T; a += k || T) starts.push(a);
-  starts.forEach((a, ci) => {
-    const b = Math.min(T, a + (k || T));
-    const xs = sliceTime(x, a, b);
-    const opts = a === 0 ? { h0, c0: c0 ?? undefined } : { h0: boundary[ci].hN, c0: boundary[ci].cN ?? undefined };
-    const f = net.forward(xs, opts);
-    loss += dot(f.output.data, sliceTime(wY, a, b).data);
-    if (b === T) {
-      loss += dot(f.hN.data, wH.data);
-      if (wC && f.cN) loss += dot(f.cN.data, wC.data);
-    }
-  });
-  return loss;
-}
-
-function sliceTime(x: Tensor, a: number, b: number): Tensor {
-  const [n, t, d] = x.shape;
-  const out = new Float64Array(n * (b - a) * d);
-  for (let i = 0; i < n; i++) out.set(x.data.subarray((i * t + a) * d, (i * t + b) * d), i * (b - a) * d);
-  return { shape: [n, b - a, d], data: out };
-}
+const describeCase = (c: CellConfig) => JSON.stringify(c).replace(/"/g, "");
 
 describe("gradient checks (Float64 central differences)", () => {
-  for (const c of CASES) {
-    for (const L of [1, 2]) {
-      for (const k of [0, 3]) {
-        it(`${c.name}, ${L} layer(s), ${k ? `truncated k=${k}` : "full BPTT"}: worst relative error < 1e-6`, () => {
-          const rng = new Rng(1000 + L * 10 + k);
-          const net = new RecurrentNet({ ...c.config, inputSize: D, hiddenSize: H, numLayers: L, dtype: "float64" }, rng);
-          // Non-zero biases everywhere, so no bias gradient is trivially exercised.
-          for (const p of Object.values(net.params)) for (let i = 0; i < p.data.length; i++) p.data[i] = rng.range(-0.6, 0.6);
-          const lstm = c.config.kind === "lstm";
-          const x = randomTensor(rng, [N, T, D]);
-          const h0 = randomTensor(rng, [L, N, H], 0.5);
-          const c0 = lstm ? randomTensor(rng, [L, N, H], 0.5) : null;
-          const wY = randomTensor(rng, [N, T, H]);
-          const wH = randomTensor(rng, [L, N, H]);
-          const wC = lstm ? randomTensor(rng, [L, N, H]) : null;
+  it("cover every built-in kind", () => {
+    for (const kind of cellKinds()) expect(GRADCHECK_CONFIGS.map((c) => c.kind), kind).to.include(kind);
+  });
 
-          // States at each chunk start, from the unperturbed run: constants of the truncated graph.
-          const boundary: ForwardResult[] = [];
-          for (let a = 0; a < T; a += k || T) boundary.push(net.forward(sliceTime(x, 0, a), { h0, c0: c0 ?? undefined }));
-          const loss = () => chunkedLoss(net, x, h0, c0, k, boundary, wY, wH, wC);
-
-          const fwd = net.forward(x, { h0, c0: c0 ?? undefined });
-          const bwd = net.backward(fwd, { dOutput: wY, dHn: wH, dCn: wC ?? undefined }, { truncate: k });
-
-          const errors: Record<string, number> = {};
-          for (const [name, p] of Object.entries(net.params)) errors[name] = scaledError(bwd.grads[name].data, numericGrad(loss, p.data));
-          errors.x = scaledError(bwd.dX.data, numericGrad(loss, x.data));
-          errors.h0 = scaledError(bwd.dH0.data, numericGrad(loss, h0.data));
-          if (c0 && bwd.dC0) errors.c0 = scaledError(bwd.dC0.data, numericGrad(loss, c0.data));
-          for (const [name, e] of Object.entries(errors)) expect(e, `${name}: relative error ${e}`).to.be.below(1e-6);
-          // The check must be able to see a wrong gradient: a 1e-4 nudge is far above the bar.
-          const g = bwd.grads.weight_hh_l0.data;
-          g[0] += 1e-4 * Math.max(1, Math.abs(g[0]));
-          expect(scaledError(g, numericGrad(loss, net.params.weight_hh_l0.data))).to.be.above(1e-6);
-        });
+  for (const config of GRADCHECK_CONFIGS) {
+    it(`${describeCase(config)}: 1 and 2 layers, full and truncated: worst relative error < 1e-6`, function () {
+      this.timeout(60000);
+      const r: GradcheckReport = gradcheck(config);
+      expect(r.cases.length).to.be.at.least(2);
+      for (const c of r.cases) {
+        for (const [name, e] of Object.entries(c.errors)) {
+          expect(e, `${c.layers} layer(s), truncate ${c.truncate}, ${name}: relative error ${e}`).to.be.below(1e-6);
+        }
       }
-    }
+      expect(r.pass).to.equal(true);
+      // Truncation is skipped only where the cell carries state forward() cannot restart (FGR's gates).
+      if (r.skipped.length) expect(config).to.deep.include({ variant: "FGR" });
+    });
   }
+
+  it("sees a wrong gradient: a 1e-4 nudge of one entry is far above the bar", () => {
+    const rng = new Rng(7);
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 3, hiddenSize: 4, dtype: "float64" }, rng);
+    const x = randomTensor(rng, [2, 5, 3]);
+    const wY = randomTensor(rng, [2, 5, 4]);
+    const loss = () => {
+      const f = net.forward(x);
+      let s = 0;
+      for (let i = 0; i < wY.data.length; i++) s += f.output.data[i] * wY.data[i];
+      return s;
+    };
+    const g = net.backward(net.forward(x), { dOutput: wY }).grads.weight_hh_l0.data;
+    const numeric = numericGrad(loss, net.params.weight_hh_l0.data);
+    expect(scaledError(g, numeric)).to.be.below(1e-6);
+    g[0] += 1e-4 * Math.max(1, Math.abs(g[0]));
+    expect(scaledError(g, numeric)).to.be.above(1e-6);
+  });
+
+  it("fails a cell registered with a broken backward, naming the parameter", () => {
+    const r = gradcheck(brokenRnnDescription("broken_rnn_check"), { layers: [1], truncate: [0] });
+    expect(r.pass).to.equal(false);
+    expect(r.cases[0].worst.name).to.equal("alpha_l0");
+    expect(r.worstByParam.alpha).to.be.above(0.5);
+    expect(r.worstByParam.weight_hh).to.be.below(1e-6); // only the broken one is blamed
+    expect(cellKinds()).to.not.include("broken_rnn_check"); // registered for the check only
+  });
 });

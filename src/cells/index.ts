@@ -1,0 +1,20 @@
+/** The built-in cell kinds, registered once on first import; users add theirs with registerCell. */
+import { registerBuiltIn } from "./registry";
+import { rnnRelu, rnnTanh } from "./rnn";
+import { lstm } from "./lstm";
+import { gru } from "./gru";
+
+for (const d of [rnnTanh, rnnRelu, lstm, gru]) registerBuiltIn(d);
+
+export {
+  cellDescription,
+  cellKinds,
+  registerCell,
+  unregisterCell,
+  resolveCellOptions,
+  option,
+  type CellDescription,
+  type CellOption,
+  type CellOptions,
+} from "./registry";
+export * from "./cell";
