@@ -3,8 +3,11 @@ import { registerBuiltIn } from "./registry";
 import { rnnRelu, rnnTanh } from "./rnn";
 import { lstm } from "./lstm";
 import { gru } from "./gru";
+import { mgu } from "./mgu";
+import { indrnn } from "./indrnn";
+import { urnn } from "./urnn";
 
-for (const d of [rnnTanh, rnnRelu, lstm, gru]) registerBuiltIn(d);
+for (const d of [rnnTanh, rnnRelu, lstm, gru, mgu, indrnn, urnn]) registerBuiltIn(d);
 
 export {
   cellDescription,

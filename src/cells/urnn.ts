@@ -1,0 +1,259 @@
+/**
+ * uRNN, the unitary evolution RNN (Arjovsky, Shah & Bengio 2016): a complex state whose
+ * recurrent matrix is unitary by construction, so ‖W h‖ = ‖h‖ and the recurrent Jacobian cannot
+ * shrink or blow up the gradient by itself. With K = H/2 complex units:
+ *
+ *   W = D3 R2 F⁻¹ D2 Π R1 F D1
+ *     D_k = diag(e^{iθ_k})           θ_k ∈ R^K        (theta, 3×K)
+ *     R_k = I − 2 v_k v_kᴴ / ‖v_k‖²   v_k ∈ C^K        (reflection, 2×H: [Re v_k | Im v_k])
+ *     F the unitary DFT, Π a fixed permutation (drawn once from a fixed seed, the same for every
+ *     network of this size)
+ *   z_t = W h_{t−1} + V x_t          V ∈ C^{K×D}     (weight_ih, H×D: rows [Re V ; Im V])
+ *   h_t = modReLU(z_t, b):  (|z| + b)∘z/|z| where |z| + b > 0, else 0     b ∈ R^K (bias_modrelu)
+ *
+ * Every real H-vector here is [Re | Im] of a complex K-vector; the readout sees h that way, as
+ * the paper's U [Re h_t ; Im h_t] does. The gates buffer keeps z_t; `extra` keeps the inputs of
+ * R1, D2, R2 and D3 (4H per row). Backward uses the complex gradient g = ∂L/∂Re + i ∂L/∂Im, for
+ * which a linear y = A x gives g_x = Aᴴ g_y:
+ *
+ *   modReLU, r = |z|, s = 1 + b/r:  g_z = s·g_h − (b/r³)·Re(z̄ g_h)·z      db += Re(z̄ g_h)/r
+ *   y = e^{iθ}x:   g_x = e^{−iθ} g_y,   dθ += Re(ḡ_y · i y)
+ *   y = R x:       g_x = R g_y (R is Hermitian),
+ *                  dv += −(2/q)[ s̄ g_y + α x − (2 Re(α s)/q) v ],  s = vᴴx, α = g_yᴴ v, q = ‖v‖²
+ *   y = F x:       g_x = F⁻¹ g_y;   y = F⁻¹ x: g_x = F g_y;   y = Π x: g_x = Πᵀ g_y
+ *   dh_{t−1} = g_{D1 input}
+ * Deviations from the paper: h_0 is an input (zeros by default), not a learned vector; the DFT is
+ * computed directly (O(K²) per row) rather than by FFT. Memory: 5·T·N·H plus (T+1)·N·H for h.
+ */
+import { H_SLOT, type Cell, type ParamSpec } from "./cell";
+import type { CellDescription } from "./registry";
+import { Rng } from "../math/rng";
+import type { FloatArray } from "../math/tensor";
+
+type F = FloatArray;
+
+/** cos and sin of 2πkm/K, scaled by 1/√K (the unitary DFT), for one size. */
+function dftTable(K: number): { c: Float64Array; s: Float64Array } {
+  const c = new Float64Array(K * K);
+  const s = new Float64Array(K * K);
+  const scale = 1 / Math.sqrt(K);
+  for (let k = 0; k < K; k++) {
+    for (let m = 0; m < K; m++) {
+      const a = (2 * Math.PI * ((k * m) % K)) / K;
+      c[k * K + m] = Math.cos(a) * scale;
+      s[k * K + m] = Math.sin(a) * scale;
+    }
+  }
+  return { c, s };
+}
+
+/** The fixed permutation Π of K units (the same for every network: the weights must not depend on it). */
+function permutation(K: number): Int32Array {
+  const rng = new Rng(20160101 + K);
+  const p = Int32Array.from({ length: K }, (_, i) => i);
+  for (let i = K - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
+/**
+ * Complex K-vectors as [re | im] at offsets into real arrays. Each map reads (x, xo) and
+ * writes (y, yo); x and y must not overlap unless stated.
+ */
+function dft(K: number, T: { c: Float64Array; s: Float64Array }, sign: 1 | -1, x: F, xo: number, y: F, yo: number) {
+  // y_k = Σ_m e^{∓2πi km/K}/√K x_m: sign +1 is F (e^{−i…}), −1 is F⁻¹.
+  for (let k = 0; k < K; k++) {
+    let re = 0, im = 0;
+    for (let m = 0; m < K; m++) {
+      const c = T.c[k * K + m], s = sign * T.s[k * K + m];
+      const xr = x[xo + m], xi = x[xo + K + m];
+      re += c * xr + s * xi;
+      im += c * xi - s * xr;
+    }
+    y[yo + k] = re;
+    y[yo + K + k] = im;
+  }
+}
+
+/** y = e^{iθ}x (sign 1) or e^{−iθ}x (sign −1); in place allowed. */
+function rotate(K: number, theta: F, tOff: number, sign: 1 | -1, x: F, xo: number, y: F, yo: number) {
+  for (let k = 0; k < K; k++) {
+    const c = Math.cos(theta[tOff + k]), s = sign * Math.sin(theta[tOff + k]);
+    const xr = x[xo + k], xi = x[xo + K + k];
+    y[yo + k] = c * xr - s * xi;
+    y[yo + K + k] = s * xr + c * xi;
+  }
+}
+
+/** y = x − 2 v (vᴴx)/‖v‖²; v at v[vo..vo+2K). In place allowed. */
+function reflect(K: number, v: F, vo: number, x: F, xo: number, y: F, yo: number) {
+  let sr = 0, si = 0, q = 0;
+  for (let k = 0; k < K; k++) {
+    const vr = v[vo + k], vi = v[vo + K + k], xr = x[xo + k], xi = x[xo + K + k];
+    sr += vr * xr + vi * xi; // vᴴx = Σ conj(v) x
+    si += vr * xi - vi * xr;
+    q += vr * vr + vi * vi;
+  }
+  const ar = (2 * sr) / q, ai = (2 * si) / q;
+  for (let k = 0; k < K; k++) {
+    const vr = v[vo + k], vi = v[vo + K + k];
+    y[yo + k] = x[xo + k] - (vr * ar - vi * ai);
+    y[yo + K + k] = x[xo + K + k] - (vr * ai + vi * ar);
+  }
+}
+
+/** dv += −(2/q)[ s̄ g + α x − (2 Re(α s)/q) v ] for y = R x, with g = g_y. */
+function reflectGrad(K: number, v: F, vo: number, x: F, xo: number, g: F, go: number, dv: F) {
+  let sr = 0, si = 0, q = 0, alr = 0, ali = 0;
+  for (let k = 0; k < K; k++) {
+    const vr = v[vo + k], vi = v[vo + K + k], xr = x[xo + k], xi = x[xo + K + k];
+    const gr = g[go + k], gi = g[go + K + k];
+    sr += vr * xr + vi * xi;
+    si += vr * xi - vi * xr;
+    q += vr * vr + vi * vi;
+    alr += gr * vr + gi * vi; // α = gᴴv = Σ conj(g) v
+    ali += gr * vi - gi * vr;
+  }
+  const reAS = alr * sr - ali * si;
+  const f = -2 / q;
+  for (let k = 0; k < K; k++) {
+    const gr = g[go + k], gi = g[go + K + k], xr = x[xo + k], xi = x[xo + K + k];
+    const vr = v[vo + k], vi = v[vo + K + k];
+    // s̄ g = (sr − i si)(gr + i gi);  α x = (alr + i ali)(xr + i xi)
+    const re = sr * gr + si * gi + (alr * xr - ali * xi) - ((2 * reAS) / q) * vr;
+    const im = sr * gi - si * gr + (alr * xi + ali * xr) - ((2 * reAS) / q) * vi;
+    dv[vo + k] += f * re;
+    dv[vo + K + k] += f * im;
+  }
+}
+
+/** dθ += Re(ḡ · i y) for y = e^{iθ}x, computed from x. */
+function rotateGrad(K: number, theta: F, tOff: number, x: F, xo: number, g: F, go: number, dtheta: F) {
+  for (let k = 0; k < K; k++) {
+    const c = Math.cos(theta[tOff + k]), s = Math.sin(theta[tOff + k]);
+    const yr = c * x[xo + k] - s * x[xo + K + k], yi = s * x[xo + k] + c * x[xo + K + k];
+    dtheta[tOff + k] += g[go + K + k] * yr - g[go + k] * yi;
+  }
+}
+
+function permute(K: number, pi: Int32Array, inverse: boolean, x: F, xo: number, y: F, yo: number) {
+  for (let k = 0; k < K; k++) {
+    const [to, from] = inverse ? [pi[k], k] : [k, pi[k]];
+    y[yo + to] = x[xo + from];
+    y[yo + K + to] = x[xo + K + from];
+  }
+}
+
+const PARAMS: ParamSpec[] = [
+  { name: "weight_ih", shape: (D, H) => [H, D], init: "weight_ih", grad: "input" },
+  { name: "theta", shape: (_D, H) => [3, H / 2], init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-Math.PI, Math.PI))), grad: "cell" },
+  { name: "reflection", shape: (_D, H) => [2, H], init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-1, 1))), grad: "cell" },
+  { name: "bias_modrelu", shape: (_D, H) => [H / 2], init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-0.01, 0.01))), grad: "cell" },
+];
+
+function urnnCell(): Cell {
+  let K = 0;
+  let table = dftTable(0);
+  let pi = new Int32Array(0);
+  let tmp = new Float64Array(0); // two complex K-vectors: the backward chain's gradients
+  const sized = (H: number) => {
+    if (H / 2 === K) return;
+    K = H / 2;
+    table = dftTable(K);
+    pi = permutation(K);
+    tmp = new Float64Array(4 * K);
+  };
+  return {
+    G: 1,
+    params: PARAMS,
+    hasCellState: false,
+    carry: 0,
+    separateHiddenGrad: false,
+    extraWidth: 4,
+    trace: {
+      z: { buffer: "gates", column: 0, label: "pre-activation z [Re | Im]", range: null, gate: false },
+      h: { ...H_SLOT, label: "hidden state h [Re | Im]" },
+    },
+    hiddenInputs: [],
+
+    forwardStep(w, t) {
+      const { N, H, gates, hs, extra, p } = w;
+      sized(H);
+      const { theta, reflection: v, bias_modrelu: b } = p;
+      for (let n = 0; n < N; n++) {
+        const h = t * N * H + n * H; // h_{t−1}
+        const e = (t * N + n) * 4 * H; // [R1 in | D2 in | R2 in | D3 in]
+        const z = t * N * H + n * H;
+        rotate(K, theta, 0, 1, hs, h, tmp, 0); // D1
+        dft(K, table, 1, tmp, 0, extra, e); // F → input of R1
+        reflect(K, v, 0, extra, e, tmp, 0); // R1
+        permute(K, pi, false, tmp, 0, extra, e + H); // Π → input of D2
+        rotate(K, theta, K, 1, extra, e + H, tmp, 0); // D2
+        dft(K, table, -1, tmp, 0, extra, e + 2 * H); // F⁻¹ → input of R2
+        reflect(K, v, H, extra, e + 2 * H, extra, e + 3 * H); // R2 → input of D3
+        rotate(K, theta, 2 * K, 1, extra, e + 3 * H, tmp, 0); // D3: W h_{t−1}
+        for (let k = 0; k < H; k++) gates[z + k] += tmp[k];
+        for (let k = 0; k < K; k++) {
+          const zr = gates[z + k], zi = gates[z + K + k];
+          const r = Math.hypot(zr, zi);
+          const s = r + b[k] > 0 && r > 0 ? (r + b[k]) / r : 0;
+          hs[z + N * H + k] = s * zr;
+          hs[z + N * H + K + k] = s * zi;
+        }
+      }
+    },
+
+    backwardStep(w, d, t) {
+      const { N, H, gates, hs, extra, p } = w;
+      sized(H);
+      const { theta, reflection: v, bias_modrelu: b } = p;
+      const { theta: dth, reflection: dv, bias_modrelu: db } = d.dp;
+      const g = tmp; // g at [0, H), a second buffer at [H, 2H)
+      for (let n = 0; n < N; n++) {
+        const z = t * N * H + n * H;
+        const e = (t * N + n) * 4 * H;
+        for (let k = 0; k < K; k++) {
+          const zr = gates[z + k], zi = gates[z + K + k];
+          const r = Math.hypot(zr, zi);
+          const ghr = d.dH[z + k], ghi = d.dH[z + K + k];
+          let gzr = 0, gzi = 0;
+          if (r + b[k] > 0 && r > 0) {
+            const s = 1 + b[k] / r;
+            const proj = zr * ghr + zi * ghi; // Re(z̄ g_h)
+            gzr = s * ghr - ((b[k] / (r * r * r)) * proj) * zr;
+            gzi = s * ghi - ((b[k] / (r * r * r)) * proj) * zi;
+            db[k] += proj / r;
+          }
+          d.dAih[z + k] = gzr;
+          d.dAih[z + K + k] = gzi;
+          g[k] = gzr;
+          g[K + k] = gzi;
+        }
+        rotateGrad(K, theta, 2 * K, extra, e + 3 * H, g, 0, dth); // D3
+        rotate(K, theta, 2 * K, -1, g, 0, g, 0);
+        reflectGrad(K, v, H, extra, e + 2 * H, g, 0, dv); // R2
+        reflect(K, v, H, g, 0, g, 0);
+        dft(K, table, 1, g, 0, g, H); // F⁻¹ᴴ = F
+        rotateGrad(K, theta, K, extra, e + H, g, H, dth); // D2
+        rotate(K, theta, K, -1, g, H, g, H);
+        permute(K, pi, true, g, H, g, 0); // Πᵀ
+        reflectGrad(K, v, 0, extra, e, g, 0, dv); // R1
+        reflect(K, v, 0, g, 0, g, 0);
+        dft(K, table, -1, g, 0, g, H); // Fᴴ = F⁻¹
+        rotateGrad(K, theta, 0, hs, z, g, H, dth); // D1, its input is h_{t−1}
+        rotate(K, theta, 0, -1, g, H, d.dhPrev, n * H);
+      }
+    },
+  };
+}
+
+export const urnn: CellDescription = {
+  kind: "urnn",
+  title: "uRNN",
+  summary: "unitary evolution RNN (Arjovsky et al. 2016): W = D3 R2 F⁻¹ D2 Π R1 F D1, complex state, modReLU",
+  options: {},
+  checkHidden: (H) => (H % 2 === 0 ? null : "an even number (H/2 complex units, stored as [Re | Im])"),
+  cell: urnnCell,
+};
