@@ -47,8 +47,8 @@ function dftTable(K: number): { c: Float64Array; s: Float64Array } {
   return { c, s };
 }
 
-/** The fixed permutation Π of K units (the same for every network: the weights must not depend on it). */
-function permutation(K: number): Int32Array {
+/** The fixed permutation Π of K units, y_k = x_{Π[k]} (the same for every network of this size). */
+export function urnnPermutation(K: number): Int32Array {
   const rng = new Rng(20160101 + K);
   const p = Int32Array.from({ length: K }, (_, i) => i);
   for (let i = K - 1; i > 0; i--) {
@@ -162,7 +162,7 @@ function urnnCell(): Cell {
     if (H / 2 === K) return;
     K = H / 2;
     table = dftTable(K);
-    pi = permutation(K);
+    pi = urnnPermutation(K);
     tmp = new Float64Array(4 * K);
   };
   return {
