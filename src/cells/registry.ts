@@ -14,6 +14,8 @@ export interface CellOption {
   doc: string;
   /** The value, checked (fail(what, …) otherwise); called with the default too. */
   check(value: unknown, what: string): unknown;
+  /** Every value, where there are few (one-of, boolean): `gradcheck --all` tries each. */
+  values?: readonly unknown[];
 }
 
 export type CellOptions = Readonly<Record<string, unknown>>;
@@ -121,12 +123,18 @@ export const option = {
     return {
       default: dflt,
       doc,
+      values,
       check: (v, what) =>
         v === null && dflt === null ? null : values.includes(v as T) ? v : fail(what, values.map((x) => `"${x}"`).join(" or "), v),
     };
   },
   boolean(dflt: boolean, doc: string): CellOption {
-    return { default: dflt, doc, check: (v, what) => (typeof v === "boolean" ? v : fail(what, "true or false", v)) };
+    return {
+      default: dflt,
+      doc,
+      values: [false, true],
+      check: (v, what) => (typeof v === "boolean" ? v : fail(what, "true or false", v)),
+    };
   },
   /** A finite number or null (null: leave what the initialiser drew). */
   numberOrNull(dflt: number | null, doc: string): CellOption {

@@ -156,7 +156,7 @@ const PARAMS: ParamSpec[] = [
 function urnnCell(): Cell {
   let K = 0;
   let table = dftTable(0);
-  let pi = new Int32Array(0);
+  let pi: Int32Array = new Int32Array(0);
   let tmp = new Float64Array(0); // two complex K-vectors: the backward chain's gradients
   const sized = (H: number) => {
     if (H / 2 === K) return;

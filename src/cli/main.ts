@@ -6,6 +6,7 @@ import { reproduce } from "./reproduce";
 import { writeupCommand } from "./writeup";
 import { runOneCommand } from "./run-one";
 import { collectCommand } from "./collect";
+import { gradcheckCommand } from "./gradcheck";
 
 const USAGE = `gatescope — recurrent networks you can see inside
 
@@ -22,6 +23,9 @@ usage:
                                    figures (SVG, PNG), tables (Markdown, LaTeX), references.bib
                                    and a methods paragraph from a results directory
   gatescope verify-torch FILE...   check gatescope against PyTorch reference files
+  gatescope gradcheck [KIND...|--all] [--require FILE]...
+                                   Float64 finite-difference check of cells (--all: every
+                                   registered kind and option value); FILE registers your own
   gatescope help                   this text
 
 environment:
@@ -41,6 +45,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       return runOneCommand(rest, out);
     case "collect":
       return collectCommand(rest, out);
+    case "gradcheck":
+      return gradcheckCommand(rest, out);
     case undefined:
     case "help":
     case "--help":
@@ -49,7 +55,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       return command === undefined ? 2 : 0;
     default:
       throw new GatescopeError(
-        `expected a command (reproduce, run-one, collect, writeup, verify-torch, help), got "${command}"\n\n${USAGE}`,
+        `expected a command (reproduce, run-one, collect, writeup, verify-torch, gradcheck, help), got "${command}"\n\n${USAGE}`,
       );
   }
 }

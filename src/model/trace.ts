@@ -3,7 +3,7 @@
  * read out on request as batch-first N×T×H tensors.
  */
 import { GatescopeError } from "../errors";
-import type { Cell, LayerWork } from "../cells/cell";
+import type { Cell, LayerWork, TraceSlot } from "../cells/cell";
 import { alloc, dtypeOf, type Tensor } from "../math/tensor";
 
 export class Trace {
@@ -16,9 +16,21 @@ export class Trace {
     this.layers = layers;
   }
 
-  /** Traced quantities: i, f, g, o, c, h (LSTM); r, z, n, h (GRU); a (pre-activation), h (RNN). */
+  /** Traced quantities, as the cell names them: i, f, g, o, c, h (LSTM); r, z, n, h (GRU); a, h (RNN); … */
   get names(): string[] {
     return Object.keys(this.cell.trace);
+  }
+
+  /** The gates and candidates (not states or pre-activations), in the cell's order. */
+  get gateNames(): string[] {
+    return this.names.filter((n) => this.cell.trace[n].gate);
+  }
+
+  /** What `name` is: its label and range of values, for figures. */
+  describe(name: string): Pick<TraceSlot, "label" | "range" | "gate"> {
+    const slot = this.cell.trace[name];
+    if (!slot) throw new GatescopeError(`trace: expected one of [${this.names.join(", ")}], got "${name}"`);
+    return { label: slot.label, range: slot.range, gate: slot.gate };
   }
 
   get numLayers(): number {

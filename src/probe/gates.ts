@@ -6,6 +6,8 @@
 import type { Trace } from "../model/trace";
 
 export interface GateStats {
+  /** What the gate is ("forget gate f"), from the cell's description. */
+  label: string;
   mean: number[];
   std: number[];
   fractionLow: number[]; // < 0.1
@@ -15,7 +17,7 @@ export interface GateStats {
 export function gateStats(trace: Trace, name: string, layer?: number): GateStats {
   const t = trace.get(name, layer);
   const [N, T, H] = t.shape;
-  const out: GateStats = { mean: [], std: [], fractionLow: [], fractionHigh: [] };
+  const out: GateStats = { label: trace.describe(name).label, mean: [], std: [], fractionLow: [], fractionHigh: [] };
   for (let s = 0; s < T; s++) {
     let sum = 0, sq = 0, lo = 0, hi = 0;
     for (let n = 0; n < N; n++) {

@@ -2,6 +2,7 @@
  * Plotly figure specs as plain JSON: `{data, layout}`, no DOM, no plotly.js needed to build
  * them. One colour per cell type everywhere, so RNN, LSTM and GRU read the same in every chart.
  */
+import { cellDescription, cellKinds } from "../cells";
 export type PlotlyTrace = Record<string, unknown> & { type: string };
 export interface Figure {
   data: PlotlyTrace[];
@@ -24,13 +25,8 @@ export function cellColor(cell: string): string {
   return FALLBACK[h % FALLBACK.length];
 }
 
-export const CELL_LABELS: Record<string, string> = {
-  rnn_tanh: "RNN (tanh)",
-  rnn_relu: "RNN (relu)",
-  lstm: "LSTM",
-  gru: "GRU",
-};
-export const cellLabel = (cell: string) => CELL_LABELS[cell] ?? cell;
+/** A kind's title from its description ("LSTM"); any other name (an experiment's cell entry) as it is. */
+export const cellLabel = (cell: string) => (cellKinds().includes(cell) ? cellDescription(cell).title : cell);
 
 /** A translucent version of a #rrggbb colour, for bands. */
 export function fade(hex: string, alpha: number): string {

@@ -4,19 +4,6 @@ import type { Trace } from "../model/trace";
 import type { GateStats } from "../probe/gates";
 import { baseLayout, cellColor, fade, range, type Figure, type PlotlyTrace } from "./figure";
 
-const GATE_NAMES: Record<string, string> = {
-  i: "input gate i",
-  f: "forget gate f",
-  g: "candidate g",
-  o: "output gate o",
-  c: "cell state c",
-  h: "hidden state h",
-  r: "reset gate r",
-  z: "update gate z",
-  n: "candidate n",
-  a: "pre-activation a",
-};
-
 export interface InputChannel {
   name: string;
   /** One value per step of the sample sequence. */
@@ -33,9 +20,8 @@ export function gateHeatmaps(
 ): Figure {
   checkKeys("gateHeatmaps options", options, ["sample", "layer", "gates", "input", "title"]);
   const sample = options.sample ?? 0;
-  const gates =
-    options.gates ??
-    trace.names.filter((n) => n !== "h" && n !== "c" && n !== "a").concat(trace.names.includes("a") ? ["a"] : []);
+  // Gates by default; a cell without any (a vanilla RNN) shows what it has before h.
+  const gates = options.gates ?? (trace.gateNames.length ? trace.gateNames : trace.names.filter((n) => n !== "h"));
   const panels = (options.input ? 1 : 0) + gates.length;
   const gap = 0.04;
   const height = (1 - gap * (panels - 1)) / panels;
@@ -68,12 +54,14 @@ export function gateHeatmaps(
     const z: number[][] = [];
     for (let j = 0; j < H; j++) z.push(range(T).map((s) => t.data[(sample * T + s) * H + j]));
     const axis = k === 0 ? "" : String(k + 1);
-    const sigmoidGate = ["i", "f", "o", "r", "z"].includes(g);
+    const { label, range: values } = trace.describe(g);
+    const sigmoidGate = values !== null && values[0] === 0 && values[1] === 1;
     const [lo, hi] = domain(k);
-    // One colour bar per panel, beside it: σ gates run 0..1, tanh quantities −1..1.
+    // One colour bar per panel, beside it: σ gates run 0..1, tanh quantities −1..1, unbounded ones ±max|v|.
+    const bound = values ? Math.max(-values[0], values[1]) : Math.max(1e-12, ...z.flat().map(Math.abs));
     data.push({
       type: "heatmap",
-      name: GATE_NAMES[g] ?? g,
+      name: label,
       x: range(T, 1),
       y: range(H),
       z,
@@ -81,12 +69,12 @@ export function gateHeatmaps(
       yaxis: `y${axis}`,
       colorscale: sigmoidGate ? "Blues" : "RdBu",
       reversescale: sigmoidGate,
-      zmin: sigmoidGate ? 0 : -1,
-      zmax: 1,
+      zmin: sigmoidGate ? 0 : -bound,
+      zmax: sigmoidGate ? 1 : bound,
       showscale: true,
       colorbar: { len: hi - lo, y: (lo + hi) / 2, yanchor: "middle", thickness: 12 },
     });
-    layout[`yaxis${axis}`] = { domain: domain(k), title: { text: `${GATE_NAMES[g] ?? g}<br>unit` } };
+    layout[`yaxis${axis}`] = { domain: domain(k), title: { text: `${label}<br>unit` } };
     k++;
   });
   layout.xaxis = { title: { text: "time step t" }, anchor: `y${k === 1 ? "" : k}` };
@@ -128,7 +116,7 @@ export function gateTrajectories(
     data.push({
       type: "scatter",
       mode: "lines",
-      name: GATE_NAMES[g] ?? g,
+      name: s.label,
       x,
       y: s.mean,
       line: { color, width: 2 },
@@ -144,11 +132,12 @@ export function gateSaturationHistogram(
   options: { gates?: string[]; layer?: number; title?: string } = {},
 ): Figure {
   checkKeys("gateSaturationHistogram options", options, ["gates", "layer", "title"]);
-  const gates = options.gates ?? trace.names.filter((n) => ["i", "f", "o", "r", "z"].includes(n));
+  const gates =
+    options.gates ?? trace.gateNames.filter((n) => String(trace.describe(n).range) === "0,1"); // the σ gates
   return {
     data: gates.map((g) => ({
       type: "histogram",
-      name: GATE_NAMES[g] ?? g,
+      name: trace.describe(g).label,
       x: Array.from(trace.get(g, options.layer).data),
       opacity: 0.6,
       xbins: { start: 0, end: 1, size: 0.02 },
