@@ -65,6 +65,14 @@ export {
   type ForwardResult,
 } from "./model/recurrent";
 export { Trace } from "./model/trace";
+export {
+  gradcheck,
+  formatGradcheck,
+  numericGrad,
+  type GradcheckOptions,
+  type GradcheckReport,
+  type GradcheckCase,
+} from "./model/gradcheck";
 export { Linear, lastStep, type LinearConfig } from "./model/readout";
 export { mse, softmaxCrossEntropy, type LossResult } from "./model/losses";
 export {

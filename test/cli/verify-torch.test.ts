@@ -99,7 +99,7 @@ describe("gatescope verify-torch", () => {
     const r = run("frobnicate");
     expect(r.code).to.equal(2);
     expect(r.out).to.include(
-      'expected a command (reproduce, run-one, collect, writeup, verify-torch, help), got "frobnicate"',
+      'expected a command (reproduce, run-one, collect, writeup, verify-torch, gradcheck, help), got "frobnicate"',
     );
   });
 });

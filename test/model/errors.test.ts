@@ -12,7 +12,7 @@ describe("bad input", () => {
 
   it("config: unknown kind, unknown option, bad sizes, options for the wrong kind", () => {
     const bad: Array<[unknown, RegExp]> = [
-      [{ kind: "transformer", inputSize: 1, hiddenSize: 1 }, /config.kind: expected one of "rnn_tanh", "rnn_relu", "lstm", "gru", got "transformer"/],
+      [{ kind: "transformer", inputSize: 1, hiddenSize: 1 }, /config.kind: expected one of "rnn_tanh", "rnn_relu", "lstm", "gru", "mgu", "indrnn", "urnn", got "transformer"/],
       [{ kind: "lstm", inputSize: 1, hiddenSize: 1, hiden: 3 }, /unknown option "hiden"/],
       [{ kind: "lstm", inputSize: 0, hiddenSize: 1 }, /config.inputSize: expected a positive integer, got 0/],
       [{ kind: "lstm", inputSize: 2, hiddenSize: 2.5 }, /config.hiddenSize: expected a positive integer, got 2.5/],

@@ -17,8 +17,8 @@ describe("notebooks in real Jupyter with the tslab kernel", function () {
   const dir = tmpDir("notebooks");
   const shipped = fs.readdirSync(path.join(REPO, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
 
-  it("ships the four notebooks, committed without outputs", () => {
-    expect(shipped).to.deep.equal(["01-lstm-and-gru-gate-by-gate.ipynb", "02-vanishing-gradients.ipynb", "03-long-range-tasks.ipynb", "04-gate-dynamics.ipynb"]);
+  it("ships the five notebooks, committed without outputs", () => {
+    expect(shipped).to.deep.equal(["01-lstm-and-gru-gate-by-gate.ipynb", "02-vanishing-gradients.ipynb", "03-long-range-tasks.ipynb", "04-gate-dynamics.ipynb", "05-which-gate-matters.ipynb"]);
     for (const f of shipped) {
       const nb = JSON.parse(fs.readFileSync(path.join(REPO, "notebooks", f), "utf8"));
       for (const c of nb.cells.filter((x: { cell_type: string }) => x.cell_type === "code")) {
