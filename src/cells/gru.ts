@@ -190,7 +190,8 @@ export const gru: CellDescription = {
     gruVariant: option.oneOf<GruVariant>(["reset_after", "reset_before"], "reset_after",
       `where the reset gate acts: "reset_after" (PyTorch, cuDNN; default) or "reset_before" (Cho et al. as written)`),
     updateBias: option.numberOrNull(null,
-      "the update gate's bias at initialisation (a positive one starts units keeping their state); null: the initialiser's"),
+      "the update gate's bias at initialisation (a positive one starts units keeping their state); null: the initialiser's",
+      "update bias"),
   },
   cell: (o) => gruCell(o.gruVariant as GruVariant, o.updateBias as number | null),
   pytorch: {

@@ -278,7 +278,8 @@ export const lstm: CellDescription = {
   summary: "long short-term memory with a forget gate (PyTorch's nn.LSTM); peepholes and Greff et al.'s variants",
   options: {
     forgetBias: option.numberOrNull(1,
-      "the forget gate's bias at initialisation (Gers et al. 2000), default 1; null: the initialiser's (PyTorch)"),
+      "the forget gate's bias at initialisation (Gers et al. 2000), default 1; null: the initialiser's (PyTorch)",
+      "forget bias"),
     peepholes: option.boolean(false, "peephole connections from c to the gates (Gers & Schmidhuber 2000)"),
     variant: option.oneOf(LSTM_VARIANTS, "full", "one of Greff et al.'s (2015) variants, or \"full\""),
   },

@@ -16,6 +16,8 @@ export interface CellOption {
   check(value: unknown, what: string): unknown;
   /** Every value, where there are few (one-of, boolean): `gradcheck --all` tries each. */
   values?: readonly unknown[];
+  /** Set for options that choose an initial value ("forget bias"): method texts list them. */
+  initialisation?: string;
 }
 
 export type CellOptions = Readonly<Record<string, unknown>>;
@@ -136,11 +138,12 @@ export const option = {
       check: (v, what) => (typeof v === "boolean" ? v : fail(what, "true or false", v)),
     };
   },
-  /** A finite number or null (null: leave what the initialiser drew). */
-  numberOrNull(dflt: number | null, doc: string): CellOption {
+  /** A finite number or null (null: leave what the initialiser drew); `initialisation` names it in method texts. */
+  numberOrNull(dflt: number | null, doc: string, initialisation?: string): CellOption {
     return {
       default: dflt,
       doc,
+      initialisation,
       check: (v, what) => (v === null || (typeof v === "number" && Number.isFinite(v)) ? v : fail(what, "a finite number or null", v)),
     };
   },

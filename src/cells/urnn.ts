@@ -22,8 +22,9 @@
  *                  dv += −(2/q)[ s̄ g_y + α x − (2 Re(α s)/q) v ],  s = vᴴx, α = g_yᴴ v, q = ‖v‖²
  *   y = F x:       g_x = F⁻¹ g_y;   y = F⁻¹ x: g_x = F g_y;   y = Π x: g_x = Πᵀ g_y
  *   dh_{t−1} = g_{D1 input}
- * Deviations from the paper: h_0 is an input (zeros by default), not a learned vector; the DFT is
- * computed directly (O(K²) per row) rather than by FFT. Memory: 5·T·N·H plus (T+1)·N·H for h.
+ * Deviations from the paper: h_0 is an input (zeros by default), not a learned vector; K that is
+ * not a power of two takes the DFT as a sum (O(K²) per row), powers of two an FFT. The modReLU
+ * bias starts at 0, as the authors' draft says. Memory: 5·T·N·H plus (T+1)·N·H for h.
  */
 import { H_SLOT, type Cell, type ParamSpec } from "./cell";
 import type { CellDescription } from "./registry";
@@ -32,19 +33,21 @@ import type { FloatArray } from "../math/tensor";
 
 type F = FloatArray;
 
-/** cos and sin of 2πkm/K, scaled by 1/√K (the unitary DFT), for one size. */
-function dftTable(K: number): { c: Float64Array; s: Float64Array } {
-  const c = new Float64Array(K * K);
-  const s = new Float64Array(K * K);
-  const scale = 1 / Math.sqrt(K);
-  for (let k = 0; k < K; k++) {
-    for (let m = 0; m < K; m++) {
-      const a = (2 * Math.PI * ((k * m) % K)) / K;
-      c[k * K + m] = Math.cos(a) * scale;
-      s[k * K + m] = Math.sin(a) * scale;
-    }
-  }
-  return { c, s };
+interface DftTable {
+  /** cos and sin of 2π·m/K, m < K. */
+  cos: Float64Array;
+  sin: Float64Array;
+  /** Bit-reversal permutation, when K is a power of two (then the FFT runs); else empty. */
+  rev: Int32Array;
+}
+
+function dftTable(K: number): DftTable {
+  const cos = Float64Array.from({ length: K }, (_, m) => Math.cos((2 * Math.PI * m) / K));
+  const sin = Float64Array.from({ length: K }, (_, m) => Math.sin((2 * Math.PI * m) / K));
+  const pow2 = K > 0 && (K & (K - 1)) === 0;
+  const bits = Math.round(Math.log2(K));
+  const rev = pow2 ? Int32Array.from({ length: K }, (_, k) => parseInt(k.toString(2).padStart(bits, "0").split("").reverse().join("") || "0", 2)) : new Int32Array(0);
+  return { cos, sin, rev };
 }
 
 /** The fixed permutation Π of K units, y_k = x_{Π[k]} (the same for every network of this size). */
@@ -61,20 +64,46 @@ export function urnnPermutation(K: number): Int32Array {
 /**
  * Complex K-vectors as [re | im] at offsets into real arrays. Each map reads (x, xo) and
  * writes (y, yo); x and y must not overlap unless stated.
+ *
+ * y = F x (sign 1, y_k = Σ_m e^{−2πi km/K} x_m / √K) or F⁻¹ x (sign −1): radix-2 FFT when K is
+ * a power of two, else the sum as written (O(K²)).
  */
-function dft(K: number, T: { c: Float64Array; s: Float64Array }, sign: 1 | -1, x: F, xo: number, y: F, yo: number) {
-  // y_k = Σ_m e^{∓2πi km/K}/√K x_m: sign +1 is F (e^{−i…}), −1 is F⁻¹.
-  for (let k = 0; k < K; k++) {
-    let re = 0, im = 0;
-    for (let m = 0; m < K; m++) {
-      const c = T.c[k * K + m], s = sign * T.s[k * K + m];
-      const xr = x[xo + m], xi = x[xo + K + m];
-      re += c * xr + s * xi;
-      im += c * xi - s * xr;
+function dft(K: number, T: DftTable, sign: 1 | -1, x: F, xo: number, y: F, yo: number) {
+  const scale = 1 / Math.sqrt(K);
+  if (T.rev.length === 0) {
+    for (let k = 0; k < K; k++) {
+      let re = 0, im = 0;
+      for (let m = 0; m < K; m++) {
+        const i = (k * m) % K;
+        const c = T.cos[i], s = sign * T.sin[i];
+        const xr = x[xo + m], xi = x[xo + K + m];
+        re += c * xr + s * xi;
+        im += c * xi - s * xr;
+      }
+      y[yo + k] = re * scale;
+      y[yo + K + k] = im * scale;
     }
-    y[yo + k] = re;
-    y[yo + K + k] = im;
+    return;
   }
+  for (let k = 0; k < K; k++) {
+    y[yo + k] = x[xo + T.rev[k]];
+    y[yo + K + k] = x[xo + K + T.rev[k]];
+  }
+  for (let size = 2; size <= K; size *= 2) {
+    const half = size / 2, stride = K / size;
+    for (let start = 0; start < K; start += size) {
+      for (let j = 0; j < half; j++) {
+        const c = T.cos[j * stride], s = -sign * T.sin[j * stride]; // w = e^{−i·sign·2πj/size}
+        const a = yo + start + j, b = a + half;
+        const tr = c * y[b] - s * y[b + K], ti = c * y[b + K] + s * y[b];
+        y[b] = y[a] - tr;
+        y[b + K] = y[a + K] - ti;
+        y[a] += tr;
+        y[a + K] += ti;
+      }
+    }
+  }
+  for (let k = 0; k < 2 * K; k++) y[yo + k] *= scale;
 }
 
 /** y = e^{iθ}x (sign 1) or e^{−iθ}x (sign −1); in place allowed. */
@@ -150,7 +179,7 @@ const PARAMS: ParamSpec[] = [
   { name: "weight_ih", shape: (D, H) => [H, D], init: "weight_ih", grad: "input" },
   { name: "theta", shape: (_D, H) => [3, H / 2], init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-Math.PI, Math.PI))), grad: "cell" },
   { name: "reflection", shape: (_D, H) => [2, H], init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-1, 1))), grad: "cell" },
-  { name: "bias_modrelu", shape: (_D, H) => [H / 2], init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-0.01, 0.01))), grad: "cell" },
+  { name: "bias_modrelu", shape: (_D, H) => [H / 2], init: (d) => d.fill(0), grad: "cell" },
 ];
 
 function urnnCell(): Cell {

@@ -4,6 +4,7 @@
  * report, the writeup and the notebook show the same rows and none is typed by hand.
  */
 import type { OptimizerConfig } from "../optim/optimizer";
+import { cellDescription } from "../cells";
 import { RECIPES } from "./published";
 import type { ExperimentSpec } from "./spec";
 
@@ -23,11 +24,13 @@ function optimizerText(o: OptimizerConfig, lrs: number[] | undefined): string {
   return [o.kind === "rmsprop" ? "RMSProp" : o.kind === "adam" ? "Adam" : "SGD", lr, ...extra].join(", ");
 }
 
+/** The initialiser and every gate-bias choice the cell's options make (a null leaves the initialiser's). */
 function initText(c: ExperimentSpec["cells"][number]): string {
   const init = typeof c.rnn.init === "string" ? c.rnn.init : c.rnn.init ? "custom" : "pytorch";
-  const forget = c.rnn.kind === "lstm" ? `, forget bias ${c.rnn.forgetBias === undefined ? 1 : c.rnn.forgetBias}` : "";
-  const update = c.rnn.updateBias !== undefined && c.rnn.updateBias !== null ? `, update bias ${c.rnn.updateBias}` : "";
-  return `${c.name}: ${init}${forget}${update}`;
+  const biases = Object.entries(cellDescription(c.rnn.kind).options)
+    .filter(([key, o]) => o.initialisation && (c.rnn[key] ?? o.default) !== null)
+    .map(([key, o]) => `, ${o.initialisation} ${c.rnn[key] ?? o.default}`);
+  return `${c.name}: ${init}${biases.join("")}`;
 }
 
 /** What the spec did for each setting a recipe names (cells with their own overrides listed after). */
@@ -50,10 +53,12 @@ function ours(spec: ExperimentSpec, setting: string): string {
       ].join("; ");
     case "batch":
       return String(t.batchSize);
-    case "clipping":
-      return t.clip
-        ? `${t.clip.kind === "norm" ? "global norm" : "element-wise"} at ${t.clip.max}, every cell`
-        : "none";
+    case "clipping": {
+      const text = (clip: ExperimentSpec["train"]["clip"]) =>
+        clip ? `${clip.kind === "norm" ? "global norm" : "element-wise"} at ${clip.max}` : "none";
+      const own = perCell((c) => (c.train && "clip" in c.train ? text(c.train.clip) : null));
+      return own.length ? [`${text(t.clip)}, every other cell`, ...own].join("; ") : `${text(t.clip)}, every cell`;
+    }
     case "training_data":
       return t.trainSet
         ? `a fixed set of ${t.trainSet.size} sequences (seed ${t.trainSet.seed})`

@@ -25,14 +25,23 @@ export const CELLS: CellSpec[] = [
 ];
 
 /**
- * The paper preset's extra rows: Arjovsky et al.'s Glorot/orthogonal tanh RNN, Le et al.'s
- * IRNN (relu, identity recurrence, small learning rates), the gate-bias ablations (LSTM forget
- * bias 0; GRU update bias 1, its analogue) and equal-parameter rows (H chosen so the cell has
- * as many recurrent parameters as the LSTM).
+ * The paper preset's extra rows: Arjovsky et al.'s Glorot/orthogonal tanh RNN and their own
+ * uRNN (Glorot input matrix, no gradient clipping, as in their code; H real = H/2 complex units,
+ * fewer than they used, for CPU time), Le et al.'s IRNN (relu, identity recurrence, small
+ * learning rates), the gate-bias ablations (LSTM forget bias 0; GRU update bias 1, its analogue)
+ * and equal-parameter rows (H chosen so the cell has as many recurrent parameters as the LSTM).
  */
 const PAPER_CELLS: CellSpec[] = [
   ...CELLS,
   { name: "rnn_tanh_orth", rnn: { kind: "rnn_tanh", dtype: "float32", init: "keras" } },
+  {
+    name: "urnn",
+    rnn: { kind: "urnn", dtype: "float32", init: "keras" },
+    train: { clip: null },
+    lrs: [1e-3], // the authors' one rate; a sweep would triple the row's CPU time (~1–3 h a run)
+    hidden: 128,
+    hiddenByTask: { copy: 256 },
+  },
   { name: "irnn", rnn: { kind: "rnn_relu", dtype: "float32", init: "irnn" }, lrs: [1e-5, 1e-4, 1e-3] },
   { name: "lstm_fb0", rnn: { kind: "lstm", dtype: "float32", forgetBias: 0 } },
   { name: "gru_ub1", rnn: { kind: "gru", dtype: "float32", updateBias: 1 } },

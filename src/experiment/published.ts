@@ -83,6 +83,21 @@ export const CLAIMS: Claim[] = [
   },
   {
     task: "copy",
+    cells: ["urnn"],
+    T: [100, 500],
+    expect: "solve",
+    text: "the uRNN goes from initialisation to almost zero cost, without staying at the baseline",
+    source: {
+      paper: ARJOVSKY,
+      where: "§4.1, Fig. 1 (copying memory)",
+      checked: DRAFT,
+      quote:
+        "the uRNN displays perfect performance in very little iterations ... it goes from initialization to almost " +
+        "0 cost without staying at the baseline",
+    },
+  },
+  {
+    task: "copy",
     cells: ["lstm"],
     T: [100, 100],
     expect: "beats_baseline",
@@ -232,8 +247,8 @@ export const RECIPES: Recipe[] = [
         source: "paper §4, as read by issue 9; code default n_batch 20",
       },
       clipping: {
-        value: "element-wise at 1 (RNN, LSTM)",
-        source: "authors' code: gradient_clipping = 1, T.clip per entry",
+        value: "element-wise at 1 (RNN, IRNN, LSTM); none for the uRNN",
+        source: "authors' code, adding_problem.py: T.clip per entry for every model but complex_RNN",
       },
       training_data: {
         value: "a fixed set of 10^5 sequences; test set 10^4",
@@ -244,8 +259,10 @@ export const RECIPES: Recipe[] = [
         source: "paper §3 (initialisation), draft uRNN.tex",
       },
       hidden: {
-        value: "adding: 128 (RNN, LSTM); copy: RNN 80, LSTM 40",
-        source: "paper Table/§4 as read by issue 9 (not checkable here)",
+        value: "adding: 128 (RNN, LSTM); copy: RNN 80, LSTM 40; uRNN: n_hidden complex units, a required argument",
+        source:
+          "paper Table/§4 as read by issue 9 (not checkable here); uRNN: authors' scripts take n_hidden " +
+          "positionally (the default written there, 512, never applies)",
       },
       iterations: { value: "20 000 (code default n_iter)", source: "authors' code, argparse default" },
       selection: {

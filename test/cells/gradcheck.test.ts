@@ -47,6 +47,11 @@ describe("gradient checks (Float64 central differences)", () => {
     });
   }
 
+  it("uRNN with K = 3 complex units (the DFT as a sum; the default K = 2 takes the FFT)", () => {
+    const r = gradcheck("urnn", { H: 6 });
+    expect(r.pass, JSON.stringify(r.worstByParam)).to.equal(true);
+  });
+
   it("sees a wrong gradient: a 1e-4 nudge of one entry is far above the bar", () => {
     const rng = new Rng(7);
     const net = new RecurrentNet({ kind: "lstm", inputSize: 3, hiddenSize: 4, dtype: "float64" }, rng);

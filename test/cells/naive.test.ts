@@ -165,7 +165,8 @@ const CONFIGS: RecurrentConfig[] = [
   { kind: "mgu", inputSize: 3, hiddenSize: 5, numLayers: 2 },
   { kind: "indrnn", inputSize: 3, hiddenSize: 5, numLayers: 2 },
   { kind: "indrnn", activation: "tanh", inputSize: 3, hiddenSize: 5, numLayers: 2 },
-  { kind: "urnn", inputSize: 3, hiddenSize: 6, numLayers: 2 },
+  { kind: "urnn", inputSize: 3, hiddenSize: 6, numLayers: 2 }, // K = 3: the DFT as a sum
+  { kind: "urnn", inputSize: 3, hiddenSize: 16, numLayers: 2 }, // K = 8: the FFT
 ];
 
 describe("fused engine vs a naive per-step implementation", () => {
@@ -209,9 +210,8 @@ describe("fused engine vs a naive per-step implementation", () => {
     });
   }
 
-  it("uRNN: the recurrent matrix is unitary (WᴴW = I), so ‖W h‖ = ‖h‖", () => {
-    const net = new RecurrentNet({ kind: "urnn", inputSize: 2, hiddenSize: 12, dtype: "float64" }, new Rng(3));
-    const K = 6;
+  for (const K of [6, 8]) it(`uRNN, K = ${K}: the recurrent matrix is unitary (WᴴW = I), so ‖W h‖ = ‖h‖`, () => {
+    const net = new RecurrentNet({ kind: "urnn", inputSize: 2, hiddenSize: 2 * K, dtype: "float64" }, new Rng(3));
     const W = urnnMatrix(net.params, 0, K);
     for (let r = 0; r < K; r++) {
       for (let c = 0; c < K; c++) {
