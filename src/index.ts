@@ -98,7 +98,27 @@ export {
   type ReferenceReport,
 } from "./io/reference";
 export { writeFileAtomic } from "./io/atomic";
-export * from "./viz/index";
+export { cellColor, cellLabel, sweepColors, type Figure, type PlotlyTrace } from "./viz/figure";
+export {
+  gradientFlowFigure,
+  gradientFlowHeatmap,
+  type FlowProfile,
+} from "./viz/gradient-flow";
+export {
+  gateHeatmaps,
+  gateTrajectories,
+  gateSaturationHistogram,
+  stateNormsFigure,
+  type InputChannel,
+} from "./viz/gates";
+export {
+  learningCurves,
+  gradientNormsFigure,
+  sweepFigure,
+  type CurveRun,
+  type NormSeries,
+  type SweepSeries,
+} from "./viz/training";
 export { figureHtml, figuresPage, htmlPage, escapeHtml, jsonForScript, plotlyInjection } from "./viz/html";
 export { saveFigure, type SaveOptions } from "./viz/export";
 export { reportHtml, reportFigures } from "./experiment/report";

@@ -6,6 +6,7 @@
  * `registerCell` call.
  */
 import { fail, GatescopeError } from "../errors";
+import { oneOf, positiveInt } from "../checks";
 import type { Cell } from "./cell";
 
 export interface CellOption {
@@ -97,7 +98,7 @@ export function resolveCellOptions(d: CellDescription, given: CellOptions, what:
 /** Catches a malformed user cell at registration, not deep inside a forward pass. */
 function checkCell(c: Cell, what: string): void {
   if (typeof c !== "object" || c === null) fail(`${what} cell()`, "a Cell object", c);
-  if (!Number.isInteger(c.G) || c.G < 1) fail(`${what} G`, "a positive integer", c.G);
+  positiveInt(c.G, `${what} G`);
   const names = (c.params ?? []).map((p) => p.name);
   if (!names.includes("weight_ih")) fail(`${what} params`, "a weight_ih parameter (the input projection)", names);
   for (const p of c.params) {
@@ -126,8 +127,7 @@ export const option = {
       default: dflt,
       doc,
       values,
-      check: (v, what) =>
-        v === null && dflt === null ? null : values.includes(v as T) ? v : fail(what, values.map((x) => `"${x}"`).join(" or "), v),
+      check: (v, what) => (v === null && dflt === null ? null : oneOf(v, values, what)),
     };
   },
   boolean(dflt: boolean, doc: string): CellOption {

@@ -5,7 +5,8 @@
  * as cell X at the experiment's hidden size" for equal-parameter rows — and its own training
  * overrides (the IRNN's small learning rate, say).
  */
-import { GatescopeError, fail, unknownKey } from "../errors";
+import { checkKeys, GatescopeError, fail } from "../errors";
+import { positiveInt } from "../checks";
 import type { CellConfig, RecurrentConfig } from "../model/config";
 import { paramShapes, resolveConfig } from "../model/config";
 import { checkTaskConfig, makeTask, type TaskName } from "../tasks";
@@ -93,7 +94,7 @@ const checkLrs = (lrs: unknown, what: string): number[] => {
 
 export function expand(spec: ExperimentSpec): RunSpec[] {
   if (typeof spec !== "object" || spec === null) fail("experiment", "an object", spec);
-  for (const k of Object.keys(spec)) if (!KEYS.includes(k)) unknownKey("experiment", KEYS, k);
+  checkKeys("experiment", spec, KEYS);
   if (!Array.isArray(spec.cells) || spec.cells.length === 0)
     fail("experiment.cells", "a non-empty array of {name, rnn}", spec.cells);
   if (!Array.isArray(spec.tasks) || spec.tasks.length === 0)
@@ -105,7 +106,7 @@ export function expand(spec: ExperimentSpec): RunSpec[] {
   ) {
     fail("experiment.seeds", "a non-empty array of non-negative integers", spec.seeds);
   }
-  if (!Number.isInteger(spec.hidden) || spec.hidden < 1) fail("experiment.hidden", "a positive integer", spec.hidden);
+  positiveInt(spec.hidden, "experiment.hidden");
   if (spec.lrs !== undefined) checkLrs(spec.lrs, "experiment.lrs");
   const names = new Set<string>();
   for (const c of spec.cells) {
@@ -113,7 +114,7 @@ export function expand(spec: ExperimentSpec): RunSpec[] {
       fail("experiment.cells[].name", "a name of letters, digits, _ . -", c?.name);
     if (names.has(c.name)) throw new GatescopeError(`experiment.cells: expected unique names, got "${c.name}" twice`);
     names.add(c.name);
-    for (const k of Object.keys(c)) if (!CELL_KEYS.includes(k)) unknownKey(`experiment.cells[${c.name}]`, CELL_KEYS, k);
+    checkKeys(`experiment.cells[${c.name}]`, c, CELL_KEYS);
     if (c.lrs !== undefined) checkLrs(c.lrs, `experiment.cells[${c.name}].lrs`);
   }
   const byName = new Map(spec.cells.map((c) => [c.name, c]));

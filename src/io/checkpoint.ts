@@ -12,6 +12,7 @@ import type { ResolvedConfig } from "../model/config";
 import { RecurrentNet } from "../model/recurrent";
 import { writeFileAtomic } from "./atomic";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors";
+import { decodeTensors, encodeTensors } from "./tensor-json";
 
 export const CHECKPOINT_FORMAT = "gatescope.checkpoint";
 export const CHECKPOINT_VERSION = 1;
@@ -32,8 +33,7 @@ export function saveCheckpoint(net: RecurrentNet, path: string, options: { forma
   checkKeys("saveCheckpoint options", options, ["format"]);
   const format = formatOf(path, options.format);
   if (format === "json") {
-    const params: Record<string, { shape: number[]; data: number[] }> = {};
-    for (const [name, t] of Object.entries(net.params)) params[name] = { shape: t.shape, data: Array.from(t.data) };
+    const params = encodeTensors(net.params);
     writeFileAtomic(
       path,
       JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: net.config, params }),
@@ -71,16 +71,7 @@ export function loadCheckpoint(
     }
     checkHeader(path, doc?.format, doc?.version);
     config = doc.config;
-    const raw = doc.params;
-    if (typeof raw !== "object" || raw === null) fail(`checkpoint ${path} params`, "an object of {shape, data}", raw);
-    params = {};
-    for (const [name, p] of Object.entries(raw as Record<string, { shape?: unknown; data?: unknown }>)) {
-      if (!Array.isArray(p?.shape) || !Array.isArray(p?.data))
-        fail(`checkpoint ${path} params.${name}`, "{shape: number[], data: number[]}", p);
-      if (!p.data.every((v: unknown) => typeof v === "number"))
-        fail(`checkpoint ${path} params.${name}.data`, "numbers only", "a non-number entry");
-      params[name] = { shape: p.shape, data: Float64Array.from(p.data as number[]) };
-    }
+    params = decodeTensors(doc.params, `checkpoint ${path} params`);
   } else {
     const st = decodeSafetensors(bytes, `checkpoint ${path}`);
     checkHeader(path, st.metadata.format, Number(st.metadata.version));

@@ -8,7 +8,7 @@
  * "reset_before"` reads the same tensors into Cho et al.'s variant, as Keras's
  * reset_after=False would compute with them.
  */
-import { GatescopeError, fail, shapeString, unknownKey } from "../errors";
+import { checkKeys, GatescopeError, fail, shapeString } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { checkDType, cloneTensor, toTensor, type DType, type Tensor } from "../math/tensor";
 import type { Kind } from "../model/config";
@@ -39,9 +39,7 @@ function pytorchCell(kind: unknown, what: string): CellDescription & { pytorch: 
 export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, options: FromPyTorchOptions = {}): RecurrentNet {
   const d = pytorchCell(kind, "fromPyTorch kind");
   if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict)) fail("fromPyTorch state dict", "an object of named tensors", stateDict);
-  for (const key of Object.keys(options)) {
-    if (!["dtype", "kernels", "gruVariant"].includes(key)) unknownKey("fromPyTorch options", ["dtype", "kernels", "gruVariant"], key);
-  }
+  checkKeys("fromPyTorch options", options, ["dtype", "kernels", "gruVariant"]);
   if (options.gruVariant !== undefined && !("gruVariant" in d.options)) {
     fail("fromPyTorch gruVariant", `no gruVariant for kind "${kind}"`, options.gruVariant);
   }

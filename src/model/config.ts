@@ -2,7 +2,8 @@
  * Configuration of a recurrent stack, validated before anything is built: an unknown key,
  * a wrong type or an impossible size fails here, naming the field.
  */
-import { fail, GatescopeError, unknownKey } from "../errors";
+import { checkKeys, fail, GatescopeError, unknownKey } from "../errors";
+import { positiveInt } from "../checks";
 import { bytesOf, checkDType, MAX_ARRAY_BYTES, type DType } from "../math/tensor";
 import { checkInitSpec, type InitSpec } from "../math/init";
 import type { GruVariant } from "../cells/gru";
@@ -86,11 +87,6 @@ export interface ResolvedConfig extends RecurrentConfig {
 
 const BASE_KEYS = ["kind", "inputSize", "hiddenSize", "numLayers", "dtype", "init"];
 
-function positiveInt(v: unknown, what: string): number {
-  if (!Number.isInteger(v) || (v as number) < 1) fail(what, "a positive integer", v);
-  return v as number;
-}
-
 export function resolveConfig(config: unknown): ResolvedConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) fail("config", "an object", config);
   const c = config as Record<string, unknown>;
@@ -119,10 +115,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     init = INIT_PRESETS[ci as InitPreset];
   } else if (typeof ci === "object" && ci !== null && !Array.isArray(ci)) {
     const o = ci as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
-      if (!["weight_ih", "weight_hh", "bias"].includes(key))
-        unknownKey("config.init", ["weight_ih", "weight_hh", "bias"], key);
-    }
+    checkKeys("config.init", o, ["weight_ih", "weight_hh", "bias"]);
     const base = INIT_PRESETS.pytorch;
     init = {
       weight_ih: o.weight_ih === undefined ? base.weight_ih : checkInitSpec(o.weight_ih, "config.init.weight_ih"),

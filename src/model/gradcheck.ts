@@ -7,6 +7,7 @@
  * (constant) state the full run reached.
  */
 import { checkKeys, fail, GatescopeError } from "../errors";
+import { positiveInt } from "../checks";
 import { cellDescription, cellKinds, registerCell, unregisterCell, type CellDescription } from "../cells";
 import { Rng } from "../math/rng";
 import type { FloatArray, Tensor } from "../math/tensor";
@@ -111,9 +112,7 @@ export function gradcheck(cell: string | CellConfig | CellDescription, options: 
   }
   const config: CellConfig = typeof cell === "string" ? { kind: cell } : (cell as CellConfig);
   const { N = 2, T = 7, D = 3, H = 4, seed = 1000, tolerance = 1e-6 } = options;
-  for (const [k, v] of Object.entries({ N, T, D, H })) {
-    if (!Number.isInteger(v) || v < 1) fail(`gradcheck ${k}`, "a positive integer", v);
-  }
+  for (const [k, v] of Object.entries({ N, T, D, H })) positiveInt(v, `gradcheck ${k}`);
   const resolved = resolveConfig({ ...config, inputSize: D, hiddenSize: H, dtype: "float64" });
   const c = cellFor(resolved);
   const restartable = c.carry <= (c.hasCellState ? 1 : 0);

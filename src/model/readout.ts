@@ -4,7 +4,8 @@
  * U(±1/√H) for weight and bias.
  * Backward: dW = dyᵀ h (summed over all leading positions), db = Σ dy, dh = dy W.
  */
-import { fail, unknownKey } from "../errors";
+import { positiveInt } from "../checks";
+import { checkKeys, fail } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { jsKernels } from "../backend/js";
 import type { Rng } from "../math/rng";
@@ -24,11 +25,9 @@ export class Linear {
   kernels: Kernels;
 
   constructor(config: LinearConfig, rng: Rng, kernels: Kernels = jsKernels) {
-    for (const key of Object.keys(config)) {
-      if (!["inputSize", "outputSize", "dtype"].includes(key)) unknownKey("Linear config", ["inputSize", "outputSize", "dtype"], key);
-    }
+    checkKeys("Linear config", config, ["inputSize", "outputSize", "dtype"]);
     for (const key of ["inputSize", "outputSize"] as const) {
-      if (!Number.isInteger(config[key]) || config[key] < 1) fail(`Linear config.${key}`, "a positive integer", config[key]);
+      positiveInt(config[key], `Linear config.${key}`);
     }
     this.inputSize = config.inputSize;
     this.outputSize = config.outputSize;

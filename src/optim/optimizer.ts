@@ -10,7 +10,7 @@
  *            θ ← θ − (η/(1−β₁ᵗ)) m / (√v/√(1−β₂ᵗ) + ε)
  * The optimizer never sees a gradient before clipping has been applied to it (train/).
  */
-import { GatescopeError, fail, unknownKey } from "../errors";
+import { checkKeys, GatescopeError, fail } from "../errors";
 import { alloc, dtypeOf, type FloatArray, type Tensor } from "../math/tensor";
 
 export type OptimizerConfig =
@@ -46,7 +46,7 @@ export function checkOptimizerConfig(c: unknown, what = "optimizer"): OptimizerC
   if (!(typeof o.kind === "string" && o.kind in FIELDS))
     fail(`${what}.kind`, `one of ${Object.keys(FIELDS).join(", ")}`, o.kind);
   const kind = o.kind as OptimizerConfig["kind"];
-  for (const k of Object.keys(o)) if (!FIELDS[kind].includes(k)) unknownKey(`${what} (${kind})`, FIELDS[kind], k);
+  checkKeys(`${what} (${kind})`, o, FIELDS[kind]);
   const nonNeg = (k: string, hi = Infinity, open = false) => {
     const v = o[k];
     if (v === undefined) return;

@@ -6,7 +6,7 @@
  *   step      η·γ^⌊s/every⌋                       (torch StepLR)
  *   cosine    η_min + (η − η_min)(1 + cos(π·s/total))/2, held at η_min after `total` (CosineAnnealingLR)
  */
-import { fail, unknownKey } from "../errors";
+import { checkKeys, fail } from "../errors";
 
 export type ScheduleConfig =
   | { kind: "constant"; warmup?: number }
@@ -18,7 +18,7 @@ export function checkSchedule(c: unknown, what = "schedule"): ScheduleConfig {
   const o = c as Record<string, unknown>;
   const fields: Record<string, string[]> = { constant: ["kind", "warmup"], step: ["kind", "every", "gamma", "warmup"], cosine: ["kind", "total", "min", "warmup"] };
   if (typeof o.kind !== "string" || !(o.kind in fields)) fail(`${what}.kind`, "one of constant, step, cosine", o.kind);
-  for (const k of Object.keys(o)) if (!fields[o.kind as string].includes(k)) unknownKey(`${what} (${o.kind})`, fields[o.kind as string], k);
+  checkKeys(`${what} (${o.kind})`, o, fields[o.kind as string]);
   const int = (k: string, min: number) => { if (o[k] !== undefined && (!Number.isInteger(o[k]) || (o[k] as number) < min)) fail(`${what}.${k}`, `an integer ≥ ${min}`, o[k]); };
   int("warmup", 0);
   if (o.kind === "step") {

@@ -3,7 +3,7 @@
  * are drawn, see tasks/index.ts), the loss that trains on it, its trivial baseline (stated
  * analytically, checked empirically in the tests) and its success criterion.
  */
-import { GatescopeError, fail, unknownKey } from "../errors";
+import { checkKeys, GatescopeError, fail } from "../errors";
 import type { Rng } from "../math/rng";
 import type { Tensor } from "../math/tensor";
 
@@ -56,7 +56,7 @@ export interface TaskConfig {
 
 export function checkTaskConfig(c: unknown, what = "task"): TaskConfig {
   if (typeof c !== "object" || c === null) fail(what, "{name, T}", c);
-  for (const k of Object.keys(c)) if (k !== "name" && k !== "T") unknownKey(what, ["name", "T"], k);
+  checkKeys(what, c, ["name", "T"]);
   const { name, T } = c as TaskConfig;
   if (!TASK_NAMES.includes(name)) fail(`${what}.name`, `one of ${TASK_NAMES.join(", ")}`, name);
   const minT = name === "temporal_order" ? 20 : name === "adding_hs97" ? 20 : 2;

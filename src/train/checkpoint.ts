@@ -5,12 +5,13 @@
  */
 import * as fs from "fs";
 import { GatescopeError, fail } from "../errors";
-import { cloneTensor, type Tensor } from "../math/tensor";
+import type { Tensor } from "../math/tensor";
 import type { OptimizerState } from "../optim/optimizer";
 import type { SequenceModel } from "../model/sequence-model";
 import type { Task } from "../tasks";
 import { writeFileAtomic } from "../io/atomic";
-import type { CheckedTrainConfig, History } from "./train";
+import { decodeTensors, encodeTensors } from "../io/tensor-json";
+import type { CheckedTrainConfig, History } from "./config";
 
 const CKPT_FORMAT = "gatescope.train-checkpoint";
 
@@ -34,8 +35,6 @@ export function writeTrainCheckpoint(
   path: string,
   k: CheckpointContents & { model: SequenceModel; task: Task; config: CheckedTrainConfig },
 ): void {
-  const encode = (ts: Record<string, Tensor>) =>
-    Object.fromEntries(Object.entries(ts).map(([name, t]) => [name, { shape: t.shape, data: Array.from(t.data) }]));
   writeFileAtomic(
     path,
     JSON.stringify({
@@ -45,9 +44,9 @@ export function writeTrainCheckpoint(
       step: k.step,
       rng: k.rng,
       optimizer: k.optimizer,
-      params: encode(k.params),
+      params: encodeTensors(k.params),
       history: k.history,
-      best: k.best && { step: k.best.step, metric: k.best.metric, params: encode(k.best.params) },
+      best: k.best && { step: k.best.step, metric: k.best.metric, params: encodeTensors(k.best.params) },
     }),
   );
 }
@@ -73,20 +72,7 @@ export function readTrainCheckpoint(
     );
   }
   const live = model.params();
-  const decode = (raw: unknown, what: string) => {
-    const out: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(live)) {
-      const p = (raw as Record<string, { data: number[] }> | undefined)?.[name];
-      if (!p || !Array.isArray(p.data) || p.data.length !== t.data.length)
-        fail(`training checkpoint ${path} ${what}.${name}`, `${t.data.length} numbers`, p);
-      const bad = p.data.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
-      if (bad >= 0) fail(`training checkpoint ${path} ${what}.${name}[${bad}]`, "a finite number", p.data[bad]);
-      const copy = cloneTensor(t);
-      copy.data.set(p.data);
-      out[name] = copy;
-    }
-    return out;
-  };
+  const decode = (raw: unknown, what: string) => decodeTensors(raw, `training checkpoint ${path} ${what}`, live);
   const params = decode(doc.params, "params");
   const h = doc.history as History;
   if (!h || !Array.isArray(h.steps) || !Array.isArray(h.evals) || !Array.isArray(h.gradFlow)) {

@@ -9,80 +9,34 @@
  * It is async and yields to the event loop after every step, so a notebook's live chart can
  * redraw while it runs (await it).
  */
-import { checkKeys, fail, GatescopeError } from "../errors";
+import { checkKeys, GatescopeError } from "../errors";
 import { Rng } from "../math/rng";
 import { cloneTensor, type Tensor } from "../math/tensor";
-import { checkClip, clipGradients, type ClipConfig } from "../optim/clip";
-import { checkOptimizerConfig, Optimizer, type OptimizerConfig } from "../optim/optimizer";
-import { checkSchedule, learningRate, type ScheduleConfig } from "../optim/schedule";
+import { clipGradients } from "../optim/clip";
+import { Optimizer } from "../optim/optimizer";
+import { learningRate } from "../optim/schedule";
 import type { SequenceModel } from "../model/sequence-model";
-import { gradientNorms, summarizeFlow, type FlowSummary } from "../probe/gradient-flow";
+import { gradientNorms, summarizeFlow } from "../probe/gradient-flow";
 import { sampleFixedSet, testSet, validationSet, type Batch, type Task } from "../tasks";
 import { readTrainCheckpoint, writeTrainCheckpoint } from "./checkpoint";
+import {
+  checkTrainConfig,
+  type EvalRecord,
+  type GradFlowRecord,
+  type History,
+  type StepRecord,
+  type TrainConfig,
+} from "./config";
 
-export interface TrainConfig {
-  steps: number;
-  batchSize: number;
-  optimizer: OptimizerConfig;
-  /** Default constant. */
-  schedule?: ScheduleConfig;
-  /** Default none. */
-  clip?: ClipConfig | null;
-  /** Evaluate on the validation set every k steps (and at step 0 and at the end). Default steps/20. */
-  evalEvery?: number;
-  /** Test-set size. Default 1000. */
-  testSize?: number;
-  /** Validation-set size. Default: the test-set size. */
-  validationSize?: number;
-  /** Which weights the run ends with and reports: lowest validation metric ("best", default) or the last. */
-  select?: "best" | "last";
-  /**
-   * Train on a fixed set of `size` sequences (Arjovsky et al. 2016 used 10^5), minibatches drawn
-   * with replacement; its sequences come from their own streams named by `seed`. Default: a
-   * fresh sequence every time.
-   */
-  trainSet?: { size: number; seed: number };
-  /** Stop at the first evaluation where the task counts as solved. Default false. */
-  earlyStop?: boolean;
-  /** Truncated BPTT window (0 = full). */
-  truncate?: number;
-  /** Steps at which to record ‖∂L/∂h_t‖ on a fixed probe batch, before that step's update. */
-  gradFlowAt?: number[];
-  /** Write a resumable checkpoint every `every` steps. */
-  checkpoint?: { path: string; every: number };
-}
-
-export interface StepRecord {
-  step: number;
-  loss: number;
-  lr: number;
-  gradNorm: number;
-  gradNormClipped: number;
-  clipped: boolean;
-  /** Per-parameter gradient norms (before clipping). */
-  paramGradNorms: Record<string, number>;
-  wallMs: number;
-}
-
-export interface EvalRecord {
-  step: number;
-  metric: number;
-  extra: Record<string, number>;
-  solved: boolean;
-}
-
-export interface GradFlowRecord {
-  step: number;
-  /** ‖∂L/∂h_t‖, t = 1..T, top layer, over the probe batch. */
-  norms: number[];
-  summary: FlowSummary;
-}
-
-export interface History {
-  steps: StepRecord[];
-  evals: EvalRecord[];
-  gradFlow: GradFlowRecord[];
-}
+export {
+  checkTrainConfig,
+  type CheckedTrainConfig,
+  type EvalRecord,
+  type GradFlowRecord,
+  type History,
+  type StepRecord,
+  type TrainConfig,
+} from "./config";
 
 export interface TrainResult {
   history: History;
@@ -106,80 +60,6 @@ export interface TrainOptions {
   callbacks?: TrainCallbacks;
   /** Continue from a checkpoint written by an earlier run of the same config. */
   resumeFrom?: string;
-}
-
-export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint" | "trainSet">> &
-  Pick<TrainConfig, "checkpoint" | "trainSet">;
-
-const TRAIN_KEYS = [
-  "steps",
-  "batchSize",
-  "optimizer",
-  "schedule",
-  "clip",
-  "evalEvery",
-  "testSize",
-  "validationSize",
-  "select",
-  "trainSet",
-  "earlyStop",
-  "truncate",
-  "gradFlowAt",
-  "checkpoint",
-];
-
-export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
-  if (typeof c !== "object" || c === null) fail("train config", "an object", c);
-  checkKeys("train config", c, TRAIN_KEYS);
-  checkKeys("train config.trainSet", c.trainSet, ["size", "seed"]);
-  checkKeys("train config.checkpoint", c.checkpoint, ["path", "every"]);
-  if (c.earlyStop !== undefined && typeof c.earlyStop !== "boolean")
-    fail("train config.earlyStop", "a boolean", c.earlyStop);
-  const posInt = (v: unknown, what: string) => {
-    if (!Number.isInteger(v) || (v as number) < 1) fail(`train config.${what}`, "a positive integer", v);
-  };
-  posInt(c.steps, "steps");
-  posInt(c.batchSize, "batchSize");
-  if (c.evalEvery !== undefined) posInt(c.evalEvery, "evalEvery");
-  if (c.testSize !== undefined) posInt(c.testSize, "testSize");
-  if (c.validationSize !== undefined) posInt(c.validationSize, "validationSize");
-  if (c.select !== undefined && c.select !== "best" && c.select !== "last")
-    fail("train config.select", `"best" or "last"`, c.select);
-  if (c.trainSet !== undefined) {
-    if (typeof c.trainSet !== "object" || c.trainSet === null)
-      fail("train config.trainSet", "{size, seed}", c.trainSet);
-    posInt(c.trainSet.size, "trainSet.size");
-    if (!Number.isSafeInteger(c.trainSet.seed) || c.trainSet.seed < 0)
-      fail("train config.trainSet.seed", "a non-negative integer", c.trainSet.seed);
-  }
-  if (c.truncate !== undefined && (!Number.isInteger(c.truncate) || c.truncate < 0))
-    fail("train config.truncate", "a non-negative integer", c.truncate);
-  if (
-    c.gradFlowAt !== undefined &&
-    (!Array.isArray(c.gradFlowAt) || !c.gradFlowAt.every((s) => Number.isInteger(s) && s >= 0))
-  ) {
-    fail("train config.gradFlowAt", "an array of step indices ≥ 0", c.gradFlowAt);
-  }
-  if (c.checkpoint !== undefined) {
-    if (typeof c.checkpoint?.path !== "string") fail("train config.checkpoint.path", "a file path", c.checkpoint?.path);
-    posInt(c.checkpoint.every, "checkpoint.every");
-  }
-  return {
-    steps: c.steps,
-    batchSize: c.batchSize,
-    optimizer: checkOptimizerConfig(c.optimizer),
-    schedule: checkSchedule(c.schedule ?? { kind: "constant" }),
-    clip: c.clip ? checkClip(c.clip) : null,
-    evalEvery: c.evalEvery ?? Math.max(1, Math.floor(c.steps / 20)),
-    testSize: c.testSize ?? 1000,
-    validationSize: c.validationSize ?? c.testSize ?? 1000,
-    select: c.select ?? "best",
-    trainSet: c.trainSet,
-    earlyStop: c.earlyStop ?? false,
-    truncate: c.truncate ?? 0,
-    gradFlowAt: c.gradFlowAt ?? [],
-    checkpoint: c.checkpoint,
-  };
 }
 
 function firstNonFinite(tensors: Record<string, Tensor>): string | null {

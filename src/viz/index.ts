@@ -1,4 +1,0 @@
-export * from "./figure";
-export * from "./gradient-flow";
-export * from "./gates";
-export * from "./training";
