@@ -12,6 +12,7 @@ for (const d of [rnnTanh, rnnRelu, lstm, gru, mgu, indrnn, urnn]) registerBuiltI
 export {
   cellDescription,
   cellKinds,
+  isBuiltIn,
   registerCell,
   unregisterCell,
   resolveCellOptions,

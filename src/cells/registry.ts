@@ -114,6 +114,11 @@ function checkCell(c: Cell, what: string): void {
 
 const BUILT_IN = new Set<string>();
 
+/** A kind every fresh process (or worker thread) has, without a registerCell call of its own. */
+export function isBuiltIn(kind: string): boolean {
+  return BUILT_IN.has(kind);
+}
+
 /** Registers the library's own kinds (called once, by cells/index.ts). */
 export function registerBuiltIn(d: CellDescription): void {
   registerCell(d);

@@ -7,6 +7,8 @@
 import * as path from "path";
 import { MessageChannel } from "worker_threads";
 import { Piscina } from "piscina";
+import { GatescopeError } from "../errors";
+import { isBuiltIn } from "../cells";
 import { runOne, type RunResult } from "./run";
 import { readRun, writeRun } from "./store";
 import type { RunSpec } from "./spec";
@@ -33,6 +35,13 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
     results.set(spec.id, result);
     options.onDone?.(result, false);
   };
+  const own = todo.find((r) => !isBuiltIn(r.rnn.kind));
+  if (own && options.jobs > 1 && todo.length > 1) {
+    throw new GatescopeError(
+      `runAll: expected jobs 1 for a cell kind registered in this process (worker threads start with the built-in ` +
+        `kinds only), got jobs ${options.jobs} with kind "${own.rnn.kind}"`,
+    );
+  }
   if (options.jobs <= 1 || todo.length <= 1) {
     for (const spec of todo) finish(spec, await runOne(spec, (s, n) => options.onProgress?.(spec.id, s, n)));
   } else {

@@ -49,6 +49,9 @@ const PAPER_CELLS: CellSpec[] = [
   { name: "gru_eqp", rnn: { kind: "gru", dtype: "float32" }, hidden: { equalParams: "lstm" } },
 ];
 
+/** Arjovsky et al.'s copy-task sizes by architecture: LSTM 40, the RNNs (and the GRU, sized like them) 80. */
+const COPY_HIDDEN: Record<string, number> = { lstm: 40 };
+
 /** Gradient-flow probes every k steps (for the heatmap of gradient flow over training). */
 const every = (k: number, steps: number) => Array.from({ length: Math.floor((steps - 1) / k) }, (_, i) => (i + 1) * k);
 
@@ -94,7 +97,7 @@ export function preset(name: PresetName, seed: number): ExperimentSpec {
       return {
         // Copy: Arjovsky et al.'s LSTM 40, RNNs 80 (the GRU sized like the RNNs); equal-parameter rows follow the LSTM.
         cells: PAPER_CELLS.map((c) =>
-          c.hidden === undefined ? { ...c, hiddenByTask: { copy: c.rnn.kind === "lstm" ? 40 : 80 } } : c,
+          c.hidden === undefined ? { ...c, hiddenByTask: { copy: COPY_HIDDEN[c.rnn.kind] ?? 80 } } : c,
         ),
         tasks: [
           { name: "adding", T: [100, 200, 400, 750] },

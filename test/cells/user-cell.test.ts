@@ -6,7 +6,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { cellKinds, gateHeatmaps, makeTask, registerCell, Rng, SequenceModel, train, unregisterCell } from "../../src";
+import {
+  cellKinds, expand, gateHeatmaps, makeTask, registerCell, Rng, runAll, SequenceModel, train, unregisterCell,
+  type ExperimentSpec,
+} from "../../src";
 import { leakyRnnDescription } from "../helpers/user-cell";
 import { tmpDir } from "../helpers/tmp";
 import { CLI, REPO } from "../helpers/paths";
@@ -28,6 +31,27 @@ describe("a user's own cell", () => {
     expect(Array.from(m.params().alpha_l0.data)).to.not.deep.equal(alpha0); // its own gradient reached the optimizer
     const fig = gateHeatmaps(m.rnn.forward({ shape: [1, 10, 2], data: new Float32Array(20).fill(0.5) }).trace);
     expect(fig.data.map((d) => d.name)).to.deep.equal(["candidate u"]); // labelled from its description
+  });
+
+  it("runs in an experiment spec beside a built-in kind (in-process; a worker pool refuses it, saying why)", async () => {
+    const spec: ExperimentSpec = {
+      cells: [
+        { name: "leaky", rnn: { kind: "leaky_rnn" } },
+        { name: "mgu", rnn: { kind: "mgu" } },
+      ],
+      tasks: [{ name: "adding", T: [8] }],
+      seeds: [0],
+      hidden: 8,
+      train: { steps: 20, batchSize: 8, optimizer: { kind: "adam", lr: 0.01 }, evalEvery: 10, testSize: 50 },
+    };
+    const runs = expand(spec);
+    await runAll(runs, { dir: path.join(dir, "pool"), jobs: 2 }).then(
+      () => expect.fail("a worker pool cannot know a kind registered here"),
+      (err: Error) => expect(err.message).to.match(/expected jobs 1 for a cell kind registered in this process.*"leaky_rnn"/),
+    );
+    const results = await runAll(runs, { dir: path.join(dir, "inline"), jobs: 1 });
+    expect(results.map((r) => r.cell)).to.deep.equal(["leaky", "mgu"]);
+    for (const r of results) expect(r.final_test_metric).to.be.a("number").and.be.below(1);
   });
 
   it("refuses a second kind of the same name and a malformed description, naming what is wrong", () => {
