@@ -38,8 +38,17 @@ export type GruVariant = "reset_after" | "reset_before";
 type F = FloatArray;
 export const gruOps = {
   /** r, z, and what the n block needs from h_{t−1}: hn ("after") or r∘h_{t−1} ("before"). */
-  gruForwardGates(N: number, H: number, gates: F, gOff: number, scratch: F, hs: F, extra: F, prev: number,
-    after: boolean): void {
+  gruForwardGates(
+    N: number,
+    H: number,
+    gates: F,
+    gOff: number,
+    scratch: F,
+    hs: F,
+    extra: F,
+    prev: number,
+    after: boolean,
+  ): void {
     for (let n = 0; n < N; n++) {
       const row = gOff + n * 3 * H;
       const srow = n * 3 * H;
@@ -86,8 +95,20 @@ export const gruOps = {
   },
 
   /** Inverts gruForwardGates' r: da_r; "after" fills the hidden-side dAhh, "before" adds d(r∘h)∘r to dh_{t−1}. */
-  gruBackwardReset(N: number, H: number, gates: F, gOff: number, hs: F, extra: F, prev: number, drh: F, dA: F,
-    dAhh: F, dhPrev: F, after: boolean): void {
+  gruBackwardReset(
+    N: number,
+    H: number,
+    gates: F,
+    gOff: number,
+    hs: F,
+    extra: F,
+    prev: number,
+    drh: F,
+    dA: F,
+    dAhh: F,
+    dhPrev: F,
+    after: boolean,
+  ): void {
     for (let n = 0; n < N; n++) {
       const row = gOff + n * 3 * H;
       for (let j = 0; j < H; j++) {
@@ -164,7 +185,8 @@ function gruCell(variant: GruVariant, updateBias: number | null): Cell {
         gruOps.gruBackwardState(N, H, gates, gOff, hs, prev, d.dH, d.dAih, d.dhPrev);
       }
       // "before" needs d(r∘h) = da_n W_hn before it can do r.
-      if (!after) K.gemm(false, false, N, H, H, d.dAih, gOff + 2 * H, G3, p.weight_hh, 2 * H * H, H, 0, d.scratch, 0, H);
+      if (!after)
+        K.gemm(false, false, N, H, H, d.dAih, gOff + 2 * H, G3, p.weight_hh, 2 * H * H, H, 0, d.scratch, 0, H);
       if (!K.ops.gruBackwardReset?.(N, H, gates, gOff, hs, extra, prev, d.scratch, d.dAih, d.dAhh, d.dhPrev, after)) {
         gruOps.gruBackwardReset(N, H, gates, gOff, hs, extra, prev, d.scratch, d.dAih, d.dAhh, d.dhPrev, after);
       }
@@ -187,17 +209,25 @@ export const gru: CellDescription = {
   title: "GRU",
   summary: "gated recurrent unit (Cho et al. 2014), gates r, z, n in PyTorch's order",
   options: {
-    gruVariant: option.oneOf<GruVariant>(["reset_after", "reset_before"], "reset_after",
-      `where the reset gate acts: "reset_after" (PyTorch, cuDNN; default) or "reset_before" (Cho et al. as written)`),
-    updateBias: option.numberOrNull(null,
-      "the update gate's bias at initialisation (a positive one starts units keeping their state); null: the initialiser's",
-      "update bias"),
+    gruVariant: option.oneOf<GruVariant>(
+      ["reset_after", "reset_before"],
+      "reset_after",
+      `where the reset gate acts: "reset_after" (PyTorch, cuDNN; default) or "reset_before" (Cho et al. as written)`,
+    ),
+    updateBias: option.numberOrNull(
+      null,
+      "the update gate's bias at initialisation (a positive one starts units keeping their state); " +
+        "null: the initialiser's",
+      "update bias",
+    ),
   },
   cell: (o) => gruCell(o.gruVariant as GruVariant, o.updateBias as number | null),
   pytorch: {
     module: "GRU",
     importOptions: {},
     unexportable: (o) =>
-      o.gruVariant === "reset_after" ? null : `a GRU with gruVariant "reset_after" (the only one PyTorch computes), got "${o.gruVariant}"`,
+      o.gruVariant === "reset_after"
+        ? null
+        : `a GRU with gruVariant "reset_after" (the only one PyTorch computes), got "${o.gruVariant}"`,
   },
 };

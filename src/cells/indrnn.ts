@@ -19,7 +19,12 @@ function indCell(relu: boolean): Cell {
     G: 1,
     params: [
       { name: "weight_ih", shape: (D, H) => [H, D], init: "weight_ih", grad: "input" },
-      { name: "weight_hh", shape: (_D, H) => [H], init: (data, rng) => data.forEach((_, i) => (data[i] = rng.uniform())), grad: "cell" },
+      {
+        name: "weight_hh",
+        shape: (_D, H) => [H],
+        init: (data, rng) => data.forEach((_, i) => (data[i] = rng.uniform())),
+        grad: "cell",
+      },
       { name: "bias_ih", shape: (_D, H) => [H], init: "bias", grad: "input_bias" },
     ],
     hasCellState: false,

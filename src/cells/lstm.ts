@@ -61,40 +61,75 @@ export const LSTM_PRESETS = {
 
 type F = FloatArray;
 
-/** The fast path backends may speed up: the PyTorch cell, blocks [i f g o], no peepholes. */
+/**
+ * The ops a backend may speed up, by name: the PyTorch cell (blocks [i f g o], no peepholes). A
+ * twin must compute exactly these; the cell itself runs the family code below.
+ */
 export const lstmOps = {
   /** prev = t·N·H: c_{t−1} at cs[prev], c_t and h_t at cs/hs[prev + N·H]. */
-  lstmForward(N: number, H: number, gates: F, gOff: number, cs: F, hs: F, prev: number): boolean {
-    return familyForward(PLAIN, N, H, gates, gOff, cs, hs, prev, null);
+  lstmForward(N: number, H: number, gates: F, gOff: number, cs: F, hs: F, prev: number): void {
+    familyForward(PLAIN, N, H, gates, gOff, cs, hs, prev, null);
   },
   /** dH, dC at [prev] (row t); dcNext, dcPrev (N×H) at 0; dA at gOff. */
-  lstmBackward(N: number, H: number, gates: F, gOff: number, cs: F, prev: number, dH: F, dcNext: F, dC: F,
-    dcPrev: F, dA: F): boolean {
-    return familyBackward(PLAIN, N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA, null, null);
+  lstmBackward(
+    N: number,
+    H: number,
+    gates: F,
+    gOff: number,
+    cs: F,
+    prev: number,
+    dH: F,
+    dcNext: F,
+    dC: F,
+    dcPrev: F,
+    dA: F,
+  ): void {
+    familyBackward(PLAIN, N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA, null, null);
   },
 };
 
 /** Block columns (−1: absent) and flags of one family member. */
 interface Layout {
   G: number;
-  ci: number; cf: number; cg: number; co: number;
-  coupled: boolean; niaf: boolean; noaf: boolean; fgr: boolean;
+  ci: number;
+  cf: number;
+  cg: number;
+  co: number;
+  coupled: boolean;
+  niaf: boolean;
+  noaf: boolean;
+  fgr: boolean;
   /** Peephole vector offsets (in H) for i, f, o; −1 without. */
-  pi: number; pf: number; po: number;
+  pi: number;
+  pf: number;
+  po: number;
 }
 
 function layout(variant: LstmVariant, peepholes: boolean): Layout {
   const present = (["i", "f", "g", "o"] as const).filter(
-    (b) => !((b === "i" && variant === "NIG") || (b === "f" && (variant === "NFG" || variant === "CIFG")) ||
-      (b === "o" && variant === "NOG")),
+    (b) =>
+      !(
+        (b === "i" && variant === "NIG") ||
+        (b === "f" && (variant === "NFG" || variant === "CIFG")) ||
+        (b === "o" && variant === "NOG")
+      ),
   );
   const col = (b: "i" | "f" | "g" | "o") => present.indexOf(b);
   const peeped = peepholes ? present.filter((b) => b !== "g") : [];
   const peep = (b: "i" | "f" | "o") => peeped.indexOf(b);
   return {
-    G: present.length, ci: col("i"), cf: col("f"), cg: col("g"), co: col("o"),
-    coupled: variant === "CIFG", niaf: variant === "NIAF", noaf: variant === "NOAF", fgr: variant === "FGR",
-    pi: peep("i"), pf: peep("f"), po: peep("o"),
+    G: present.length,
+    ci: col("i"),
+    cf: col("f"),
+    cg: col("g"),
+    co: col("o"),
+    coupled: variant === "CIFG",
+    niaf: variant === "NIAF",
+    noaf: variant === "NOAF",
+    fgr: variant === "FGR",
+    pi: peep("i"),
+    pf: peep("f"),
+    po: peep("o"),
   };
 }
 
@@ -104,8 +139,17 @@ const PLAIN = layout("full", false);
  * One step's gate and state math for rows n < N. P: the peephole vector (or null). Activations
  * replace pre-activations in `gates`.
  */
-function familyForward(L: Layout, N: number, H: number, gates: F, gOff: number, cs: F, hs: F, prev: number,
-  P: F | null): boolean {
+function familyForward(
+  L: Layout,
+  N: number,
+  H: number,
+  gates: F,
+  gOff: number,
+  cs: F,
+  hs: F,
+  prev: number,
+  P: F | null,
+): void {
   const next = prev + N * H;
   const { G, ci, cf, cg, co } = L;
   for (let n = 0; n < N; n++) {
@@ -114,8 +158,8 @@ function familyForward(L: Layout, N: number, H: number, gates: F, gOff: number, 
       const k = n * H + j;
       const cp = cs[prev + k];
       const i = ci < 0 ? 1 : sigmoid(gates[row + ci * H + j] + (L.pi < 0 ? 0 : P![L.pi * H + j] * cp));
-      const f = cf >= 0 ? sigmoid(gates[row + cf * H + j] + (L.pf < 0 ? 0 : P![L.pf * H + j] * cp))
-        : L.coupled ? 1 - i : 1;
+      const f =
+        cf >= 0 ? sigmoid(gates[row + cf * H + j] + (L.pf < 0 ? 0 : P![L.pf * H + j] * cp)) : L.coupled ? 1 - i : 1;
       const ag = gates[row + cg * H + j];
       const g = L.niaf ? ag : Math.tanh(ag);
       const c = f * cp + i * g;
@@ -128,15 +172,28 @@ function familyForward(L: Layout, N: number, H: number, gates: F, gOff: number, 
       hs[next + k] = o * (L.noaf ? c : Math.tanh(c));
     }
   }
-  return true;
 }
 
 /**
  * Inverts familyForward for one step. dcNext/dcPrev: N·H for c, then (FGR) N×3H for s. dP: the
  * peephole gradient to add to (or null).
  */
-function familyBackward(L: Layout, N: number, H: number, gates: F, gOff: number, cs: F, prev: number, dH: F,
-  dcNext: F, dC: F, dcPrev: F, dA: F, P: F | null, dP: F | null): boolean {
+function familyBackward(
+  L: Layout,
+  N: number,
+  H: number,
+  gates: F,
+  gOff: number,
+  cs: F,
+  prev: number,
+  dH: F,
+  dcNext: F,
+  dC: F,
+  dcPrev: F,
+  dA: F,
+  P: F | null,
+  dP: F | null,
+): void {
   const cur = prev + N * H;
   const NH = N * H;
   const { G, ci, cf, cg, co } = L;
@@ -172,7 +229,6 @@ function familyBackward(L: Layout, N: number, H: number, gates: F, gOff: number,
       }
     }
   }
-  return true;
 }
 
 /** FGR's s (N×3H) gathered from or scattered to the i, f, o blocks of one step's G·H-wide rows. */
@@ -216,7 +272,8 @@ function lstmCell(variant: LstmVariant, peepholes: boolean, forgetBias: number |
   if (L.fgr) params.push({ name: "weight_gg", shape: (_D, H) => [3 * H, 3 * H], init: "weight_hh", grad: "cell" });
   // FGR's per-step 3H-wide products; sized on first use, reused while N·H stays.
   let s3: F = new Float64Array(0);
-  const s3For = (like: F, n: number): F => (s3.length === n && dtypeOf(s3) === dtypeOf(like) ? s3 : (s3 = alloc(dtypeOf(like), n)));
+  const s3For = (like: F, n: number): F =>
+    s3.length === n && dtypeOf(s3) === dtypeOf(like) ? s3 : (s3 = alloc(dtypeOf(like), n));
   return {
     G,
     params,
@@ -227,8 +284,10 @@ function lstmCell(variant: LstmVariant, peepholes: boolean, forgetBias: number |
     trace,
     hiddenInputs: [{ row0: 0, rows: G, src: "hsPrev" }],
     // Gers et al.'s forget bias; with f = 1 − i (CIFG) the same start is an input bias of −b.
-    initialise: forgetBias === null || L.cf < 0 && !L.coupled ? undefined
-      : (p, H) => (L.coupled ? setGateBias(p, H, L.ci, -forgetBias) : setGateBias(p, H, L.cf, forgetBias)),
+    initialise:
+      forgetBias === null || (L.cf < 0 && !L.coupled)
+        ? undefined
+        : (p, H) => (L.coupled ? setGateBias(p, H, L.ci, -forgetBias) : setGateBias(p, H, L.cf, forgetBias)),
 
     forwardStep(w, t, K) {
       const { N, H, gates, hs, cs, extra, p } = w;
@@ -254,8 +313,22 @@ function lstmCell(variant: LstmVariant, peepholes: boolean, forgetBias: number |
       const gOff = t * N * GH;
       const prev = t * N * H;
       if (!(plain && K.ops.lstmBackward?.(N, H, gates, gOff, cs, prev, d.dH, d.dcNext, d.dC, d.dcPrev, d.dAih))) {
-        familyBackward(L, N, H, gates, gOff, cs, prev, d.dH, d.dcNext, d.dC, d.dcPrev, d.dAih,
-          nPeep ? p.peephole : null, nPeep ? d.dp.peephole : null);
+        familyBackward(
+          L,
+          N,
+          H,
+          gates,
+          gOff,
+          cs,
+          prev,
+          d.dH,
+          d.dcNext,
+          d.dC,
+          d.dcPrev,
+          d.dAih,
+          nPeep ? p.peephole : null,
+          nPeep ? d.dp.peephole : null,
+        );
       }
       if (L.fgr) {
         const das = s3For(gates, N * 3 * H);
@@ -277,18 +350,22 @@ export const lstm: CellDescription = {
   title: "LSTM",
   summary: "long short-term memory with a forget gate (PyTorch's nn.LSTM); peepholes and Greff et al.'s variants",
   options: {
-    forgetBias: option.numberOrNull(1,
+    forgetBias: option.numberOrNull(
+      1,
       "the forget gate's bias at initialisation (Gers et al. 2000), default 1; null: the initialiser's (PyTorch)",
-      "forget bias"),
+      "forget bias",
+    ),
     peepholes: option.boolean(false, "peephole connections from c to the gates (Gers & Schmidhuber 2000)"),
-    variant: option.oneOf(LSTM_VARIANTS, "full", "one of Greff et al.'s (2015) variants, or \"full\""),
+    variant: option.oneOf(LSTM_VARIANTS, "full", 'one of Greff et al.\'s (2015) variants, or "full"'),
   },
   cell: (o) => lstmCell(o.variant as LstmVariant, o.peepholes as boolean, o.forgetBias as number | null),
   pytorch: {
     module: "LSTM",
     importOptions: { forgetBias: null },
     unexportable: (o) =>
-      o.variant !== "full" || o.peepholes ? `the full LSTM without peepholes (PyTorch's), got variant "${o.variant}"` +
-        `${o.peepholes ? " with peepholes" : ""}` : null,
+      o.variant !== "full" || o.peepholes
+        ? `the full LSTM without peepholes (PyTorch's), got variant "${o.variant}"` +
+          `${o.peepholes ? " with peepholes" : ""}`
+        : null,
   },
 };

@@ -61,7 +61,8 @@ export function registerCell(d: CellDescription): CellDescription {
     if (typeof d[key] !== "string") fail(`registerCell ${d.kind} ${key}`, "a string", d[key]);
   }
   if (typeof d.cell !== "function") fail(`registerCell ${d.kind} cell`, "a function (options) → Cell", d.cell);
-  if (typeof d.options !== "object" || d.options === null) fail(`registerCell ${d.kind} options`, "an object", d.options);
+  if (typeof d.options !== "object" || d.options === null)
+    fail(`registerCell ${d.kind} options`, "an object", d.options);
   const cell = d.cell(resolveCellOptions(d, {}, `registerCell ${d.kind}`));
   checkCell(cell, `registerCell ${d.kind}`);
   registry.set(d.kind, d);
@@ -70,7 +71,8 @@ export function registerCell(d: CellDescription): CellDescription {
 
 /** Removes a kind a user registered (for notebooks that redefine a cell); built-ins stay. */
 export function unregisterCell(kind: string): void {
-  if (BUILT_IN.has(kind)) throw new GatescopeError(`unregisterCell: expected a kind you registered, got built-in "${kind}"`);
+  if (BUILT_IN.has(kind))
+    throw new GatescopeError(`unregisterCell: expected a kind you registered, got built-in "${kind}"`);
   registry.delete(kind);
 }
 
@@ -80,7 +82,14 @@ export function cellKinds(): string[] {
 
 export function cellDescription(kind: unknown, what = "kind"): CellDescription {
   const d = typeof kind === "string" ? registry.get(kind) : undefined;
-  if (!d) fail(what, `one of ${cellKinds().map((k) => `"${k}"`).join(", ")}`, kind);
+  if (!d)
+    fail(
+      what,
+      `one of ${cellKinds()
+        .map((k) => `"${k}"`)
+        .join(", ")}`,
+      kind,
+    );
   return d;
 }
 
@@ -149,7 +158,8 @@ export const option = {
       default: dflt,
       doc,
       initialisation,
-      check: (v, what) => (v === null || (typeof v === "number" && Number.isFinite(v)) ? v : fail(what, "a finite number or null", v)),
+      check: (v, what) =>
+        v === null || (typeof v === "number" && Number.isFinite(v)) ? v : fail(what, "a finite number or null", v),
     };
   },
 };

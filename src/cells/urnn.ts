@@ -46,7 +46,11 @@ function dftTable(K: number): DftTable {
   const sin = Float64Array.from({ length: K }, (_, m) => Math.sin((2 * Math.PI * m) / K));
   const pow2 = K > 0 && (K & (K - 1)) === 0;
   const bits = Math.round(Math.log2(K));
-  const rev = pow2 ? Int32Array.from({ length: K }, (_, k) => parseInt(k.toString(2).padStart(bits, "0").split("").reverse().join("") || "0", 2)) : new Int32Array(0);
+  const rev = pow2
+    ? Int32Array.from({ length: K }, (_, k) =>
+        parseInt(k.toString(2).padStart(bits, "0").split("").reverse().join("") || "0", 2),
+      )
+    : new Int32Array(0);
   return { cos, sin, rev };
 }
 
@@ -72,11 +76,14 @@ function dft(K: number, T: DftTable, sign: 1 | -1, x: F, xo: number, y: F, yo: n
   const scale = 1 / Math.sqrt(K);
   if (T.rev.length === 0) {
     for (let k = 0; k < K; k++) {
-      let re = 0, im = 0;
+      let re = 0,
+        im = 0;
       for (let m = 0; m < K; m++) {
         const i = (k * m) % K;
-        const c = T.cos[i], s = sign * T.sin[i];
-        const xr = x[xo + m], xi = x[xo + K + m];
+        const c = T.cos[i],
+          s = sign * T.sin[i];
+        const xr = x[xo + m],
+          xi = x[xo + K + m];
         re += c * xr + s * xi;
         im += c * xi - s * xr;
       }
@@ -90,12 +97,16 @@ function dft(K: number, T: DftTable, sign: 1 | -1, x: F, xo: number, y: F, yo: n
     y[yo + K + k] = x[xo + K + T.rev[k]];
   }
   for (let size = 2; size <= K; size *= 2) {
-    const half = size / 2, stride = K / size;
+    const half = size / 2,
+      stride = K / size;
     for (let start = 0; start < K; start += size) {
       for (let j = 0; j < half; j++) {
-        const c = T.cos[j * stride], s = -sign * T.sin[j * stride]; // w = e^{−i·sign·2πj/size}
-        const a = yo + start + j, b = a + half;
-        const tr = c * y[b] - s * y[b + K], ti = c * y[b + K] + s * y[b];
+        const c = T.cos[j * stride],
+          s = -sign * T.sin[j * stride]; // w = e^{−i·sign·2πj/size}
+        const a = yo + start + j,
+          b = a + half;
+        const tr = c * y[b] - s * y[b + K],
+          ti = c * y[b + K] + s * y[b];
         y[b] = y[a] - tr;
         y[b + K] = y[a + K] - ti;
         y[a] += tr;
@@ -109,8 +120,10 @@ function dft(K: number, T: DftTable, sign: 1 | -1, x: F, xo: number, y: F, yo: n
 /** y = e^{iθ}x (sign 1) or e^{−iθ}x (sign −1); in place allowed. */
 function rotate(K: number, theta: F, tOff: number, sign: 1 | -1, x: F, xo: number, y: F, yo: number) {
   for (let k = 0; k < K; k++) {
-    const c = Math.cos(theta[tOff + k]), s = sign * Math.sin(theta[tOff + k]);
-    const xr = x[xo + k], xi = x[xo + K + k];
+    const c = Math.cos(theta[tOff + k]),
+      s = sign * Math.sin(theta[tOff + k]);
+    const xr = x[xo + k],
+      xi = x[xo + K + k];
     y[yo + k] = c * xr - s * xi;
     y[yo + K + k] = s * xr + c * xi;
   }
@@ -118,16 +131,23 @@ function rotate(K: number, theta: F, tOff: number, sign: 1 | -1, x: F, xo: numbe
 
 /** y = x − 2 v (vᴴx)/‖v‖²; v at v[vo..vo+2K). In place allowed. */
 function reflect(K: number, v: F, vo: number, x: F, xo: number, y: F, yo: number) {
-  let sr = 0, si = 0, q = 0;
+  let sr = 0,
+    si = 0,
+    q = 0;
   for (let k = 0; k < K; k++) {
-    const vr = v[vo + k], vi = v[vo + K + k], xr = x[xo + k], xi = x[xo + K + k];
+    const vr = v[vo + k],
+      vi = v[vo + K + k],
+      xr = x[xo + k],
+      xi = x[xo + K + k];
     sr += vr * xr + vi * xi; // vᴴx = Σ conj(v) x
     si += vr * xi - vi * xr;
     q += vr * vr + vi * vi;
   }
-  const ar = (2 * sr) / q, ai = (2 * si) / q;
+  const ar = (2 * sr) / q,
+    ai = (2 * si) / q;
   for (let k = 0; k < K; k++) {
-    const vr = v[vo + k], vi = v[vo + K + k];
+    const vr = v[vo + k],
+      vi = v[vo + K + k];
     y[yo + k] = x[xo + k] - (vr * ar - vi * ai);
     y[yo + K + k] = x[xo + K + k] - (vr * ai + vi * ar);
   }
@@ -135,10 +155,18 @@ function reflect(K: number, v: F, vo: number, x: F, xo: number, y: F, yo: number
 
 /** dv += −(2/q)[ s̄ g + α x − (2 Re(α s)/q) v ] for y = R x, with g = g_y. */
 function reflectGrad(K: number, v: F, vo: number, x: F, xo: number, g: F, go: number, dv: F) {
-  let sr = 0, si = 0, q = 0, alr = 0, ali = 0;
+  let sr = 0,
+    si = 0,
+    q = 0,
+    alr = 0,
+    ali = 0;
   for (let k = 0; k < K; k++) {
-    const vr = v[vo + k], vi = v[vo + K + k], xr = x[xo + k], xi = x[xo + K + k];
-    const gr = g[go + k], gi = g[go + K + k];
+    const vr = v[vo + k],
+      vi = v[vo + K + k],
+      xr = x[xo + k],
+      xi = x[xo + K + k];
+    const gr = g[go + k],
+      gi = g[go + K + k];
     sr += vr * xr + vi * xi;
     si += vr * xi - vi * xr;
     q += vr * vr + vi * vi;
@@ -148,8 +176,12 @@ function reflectGrad(K: number, v: F, vo: number, x: F, xo: number, g: F, go: nu
   const reAS = alr * sr - ali * si;
   const f = -2 / q;
   for (let k = 0; k < K; k++) {
-    const gr = g[go + k], gi = g[go + K + k], xr = x[xo + k], xi = x[xo + K + k];
-    const vr = v[vo + k], vi = v[vo + K + k];
+    const gr = g[go + k],
+      gi = g[go + K + k],
+      xr = x[xo + k],
+      xi = x[xo + K + k];
+    const vr = v[vo + k],
+      vi = v[vo + K + k];
     // s̄ g = (sr − i si)(gr + i gi);  α x = (alr + i ali)(xr + i xi)
     const re = sr * gr + si * gi + (alr * xr - ali * xi) - ((2 * reAS) / q) * vr;
     const im = sr * gi - si * gr + (alr * xi + ali * xr) - ((2 * reAS) / q) * vi;
@@ -161,8 +193,10 @@ function reflectGrad(K: number, v: F, vo: number, x: F, xo: number, g: F, go: nu
 /** dθ += Re(ḡ · i y) for y = e^{iθ}x, computed from x. */
 function rotateGrad(K: number, theta: F, tOff: number, x: F, xo: number, g: F, go: number, dtheta: F) {
   for (let k = 0; k < K; k++) {
-    const c = Math.cos(theta[tOff + k]), s = Math.sin(theta[tOff + k]);
-    const yr = c * x[xo + k] - s * x[xo + K + k], yi = s * x[xo + k] + c * x[xo + K + k];
+    const c = Math.cos(theta[tOff + k]),
+      s = Math.sin(theta[tOff + k]);
+    const yr = c * x[xo + k] - s * x[xo + K + k],
+      yi = s * x[xo + k] + c * x[xo + K + k];
     dtheta[tOff + k] += g[go + K + k] * yr - g[go + k] * yi;
   }
 }
@@ -177,8 +211,18 @@ function permute(K: number, pi: Int32Array, inverse: boolean, x: F, xo: number, 
 
 const PARAMS: ParamSpec[] = [
   { name: "weight_ih", shape: (D, H) => [H, D], init: "weight_ih", grad: "input" },
-  { name: "theta", shape: (_D, H) => [3, H / 2], init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-Math.PI, Math.PI))), grad: "cell" },
-  { name: "reflection", shape: (_D, H) => [2, H], init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-1, 1))), grad: "cell" },
+  {
+    name: "theta",
+    shape: (_D, H) => [3, H / 2],
+    init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-Math.PI, Math.PI))),
+    grad: "cell",
+  },
+  {
+    name: "reflection",
+    shape: (_D, H) => [2, H],
+    init: (d, rng) => d.forEach((_, i) => (d[i] = rng.range(-1, 1))),
+    grad: "cell",
+  },
   { name: "bias_modrelu", shape: (_D, H) => [H / 2], init: (d) => d.fill(0), grad: "cell" },
 ];
 
@@ -225,7 +269,8 @@ function urnnCell(): Cell {
         rotate(K, theta, 2 * K, 1, extra, e + 3 * H, tmp, 0); // D3: W h_{t−1}
         for (let k = 0; k < H; k++) gates[z + k] += tmp[k];
         for (let k = 0; k < K; k++) {
-          const zr = gates[z + k], zi = gates[z + K + k];
+          const zr = gates[z + k],
+            zi = gates[z + K + k];
           const r = Math.hypot(zr, zi);
           const s = r + b[k] > 0 && r > 0 ? (r + b[k]) / r : 0;
           hs[z + N * H + k] = s * zr;
@@ -244,15 +289,18 @@ function urnnCell(): Cell {
         const z = t * N * H + n * H;
         const e = (t * N + n) * 4 * H;
         for (let k = 0; k < K; k++) {
-          const zr = gates[z + k], zi = gates[z + K + k];
+          const zr = gates[z + k],
+            zi = gates[z + K + k];
           const r = Math.hypot(zr, zi);
-          const ghr = d.dH[z + k], ghi = d.dH[z + K + k];
-          let gzr = 0, gzi = 0;
+          const ghr = d.dH[z + k],
+            ghi = d.dH[z + K + k];
+          let gzr = 0,
+            gzi = 0;
           if (r + b[k] > 0 && r > 0) {
             const s = 1 + b[k] / r;
             const proj = zr * ghr + zi * ghi; // Re(z̄ g_h)
-            gzr = s * ghr - ((b[k] / (r * r * r)) * proj) * zr;
-            gzi = s * ghi - ((b[k] / (r * r * r)) * proj) * zi;
+            gzr = s * ghr - (b[k] / (r * r * r)) * proj * zr;
+            gzi = s * ghi - (b[k] / (r * r * r)) * proj * zi;
             db[k] += proj / r;
           }
           d.dAih[z + k] = gzr;

@@ -55,7 +55,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       return command === undefined ? 2 : 0;
     default:
       throw new GatescopeError(
-        `expected a command (reproduce, run-one, collect, writeup, verify-torch, gradcheck, help), got "${command}"\n\n${USAGE}`,
+        "expected a command (reproduce, run-one, collect, writeup, verify-torch, gradcheck, help), " +
+          `got "${command}"\n\n${USAGE}`,
       );
   }
 }

@@ -32,38 +32,62 @@ export function pytorchKinds(): string[] {
 
 function pytorchCell(kind: unknown, what: string): CellDescription & { pytorch: object } {
   const d = typeof kind === "string" && cellKinds().includes(kind) ? cellDescription(kind) : undefined;
-  if (!d?.pytorch) fail(what, `one of ${pytorchKinds().map((k) => `"${k}"`).join(", ")} (the kinds PyTorch has)`, kind);
+  if (!d?.pytorch)
+    fail(
+      what,
+      `one of ${pytorchKinds()
+        .map((k) => `"${k}"`)
+        .join(", ")} (the kinds PyTorch has)`,
+      kind,
+    );
   return d as CellDescription & { pytorch: object };
 }
 
-export function fromPyTorch(kind: Kind, stateDict: Record<string, unknown>, options: FromPyTorchOptions = {}): RecurrentNet {
+export function fromPyTorch(
+  kind: Kind,
+  stateDict: Record<string, unknown>,
+  options: FromPyTorchOptions = {},
+): RecurrentNet {
   const d = pytorchCell(kind, "fromPyTorch kind");
-  if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict)) fail("fromPyTorch state dict", "an object of named tensors", stateDict);
+  if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict))
+    fail("fromPyTorch state dict", "an object of named tensors", stateDict);
   checkKeys("fromPyTorch options", options, ["dtype", "kernels", "gruVariant"]);
   if (options.gruVariant !== undefined && !("gruVariant" in d.options)) {
     fail("fromPyTorch gruVariant", `no gruVariant for kind "${kind}"`, options.gruVariant);
   }
   const dtype = options.dtype === undefined ? "float32" : checkDType(options.dtype, "fromPyTorch dtype");
   const shapeOf = (name: string): number[] => {
-    if (!(name in stateDict)) throw new GatescopeError(`fromPyTorch ${kind} state dict: expected a tensor "${name}", got keys [${Object.keys(stateDict).join(", ")}]`);
+    if (!(name in stateDict))
+      throw new GatescopeError(
+        `fromPyTorch ${kind} state dict: expected a tensor "${name}", got keys [${Object.keys(stateDict).join(", ")}]`,
+      );
     return toTensor(stateDict[name], dtype, null, `fromPyTorch ${name}`).shape;
   };
   const whh = shapeOf("weight_hh_l0");
   const wih = shapeOf("weight_ih_l0");
   const G = d.cell(d.pytorch!.importOptions).G;
   if (whh.length !== 2 || whh[0] !== G * whh[1] || whh[1] < 1) {
-    throw new GatescopeError(`fromPyTorch weight_hh_l0: expected shape [${G}·H, H] for ${kind}, got ${shapeString(whh)}`);
+    throw new GatescopeError(
+      `fromPyTorch weight_hh_l0: expected shape [${G}·H, H] for ${kind}, got ${shapeString(whh)}`,
+    );
   }
   if (wih.length !== 2 || wih[0] !== whh[0] || wih[1] < 1) {
-    throw new GatescopeError(`fromPyTorch weight_ih_l0: expected shape [${whh[0]}, D] for ${kind}, got ${shapeString(wih)}`);
+    throw new GatescopeError(
+      `fromPyTorch weight_ih_l0: expected shape [${whh[0]}, D] for ${kind}, got ${shapeString(wih)}`,
+    );
   }
   let numLayers = 1;
   while (`weight_ih_l${numLayers}` in stateDict) numLayers++;
-  const cellOptions = { ...d.pytorch!.importOptions, ...(options.gruVariant ? { gruVariant: options.gruVariant } : {}) };
+  const cellOptions = {
+    ...d.pytorch!.importOptions,
+    ...(options.gruVariant ? { gruVariant: options.gruVariant } : {}),
+  };
   // fromParams checks every name and shape together, so a bad dict loads nothing.
   return RecurrentNet.fromParams(
     { kind, inputSize: wih[1], hiddenSize: whh[1], numLayers, dtype, ...cellOptions },
-    stateDict, options.kernels);
+    stateDict,
+    options.kernels,
+  );
 }
 
 function checkExportable(net: RecurrentNet): void {

@@ -42,7 +42,8 @@ export function verifyReference(ref: unknown, what: string, kernels?: Kernels): 
   const r = ref as Record<string, unknown>;
   const kind = r.kind as Kind; // fromPyTorch checks it is a kind PyTorch has
   const dtype = checkDType(r.dtype, `${what} dtype`);
-  if (typeof r.state_dict !== "object" || r.state_dict === null) fail(`${what} state_dict`, "an object of nested arrays", r.state_dict);
+  if (typeof r.state_dict !== "object" || r.state_dict === null)
+    fail(`${what} state_dict`, "an object of nested arrays", r.state_dict);
   if (r.gru_variant !== undefined && r.gru_variant !== "reset_after" && r.gru_variant !== "reset_before") {
     fail(`${what} gru_variant`, `"reset_after" or "reset_before"`, r.gru_variant);
   }
@@ -68,7 +69,10 @@ export function verifyReference(ref: unknown, what: string, kernels?: Kernels): 
   const checks: TensorCheck[] = [];
   const compare = (name: string, ours: Tensor, theirs: unknown) => {
     if (theirs === undefined) throw new GatescopeError(`${what}: expected a field "expected.${name}", got none`);
-    checks.push({ name, error: scaledError(ours.data, toTensor(theirs, "float64", ours.shape, `${what} expected.${name}`).data) });
+    checks.push({
+      name,
+      error: scaledError(ours.data, toTensor(theirs, "float64", ours.shape, `${what} expected.${name}`).data),
+    });
   };
   compare("output", fwd.output, expected.output);
   compare("h_n", fwd.hN, expected.h_n);
@@ -81,7 +85,15 @@ export function verifyReference(ref: unknown, what: string, kernels?: Kernels): 
   for (const name of Object.keys(bwd.grads)) compare(`grads.${name}`, bwd.grads[name], grads[name]);
   const worst = checks.reduce((a, b) => (b.error > a.error ? b : a));
   const tolerance = TOLERANCE[dtype];
-  return { kind, gruVariant: net.config.gruVariant, dtype, tolerance, checks, worst, pass: checks.every((c) => c.error <= tolerance) };
+  return {
+    kind,
+    gruVariant: net.config.gruVariant,
+    dtype,
+    tolerance,
+    checks,
+    worst,
+    pass: checks.every((c) => c.error <= tolerance),
+  };
 }
 
 export function verifyReferenceFile(path: string, kernels?: Kernels): ReferenceReport {

@@ -11,7 +11,9 @@ export interface JsonTensor {
 }
 
 export function encodeTensors(ts: Record<string, Tensor>): Record<string, JsonTensor> {
-  return Object.fromEntries(Object.entries(ts).map(([name, t]) => [name, { shape: t.shape, data: Array.from(t.data) }]));
+  return Object.fromEntries(
+    Object.entries(ts).map(([name, t]) => [name, { shape: t.shape, data: Array.from(t.data) }]),
+  );
 }
 
 /**

@@ -97,7 +97,8 @@ export function resolveConfig(config: unknown): ResolvedConfig {
   for (const key of Object.keys(c)) {
     if (BASE_KEYS.includes(key)) continue;
     if (optionKeys.includes(key)) given[key] = c[key];
-    else if (cellKinds().some((k) => key in cellDescription(k).options)) fail(`config.${key}`, `no ${key} for kind "${kind}"`, c[key]);
+    else if (cellKinds().some((k) => key in cellDescription(k).options))
+      fail(`config.${key}`, `no ${key} for kind "${kind}"`, c[key]);
     else unknownKey("config", [...BASE_KEYS, ...optionKeys], key);
   }
   const options = resolveCellOptions(d, given, "config");

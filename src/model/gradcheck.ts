@@ -95,7 +95,10 @@ const OPTION_KEYS = ["layers", "truncate", "N", "T", "D", "H", "seed", "toleranc
  * Checks `cell`: a registered kind, a config ({kind, …options}), or a description (registered
  * for the check if it is not yet, and removed again afterwards).
  */
-export function gradcheck(cell: string | CellConfig | CellDescription, options: GradcheckOptions = {}): GradcheckReport {
+export function gradcheck(
+  cell: string | CellConfig | CellDescription,
+  options: GradcheckOptions = {},
+): GradcheckReport {
   checkKeys("gradcheck options", options, OPTION_KEYS);
   if (typeof cell === "object" && cell !== null && typeof (cell as CellDescription).cell === "function") {
     const d = cell as CellDescription;
@@ -138,8 +141,17 @@ export function gradcheck(cell: string | CellConfig | CellDescription, options: 
   return { kind: resolved.kind, config, tolerance, cases, skipped, worstByParam, pass: cases.every((x) => x.pass) };
 }
 
-function checkCase(config: CellConfig, L: number, k: number, N: number, T: number, D: number, H: number,
-  seed: number, tolerance: number): GradcheckCase {
+function checkCase(
+  config: CellConfig,
+  L: number,
+  k: number,
+  N: number,
+  T: number,
+  D: number,
+  H: number,
+  seed: number,
+  tolerance: number,
+): GradcheckCase {
   const rng = new Rng(seed);
   const net = new RecurrentNet({ ...config, inputSize: D, hiddenSize: H, numLayers: L, dtype: "float64" }, rng);
   // Non-zero values everywhere, so no parameter's gradient is trivially exercised.
@@ -174,12 +186,19 @@ function checkCase(config: CellConfig, L: number, k: number, N: number, T: numbe
   const fwd = net.forward(x, { h0, c0: c0 ?? undefined });
   const bwd = net.backward(fwd, { dOutput: wY, dHn: wH, dCn: wC ?? undefined }, { truncate: k });
   const errors: Record<string, number> = {};
-  for (const [name, p] of Object.entries(net.params)) errors[name] = scaledError(bwd.grads[name].data, numericGrad(loss, p.data));
+  for (const [name, p] of Object.entries(net.params))
+    errors[name] = scaledError(bwd.grads[name].data, numericGrad(loss, p.data));
   errors.x = scaledError(bwd.dX.data, numericGrad(loss, x.data));
   errors.h0 = scaledError(bwd.dH0.data, numericGrad(loss, h0.data));
   if (c0 && bwd.dC0) errors.c0 = scaledError(bwd.dC0.data, numericGrad(loss, c0.data));
   const [name, error] = Object.entries(errors).reduce((a, b) => (b[1] > a[1] ? b : a));
-  return { layers: L, truncate: k, errors, worst: { name, error }, pass: Object.values(errors).every((e) => e < tolerance) };
+  return {
+    layers: L,
+    truncate: k,
+    errors,
+    worst: { name, error },
+    pass: Object.values(errors).every((e) => e < tolerance),
+  };
 }
 
 function sliceTime(x: Tensor, a: number, b: number): Tensor {
@@ -196,7 +215,9 @@ export function formatGradcheck(r: GradcheckReport): string {
     lines.push(`  ${name.padEnd(12)} ${e.toExponential(2)}${e < r.tolerance ? "" : "  ← over tolerance"}`);
   }
   for (const c of r.cases.filter((x) => !x.pass)) {
-    lines.push(`  failed: ${c.layers} layer(s), truncate ${c.truncate}: worst ${c.worst.name} ${c.worst.error.toExponential(2)}`);
+    lines.push(
+      `  failed: ${c.layers} layer(s), truncate ${c.truncate}: worst ${c.worst.name} ${c.worst.error.toExponential(2)}`,
+    );
   }
   for (const s of r.skipped) lines.push(`  not checked: ${s}`);
   return lines.join("\n");

@@ -46,7 +46,23 @@ export class Linear {
     const rows = sizeOf(x.shape) / this.inputSize;
     const y = alloc(this.dtype, rows * this.outputSize);
     const { weight, bias } = this.params;
-    this.kernels.gemm(false, true, rows, this.outputSize, this.inputSize, x.data, 0, this.inputSize, weight.data, 0, this.inputSize, 0, y, 0, this.outputSize);
+    this.kernels.gemm(
+      false,
+      true,
+      rows,
+      this.outputSize,
+      this.inputSize,
+      x.data,
+      0,
+      this.inputSize,
+      weight.data,
+      0,
+      this.inputSize,
+      0,
+      y,
+      0,
+      this.outputSize,
+    );
     this.kernels.addRowBias(rows, this.outputSize, bias.data, 0, y, 0, this.outputSize);
     return { shape: [...x.shape.slice(0, -1), this.outputSize], data: y };
   }
@@ -78,7 +94,8 @@ export class Linear {
 
 /** The last step of an N×T×H sequence, N×H. Its gradient goes back as RecurrentNet.backward's N×H dOutput. */
 export function lastStep(seq: Tensor): Tensor {
-  if (seq.shape.length !== 3 || seq.shape[1] < 1) fail("lastStep", "an N×T×H tensor with T ≥ 1", `shape [${seq.shape.join(", ")}]`);
+  if (seq.shape.length !== 3 || seq.shape[1] < 1)
+    fail("lastStep", "an N×T×H tensor with T ≥ 1", `shape [${seq.shape.join(", ")}]`);
   const [N, T, H] = seq.shape;
   const out = zeros(seq.data instanceof Float64Array ? "float64" : "float32", [N, H]);
   for (let n = 0; n < N; n++) out.data.set(seq.data.subarray((n * T + T - 1) * H, (n * T + T) * H), n * H);

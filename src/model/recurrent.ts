@@ -194,7 +194,8 @@ export class RecurrentNet {
         slice(dCn),
         truncate,
       );
-      for (const [base, data] of Object.entries(g.dp)) grads[`${base}_l${l}`] = { shape: shapes[`${base}_l${l}`], data };
+      for (const [base, data] of Object.entries(g.dp))
+        grads[`${base}_l${l}`] = { shape: shapes[`${base}_l${l}`], data };
       dH0.data.set(g.dh0, l * N * H);
       swap01(g.dH, T, N, H, dh.data.subarray(l * N * T * H, (l + 1) * N * T * H));
       if (dC0 && dc) {

@@ -16,10 +16,17 @@ export type ScheduleConfig =
 export function checkSchedule(c: unknown, what = "schedule"): ScheduleConfig {
   if (typeof c !== "object" || c === null) fail(what, "{kind: constant|step|cosine, ...}", c);
   const o = c as Record<string, unknown>;
-  const fields: Record<string, string[]> = { constant: ["kind", "warmup"], step: ["kind", "every", "gamma", "warmup"], cosine: ["kind", "total", "min", "warmup"] };
+  const fields: Record<string, string[]> = {
+    constant: ["kind", "warmup"],
+    step: ["kind", "every", "gamma", "warmup"],
+    cosine: ["kind", "total", "min", "warmup"],
+  };
   if (typeof o.kind !== "string" || !(o.kind in fields)) fail(`${what}.kind`, "one of constant, step, cosine", o.kind);
   checkKeys(`${what} (${o.kind})`, o, fields[o.kind as string]);
-  const int = (k: string, min: number) => { if (o[k] !== undefined && (!Number.isInteger(o[k]) || (o[k] as number) < min)) fail(`${what}.${k}`, `an integer ≥ ${min}`, o[k]); };
+  const int = (k: string, min: number) => {
+    if (o[k] !== undefined && (!Number.isInteger(o[k]) || (o[k] as number) < min))
+      fail(`${what}.${k}`, `an integer ≥ ${min}`, o[k]);
+  };
   int("warmup", 0);
   if (o.kind === "step") {
     int("every", 1);
@@ -29,7 +36,8 @@ export function checkSchedule(c: unknown, what = "schedule"): ScheduleConfig {
   if (o.kind === "cosine") {
     int("total", 1);
     if (o.total === undefined) fail(`${what}.total`, "an integer ≥ 1", undefined);
-    if (o.min !== undefined && (typeof o.min !== "number" || !(o.min >= 0))) fail(`${what}.min`, "a non-negative number", o.min);
+    if (o.min !== undefined && (typeof o.min !== "number" || !(o.min >= 0)))
+      fail(`${what}.min`, "a non-negative number", o.min);
   }
   return o as ScheduleConfig;
 }

@@ -4,7 +4,8 @@
  *
  *   a_t = x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh      u_t = tanh(a_t)
  *   h_t = h_{t−1} + α∘(u_t − h_{t−1})                  α: H, one leak per unit
- * Backward: du = dh∘α, da = du∘(1 − u²), dα += Σ_n dh∘(u − h_{t−1}), dh_{t−1} = dh∘(1 − α) + da W_hh.
+ * Backward: du = dh∘α, da = du∘(1 − u²), dα += Σ_n dh∘(u − h_{t−1}),
+ *           dh_{t−1} = dh∘(1 − α) + da W_hh.
  */
 import { H_SLOT, standardParams, TANH, type CellDescription } from "../../src";
 

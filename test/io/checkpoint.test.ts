@@ -14,13 +14,18 @@ describe("checkpoints", () => {
   for (const format of ["json", "safetensors"] as const) {
     for (const dtype of ["float32", "float64"] as const) {
       it(`${format}, ${dtype}: save then load reproduces config and outputs bit for bit`, () => {
-        const net = new RecurrentNet({ kind: "gru", gruVariant: "reset_before", inputSize: 3, hiddenSize: 5, numLayers: 2, dtype }, rng);
+        const net = new RecurrentNet(
+          { kind: "gru", gruVariant: "reset_before", inputSize: 3, hiddenSize: 5, numLayers: 2, dtype },
+          rng,
+        );
         const file = path.join(dir, `net-${dtype}.${format}`);
         saveCheckpoint(net, file);
         const back = loadCheckpoint(file);
         expect(back.config).to.deep.equal(net.config);
         const x = randomTensor(rng, [2, 6, 3], 1, dtype);
-        expect(Buffer.from(back.forward(x).output.data.buffer).equals(Buffer.from(net.forward(x).output.data.buffer))).to.equal(true);
+        expect(
+          Buffer.from(back.forward(x).output.data.buffer).equals(Buffer.from(net.forward(x).output.data.buffer)),
+        ).to.equal(true);
         expect(fs.readdirSync(dir).filter((f) => f.includes(".tmp-"))).to.deep.equal([]);
       });
     }
@@ -34,15 +39,27 @@ describe("checkpoints", () => {
     saveCheckpoint(net, st);
     const jsText = fs.readFileSync(js, "utf8");
     const stBytes = fs.readFileSync(st);
-    const write = (name: string, data: string | Buffer) => { const p = path.join(dir, name); fs.writeFileSync(p, data); return p; };
-    expect(() => loadCheckpoint(write("t.json", jsText.slice(0, jsText.length / 2)))).to.throw(/expected JSON, got unparseable text.*truncated/);
-    expect(() => loadCheckpoint(write("t.safetensors", stBytes.subarray(0, stBytes.length - 10)))).to.throw(/truncated/);
+    const write = (name: string, data: string | Buffer) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, data);
+      return p;
+    };
+    expect(() => loadCheckpoint(write("t.json", jsText.slice(0, jsText.length / 2)))).to.throw(
+      /expected JSON, got unparseable text.*truncated/,
+    );
+    expect(() => loadCheckpoint(write("t.safetensors", stBytes.subarray(0, stBytes.length - 10)))).to.throw(
+      /truncated/,
+    );
     const doc = JSON.parse(jsText);
     doc.params.weight_hh_l0 = { shape: [12, 2], data: doc.params.weight_hh_l0.data.slice(0, 24) };
-    expect(() => loadCheckpoint(write("s.json", JSON.stringify(doc)))).to.throw(/parameter weight_hh_l0 \[12, 3\]: expected shape \[12, 3\], got \[12, 2\]/);
+    expect(() => loadCheckpoint(write("s.json", JSON.stringify(doc)))).to.throw(
+      /parameter weight_hh_l0 \[12, 3\]: expected shape \[12, 3\], got \[12, 2\]/,
+    );
     const doc2 = JSON.parse(jsText);
     doc2.params.bias_ih_l0.data[0] = "x";
-    expect(() => loadCheckpoint(write("n.json", JSON.stringify(doc2)))).to.throw(/params\.bias_ih_l0\[0\]: expected a finite number, got "x"/);
+    expect(() => loadCheckpoint(write("n.json", JSON.stringify(doc2)))).to.throw(
+      /params\.bias_ih_l0\[0\]: expected a finite number, got "x"/,
+    );
     const doc3 = JSON.parse(jsText);
     doc3.version = 99;
     expect(() => loadCheckpoint(write("v.json", JSON.stringify(doc3)))).to.throw(/expected version 1, got 99/);

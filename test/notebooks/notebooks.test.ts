@@ -10,15 +10,25 @@ import * as path from "path";
 import { REPO } from "../helpers/paths";
 import { tmpDir } from "../helpers/tmp";
 
-const runner = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "scripts/notebooks.js"), ...args], { encoding: "utf8", cwd: REPO });
+const runner = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(REPO, "scripts/notebooks.js"), ...args], { encoding: "utf8", cwd: REPO });
 
 describe("notebooks in real Jupyter with the tslab kernel", function () {
   this.timeout(15 * 60 * 1000);
   const dir = tmpDir("notebooks");
-  const shipped = fs.readdirSync(path.join(REPO, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+  const shipped = fs
+    .readdirSync(path.join(REPO, "notebooks"))
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
 
   it("ships the five notebooks, committed without outputs", () => {
-    expect(shipped).to.deep.equal(["01-lstm-and-gru-gate-by-gate.ipynb", "02-vanishing-gradients.ipynb", "03-long-range-tasks.ipynb", "04-gate-dynamics.ipynb", "05-which-gate-matters.ipynb"]);
+    expect(shipped).to.deep.equal([
+      "01-lstm-and-gru-gate-by-gate.ipynb",
+      "02-vanishing-gradients.ipynb",
+      "03-long-range-tasks.ipynb",
+      "04-gate-dynamics.ipynb",
+      "05-which-gate-matters.ipynb",
+    ]);
     for (const f of shipped) {
       const nb = JSON.parse(fs.readFileSync(path.join(REPO, "notebooks", f), "utf8"));
       for (const c of nb.cells.filter((x: { cell_type: string }) => x.cell_type === "code")) {
@@ -40,7 +50,10 @@ describe("notebooks in real Jupyter with the tslab kernel", function () {
       expect(r.stdout).to.match(new RegExp(`PASS charts ${name}\\.html: (\\d+) of \\1 drawn`));
       const nb = JSON.parse(fs.readFileSync(path.join(dir, "ok", f), "utf8"));
       const last = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").at(-1);
-      expect(last.outputs.map((o: { text?: string[] | string }) => [].concat((o.text ?? []) as never).join("")).join(""), f).to.include("all checks passed");
+      expect(
+        last.outputs.map((o: { text?: string[] | string }) => [].concat((o.text ?? []) as never).join("")).join(""),
+        f,
+      ).to.include("all checks passed");
     }
   });
 
