@@ -138,17 +138,8 @@ export {
 export { Optimizer, type OptimizerConfig, type OptimizerState } from "./optim/optimizer";
 export { learningRate, type ScheduleConfig } from "./optim/schedule";
 export { clipGradients, globalNorm, type ClipConfig } from "./optim/clip";
-export {
-  train,
-  evaluate,
-  probeGradientFlow,
-  type TrainConfig,
-  type TrainResult,
-  type History,
-  type StepRecord,
-  type EvalRecord,
-  type TrainCallbacks,
-} from "./train/train";
+export { train, evaluate, probeGradientFlow, type TrainResult, type TrainCallbacks } from "./train/train";
+export { type TrainConfig, type History, type StepRecord, type EvalRecord } from "./train/config";
 export { gradientNorms, summarizeFlow, stepGains, type FlowSummary } from "./probe/gradient-flow";
 export { gateStats, stateNorms, type GateStats } from "./probe/gates";
 export {

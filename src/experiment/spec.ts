@@ -10,7 +10,7 @@ import { positiveInt } from "../checks";
 import type { CellConfig, RecurrentConfig } from "../model/config";
 import { paramShapes, resolveConfig } from "../model/config";
 import { checkTaskConfig, makeTask, type TaskName } from "../tasks";
-import { checkTrainConfig, type TrainConfig } from "../train/train";
+import { checkTrainConfig, type TrainConfig } from "../train/config";
 
 /** A named cell: the recurrent config minus the sizes the task fixes. */
 export interface CellSpec {

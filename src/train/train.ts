@@ -28,16 +28,6 @@ import {
   type TrainConfig,
 } from "./config";
 
-export {
-  checkTrainConfig,
-  type CheckedTrainConfig,
-  type EvalRecord,
-  type GradFlowRecord,
-  type History,
-  type StepRecord,
-  type TrainConfig,
-} from "./config";
-
 export interface TrainResult {
   history: History;
   stepsDone: number;
