@@ -96,8 +96,9 @@ export function layerBackward(
   const NH = N * H;
   const GH = G * H;
   const dAih = ws.alloc(dtype, T * N * GH); // T×N×G·H
+  // The cell's own gradients accumulate during the loop; the runner's matmul ones are taken after it.
   const dp: Record<string, FloatArray> = {};
-  for (const s of cell.params) dp[s.name] = ws.alloc(dtype, p[s.name].length);
+  for (const s of cell.params) if (s.grad === "cell") dp[s.name] = ws.alloc(dtype, p[s.name].length);
   const g: LayerGradWork = {
     dAih,
     dAhh: cell.separateHiddenGrad ? ws.alloc(dtype, T * N * GH) : dAih,
@@ -126,6 +127,7 @@ export function layerBackward(
     }
   }
 
+  for (const s of cell.params) if (s.grad !== "cell") dp[s.name] = ws.alloc(dtype, p[s.name].length);
   const dX = ws.alloc(dtype, T * N * D);
   const rows = T * N;
   K.gemm(true, false, GH, D, rows, g.dAih, 0, GH, w.x, w.xOff, D, 0, dp.weight_ih, 0, D);
@@ -145,6 +147,6 @@ export function layerBackward(
   for (const [name, a] of Object.entries(dp)) kept[name] = ws.keep(a);
   return {
     dp: kept, dX: ws.keep(dX), dh0: ws.keep(carry),
-    dc0: cell.hasCellState ? ws.keep(g.dcNext.subarray(0, NH)) : alloc(dtype, 0), dH: ws.keep(g.dH), dC: ws.keep(g.dC),
+    dc0: cell.hasCellState ? ws.keep(g.dcNext).subarray(0, NH) : alloc(dtype, 0), dH: ws.keep(g.dH), dC: ws.keep(g.dC),
   };
 }

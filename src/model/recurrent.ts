@@ -181,7 +181,6 @@ export class RecurrentNet {
     const dc = hasC ? zeros(dtype, [L, N, T, H]) : null;
     let above: FloatArray | null = dY;
     let dX: FloatArray = alloc(dtype, 0);
-    const shapes = paramShapes(this.config);
     for (let l = L - 1; l >= 0; l--) {
       const slice = (t: Tensor | null) => (t ? t.data.subarray(l * N * H, (l + 1) * N * H) : null);
       const g: LayerGrads = layerBackward(
@@ -194,8 +193,9 @@ export class RecurrentNet {
         slice(dCn),
         truncate,
       );
-      for (const [base, data] of Object.entries(g.dp))
-        grads[`${base}_l${l}`] = { shape: shapes[`${base}_l${l}`], data };
+      for (const [base, data] of Object.entries(g.dp)) {
+        grads[`${base}_l${l}`] = { shape: this.params[`${base}_l${l}`].shape, data };
+      }
       dH0.data.set(g.dh0, l * N * H);
       swap01(g.dH, T, N, H, dh.data.subarray(l * N * T * H, (l + 1) * N * T * H));
       if (dC0 && dc) {
@@ -205,8 +205,8 @@ export class RecurrentNet {
       above = g.dX;
       dX = g.dX;
     }
-    const ordered: Record<string, Tensor> = {};
-    for (const name of Object.keys(shapes)) ordered[name] = grads[name];
+    const ordered: Record<string, Tensor> = {}; // the parameters' own order (PyTorch's, for its cells)
+    for (const name of Object.keys(this.params)) ordered[name] = grads[name];
     return {
       grads: ordered,
       dX: { shape: [N, T, D], data: swap01(dX, T, N, D, alloc(dtype, N * T * D)) },
