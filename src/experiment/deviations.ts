@@ -27,9 +27,10 @@ function optimizerText(o: OptimizerConfig, lrs: number[] | undefined): string {
 /** The initialiser and every gate-bias choice the cell's options make (a null leaves the initialiser's). */
 function initText(c: ExperimentSpec["cells"][number]): string {
   const init = typeof c.rnn.init === "string" ? c.rnn.init : c.rnn.init ? "custom" : "pytorch";
+  const value = (key: string, dflt: unknown) => (c.rnn[key] === undefined ? dflt : c.rnn[key]);
   const biases = Object.entries(cellDescription(c.rnn.kind).options)
-    .filter(([key, o]) => o.initialisation && (c.rnn[key] ?? o.default) !== null)
-    .map(([key, o]) => `, ${o.initialisation} ${c.rnn[key] ?? o.default}`);
+    .filter(([key, o]) => o.initialisation && value(key, o.default) !== null)
+    .map(([key, o]) => `, ${o.initialisation} ${value(key, o.default)}`);
   return `${c.name}: ${init}${biases.join("")}`;
 }
 

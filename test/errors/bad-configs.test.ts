@@ -1,0 +1,132 @@
+/**
+ * Bad configurations, one per rule: each is refused with the message that names the field,
+ * what it must be and what came — and a good one beside it passes, so no rule refuses
+ * everything. Then the texts an experiment's spec turns into. (These are the checks a mutation
+ * run found never exercised.)
+ */
+import { expect } from "chai";
+import { checkSchedule, learningRate, type ScheduleConfig } from "../../src/optim/schedule";
+import { expand, hiddenForParams, recurrentParamCount, type ExperimentSpec } from "../../src/experiment/spec";
+import { deviations } from "../../src/experiment/deviations";
+
+const refuses = (f: () => unknown, message: RegExp) => expect(f).to.throw(message);
+
+const BASE: ExperimentSpec = {
+  cells: [{ name: "x", rnn: { kind: "rnn_tanh" } }],
+  tasks: [{ name: "adding", T: [10] }],
+  seeds: [0, 1],
+  hidden: 8,
+  train: { steps: 10, batchSize: 4, optimizer: { kind: "adam", lr: 0.01 } },
+};
+const spec = (patch: Record<string, unknown>) => ({ ...BASE, ...patch }) as ExperimentSpec;
+const cell = (patch: Record<string, unknown>) => spec({ cells: [{ name: "x", rnn: { kind: "rnn_tanh" }, ...patch }] });
+
+describe("bad configurations are refused, rule by rule", () => {
+  it("learning-rate schedules", () => {
+    refuses(() => checkSchedule(null), /^schedule: expected \{kind: constant\|step\|cosine, \.\.\.\}, got null$/);
+    refuses(() => checkSchedule("step"), /^schedule: expected \{kind/);
+    refuses(() => checkSchedule({ kind: "linear" }), /^schedule\.kind: expected one of constant, step, cosine, got "linear"$/);
+    refuses(() => checkSchedule({ kind: 3 }), /^schedule\.kind: expected one of/);
+    refuses(
+      () => checkSchedule({ kind: "step", every: 2, gamma: 0.5, evry: 1 }),
+      /^schedule \(step\): expected only \[kind, every, gamma, warmup\], got unknown option "evry" \(did you mean "every"\?\)$/,
+    );
+    refuses(() => checkSchedule({ kind: "constant", total: 3 }), /^schedule \(constant\): expected only \[kind, warmup\]/);
+    refuses(() => checkSchedule({ kind: "cosine", every: 3, total: 3 }), /^schedule \(cosine\): expected only \[kind, total/);
+    refuses(() => checkSchedule({ kind: "constant", warmup: -1 }), /^schedule\.warmup: expected an integer ≥ 0, got -1$/);
+    refuses(() => checkSchedule({ kind: "constant", warmup: 1.5 }), /^schedule\.warmup: expected an integer ≥ 0, got 1\.5$/);
+    refuses(() => checkSchedule({ kind: "step", gamma: 0.5 }), /^schedule\.every: expected an integer ≥ 1, got undefined$/);
+    refuses(() => checkSchedule({ kind: "step", every: 0, gamma: 0.5 }), /^schedule\.every: expected an integer ≥ 1, got 0$/);
+    refuses(() => checkSchedule({ kind: "step", every: 2 }), /^schedule\.gamma: expected a positive number, got undefined$/);
+    refuses(() => checkSchedule({ kind: "step", every: 2, gamma: 0 }), /^schedule\.gamma: expected a positive number, got 0$/);
+    refuses(() => checkSchedule({ kind: "step", every: 2, gamma: "1" }), /^schedule\.gamma: expected a positive number/);
+    refuses(() => checkSchedule({ kind: "cosine" }), /^schedule\.total: expected an integer ≥ 1, got undefined$/);
+    refuses(() => checkSchedule({ kind: "cosine", total: 0 }), /^schedule\.total: expected an integer ≥ 1, got 0$/);
+    refuses(() => checkSchedule({ kind: "cosine", total: 5, min: -0.1 }), /^schedule\.min: expected a non-negative number, got -0\.1$/);
+    refuses(() => checkSchedule({ kind: "cosine", total: 5, min: "0" }), /^schedule\.min: expected a non-negative number/);
+    refuses(() => checkSchedule({ kind: "cosine", total: 5, min: NaN }), /^schedule\.min: expected a non-negative number, got NaN$/);
+    refuses(() => checkSchedule({ kind: "linear" }, "train config.schedule"), /^train config\.schedule\.kind: expected/);
+    const good: ScheduleConfig[] = [
+      { kind: "constant" },
+      { kind: "constant", warmup: 0 },
+      { kind: "step", every: 1, gamma: 0.5, warmup: 3 },
+      { kind: "cosine", total: 1 },
+      { kind: "cosine", total: 4, min: 0 },
+    ];
+    for (const g of good) expect(checkSchedule(g)).to.deep.equal(g);
+    // And what they compute: warm-up, then the closed forms (lr of step s).
+    const lrs = (s: ScheduleConfig) => [0, 1, 2, 3, 4, 5].map((k) => learningRate(1, s, k));
+    expect(lrs({ kind: "constant", warmup: 2 })).to.deep.equal([0.5, 1, 1, 1, 1, 1]);
+    expect(lrs({ kind: "step", every: 2, gamma: 0.5 })).to.deep.equal([1, 1, 0.5, 0.5, 0.25, 0.25]);
+    const cos = lrs({ kind: "cosine", total: 4, min: 0.2 });
+    [1, 0.2 + 0.8 * (1 + Math.SQRT1_2) / 2, 0.6, 0.2 + 0.8 * (1 - Math.SQRT1_2) / 2, 0.2, 0.2].forEach((v, k) =>
+      expect(cos[k], `cosine at ${k}`).to.be.closeTo(v, 1e-15),
+    );
+  });
+
+  it("experiment specs", () => {
+    expect(expand(BASE)).to.have.length(2);
+    refuses(() => expand(null as unknown as ExperimentSpec), /^experiment: expected an object, got null$/);
+    refuses(() => expand(spec({ seed: [0] })), /^experiment: expected only \[.*\], got unknown option "seed" \(did you mean "seeds"\?\)$/);
+    refuses(() => expand(spec({ cells: [] })), /^experiment\.cells: expected a non-empty array of \{name, rnn\}, got an array of length 0$/);
+    refuses(() => expand(spec({ cells: "x" })), /^experiment\.cells: expected a non-empty array/);
+    refuses(() => expand(spec({ tasks: [] })), /^experiment\.tasks: expected a non-empty array of \{name, T: number\[\]\}/);
+    refuses(() => expand(spec({ tasks: [{ name: "adding", T: [] }] })), /^experiment\.tasks\[adding\]\.T: expected a non-empty array/);
+    for (const seeds of [[], [-1], [1.5], "0"]) {
+      refuses(() => expand(spec({ seeds })), /^experiment\.seeds: expected a non-empty array of non-negative integers/);
+    }
+    refuses(() => expand(spec({ hidden: 0 })), /^experiment\.hidden: expected a positive integer, got 0$/);
+    for (const lrs of [[], [0], [-0.1], [NaN], ["0.1"], 0.1]) {
+      refuses(() => expand(spec({ lrs })), /^experiment\.lrs: expected a non-empty array of positive learning rates/);
+    }
+    refuses(() => expand(spec({ lrs: [0.1, 0.1] })), /^experiment\.lrs: expected distinct learning rates/);
+    expect(expand(spec({ lrs: [0.1, 0.01] }))).to.have.length(4);
+    refuses(() => expand(spec({ cells: [{ name: "a b", rnn: { kind: "lstm" } }] })), /^experiment\.cells\[\]\.name: expected a name of letters/);
+    const twice = [{ name: "x", rnn: { kind: "lstm" } }, { name: "x", rnn: { kind: "gru" } }];
+    refuses(() => expand(spec({ cells: twice })), /^experiment\.cells: expected unique names, got "x" twice$/);
+    refuses(() => expand(cell({ lr: [0.1] })), /^experiment\.cells\[x\]: expected only \[.*\], got unknown option "lr" \(did you mean "lrs"\?\)$/);
+    refuses(() => expand(cell({ lrs: [0] })), /^experiment\.cells\[x\]\.lrs: expected a non-empty array of positive learning rates/);
+    refuses(() => expand(cell({ hidden: 0 })), /^experiment\.cells\[x\]\.hidden: expected a positive integer or \{equalParams: cell\}, got 0$/);
+    refuses(() => expand(cell({ hidden: { equalParams: "x" } })), /^experiment\.cells\[x\]\.hidden\.equalParams: expected the name of another cell/);
+    refuses(() => expand(cell({ hidden: { equalParams: "y" } })), /^experiment\.cells\[x\]\.hidden\.equalParams: expected the name of another cell/);
+    refuses(() => expand(cell({ rnn: { kind: "rnn_tanh", forgetBias: 1 } })), /^config\.forgetBias: expected no forgetBias for kind "rnn_tanh"/);
+  });
+
+  it("hidden sizes for equal parameter counts: the nearest, the smaller on ties, up to 8192", () => {
+    const rnn = { kind: "rnn_tanh", inputSize: 1 } as const; // H² + 3H recurrent parameters
+    expect(recurrentParamCount({ ...rnn, hiddenSize: 3 })).to.equal(18);
+    expect(recurrentParamCount({ ...rnn, hiddenSize: 4 })).to.equal(28);
+    expect(hiddenForParams(rnn, 18)).to.equal(3);
+    expect(hiddenForParams(rnn, 23)).to.equal(3); // 5 from both: the smaller
+    expect(hiddenForParams(rnn, 24)).to.equal(4);
+    expect(hiddenForParams(rnn, 1)).to.equal(1);
+    expect(hiddenForParams(rnn, 1e12)).to.equal(8192);
+  });
+
+  it("the deviations table says what the spec did: optimizers, per-cell overrides, initialisation, clipping", () => {
+    const s: ExperimentSpec = {
+      cells: [
+        { name: "rnn", rnn: { kind: "rnn_tanh", init: { weight_hh: { kind: "orthogonal" } } } },
+        { name: "orth", rnn: { kind: "rnn_tanh", init: "keras" } },
+        { name: "lstm", rnn: { kind: "lstm", forgetBias: null } },
+        { name: "lstm2", rnn: { kind: "lstm" } },
+        { name: "gru", rnn: { kind: "gru", updateBias: 1 }, train: { optimizer: { kind: "sgd", lr: 0.1 } } },
+        { name: "gru0", rnn: { kind: "gru" }, lrs: [0.1, 0.2] },
+      ],
+      tasks: [{ name: "adding", T: [10] }],
+      seeds: [0],
+      hidden: 8,
+      train: { steps: 10, batchSize: 4, optimizer: { kind: "rmsprop", lr: 0.001, alpha: 0.9 }, clip: null },
+    };
+    const ours = Object.fromEntries(deviations(s).map((d) => [d.setting, d.ours]));
+    expect(ours.optimizer).to.equal(
+      "RMSProp, lr 0.001, alpha 0.9; gru: SGD, lr 0.1; gru0: RMSProp, lr swept over {0.1, 0.2}, chosen on validation, alpha 0.9",
+    );
+    expect(ours.clipping).to.equal("none, every cell");
+    expect(ours.init).to.equal(
+      "rnn: custom; orth: keras; lstm: pytorch; lstm2: pytorch, forget bias 1; gru: pytorch, update bias 1; gru0: pytorch",
+    );
+    const adam = deviations({ ...s, train: { ...s.train, optimizer: { kind: "adam", lr: 0.01 } } });
+    expect(adam.find((d) => d.setting === "optimizer")!.ours).to.match(/^Adam, lr 0\.01; gru: SGD, lr 0\.1;/);
+  });
+});
