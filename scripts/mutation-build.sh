@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stryker's build step, run inside its sandbox (.stryker-tmp/sandbox-*): the wasm kernels and the
-# compiled tests. The sandbox may not have node_modules yet; the project's is two levels up.
+# Stryker's build step, run inside its sandbox (.stryker-tmp/sandbox-*): the wasm kernels, the
+# compiled tests and the build. The sandbox may not have node_modules yet; the project's is two levels up.
 set -euo pipefail
 nm=node_modules
 [ -d "$nm/typescript" ] || nm=../../node_modules
@@ -8,3 +8,5 @@ flags=$(node -e 'const s = require("./package.json").scripts["build:wasm"]; proc
 # shellcheck disable=SC2086 # the flags are words
 node "$nm/assemblyscript/bin/asc.js" $flags
 node "$nm/typescript/bin/tsc" -p tsconfig.json
+# The CLI tests run dist/src (in a child process, where no mutant is active: they test the suite's own wiring).
+node "$nm/typescript/bin/tsc" -p tsconfig.build.json
