@@ -17,7 +17,8 @@ export interface Deviation {
 }
 
 function optimizerText(o: OptimizerConfig, lrs: number[] | undefined): string {
-  const lr = lrs ? `lr swept over {${lrs.join(", ")}}, chosen on validation` : `lr ${o.lr}`;
+  const lr =
+    lrs && lrs.length > 1 ? `lr swept over {${lrs.join(", ")}}, chosen on validation` : `lr ${lrs?.[0] ?? o.lr}`;
   const extra = Object.entries(o)
     .filter(([k]) => k !== "kind" && k !== "lr")
     .map(([k, v]) => `${k} ${v}`);

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { checkSchedule, learningRate, type ScheduleConfig } from "../../src/optim/schedule";
 import { expand, hiddenForParams, recurrentParamCount, type ExperimentSpec } from "../../src/experiment/spec";
 import { deviations } from "../../src/experiment/deviations";
+import { preset } from "../../src/experiment/presets";
 
 const refuses = (f: () => unknown, message: RegExp) => expect(f).to.throw(message);
 
@@ -25,27 +26,69 @@ describe("bad configurations are refused, rule by rule", () => {
   it("learning-rate schedules", () => {
     refuses(() => checkSchedule(null), /^schedule: expected \{kind: constant\|step\|cosine, \.\.\.\}, got null$/);
     refuses(() => checkSchedule("step"), /^schedule: expected \{kind/);
-    refuses(() => checkSchedule({ kind: "linear" }), /^schedule\.kind: expected one of constant, step, cosine, got "linear"$/);
+    refuses(
+      () => checkSchedule({ kind: "linear" }),
+      /^schedule\.kind: expected one of constant, step, cosine, got "linear"$/,
+    );
     refuses(() => checkSchedule({ kind: 3 }), /^schedule\.kind: expected one of/);
     refuses(
       () => checkSchedule({ kind: "step", every: 2, gamma: 0.5, evry: 1 }),
       /^schedule \(step\): expected only \[kind, every, gamma, warmup\], got unknown option "evry" \(did you mean "every"\?\)$/,
     );
-    refuses(() => checkSchedule({ kind: "constant", total: 3 }), /^schedule \(constant\): expected only \[kind, warmup\]/);
-    refuses(() => checkSchedule({ kind: "cosine", every: 3, total: 3 }), /^schedule \(cosine\): expected only \[kind, total/);
-    refuses(() => checkSchedule({ kind: "constant", warmup: -1 }), /^schedule\.warmup: expected an integer ≥ 0, got -1$/);
-    refuses(() => checkSchedule({ kind: "constant", warmup: 1.5 }), /^schedule\.warmup: expected an integer ≥ 0, got 1\.5$/);
-    refuses(() => checkSchedule({ kind: "step", gamma: 0.5 }), /^schedule\.every: expected an integer ≥ 1, got undefined$/);
-    refuses(() => checkSchedule({ kind: "step", every: 0, gamma: 0.5 }), /^schedule\.every: expected an integer ≥ 1, got 0$/);
-    refuses(() => checkSchedule({ kind: "step", every: 2 }), /^schedule\.gamma: expected a positive number, got undefined$/);
-    refuses(() => checkSchedule({ kind: "step", every: 2, gamma: 0 }), /^schedule\.gamma: expected a positive number, got 0$/);
-    refuses(() => checkSchedule({ kind: "step", every: 2, gamma: "1" }), /^schedule\.gamma: expected a positive number/);
+    refuses(
+      () => checkSchedule({ kind: "constant", total: 3 }),
+      /^schedule \(constant\): expected only \[kind, warmup\]/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "cosine", every: 3, total: 3 }),
+      /^schedule \(cosine\): expected only \[kind, total/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "constant", warmup: -1 }),
+      /^schedule\.warmup: expected an integer ≥ 0, got -1$/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "constant", warmup: 1.5 }),
+      /^schedule\.warmup: expected an integer ≥ 0, got 1\.5$/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "step", gamma: 0.5 }),
+      /^schedule\.every: expected an integer ≥ 1, got undefined$/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "step", every: 0, gamma: 0.5 }),
+      /^schedule\.every: expected an integer ≥ 1, got 0$/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "step", every: 2 }),
+      /^schedule\.gamma: expected a positive number, got undefined$/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "step", every: 2, gamma: 0 }),
+      /^schedule\.gamma: expected a positive number, got 0$/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "step", every: 2, gamma: "1" }),
+      /^schedule\.gamma: expected a positive number/,
+    );
     refuses(() => checkSchedule({ kind: "cosine" }), /^schedule\.total: expected an integer ≥ 1, got undefined$/);
     refuses(() => checkSchedule({ kind: "cosine", total: 0 }), /^schedule\.total: expected an integer ≥ 1, got 0$/);
-    refuses(() => checkSchedule({ kind: "cosine", total: 5, min: -0.1 }), /^schedule\.min: expected a non-negative number, got -0\.1$/);
-    refuses(() => checkSchedule({ kind: "cosine", total: 5, min: "0" }), /^schedule\.min: expected a non-negative number/);
-    refuses(() => checkSchedule({ kind: "cosine", total: 5, min: NaN }), /^schedule\.min: expected a non-negative number, got NaN$/);
-    refuses(() => checkSchedule({ kind: "linear" }, "train config.schedule"), /^train config\.schedule\.kind: expected/);
+    refuses(
+      () => checkSchedule({ kind: "cosine", total: 5, min: -0.1 }),
+      /^schedule\.min: expected a non-negative number, got -0\.1$/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "cosine", total: 5, min: "0" }),
+      /^schedule\.min: expected a non-negative number/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "cosine", total: 5, min: NaN }),
+      /^schedule\.min: expected a non-negative number, got NaN$/,
+    );
+    refuses(
+      () => checkSchedule({ kind: "linear" }, "train config.schedule"),
+      /^train config\.schedule\.kind: expected/,
+    );
     const good: ScheduleConfig[] = [
       { kind: "constant" },
       { kind: "constant", warmup: 0 },
@@ -59,7 +102,7 @@ describe("bad configurations are refused, rule by rule", () => {
     expect(lrs({ kind: "constant", warmup: 2 })).to.deep.equal([0.5, 1, 1, 1, 1, 1]);
     expect(lrs({ kind: "step", every: 2, gamma: 0.5 })).to.deep.equal([1, 1, 0.5, 0.5, 0.25, 0.25]);
     const cos = lrs({ kind: "cosine", total: 4, min: 0.2 });
-    [1, 0.2 + 0.8 * (1 + Math.SQRT1_2) / 2, 0.6, 0.2 + 0.8 * (1 - Math.SQRT1_2) / 2, 0.2, 0.2].forEach((v, k) =>
+    [1, 0.2 + (0.8 * (1 + Math.SQRT1_2)) / 2, 0.6, 0.2 + (0.8 * (1 - Math.SQRT1_2)) / 2, 0.2, 0.2].forEach((v, k) =>
       expect(cos[k], `cosine at ${k}`).to.be.closeTo(v, 1e-15),
     );
   });
@@ -67,11 +110,23 @@ describe("bad configurations are refused, rule by rule", () => {
   it("experiment specs", () => {
     expect(expand(BASE)).to.have.length(2);
     refuses(() => expand(null as unknown as ExperimentSpec), /^experiment: expected an object, got null$/);
-    refuses(() => expand(spec({ seed: [0] })), /^experiment: expected only \[.*\], got unknown option "seed" \(did you mean "seeds"\?\)$/);
-    refuses(() => expand(spec({ cells: [] })), /^experiment\.cells: expected a non-empty array of \{name, rnn\}, got an array of length 0$/);
+    refuses(
+      () => expand(spec({ seed: [0] })),
+      /^experiment: expected only \[.*\], got unknown option "seed" \(did you mean "seeds"\?\)$/,
+    );
+    refuses(
+      () => expand(spec({ cells: [] })),
+      /^experiment\.cells: expected a non-empty array of \{name, rnn\}, got an array of length 0$/,
+    );
     refuses(() => expand(spec({ cells: "x" })), /^experiment\.cells: expected a non-empty array/);
-    refuses(() => expand(spec({ tasks: [] })), /^experiment\.tasks: expected a non-empty array of \{name, T: number\[\]\}/);
-    refuses(() => expand(spec({ tasks: [{ name: "adding", T: [] }] })), /^experiment\.tasks\[adding\]\.T: expected a non-empty array/);
+    refuses(
+      () => expand(spec({ tasks: [] })),
+      /^experiment\.tasks: expected a non-empty array of \{name, T: number\[\]\}/,
+    );
+    refuses(
+      () => expand(spec({ tasks: [{ name: "adding", T: [] }] })),
+      /^experiment\.tasks\[adding\]\.T: expected a non-empty array/,
+    );
     for (const seeds of [[], [-1], [1.5], "0"]) {
       refuses(() => expand(spec({ seeds })), /^experiment\.seeds: expected a non-empty array of non-negative integers/);
     }
@@ -79,17 +134,49 @@ describe("bad configurations are refused, rule by rule", () => {
     for (const lrs of [[], [0], [-0.1], [NaN], ["0.1"], 0.1]) {
       refuses(() => expand(spec({ lrs })), /^experiment\.lrs: expected a non-empty array of positive learning rates/);
     }
+    refuses(() => expand(spec({ lrs: [0.1, 0] })), /^experiment\.lrs: expected a non-empty array of positive/);
+    refuses(() => expand(spec({ seeds: [0, -1] })), /^experiment\.seeds: expected a non-empty array of non-negative/);
     refuses(() => expand(spec({ lrs: [0.1, 0.1] })), /^experiment\.lrs: expected distinct learning rates/);
-    expect(expand(spec({ lrs: [0.1, 0.01] }))).to.have.length(4);
-    refuses(() => expand(spec({ cells: [{ name: "a b", rnn: { kind: "lstm" } }] })), /^experiment\.cells\[\]\.name: expected a name of letters/);
-    const twice = [{ name: "x", rnn: { kind: "lstm" } }, { name: "x", rnn: { kind: "gru" } }];
+    expect(expand(spec({ lrs: [0.1, 0.01] })).map((r) => r.id)).to.deep.equal([
+      "adding-T10-x-lr0.1-s0",
+      "adding-T10-x-lr0.1-s1",
+      "adding-T10-x-lr0.01-s0",
+      "adding-T10-x-lr0.01-s1",
+    ]);
+    expect(expand(cell({ hidden: 1 }))[0].hidden).to.equal(1);
+    refuses(
+      () => expand(spec({ cells: [{ name: "a b", rnn: { kind: "lstm" } }] })),
+      /^experiment\.cells\[\]\.name: expected a name of letters/,
+    );
+    const twice = [
+      { name: "x", rnn: { kind: "lstm" } },
+      { name: "x", rnn: { kind: "gru" } },
+    ];
     refuses(() => expand(spec({ cells: twice })), /^experiment\.cells: expected unique names, got "x" twice$/);
-    refuses(() => expand(cell({ lr: [0.1] })), /^experiment\.cells\[x\]: expected only \[.*\], got unknown option "lr" \(did you mean "lrs"\?\)$/);
-    refuses(() => expand(cell({ lrs: [0] })), /^experiment\.cells\[x\]\.lrs: expected a non-empty array of positive learning rates/);
-    refuses(() => expand(cell({ hidden: 0 })), /^experiment\.cells\[x\]\.hidden: expected a positive integer or \{equalParams: cell\}, got 0$/);
-    refuses(() => expand(cell({ hidden: { equalParams: "x" } })), /^experiment\.cells\[x\]\.hidden\.equalParams: expected the name of another cell/);
-    refuses(() => expand(cell({ hidden: { equalParams: "y" } })), /^experiment\.cells\[x\]\.hidden\.equalParams: expected the name of another cell/);
-    refuses(() => expand(cell({ rnn: { kind: "rnn_tanh", forgetBias: 1 } })), /^config\.forgetBias: expected no forgetBias for kind "rnn_tanh"/);
+    refuses(
+      () => expand(cell({ lr: [0.1] })),
+      /^experiment\.cells\[x\]: expected only \[.*\], got unknown option "lr" \(did you mean "lrs"\?\)$/,
+    );
+    refuses(
+      () => expand(cell({ lrs: [0] })),
+      /^experiment\.cells\[x\]\.lrs: expected a non-empty array of positive learning rates/,
+    );
+    refuses(
+      () => expand(cell({ hidden: 0 })),
+      /^experiment\.cells\[x\]\.hidden: expected a positive integer or \{equalParams: cell\}, got 0$/,
+    );
+    refuses(
+      () => expand(cell({ hidden: { equalParams: "x" } })),
+      /^experiment\.cells\[x\]\.hidden\.equalParams: expected the name of another cell/,
+    );
+    refuses(
+      () => expand(cell({ hidden: { equalParams: "y" } })),
+      /^experiment\.cells\[x\]\.hidden\.equalParams: expected the name of another cell/,
+    );
+    refuses(
+      () => expand(cell({ rnn: { kind: "rnn_tanh", forgetBias: 1 } })),
+      /^config\.forgetBias: expected no forgetBias for kind "rnn_tanh"/,
+    );
   });
 
   it("hidden sizes for equal parameter counts: the nearest, the smaller on ties, up to 8192", () => {
@@ -101,6 +188,8 @@ describe("bad configurations are refused, rule by rule", () => {
     expect(hiddenForParams(rnn, 24)).to.equal(4);
     expect(hiddenForParams(rnn, 1)).to.equal(1);
     expect(hiddenForParams(rnn, 1e12)).to.equal(8192);
+    // Two layers: the second reads H inputs, not D.
+    expect(recurrentParamCount({ ...rnn, hiddenSize: 3, numLayers: 2 })).to.equal(18 + 9 + 9 + 6);
   });
 
   it("the deviations table says what the spec did: optimizers, per-cell overrides, initialisation, clipping", () => {
@@ -128,5 +217,52 @@ describe("bad configurations are refused, rule by rule", () => {
     );
     const adam = deviations({ ...s, train: { ...s.train, optimizer: { kind: "adam", lr: 0.01 } } });
     expect(adam.find((d) => d.setting === "optimizer")!.ours).to.match(/^Adam, lr 0\.01; gru: SGD, lr 0\.1;/);
+  });
+
+  it("the paper preset's deviations, row by row, as its spec has them", () => {
+    const rows = deviations(preset("paper", 0)).map((d) => [d.paper, d.setting, d.ours]);
+    const sweep =
+      "RMSProp, lr swept over {0.0001, 0.001, 0.01}, chosen on validation, alpha 0.9; urnn: RMSProp, " +
+      "lr 0.001, alpha 0.9; irnn: RMSProp, lr swept over {0.00001, 0.0001, 0.001}, chosen on validation, alpha 0.9";
+    const A = "Arjovsky et al. 2016",
+      HS = "Hochreiter & Schmidhuber 1997";
+    expect(rows).to.deep.equal([
+      [A, "optimizer", sweep],
+      [A, "batch", "20"],
+      [A, "clipping", "element-wise at 1, every other cell; urnn: none"],
+      [A, "training_data", "a fixed set of 100000 sequences (seed 1953)"],
+      [
+        A,
+        "init",
+        "rnn_tanh: pytorch; lstm: pytorch, forget bias 1; gru: pytorch; rnn_tanh_orth: keras; urnn: keras; " +
+          "irnn: irnn; lstm_fb0: pytorch, forget bias 0; gru_ub1: pytorch, update bias 1; rnn_tanh_eqp: pytorch; gru_eqp: pytorch",
+      ],
+      [
+        A,
+        "hidden",
+        "128; rnn_tanh: 80 on copy; lstm: 40 on copy; gru: 80 on copy; rnn_tanh_orth: 80 on copy; " +
+          "urnn: 128, 256 on copy; irnn: 80 on copy; lstm_fb0: 40 on copy; gru_ub1: 80 on copy; " +
+          "rnn_tanh_eqp: as many parameters as lstm; gru_eqp: as many parameters as lstm",
+      ],
+      [A, "iterations", "≤ 20000, early stop once solved on validation"],
+      [A, "selection", "weights with the best validation metric (validation set of 1000), test scored once"],
+      [HS, "sequence_length", "fixed at T"],
+      [HS, "criterion", "the criterion on the held-out validation set; reported on the test set"],
+      [HS, "optimizer", sweep],
+      [
+        HS,
+        "architecture",
+        "one layer, PyTorch-form LSTM with Gers' forget gate, unscaled tanh/sigmoid, linear readout",
+      ],
+    ]);
+    // Per-task overrides show up too: a task with its own step budget, the experiment's hidden size by task.
+    const q = preset("quick", 0);
+    const own = deviations({ ...q, hiddenByTask: { adding: 16 }, trainByTask: { adding: { steps: 50 } } });
+    const get = (setting: string) => own.find((d) => d.setting === setting)!.ours;
+    expect(get("hidden")).to.equal("32; adding: 16");
+    expect(get("iterations")).to.equal("≤ 3000, early stop once solved on validation; adding: ≤ 50");
+    expect(get("selection")).to.equal(
+      "weights with the best validation metric (validation set of 500), test scored once",
+    );
   });
 });
