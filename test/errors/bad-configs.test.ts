@@ -33,7 +33,10 @@ describe("bad configurations are refused, rule by rule", () => {
     refuses(() => checkSchedule({ kind: 3 }), /^schedule\.kind: expected one of/);
     refuses(
       () => checkSchedule({ kind: "step", every: 2, gamma: 0.5, evry: 1 }),
-      /^schedule \(step\): expected only \[kind, every, gamma, warmup\], got unknown option "evry" \(did you mean "every"\?\)$/,
+      new RegExp(
+        '^schedule \\(step\\): expected only \\[kind, every, gamma, warmup\\], got unknown option "evry" ' +
+          '\\(did you mean "every"\\?\\)$',
+      ),
     );
     refuses(
       () => checkSchedule({ kind: "constant", total: 3 }),
@@ -209,11 +212,13 @@ describe("bad configurations are refused, rule by rule", () => {
     };
     const ours = Object.fromEntries(deviations(s).map((d) => [d.setting, d.ours]));
     expect(ours.optimizer).to.equal(
-      "RMSProp, lr 0.001, alpha 0.9; gru: SGD, lr 0.1; gru0: RMSProp, lr swept over {0.1, 0.2}, chosen on validation, alpha 0.9",
+      "RMSProp, lr 0.001, alpha 0.9; gru: SGD, lr 0.1; " +
+        "gru0: RMSProp, lr swept over {0.1, 0.2}, chosen on validation, alpha 0.9",
     );
     expect(ours.clipping).to.equal("none, every cell");
     expect(ours.init).to.equal(
-      "rnn: custom; orth: keras; lstm: pytorch; lstm2: pytorch, forget bias 1; gru: pytorch, update bias 1; gru0: pytorch",
+      "rnn: custom; orth: keras; lstm: pytorch; lstm2: pytorch, forget bias 1; " +
+        "gru: pytorch, update bias 1; gru0: pytorch",
     );
     const adam = deviations({ ...s, train: { ...s.train, optimizer: { kind: "adam", lr: 0.01 } } });
     expect(adam.find((d) => d.setting === "optimizer")!.ours).to.match(/^Adam, lr 0\.01; gru: SGD, lr 0\.1;/);
@@ -235,7 +240,8 @@ describe("bad configurations are refused, rule by rule", () => {
         A,
         "init",
         "rnn_tanh: pytorch; lstm: pytorch, forget bias 1; gru: pytorch; rnn_tanh_orth: keras; urnn: keras; " +
-          "irnn: irnn; lstm_fb0: pytorch, forget bias 0; gru_ub1: pytorch, update bias 1; rnn_tanh_eqp: pytorch; gru_eqp: pytorch",
+          "irnn: irnn; lstm_fb0: pytorch, forget bias 0; gru_ub1: pytorch, update bias 1; " +
+          "rnn_tanh_eqp: pytorch; gru_eqp: pytorch",
       ],
       [
         A,
