@@ -101,4 +101,65 @@ describe("initialisers", () => {
       /init \(kind "uniform"\): expected only \[kind, bound\], got unknown option "scale"/,
     );
   });
+
+  it("every kind's fields: required ones, allowed ones, finite numbers only", () => {
+    const ok = [
+      { kind: "pytorch" },
+      { kind: "uniform", bound: 0.1 },
+      { kind: "xavier" },
+      { kind: "xavier", gain: 2 },
+      { kind: "orthogonal", gain: 0.5 },
+      { kind: "identity", scale: 0.9 },
+      { kind: "normal", std: 0.1, mean: 1 },
+      { kind: "constant", value: 0 },
+    ];
+    for (const spec of ok) expect(checkInitSpec(spec, "init")).to.deep.equal(spec);
+    expect(() => checkInitSpec(null, "init")).to.throw(/^init: expected an initialiser \{kind: pytorch\|uniform\|/);
+    expect(() => checkInitSpec({ kind: "pytorch", gain: 1 }, "init")).to.throw(/^init \(kind "pytorch"\): expected only \[kind\]/);
+    const misplaced: Array<[object, string, string]> = [
+      [{ kind: "xavier", bound: 1 }, "xavier", "kind, gain"],
+      [{ kind: "orthogonal", scale: 1 }, "orthogonal", "kind, gain"],
+      [{ kind: "identity", gain: 1 }, "identity", "kind, scale"],
+      [{ kind: "normal", std: 1, value: 1 }, "normal", "kind, std, mean"],
+      [{ kind: "constant", value: 1, std: 1 }, "constant", "kind, value"],
+    ];
+    for (const [spec, kind, allowed] of misplaced) {
+      expect(() => checkInitSpec(spec, "init"), kind).to.throw(`init (kind "${kind}"): expected only [${allowed}]`);
+    }
+    expect(() => checkInitSpec({ kind: "uniform" }, "init")).to.throw(/^init\.bound: expected a finite number \(required\)/);
+    expect(() => checkInitSpec({ kind: "constant" }, "init")).to.throw(/^init\.value: expected a finite number \(required\)/);
+    for (const v of [NaN, Infinity, "1", null]) {
+      expect(() => checkInitSpec({ kind: "normal", std: v }, "init")).to.throw(/^init\.std: expected a finite number, got/);
+    }
+  });
+
+  it("uniform and normal draw what they say", () => {
+    const rng = new Rng(4);
+    const u = new Float64Array(4000);
+    initialise({ kind: "uniform", bound: 0.3 }, u, 40, 100, 40, rng);
+    expect(Math.max(...u)).to.be.within(0.29, 0.3);
+    expect(Math.min(...u)).to.be.within(-0.3, -0.29);
+    const n = new Float64Array(4000);
+    initialise({ kind: "normal", std: 0.5, mean: 2 }, n, 40, 100, 40, rng);
+    const mean = n.reduce((a, b) => a + b) / n.length;
+    const sd = Math.sqrt(n.reduce((a, b) => a + (b - mean) ** 2, 0) / n.length);
+    expect(mean).to.be.closeTo(2, 0.05);
+    expect(sd).to.be.closeTo(0.5, 0.03);
+    const z = new Float64Array(1000);
+    initialise({ kind: "normal", std: 1 }, z, 10, 100, 10, rng);
+    expect(z.reduce((a, b) => a + b) / z.length).to.be.closeTo(0, 0.1); // mean defaults to 0
+  });
+
+  it("orthogonal: tall blocks get orthonormal columns", () => {
+    const rows = 8, cols = 3;
+    const w = new Float64Array(rows * cols);
+    initialise({ kind: "orthogonal", gain: 2 }, w, rows, cols, rows, new Rng(6));
+    for (let a = 0; a < cols; a++) {
+      for (let b = 0; b < cols; b++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += w[r * cols + a] * w[r * cols + b];
+        expect(s, `column ${a}·${b}`).to.be.closeTo(a === b ? 4 : 0, 1e-12);
+      }
+    }
+  });
 });
