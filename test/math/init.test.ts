@@ -115,7 +115,9 @@ describe("initialisers", () => {
     ];
     for (const spec of ok) expect(checkInitSpec(spec, "init")).to.deep.equal(spec);
     expect(() => checkInitSpec(null, "init")).to.throw(/^init: expected an initialiser \{kind: pytorch\|uniform\|/);
-    expect(() => checkInitSpec({ kind: "pytorch", gain: 1 }, "init")).to.throw(/^init \(kind "pytorch"\): expected only \[kind\]/);
+    expect(() => checkInitSpec({ kind: "pytorch", gain: 1 }, "init")).to.throw(
+      /^init \(kind "pytorch"\): expected only \[kind\]/,
+    );
     const misplaced: Array<[object, string, string]> = [
       [{ kind: "xavier", bound: 1 }, "xavier", "kind, gain"],
       [{ kind: "orthogonal", scale: 1 }, "orthogonal", "kind, gain"],
@@ -126,10 +128,16 @@ describe("initialisers", () => {
     for (const [spec, kind, allowed] of misplaced) {
       expect(() => checkInitSpec(spec, "init"), kind).to.throw(`init (kind "${kind}"): expected only [${allowed}]`);
     }
-    expect(() => checkInitSpec({ kind: "uniform" }, "init")).to.throw(/^init\.bound: expected a finite number \(required\)/);
-    expect(() => checkInitSpec({ kind: "constant" }, "init")).to.throw(/^init\.value: expected a finite number \(required\)/);
+    expect(() => checkInitSpec({ kind: "uniform" }, "init")).to.throw(
+      /^init\.bound: expected a finite number \(required\)/,
+    );
+    expect(() => checkInitSpec({ kind: "constant" }, "init")).to.throw(
+      /^init\.value: expected a finite number \(required\)/,
+    );
     for (const v of [NaN, Infinity, "1", null]) {
-      expect(() => checkInitSpec({ kind: "normal", std: v }, "init")).to.throw(/^init\.std: expected a finite number, got/);
+      expect(() => checkInitSpec({ kind: "normal", std: v }, "init")).to.throw(
+        /^init\.std: expected a finite number, got/,
+      );
     }
   });
 
@@ -151,7 +159,8 @@ describe("initialisers", () => {
   });
 
   it("orthogonal: tall blocks get orthonormal columns", () => {
-    const rows = 8, cols = 3;
+    const rows = 8,
+      cols = 3;
     const w = new Float64Array(rows * cols);
     initialise({ kind: "orthogonal", gain: 2 }, w, rows, cols, rows, new Rng(6));
     for (let a = 0; a < cols; a++) {
