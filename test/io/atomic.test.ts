@@ -34,9 +34,19 @@ describe("atomic writes", () => {
     fs.writeFileSync(path.join(dir, `.report.html.tmp-${dead}-0`), "half");
     fs.writeFileSync(path.join(dir, `.report.html.tmp-${child.pid}-3`), "in progress");
     fs.writeFileSync(path.join(dir, `.other.html.tmp-${dead}-0`), "not ours");
+    // Near misses of the pattern are someone else's files; this process's own may be in flight.
+    const kept = [
+      `.report.html.tmp-${dead}-0.bak`,
+      `.report.html.tmp-x${dead}-0`,
+      `.report.html.tmp-${dead}-`,
+      `.report.html.tmp-${process.pid}-99`,
+    ];
+    for (const name of kept) fs.writeFileSync(path.join(dir, name), "keep");
     writeFileAtomic(f, "whole");
     child.kill();
-    expect(temps(dir).sort()).to.deep.equal([`.other.html.tmp-${dead}-0`, `.report.html.tmp-${child.pid}-3`].sort());
+    expect(temps(dir).sort()).to.deep.equal(
+      [`.other.html.tmp-${dead}-0`, `.report.html.tmp-${child.pid}-3`, ...kept].sort(),
+    );
   });
 });
 
