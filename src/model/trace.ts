@@ -28,9 +28,14 @@ export class Trace {
 
   /** What `name` is: its label and range of values, for figures. */
   describe(name: string): Pick<TraceSlot, "label" | "range" | "gate"> {
+    const { label, range, gate } = this.slot(name);
+    return { label, range, gate };
+  }
+
+  private slot(name: string): TraceSlot {
     const slot = this.cell.trace[name];
     if (!slot) throw new GatescopeError(`trace: expected one of [${this.names.join(", ")}], got "${name}"`);
-    return { label: slot.label, range: slot.range, gate: slot.gate };
+    return slot;
   }
 
   get numLayers(): number {
@@ -39,8 +44,7 @@ export class Trace {
 
   /** Values of `name` at every step of `layer` (default: the top layer), shape [N, T, H]. */
   get(name: string, layer = this.layers.length - 1): Tensor {
-    const slot = this.cell.trace[name];
-    if (!slot) throw new GatescopeError(`trace: expected one of [${this.names.join(", ")}], got "${name}"`);
+    const slot = this.slot(name);
     if (!Number.isInteger(layer) || layer < 0 || layer >= this.layers.length) {
       throw new GatescopeError(`trace layer: expected an integer in [0, ${this.layers.length - 1}], got ${layer}`);
     }
