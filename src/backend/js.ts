@@ -7,6 +7,8 @@ export const jsWorkspace: Workspace = {
   alloc,
   stage: (a) => a,
   keep: (a) => a,
+  retain() {}, // its arrays are ordinary JS memory: nothing to move
+  drop() {},
 };
 
 export const jsKernels: Kernels = {

@@ -7,7 +7,9 @@
  *
  * Memory is a shared WebAssembly.Memory: growing it does not detach the views already handed
  * out during an operation. The workspace is a bump arena reset at each operation's start;
- * results leave it by copy (Workspace.keep), so nothing the user holds points into it.
+ * results leave it by copy (Workspace.keep), except a forward's caches: they stay in place for
+ * the backward that reads them (Workspace.retain), and are copied out only if another operation
+ * comes first, so nothing the user holds is ever overwritten.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -116,11 +118,37 @@ declare const WebAssembly: {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  validate(bytes: Uint8Array): boolean;
 };
 
 const PAGE = 65536;
 
-export const WASM_PATH = () => path.join(gatescopePackage().root, "wasm", "build", "kernels.wasm");
+/**
+ * The two builds of wasm/assembly (scripts/build-wasm.js): relaxed SIMD, whose multiply-adds are
+ * fused where the CPU has FMA, and plain SIMD, which every SIMD runtime runs. Their float32
+ * results differ in the last bits (one rounding or two); each is bit-for-bit repeatable on one
+ * machine, and on every machine for the plain build, whose operations WebAssembly fixes exactly.
+ */
+export type WasmBuild = "relaxed-simd" | "simd";
+export const WASM_BUILDS: readonly WasmBuild[] = ["relaxed-simd", "simd"];
+
+export const wasmPath = (build: WasmBuild = "simd") =>
+  path.join(gatescopePackage().root, "wasm", "build", build === "simd" ? "kernels.wasm" : "kernels-relaxed.wasm");
+
+/**
+ * Whether this runtime runs relaxed SIMD: Node 22+ does by default; Node 20 does behind a V8 flag,
+ * which is switched on here before the first compile (flags set later do not reach compiled code).
+ */
+export function relaxedSimdSupported(bytes: Uint8Array = fs.readFileSync(wasmPath("relaxed-simd"))): boolean {
+  if (WebAssembly.validate(bytes)) return true;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    require("v8").setFlagsFromString("--experimental-wasm-relaxed-simd");
+  } catch {
+    return false; // a runtime without V8 flags
+  }
+  return WebAssembly.validate(bytes);
+}
 
 class Arena implements Workspace {
   private readonly views = new WeakSet<FloatArray>();
@@ -137,9 +165,27 @@ class Arena implements Workspace {
     return this.views.has(a);
   }
 
-  begin(): void {
-    this.top = this.base;
+  /** Owners whose arrays stay in place past their operation, and where the arena's top was then. */
+  private resident: { owner: object; keys: readonly string[]; end: number }[] = [];
+
+  begin(reading: readonly object[] = []): void {
+    const stay = this.resident.filter((r) => reading.includes(r.owner));
+    for (const r of this.resident) {
+      if (stay.includes(r)) continue;
+      const owner = r.owner as Record<string, FloatArray>;
+      for (const k of r.keys) if (this.views.has(owner[k])) owner[k] = owner[k].slice();
+    }
+    this.resident = stay;
+    this.top = Math.max(this.base, ...stay.map((r) => r.end));
     this.scratchView = null;
+  }
+
+  retain<T extends object>(owner: T, keys: readonly (keyof T & string)[]): void {
+    this.resident.push({ owner, keys, end: this.top });
+  }
+
+  drop(owner: object): void {
+    this.resident = this.resident.filter((r) => r.owner !== owner);
   }
 
   private scratchView: Float32Array | null = null;
@@ -182,9 +228,10 @@ class Arena implements Workspace {
   }
 }
 
-/** Compiles and instantiates the kernels; throws where WebAssembly SIMD or threads are missing. */
+/** Compiles and instantiates one build; throws where WebAssembly SIMD (or relaxed SIMD) or threads are missing. */
 export function createWasmKernels(
-  bytes: Uint8Array = fs.readFileSync(WASM_PATH()),
+  build: WasmBuild = "simd",
+  bytes: Uint8Array = fs.readFileSync(wasmPath(build)),
 ): Kernels & { exports: Exports; arena: Arena } {
   const module = new WebAssembly.Module(bytes);
   // A WebAssembly memory only grows; giving it back means a fresh instance (see `release`).
@@ -253,7 +300,7 @@ export function createWasmKernels(
   };
 
   return {
-    name: "wasm-simd",
+    name: `wasm-${build}`,
     get exports() {
       return x;
     },
@@ -263,9 +310,10 @@ export function createWasmKernels(
     get workspace() {
       return arena;
     },
-    // Nothing a user holds aliases the arena (results are copied out), so between operations the
-    // whole memory can be dropped and a fresh, small one taken.
+    // Once retained caches are copied out, nothing a user holds aliases the arena, so between
+    // operations the whole memory can be dropped and a fresh, small one taken.
     release() {
+      arena.begin();
       instantiate();
     },
     memoryBytes() {

@@ -47,12 +47,11 @@ export function layerForward(
   const bih = withRole(cell, "input_bias");
   if (bih) K.addRowBias(T * N, G * H, w.p[bih], 0, w.gates, 0, G * H);
   for (let t = 0; t < T; t++) cell.forwardStep(w, t, K);
-  // What backward and the trace need outlives this call; the original weights and input are
-  // referenced (not copied), so backward can tell which network a result belongs to.
-  return {
-    ...w, p, x,
-    hs: ws.keep(w.hs), cs: ws.keep(w.cs), gates: ws.keep(w.gates), extra: ws.keep(w.extra), scratch: alloc(dtype, 0),
-  };
+  // What backward and the trace need outlives this call, in place (see Workspace.retain); the
+  // original weights and input are referenced, so backward can tell which network it belongs to.
+  const cache = { ...w, p, x, scratch: alloc(dtype, 0) };
+  ws.retain(cache, ["x", "hs", "cs", "gates", "extra"]); // x: the layer below's hs, for layers above the first
+  return cache;
 }
 
 function stageParams(ws: Workspace, p: LayerParams): LayerParams {
@@ -61,6 +60,7 @@ function stageParams(ws: Workspace, p: LayerParams): LayerParams {
   return out;
 }
 
+/** dp outlives the operation; the rest is valid until the workspace's next begin(). */
 export interface LayerGrads {
   /** Under the parameters' base names. */
   dp: Record<string, FloatArray>;
@@ -146,7 +146,6 @@ export function layerBackward(
   const kept: Record<string, FloatArray> = {};
   for (const [name, a] of Object.entries(dp)) kept[name] = ws.keep(a);
   return {
-    dp: kept, dX: ws.keep(dX), dh0: ws.keep(carry),
-    dc0: cell.hasCellState ? ws.keep(g.dcNext).subarray(0, NH) : alloc(dtype, 0), dH: ws.keep(g.dH), dC: ws.keep(g.dC),
+    dp: kept, dX, dh0: carry, dc0: cell.hasCellState ? g.dcNext.subarray(0, NH) : alloc(dtype, 0), dH: g.dH, dC: g.dC,
   };
 }

@@ -14,14 +14,26 @@ import type { DType, FloatArray } from "./tensor";
  * backend with its own memory (wasm) needs no buffer to outlive one operation.
  */
 export interface Workspace {
-  /** A new top-level operation starts: every earlier staged or allocated buffer may be reused. */
-  begin(): void;
+  /**
+   * A new top-level operation starts: every earlier staged or allocated buffer may be reused,
+   * except the retained ones of the owners it will read (a backward reads its forward's caches
+   * in place). Other retained owners are first given copies of their arrays.
+   */
+  begin(reading?: readonly object[]): void;
   /** A zeroed buffer. */
   alloc(dtype: DType, size: number): FloatArray;
   /** `a`, or a copy of it the kernels can work on. */
   stage(a: FloatArray): FloatArray;
   /** `a`, or a copy of it that outlives the operation. */
   keep(a: FloatArray): FloatArray;
+  /**
+   * Leaves `owner`'s arrays under `keys` where they are, past the end of this operation: a later
+   * operation that reads `owner` finds them there; any other one first swaps them for copies, so
+   * what the owner holds stays valid. Only reads through `owner` see the swap.
+   */
+  retain<T extends object>(owner: T, keys: readonly (keyof T & string)[]): void;
+  /** `owner`'s retained arrays will not be read again: their space is reused without a copy. */
+  drop(owner: object): void;
 }
 
 // The cells' op signatures differ; each cell checks its twin's arguments against its own reference op.

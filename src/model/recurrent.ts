@@ -173,7 +173,7 @@ export class RecurrentNet {
     const dHn = input.dHn === undefined ? null : toTensor(input.dHn, dtype, [L, N, H], "backward dHn (L×N×H)");
     const dCn = input.dCn === undefined ? null : toTensor(input.dCn, dtype, [L, N, H], "backward dCn (L×N×H)");
 
-    this.kernels.workspace.begin();
+    this.kernels.workspace.begin(layers); // the caches are read where forward left them
     const grads: Record<string, Tensor> = {};
     const dH0 = zeros(dtype, [L, N, H]);
     const dC0 = hasC ? zeros(dtype, [L, N, H]) : null;

@@ -29,7 +29,6 @@ export interface LossStep {
   loss: number;
   /** Null when the loss or the readout's gradient is not finite: there is nothing to step with. */
   grads: Record<string, Tensor> | null;
-  forward: ForwardResult;
   backward: BackwardResult | null;
   /** Where a non-finite value appeared, when grads is null. */
   nonFinite?: string;
@@ -76,12 +75,23 @@ export class SequenceModel {
   }
 
   predict(x: unknown): Tensor {
-    return this.headOf(this.rnn.forward(x).output);
+    return this.headOf(this.outputOf(x));
+  }
+
+  /** The recurrent output alone: the forward's caches are not kept for a backward or a trace. */
+  private outputOf(x: unknown): Tensor {
+    const forward = this.rnn.forward(x);
+    this.dropCaches(forward);
+    return forward.output;
+  }
+
+  private dropCaches(forward: ForwardResult): void {
+    for (const layer of forward.trace.layers) this.rnn.kernels.workspace.drop(layer);
   }
 
   /** The prediction, or where the forward pass stopped being finite (weights grown too large). */
   tryPredict(x: unknown): { prediction: Tensor; nonFinite: null } | { prediction: null; nonFinite: string } {
-    const output = this.rnn.forward(x).output;
+    const output = this.outputOf(x);
     const bad = firstNonFinite(output);
     return bad ? { prediction: null, nonFinite: bad } : { prediction: this.headOf(output), nonFinite: null };
   }
@@ -93,8 +103,16 @@ export class SequenceModel {
   /** Loss and exact gradients of every parameter for one batch (no gradients if the loss is not finite). */
   lossAndGrads(x: unknown, targets: Targets, kind: "mse" | "ce", truncate = 0): LossStep {
     const forward = this.rnn.forward(x);
+    try {
+      return this.stepFrom(forward, targets, kind, truncate);
+    } finally {
+      this.dropCaches(forward); // no trace leaves a training step
+    }
+  }
+
+  private stepFrom(forward: ForwardResult, targets: Targets, kind: "mse" | "ce", truncate: number): LossStep {
     const overflow = firstNonFinite(forward.output);
-    if (overflow) return { loss: NaN, grads: null, forward, backward: null, nonFinite: overflow };
+    if (overflow) return { loss: NaN, grads: null, backward: null, nonFinite: overflow };
     const features = this.readout === "last" ? lastStep(forward.output) : forward.output;
     const prediction = this.head.forward(features);
     const r =
@@ -106,14 +124,13 @@ export class SequenceModel {
           )
         : softmaxCrossEntropy(prediction, targets.classes ?? [], targets.mask ?? undefined);
     if (!Number.isFinite(r.loss))
-      return { loss: r.loss, grads: null, forward, backward: null, nonFinite: `the loss is ${r.loss}` };
+      return { loss: r.loss, grads: null, backward: null, nonFinite: `the loss is ${r.loss}` };
     const hb = this.head.backward(features, r.grad);
     const bad = hb.dInput.data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0)
       return {
         loss: r.loss,
         grads: null,
-        forward,
         backward: null,
         nonFinite: `∂L/∂h from the readout is ${hb.dInput.data[bad]} (the weights have grown too large)`,
       };
@@ -121,7 +138,6 @@ export class SequenceModel {
     return {
       loss: r.loss,
       grads: { ...backward.grads, "head.weight": hb.grads.weight, "head.bias": hb.grads.bias },
-      forward,
       backward,
     };
   }

@@ -5,15 +5,25 @@
  * count and truncation, its kernels against the reference kernels, and a visible choice.
  */
 import { expect } from "chai";
-import { chooseBackend, defaultKernels, kernelsByName, backendInfo, releaseMemory } from "../../src/backend";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { chooseBackend, chooseWasm, defaultKernels, kernelsByName, backendInfo, releaseMemory } from "../../src/backend";
 import { jsKernels } from "../../src/backend/js";
-import { createWasmKernels } from "../../src/backend/wasm";
+import {
+  createWasmKernels,
+  relaxedSimdSupported,
+  wasmPath,
+  WASM_BUILDS,
+  type WasmBuild,
+} from "../../src/backend/wasm";
+import { REPO } from "../helpers/paths";
 import { RecurrentNet } from "../../src/model/recurrent";
+import { SequenceModel } from "../../src/model/sequence-model";
 import type { RecurrentConfig } from "../../src/model/config";
 import { Rng } from "../../src/math/rng";
 import { numericGrad, randomTensor, scaledError, dot } from "../helpers/numeric";
 
-const wasm = kernelsByName("wasm");
 
 const CASES: Array<Pick<RecurrentConfig, "kind" | "gruVariant">> = [
   { kind: "rnn_tanh" },
@@ -24,21 +34,85 @@ const CASES: Array<Pick<RecurrentConfig, "kind" | "gruVariant">> = [
 ];
 const label = (c: Pick<RecurrentConfig, "kind" | "gruVariant">) => `${c.kind}${c.gruVariant ? ` ${c.gruVariant}` : ""}`;
 
-describe("wasm backend", () => {
-  it("is selected by default here, and says so", () => {
-    expect(defaultKernels().name).to.equal("wasm-simd");
-    expect(backendInfo().reason).to.match(/WebAssembly SIMD available/);
+describe("wasm backend selection", () => {
+  it("is selected by default here, the relaxed-SIMD build where the runtime runs it, and says so", () => {
+    const relaxed = relaxedSimdSupported();
+    expect(relaxed, "Node 20 with its V8 flag, or Node 22+").to.equal(true);
+    expect(defaultKernels().name).to.equal("wasm-relaxed-simd");
+    expect(backendInfo().reason).to.match(/WebAssembly relaxed SIMD available \(fused multiply-add\)/);
+    expect(kernelsByName("wasm")).to.equal(kernelsByName("wasm-relaxed-simd"));
+    expect(kernelsByName("wasm-simd").name).to.equal("wasm-simd");
   });
 
-  it("falls back to the TypeScript kernels, with the reason, when wasm cannot load", () => {
-    const c = chooseBackend(() => {
-      throw new Error("no SIMD here");
-    });
-    expect(c.kernels).to.equal(jsKernels);
-    expect(c.reason).to.match(/unavailable \(no SIMD here\)/);
-    expect(() => createWasmKernels(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]))).to.throw();
-    expect(() => kernelsByName("gpu" as never)).to.throw(/backend: expected "js" or "wasm", got "gpu"/);
+  it("without relaxed SIMD: the plain build, and the reason; without SIMD: TypeScript, and the reason", () => {
+    const loads: string[] = [];
+    const load = (build: WasmBuild) => {
+      loads.push(build);
+      return createWasmKernels(build);
+    };
+    const plain = chooseWasm(() => false, load);
+    expect(plain.kernels.name).to.equal("wasm-simd");
+    expect(plain.reason).to.match(/WebAssembly SIMD available \(relaxed SIMD is not: no fused multiply-add\)/);
+    const unknown = chooseWasm(() => {
+      throw new Error("ENOENT kernels-relaxed.wasm");
+    }, load);
+    expect(unknown.kernels.name).to.equal("wasm-simd");
+    expect(loads).to.deep.equal(["simd", "simd"]);
+    const none = chooseWasm(
+      () => false,
+      () => {
+        throw new Error("no SIMD here");
+      },
+    );
+    expect(none.kernels).to.equal(jsKernels);
+    expect(none.reason).to.match(/WebAssembly SIMD unavailable \(no SIMD here\): using the TypeScript kernels/);
+    expect(chooseBackend(() => jsKernels).reason).to.match(/^WebAssembly SIMD available: float32 runs in wasm/);
+    expect(() => createWasmKernels("simd", new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]))).to.throw();
+    expect(() => kernelsByName("gpu" as never)).to.throw(
+      /backend: expected one of "js", "wasm", "wasm-simd", "wasm-relaxed-simd", got "gpu"/,
+    );
   });
+
+  it("a real runtime where the V8 flag cannot be set runs the plain build (Node 20) and says why", () => {
+    const script = `
+      require("v8").setFlagsFromString = () => {}; // a runtime that refuses V8 flags
+      const bytes = require("fs").readFileSync(${JSON.stringify(wasmPath("relaxed-simd"))});
+      const native = WebAssembly.validate(bytes);
+      const g = require(${JSON.stringify(path.join(REPO, "dist-test", "src"))});
+      console.log(JSON.stringify({ native, info: g.backendInfo() }));`;
+    const env = { ...process.env };
+    delete env.GATESCOPE_BACKEND;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env });
+    expect(r.status, r.stderr).to.equal(0);
+    const { native, info } = JSON.parse(r.stdout);
+    if (native) expect(info.name, "Node 22+: relaxed SIMD without any flag").to.equal("wasm-relaxed-simd");
+    else {
+      expect(info.name).to.equal("wasm-simd");
+      expect(info.reason).to.match(/relaxed SIMD is not: no fused multiply-add/);
+    }
+  });
+
+  it("the two builds are really different code: the relaxed one fuses multiply-adds where the CPU has FMA", () => {
+    // Σ_k a_k·b_k with a_0·b_0 = −(1 + 2⁻¹¹) and a_1·b_1 = (1 + 2⁻¹²)² = 1 + 2⁻¹¹ + 2⁻²⁴, which float32
+    // rounds to 1 + 2⁻¹¹: fused (one rounding) the sum is 2⁻²⁴, unfused it is 0.
+    const results = WASM_BUILDS.map((build) => {
+      const k = kernelsByName(`wasm-${build}`);
+      k.workspace.begin();
+      const e = 1 + 2 ** -12;
+      const A = k.workspace.stage(new Float32Array([-(1 + 2 ** -11), e]));
+      const B = k.workspace.stage(new Float32Array([...Array(16).fill(1), ...Array(16).fill(e)]));
+      const C = k.workspace.alloc("float32", 16);
+      k.gemm(false, false, 1, 16, 2, A, 0, 2, B, 0, 16, 0, C, 0, 16);
+      return Array.from(C);
+    });
+    const fma = /\bfma\b/.test(fs.readFileSync("/proc/cpuinfo", "utf8"));
+    expect(results[0], "relaxed").to.deep.equal(Array(16).fill(fma ? 2 ** -24 : 0));
+    expect(results[1], "plain").to.deep.equal(Array(16).fill(0));
+  });
+});
+
+for (const build of WASM_BUILDS) describe(`wasm backend, ${build} build`, () => {
+  const wasm = kernelsByName(`wasm-${build}`);
 
   it("float32 gemm in every routing (nn, nt, tn, narrow nn) matches the reference", () => {
     const rng = new Rng(2);
@@ -74,7 +148,7 @@ describe("wasm backend", () => {
   });
 
   it("exp on four lanes is accurate to a few float32 ulp", () => {
-    const k = createWasmKernels();
+    const k = createWasmKernels(build);
     k.workspace.begin();
     const src = k.workspace.alloc("float32", 4) as Float32Array,
       dst = k.workspace.alloc("float32", 4) as Float32Array;
@@ -146,6 +220,40 @@ describe("wasm backend", () => {
     }
   }
 
+  it("a forward's caches stay in wasm memory for its backward, and are copied out only when another call comes", () => {
+    const k = createWasmKernels(build);
+    const rng = new Rng(1);
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 8, numLayers: 2 }, rng, k);
+    const x = randomTensor(rng, [2, 6, 2], 1, "float32");
+    const dOutput = randomTensor(rng, [2, 6, 8], 1, "float32");
+    const f1 = net.forward(x);
+    const [l0, l1] = f1.trace.layers;
+    const cached = [l0.gates, l0.cs, l0.hs, l1.x, l1.gates];
+    expect(cached.every((a) => k.arena.has(a)), "forward leaves its caches in the arena").to.equal(true);
+    const g1 = net.backward(f1, { dOutput }).grads;
+    expect([l0.gates, l0.cs, l0.hs, l1.x, l1.gates], "read in place, not staged again").to.deep.equal(cached);
+    expect(Object.values(g1).some((g) => k.arena.has(g.data)), "gradients are the caller's").to.equal(false);
+    const values = cached.map((a) => Array.from(a));
+    net.forward(x); // another call: f1's caches are copied out first
+    const moved = [l0.gates, l0.cs, l0.hs, l1.x, l1.gates];
+    expect(moved.some((a) => k.arena.has(a))).to.equal(false);
+    expect(moved.map((a) => Array.from(a))).to.deep.equal(values);
+    expect(net.backward(f1, { dOutput }).grads).to.deep.equal(g1);
+
+    // A training step keeps no trace: the next call reuses the memory as it is.
+    const rnn = { kind: "lstm", inputSize: 2, hiddenSize: 8, numLayers: 2 } as const;
+    const model = new SequenceModel({ rnn, outputSize: 1, readout: "last" }, rng, k);
+    const batch = { y: randomTensor(rng, [2, 1], 1, "float32"), classes: null, mask: null };
+    const dropped: object[] = [];
+    const drop = k.arena.drop.bind(k.arena);
+    k.arena.drop = (owner) => dropped.push(owner) && drop(owner);
+    const before = model.lossAndGrads(x, batch, "mse").grads;
+    expect(dropped).to.have.length(2); // one cache per layer
+    expect(model.lossAndGrads(x, batch, "mse").grads).to.deep.equal(before);
+    model.predict(x);
+    expect(dropped).to.have.length(6);
+  });
+
   it("results do not alias the workspace: a later call leaves an earlier result intact", () => {
     const rng = new Rng(1);
     const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 8 }, rng, wasm);
@@ -164,7 +272,7 @@ describe("wasm backend", () => {
   });
 
   it("releaseMemory gives back what a large forward grew; results and later calls are unchanged", () => {
-    const k = createWasmKernels(); // its own instance, so the other tests' memory is left alone
+    const k = createWasmKernels(build); // its own instance, so the other tests' memory is left alone
     const net = new RecurrentNet({ kind: "lstm", inputSize: 4, hiddenSize: 128 }, new Rng(1), k);
     const x = randomTensor(new Rng(2), [64, 200, 4], 1, "float32");
     const start = k.memoryBytes!();

@@ -3,6 +3,8 @@
 // bits. Relative error about 2 ulp over the clamped range [−87, 88], which keeps 2^n normal
 // and the result finite.
 
+import { madd } from "./simd";
+
 @inline function c(x: f32): v128 { return f32x4.splat(x); }
 
 @inline export function exp4(v: v128): v128 {
@@ -12,11 +14,11 @@
   x = f32x4.sub(x, f32x4.mul(fx, c(-2.12194440e-4)));
   const z = f32x4.mul(x, x);
   let y = c(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), c(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), c(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), c(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), c(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), c(5.0000001201e-1));
+  y = madd(y, x, c(1.3981999507e-3));
+  y = madd(y, x, c(8.3334519073e-3));
+  y = madd(y, x, c(4.1665795894e-2));
+  y = madd(y, x, c(1.6666665459e-1));
+  y = madd(y, x, c(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), c(1.0));
   const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2n);

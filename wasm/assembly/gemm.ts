@@ -3,7 +3,10 @@
 //   nn:  C += op(A)·B   with B contiguous along j (vectorise over j; A any strides)
 //   nt:  C += A·Bᵀ      both contiguous along k (vectorise over k: dot products)
 //   tn:  C += Aᵀ·B      for narrow B (few columns; vectorise over i along A's rows)
-// Strides are in elements. Edges that do not fill a tile fall back to scalar loops.
+// Strides are in elements. Edges that do not fill a tile fall back to scalar loops. Every
+// accumulation is madd (simd.ts): fused in the relaxed-SIMD build.
+
+import { madd } from "./simd";
 
 @inline function ld(p: usize): v128 { return v128.load(p); }
 
@@ -11,42 +14,35 @@ const KC = 256;
 @inline function f(p: usize): f32 { return load<f32>(p); }
 
 export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
-  // 4×16 tiles: sixteen accumulators, four B vectors and one broadcast A value per k. K is
-  // cut into blocks of KC so that the A and B panels a block sweeps stay in L2 (weight
-  // gradients have K = T·N in the thousands).
-  const M4 = M & ~3, N16 = N & ~15;
+  // 2×16 tiles: eight accumulators, four B vectors and one broadcast A value per k — thirteen
+  // vector registers, under the fifteen V8 allocates on x86-64 (a 4×16 tile spills and runs at
+  // half the speed). K is cut into blocks of KC so that the A and B panels a block sweeps stay in
+  // L2 (weight gradients have K = T·N in the thousands).
+  const M2 = M & ~1, N16 = N & ~15;
+  const as = <usize>acs * 4, bs = <usize>ldb * 4;
   for (let k0 = 0; k0 < K; k0 += KC) {
   const k1 = min(K, k0 + KC);
-  for (let i = 0; i < M4; i += 4) {
-    const a0 = A + <usize>(i * ars) * 4, a1 = a0 + <usize>ars * 4, a2 = a1 + <usize>ars * 4, a3 = a2 + <usize>ars * 4;
+  for (let i = 0; i < M2; i += 2) {
+    const a0 = A + <usize>(i * ars + k0 * acs) * 4, a1 = a0 + <usize>ars * 4;
     for (let j = 0; j < N16; j += 16) {
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
       let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0), c23 = f32x4.splat(0);
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0), c33 = f32x4.splat(0);
       let bp = B + <usize>(k0 * ldb + j) * 4;
+      let ko: usize = 0;
       for (let k = k0; k < k1; k++) {
         const b0 = ld(bp), b1 = ld(bp + 16), b2 = ld(bp + 32), b3 = ld(bp + 48);
-        const ko = <usize>(k * acs) * 4;
         let x = v128.load32_splat(a0 + ko);
-        c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
-        c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
+        c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+        c02 = madd(x, b2, c02); c03 = madd(x, b3, c03);
         x = v128.load32_splat(a1 + ko);
-        c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
-        c12 = f32x4.add(c12, f32x4.mul(x, b2)); c13 = f32x4.add(c13, f32x4.mul(x, b3));
-        x = v128.load32_splat(a2 + ko);
-        c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
-        c22 = f32x4.add(c22, f32x4.mul(x, b2)); c23 = f32x4.add(c23, f32x4.mul(x, b3));
-        x = v128.load32_splat(a3 + ko);
-        c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
-        c32 = f32x4.add(c32, f32x4.mul(x, b2)); c33 = f32x4.add(c33, f32x4.mul(x, b3));
-        bp += <usize>ldb * 4;
+        c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+        c12 = madd(x, b2, c12); c13 = madd(x, b3, c13);
+        bp += bs;
+        ko += as;
       }
-      let cp = C + <usize>(i * ldc + j) * 4;
-      acc4(cp, c00, c01, c02, c03); cp += <usize>ldc * 4;
-      acc4(cp, c10, c11, c12, c13); cp += <usize>ldc * 4;
-      acc4(cp, c20, c21, c22, c23); cp += <usize>ldc * 4;
-      acc4(cp, c30, c31, c32, c33);
+      const cp = C + <usize>(i * ldc + j) * 4;
+      acc4(cp, c00, c01, c02, c03);
+      acc4(cp + <usize>ldc * 4, c10, c11, c12, c13);
     }
   }
   }
@@ -54,12 +50,12 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B:
   const N4 = N & ~3;
   for (let i = 0; i < M; i++) {
     const ai = A + <usize>(i * ars) * 4;
-    const jv = i < M4 ? N16 : 0;
+    const jv = i < M2 ? N16 : 0;
     for (let j = jv; j < N4; j += 4) {
       let acc = f32x4.splat(0);
       let bp = B + <usize>j * 4;
       for (let k = 0; k < K; k++) {
-        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(ai + <usize>(k * acs) * 4), ld(bp)));
+        acc = madd(v128.load32_splat(ai + <usize>(k * acs) * 4), ld(bp), acc);
         bp += <usize>ldb * 4;
       }
       const cp = C + <usize>(i * ldc + j) * 4;
@@ -88,7 +84,7 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B:
 function dot(a: usize, b: usize, K: i32): f32 {
   const K4 = K & ~3;
   let acc = f32x4.splat(0);
-  for (let k = 0; k < K4; k += 4) acc = f32x4.add(acc, f32x4.mul(ld(a + <usize>k * 4), ld(b + <usize>k * 4)));
+  for (let k = 0; k < K4; k += 4) acc = madd(ld(a + <usize>k * 4), ld(b + <usize>k * 4), acc);
   let s = hsum(acc);
   for (let k = K4; k < K; k++) s += f(a + <usize>k * 4) * f(b + <usize>k * 4);
   return s;
@@ -106,10 +102,10 @@ export function gemm_nt(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
         const o = <usize>k * 4;
         const x0 = ld(a0 + o), x1 = ld(a1 + o);
         const y0 = ld(b0 + o), y1 = ld(b1 + o), y2 = ld(b2 + o), y3 = ld(b3 + o);
-        c00 = f32x4.add(c00, f32x4.mul(x0, y0)); c01 = f32x4.add(c01, f32x4.mul(x0, y1));
-        c02 = f32x4.add(c02, f32x4.mul(x0, y2)); c03 = f32x4.add(c03, f32x4.mul(x0, y3));
-        c10 = f32x4.add(c10, f32x4.mul(x1, y0)); c11 = f32x4.add(c11, f32x4.mul(x1, y1));
-        c12 = f32x4.add(c12, f32x4.mul(x1, y2)); c13 = f32x4.add(c13, f32x4.mul(x1, y3));
+        c00 = madd(x0, y0, c00); c01 = madd(x0, y1, c01);
+        c02 = madd(x0, y2, c02); c03 = madd(x0, y3, c03);
+        c10 = madd(x1, y0, c10); c11 = madd(x1, y1, c11);
+        c12 = madd(x1, y2, c12); c13 = madd(x1, y3, c13);
       }
       let s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
       let s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
@@ -142,10 +138,10 @@ export function gemm_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
       let bp = B + <usize>j * 4;
       for (let k = 0; k < K; k++) {
         const b = f32x4.splat(f(bp));
-        c0 = f32x4.add(c0, f32x4.mul(ld(ap), b));
-        c1 = f32x4.add(c1, f32x4.mul(ld(ap + 16), b));
-        c2 = f32x4.add(c2, f32x4.mul(ld(ap + 32), b));
-        c3 = f32x4.add(c3, f32x4.mul(ld(ap + 48), b));
+        c0 = madd(ld(ap), b, c0);
+        c1 = madd(ld(ap + 16), b, c1);
+        c2 = madd(ld(ap + 32), b, c2);
+        c3 = madd(ld(ap + 48), b, c3);
         ap += <usize>lda * 4;
         bp += <usize>ldb * 4;
       }

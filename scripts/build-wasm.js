@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Builds the two kernel files from wasm/assembly: plain SIMD (every WebAssembly SIMD runtime) and
+// relaxed SIMD (fused multiply-add), which the backend prefers where the runtime validates it.
+"use strict";
+const { execFileSync } = require("child_process");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+const asc = require.resolve("assemblyscript/bin/asc.js", { paths: [root] });
+const common = ["wasm/assembly/index.ts", "-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--sharedMemory",
+  "--initialMemory", "1", "--maximumMemory", "65536"];
+for (const [file, features] of [["kernels.wasm", "simd,threads"], ["kernels-relaxed.wasm", "simd,threads,relaxed-simd"]]) {
+  execFileSync(process.execPath, [asc, ...common, "--enable", features, "-o", `wasm/build/${file}`], {
+    cwd: root,
+    stdio: "inherit",
+  });
+}
