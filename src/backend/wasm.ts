@@ -20,6 +20,7 @@ import type { lstmOps } from "../cells/lstm";
 import type { gruOps } from "../cells/gru";
 import type { rnnOps } from "../cells/rnn";
 import { alloc, MAX_ARRAY_BYTES, type DType, type FloatArray } from "../math/tensor";
+import { Pool } from "./pool";
 
 interface Exports {
   heap_base(): number;
@@ -122,6 +123,27 @@ declare const WebAssembly: {
 };
 
 const PAGE = 65536;
+
+/**
+ * Products smaller than this many multiply-adds stay on one thread: handing half to the worker
+ * costs about a microsecond each way. Measured with `npm run bench`: H = 32's per-step products
+ * (32×128×32) gain nothing from a second thread; H = 128's (32×512×128) do.
+ */
+const SPLIT_MIN_MACS = 1 << 18;
+/** Likewise for gate math: N·H units per step (H = 128's 4096 split; H = 32's 1024 do not). */
+const SPLIT_MIN_UNITS = 2048;
+
+type RowOp = "lstm_forward" | "lstm_backward" | "gru_forward_gates" | "gru_forward_state" | "gru_backward_state" |
+  "gru_backward_reset";
+/** Row widths of each gate op's arguments after (N, H), in H-wide blocks; 0 for a flag. */
+const ROW_WIDTHS: Record<RowOp, readonly number[]> = {
+  lstm_forward: [4, 1, 1, 1, 0, 0, 0, 0], // gates, cPrev, cNext, hNext
+  lstm_backward: [4, 1, 1, 1, 1, 1, 1, 4], // gates, cPrev, cCur, dH, dcNext, dC, dcPrev, dA
+  gru_forward_gates: [3, 3, 1, 1, 0, 0, 0, 0], // gates, scratch, hPrev, extra, after
+  gru_forward_state: [3, 3, 1, 1, 0, 0, 0, 0], // gates, scratch, hPrev, hNext, after
+  gru_backward_state: [3, 1, 1, 3, 1, 0, 0, 0], // gates, hPrev, dH, dA, dhPrev
+  gru_backward_reset: [3, 1, 1, 1, 3, 3, 1, 0], // gates, hPrev, extra, drh, dA, dAhh, dhPrev, after
+};
 
 /**
  * The two builds of wasm/assembly (scripts/build-wasm.js): relaxed SIMD, whose multiply-adds are
@@ -236,7 +258,11 @@ export function createWasmKernels(
   const module = new WebAssembly.Module(bytes);
   // A WebAssembly memory only grows; giving it back means a fresh instance (see `release`).
   let memory: WasmMemory, x: Exports, arena: Arena;
+  let threads: 1 | 2 = 1;
+  let pool: Pool | null = null; // started by the first product worth splitting, over this memory
   const instantiate = () => {
+    pool?.close();
+    pool = null;
     memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
     const env = {
       memory,
@@ -252,49 +278,79 @@ export function createWasmKernels(
   // Checked per array (no rest arguments): these run inside the time loop, which allocates nothing.
   const ok = (a: FloatArray) => arena.has(a);
 
+  const worker = () => (pool ??= new Pool(module, memory));
+  type Fn = (...args: number[]) => void;
+  type Arg = number | boolean;
+  /**
+   * A per-row gate op over N rows; on two threads, rows [N/2, N) go to the worker. Every pointer
+   * argument is an N-row buffer whose row width in H-wide blocks ROW_WIDTHS gives (0: a flag).
+   */
+  function rows(op: RowOp, N: number, H: number, a2: Arg, a3: Arg, a4: Arg, a5: Arg, a6: Arg = 0, a7: Arg = 0,
+    a8: Arg = 0, a9: Arg = 0): void {
+    const split = threads === 2 && N * H >= SPLIT_MIN_UNITS;
+    const n0 = split ? N >> 1 : N;
+    if (split) {
+      const w = ROW_WIDTHS[op], o = n0 * H * 4;
+      worker().post(op, N - n0, H, +a2 + w[0] * o, +a3 + w[1] * o, +a4 + w[2] * o, +a5 + w[3] * o, +a6 + w[4] * o,
+        +a7 + w[5] * o, +a8 + w[6] * o, +a9 + w[7] * o);
+    }
+    (x[op] as unknown as Fn)(n0, H, +a2, +a3, +a4, +a5, +a6, +a7, +a8, +a9);
+    if (split) pool!.join();
+  }
+  /** The vanilla RNN's elementwise ops over `count` values; two threads split at a multiple of 4. */
+  function elements(count: number, a: number, h: number, relu: boolean, dH = -1, dA = -1): void {
+    const split = threads === 2 && count >= SPLIT_MIN_UNITS;
+    const k0 = split ? (count >> 3) << 2 : count, o = k0 * 4;
+    if (split && dH < 0) worker().post("rnn_forward", count - k0, a + o, h + o, +relu, 0, 0, 0, 0, 0);
+    if (split && dH >= 0) worker().post("rnn_backward", count - k0, a + o, h + o, dH + o, dA + o, +relu, 0, 0, 0);
+    if (dH < 0) x.rnn_forward(k0, a, h, relu);
+    else x.rnn_backward(k0, a, h, dH, dA, relu);
+    if (split) pool!.join();
+  }
+
   // Twins of the cells' reference ops (same arguments); false hands the call back to the cell.
   type References = typeof lstmOps & typeof gruOps & typeof rnnOps;
   const ops: { [K in keyof References]: (...args: Parameters<References[K]>) => boolean } = {
     lstmForward(N, H, gates, gOff, cs, hs, prev) {
       if (H % 4 || !(ok(gates) && ok(cs) && ok(hs))) return false;
-      x.lstm_forward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(hs, prev + N * H));
+      rows("lstm_forward", N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(hs, prev + N * H));
       return true;
     },
     lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
       if (H % 4 || !(ok(gates) && ok(cs) && ok(dH) && ok(dcNext) && ok(dC) && ok(dcPrev) && ok(dA))) return false;
-      x.lstm_backward(N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(dH, prev), p(dcNext, 0), p(dC, prev),
+      rows("lstm_backward", N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(dH, prev), p(dcNext, 0), p(dC, prev),
         p(dcPrev, 0), p(dA, gOff));
       return true;
     },
     gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
       if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs) && ok(extra))) return false;
-      x.gru_forward_gates(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(extra, prev), after);
+      rows("gru_forward_gates", N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(extra, prev), after);
       return true;
     },
     gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
       if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs))) return false;
-      x.gru_forward_state(N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(hs, prev + N * H), after);
+      rows("gru_forward_state", N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(hs, prev + N * H), after);
       return true;
     },
     gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
       if (H % 4 || !(ok(gates) && ok(hs) && ok(dH) && ok(dA) && ok(dhPrev))) return false;
-      x.gru_backward_state(N, H, p(gates, gOff), p(hs, prev), p(dH, prev), p(dA, gOff), p(dhPrev, 0));
+      rows("gru_backward_state", N, H, p(gates, gOff), p(hs, prev), p(dH, prev), p(dA, gOff), p(dhPrev, 0));
       return true;
     },
     gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
       if (H % 4 || !(ok(gates) && ok(hs) && ok(extra) && ok(drh) && ok(dA) && ok(dAhh) && ok(dhPrev))) return false;
-      x.gru_backward_reset(N, H, p(gates, gOff), p(hs, prev), p(extra, prev), p(drh, 0), p(dA, gOff), p(dAhh, gOff),
+      rows("gru_backward_reset", N, H, p(gates, gOff), p(hs, prev), p(extra, prev), p(drh, 0), p(dA, gOff), p(dAhh, gOff),
         p(dhPrev, 0), after);
       return true;
     },
     rnnForward(count, a, aOff, hs, relu) {
       if (count % 4 || !(ok(a) && ok(hs))) return false;
-      x.rnn_forward(count, p(a, aOff), p(hs, aOff + count), relu);
+      elements(count, p(a, aOff), p(hs, aOff + count), relu);
       return true;
     },
     rnnBackward(count, a, aOff, hs, dH, dA, relu) {
       if (count % 4 || !(ok(a) && ok(hs) && ok(dH) && ok(dA))) return false;
-      x.rnn_backward(count, p(a, aOff), p(hs, aOff + count), p(dH, aOff), p(dA, aOff), relu);
+      elements(count, p(a, aOff), p(hs, aOff + count), relu, p(dH, aOff), p(dA, aOff));
       return true;
     },
   };
@@ -320,6 +376,12 @@ export function createWasmKernels(
       return memory.buffer.byteLength;
     },
     ops,
+    get threads() {
+      return threads;
+    },
+    setThreads(n) {
+      threads = n;
+    },
     gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
       if ((tA && tB) || !(ok(A) && ok(B) && ok(C)))
         return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
@@ -327,9 +389,25 @@ export function createWasmKernels(
       const a = p(A, aOff),
         b = p(B, bOff),
         c = p(C, cOff);
-      if (tB) x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc);
-      else if (N >= 8) x.gemm_nn(M, N, K, a, tA ? 1 : lda, tA ? lda : 1, b, ldb, c, ldc);
-      else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc);
+      // Two threads split the output columns at a multiple of 16, so every column takes the
+      // path (tile or edge) and the summation order it takes on one thread.
+      const half = threads === 2 && M * N * K >= SPLIT_MIN_MACS && (tB || N >= 8) ? (N >> 5) << 4 : 0;
+      if (half > 0) pool ??= new Pool(module, memory);
+      if (tB) {
+        if (half > 0) {
+          pool!.post("gemm_nt", M, N - half, K, a, lda, b + half * ldb * 4, ldb, c + half * 4, ldc);
+          x.gemm_nt(M, half, K, a, lda, b, ldb, c, ldc);
+          pool!.join();
+        } else x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc);
+      } else if (N >= 8) {
+        const ars = tA ? 1 : lda,
+          acs = tA ? lda : 1;
+        if (half > 0) {
+          pool!.post("gemm_nn", M, N - half, K, a, ars, acs, b + half * 4, ldb, c + half * 4, ldc);
+          x.gemm_nn(M, half, K, a, ars, acs, b, ldb, c, ldc);
+          pool!.join();
+        } else x.gemm_nn(M, N, K, a, ars, acs, b, ldb, c, ldc);
+      } else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc);
       else {
         // A narrow B (few columns): transpose it so the product becomes dot products along K.
         const bt = arena.scratch(N * K);

@@ -72,6 +72,10 @@ export interface Kernels {
 
   workspace: Workspace;
 
+  /** Threads a product may use (the wasm backend: 1 or 2); results are identical for either. */
+  readonly threads?: 1 | 2;
+  setThreads?(n: 1 | 2): void;
+
   /** Gives back the memory a large operation grew (the wasm backend); call between operations. */
   release?(): void;
   /** Bytes of memory the backend holds now, where it keeps its own. */

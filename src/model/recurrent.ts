@@ -177,8 +177,9 @@ export class RecurrentNet {
     const grads: Record<string, Tensor> = {};
     const dH0 = zeros(dtype, [L, N, H]);
     const dC0 = hasC ? zeros(dtype, [L, N, H]) : null;
-    const dh = zeros(dtype, [L, N, T, H]);
-    const dc = hasC ? zeros(dtype, [L, N, T, H]) : null;
+    // ∂L/∂h_t and ∂L/∂c_t stay time-major until read: a training step never reads them.
+    const dHs: FloatArray[] = [];
+    const dCs: FloatArray[] = [];
     let above: FloatArray | null = dY;
     let dX: FloatArray = alloc(dtype, 0);
     for (let l = L - 1; l >= 0; l--) {
@@ -197,23 +198,33 @@ export class RecurrentNet {
         grads[`${base}_l${l}`] = { shape: this.params[`${base}_l${l}`].shape, data };
       }
       dH0.data.set(g.dh0, l * N * H);
-      swap01(g.dH, T, N, H, dh.data.subarray(l * N * T * H, (l + 1) * N * T * H));
-      if (dC0 && dc) {
+      dHs[l] = this.kernels.workspace.keep(g.dH);
+      if (dC0) {
         dC0.data.set(g.dc0, l * N * H);
-        swap01(g.dC, T, N, H, dc.data.subarray(l * N * T * H, (l + 1) * N * T * H));
+        dCs[l] = this.kernels.workspace.keep(g.dC);
       }
       above = g.dX;
       dX = g.dX;
     }
     const ordered: Record<string, Tensor> = {}; // the parameters' own order (PyTorch's, for its cells)
     for (const name of Object.keys(this.params)) ordered[name] = grads[name];
+    const batchFirst = (perLayer: FloatArray[]) => {
+      const t = zeros(dtype, [L, N, T, H]);
+      perLayer.forEach((d, l) => swap01(d, T, N, H, t.data.subarray(l * N * T * H, (l + 1) * N * T * H)));
+      return t;
+    };
+    let dh: Tensor | undefined, dc: Tensor | null | undefined;
     return {
       grads: ordered,
       dX: { shape: [N, T, D], data: swap01(dX, T, N, D, alloc(dtype, N * T * D)) },
       dH0,
       dC0,
-      dh,
-      dc,
+      get dh() {
+        return (dh ??= batchFirst(dHs));
+      },
+      get dc() {
+        return dc === undefined ? (dc = hasC ? batchFirst(dCs) : null) : dc;
+      },
     };
   }
 

@@ -36,8 +36,10 @@ export interface LossStep {
 
 /** Where a forward pass's output stopped being finite, as a message, or null. */
 function firstNonFinite(output: Tensor): string | null {
-  const i = output.data.findIndex((v) => !Number.isFinite(v));
-  if (i < 0) return null;
+  const d = output.data;
+  let i = 0;
+  while (i < d.length && Number.isFinite(d[i])) i++; // a plain loop: this runs on every step's whole output
+  if (i === d.length) return null;
   const [N, T, H] = output.shape;
   const n = Math.floor(i / (T * H)),
     t = Math.floor(i / H) % T,

@@ -1,0 +1,64 @@
+/**
+ * A second thread for one model: a worker over the same shared wasm memory that computes one
+ * half of a matrix product's output columns while the calling thread computes the other. Each
+ * output is summed in the same order as on one thread, so results are identical for 1 and 2.
+ * Synchronisation is by spinning on a shared word (a job takes tens of microseconds; waking a
+ * sleeping thread takes about as long), falling back to Atomics.wait when idle.
+ */
+import * as path from "path";
+import { Worker } from "worker_threads";
+import { GatescopeError } from "../errors";
+import { CONTROL, OPS, type Op, type WorkerData } from "./protocol";
+
+const START_TIMEOUT_MS = 10000;
+
+export class Pool {
+  private readonly worker: Worker;
+  private readonly ctl: Int32Array;
+  private readonly args: Float64Array;
+  private seq = 0;
+
+  constructor(module: object, memory: object) {
+    const control = new SharedArrayBuffer(CONTROL.bytes);
+    this.ctl = new Int32Array(control, 0, CONTROL.words);
+    this.args = new Float64Array(control, CONTROL.argsByte, CONTROL.args);
+    const data: WorkerData = { module, memory, control };
+    this.worker = new Worker(path.join(__dirname, "worker.js"), { workerData: data });
+    this.worker.unref(); // an idle pool never keeps the process alive
+    // Its events cannot reach a thread blocked in a time loop, so a worker that fails to start
+    // must be caught here, before any job is posted.
+    if (Atomics.wait(this.ctl, CONTROL.ready, 0, START_TIMEOUT_MS) === "timed-out") {
+      void this.worker.terminate();
+      throw new GatescopeError(
+        `wasm worker: expected it to start within ${START_TIMEOUT_MS / 1000} s, got no answer; using one thread`,
+      );
+    }
+  }
+
+  /** Starts exports[op](a0, …) on the worker; `join` waits for it. */
+  post(op: Op, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number,
+    a8: number, a9 = 0): void {
+    const a = this.args;
+    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4; a[5] = a5; a[6] = a6; a[7] = a7; a[8] = a8; a[9] = a9;
+    this.ctl[CONTROL.op] = OPS.indexOf(op);
+    Atomics.store(this.ctl, CONTROL.seq, ++this.seq);
+    Atomics.notify(this.ctl, CONTROL.seq);
+  }
+
+  join(): void {
+    const ctl = this.ctl;
+    for (let spins = 0; Atomics.load(ctl, CONTROL.done) !== this.seq; spins++) {
+      if (spins > CONTROL.spins) {
+        Atomics.wait(ctl, CONTROL.done, Atomics.load(ctl, CONTROL.done), 1000);
+        spins = 0;
+      }
+    }
+    if (ctl[CONTROL.failed]) throw new GatescopeError("wasm worker: expected its half of a product, got a failure (see above); please report");
+  }
+
+  close(): void {
+    this.ctl[CONTROL.op] = -1;
+    Atomics.store(this.ctl, CONTROL.seq, ++this.seq);
+    Atomics.notify(this.ctl, CONTROL.seq);
+  }
+}
