@@ -3,25 +3,33 @@
  * workload in one run — PyTorch (Debian python3-torch, 1 and 2 threads), tfjs-node's cpu and
  * wasm backends. One training step = forward + BPTT + every gradient of an RNN/LSTM/GRU
  * (batch-first, N=32, T=100, D=2) with a Linear(H, 1) readout on the last step and MSE.
- * Prints a table and writes a JSON file of ms per step and ratios. Every gatescope
+ * gatescope and PyTorch each run on 1 and 2 threads, their repeats interleaved; tfjs runs after.
+ * Prints a table and writes a JSON file of ms per step (median and every repeat) and ratios. Every gatescope
  * configuration also checks its float32 gradients against the float64 reference path.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { kernelsByName, backendInfo } from "../src/backend";
+import { createInterface } from "readline";
+import { backendInfo, defaultKernels, kernelsByName } from "../src/backend";
+import { createWasmKernels, type WasmBuild } from "../src/backend/wasm";
+import type { Kernels } from "../src/math/kernels";
 import { Rng } from "../src/math/rng";
 import { RecurrentNet } from "../src/model/recurrent";
 import { Linear, lastStep } from "../src/model/readout";
 import { mse } from "../src/model/losses";
+import { SequenceModel } from "../src/model/sequence-model";
 import type { Kind } from "../src/model/config";
 import { alloc, type DType, type Tensor } from "../src/math/tensor";
 import { scaleNormalisedError } from "../src/io/reference";
 import { writeFileAtomic } from "../src/io/atomic";
 
 interface Workload { kind: Kind; N: number; T: number; D: number; H: number; warmup: number; repeats: number }
+/** Median ms and the spread of the repeats it summarises. */
+interface Stat { ms: number; min: number; max: number; samples: number[] }
 type Timing = { step_ms: number; forward_ms: number } | null;
+type Measured = { step_ms: number; forward_ms: number; step: Stat; forward: Stat };
 
 const quick = process.argv.includes("--quick");
 const outIdx = process.argv.indexOf("--out");
@@ -30,12 +38,12 @@ const kinds: Kind[] = quick ? ["lstm", "gru"] : ["lstm", "gru", "rnn_tanh"];
 const sizes = quick ? [32, 128] : [32, 128, 512];
 const workloads: Workload[] = [];
 for (const kind of kinds) for (const H of sizes) {
-  workloads.push({ kind, N: 32, T: 100, D: 2, H, warmup: quick ? 1 : 3, repeats: quick ? 3 : H >= 512 ? 5 : 10 });
+  workloads.push({ kind, N: 32, T: 100, D: 2, H, warmup: quick ? 2 : 3, repeats: quick ? 5 : H >= 512 ? 7 : 15 });
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+function stat(samples: number[]): Stat {
+  const s = samples.slice().sort((a, b) => a - b);
+  return { ms: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], samples };
 }
 
 function time(fn: () => void, w: Workload): number {
@@ -46,7 +54,13 @@ function time(fn: () => void, w: Workload): number {
     fn();
     ts.push(performance.now() - t0);
   }
-  return median(ts);
+  return stat(ts).ms;
+}
+
+function once(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
 }
 
 function data(w: Workload, dtype: DType): { x: Tensor; y: Tensor } {
@@ -57,32 +71,103 @@ function data(w: Workload, dtype: DType): { x: Tensor; y: Tensor } {
   };
 }
 
-/** Builds the gatescope model and returns its training step (which returns the gradients). */
-function gatescopeStep(w: Workload, dtype: DType, backend: "js" | "wasm", params?: Record<string, Tensor>) {
-  const K = kernelsByName(backend);
-  const rng = new Rng(0);
-  const net = params
-    ? RecurrentNet.fromParams({ kind: w.kind, inputSize: w.D, hiddenSize: w.H, dtype }, params, K)
-    : new RecurrentNet({ kind: w.kind, inputSize: w.D, hiddenSize: w.H, dtype }, rng, K);
-  const head = new Linear({ inputSize: w.H, outputSize: 1, dtype }, new Rng(2), K);
-  const { x, y } = data(w, dtype);
-  return {
-    net,
-    step: () => {
-      const fwd = net.forward(x);
-      const last = lastStep(fwd.output);
-      const loss = mse(head.forward(last), y);
-      return net.backward(fwd, { dOutput: head.backward(last, loss.grad).dInput }).grads;
-    },
-    forward: () => void net.forward(x),
-  };
+/** gatescope's training step as `train` takes it (SequenceModel.lossAndGrads), and its forward pass. */
+function gatescopeStep(w: Workload, K: Kernels) {
+  const model = new SequenceModel(
+    { rnn: { kind: w.kind, inputSize: w.D, hiddenSize: w.H }, outputSize: 1, readout: "last" },
+    new Rng(0),
+    K,
+  );
+  const { x, y } = data(w, "float32");
+  const targets = { y, classes: null, mask: null };
+  return { step: () => void model.lossAndGrads(x, targets, "mse"), forward: () => void model.predict(x) };
 }
 
+/** The float32 wasm gradients against the float64 reference on the same weights (scale-normalised). */
 function checkGradients(w: Workload): number {
-  const fast = gatescopeStep(w, "float32", "wasm");
-  const exact = gatescopeStep(w, "float64", "js", fast.net.params);
-  const g32 = fast.step(), g64 = exact.step();
-  return Math.max(...Object.keys(g64).map((k) => scaleNormalisedError(g32[k].data, g64[k].data)));
+  const grads = (dtype: DType, K: Kernels, params?: Record<string, Tensor>) => {
+    const config = { kind: w.kind, inputSize: w.D, hiddenSize: w.H, dtype };
+    const net = params ? RecurrentNet.fromParams(config, params, K) : new RecurrentNet(config, new Rng(0), K);
+    const head = new Linear({ inputSize: w.H, outputSize: 1, dtype }, new Rng(2), K);
+    const { x, y } = data(w, dtype);
+    const fwd = net.forward(x);
+    const last = lastStep(fwd.output);
+    const loss = mse(head.forward(last), y);
+    return { net, g: net.backward(fwd, { dOutput: head.backward(last, loss.grad).dInput }).grads };
+  };
+  const fast = grads("float32", kernelsByName("wasm"));
+  const exact = grads("float64", kernelsByName("js"), fast.net.params);
+  return Math.max(...Object.keys(exact.g).map((k) => scaleNormalisedError(fast.g[k].data, exact.g[k].data)));
+}
+
+/** A long-lived PyTorch process (bench/torch_step.py) timing one step per request. */
+class TorchPeer {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: AsyncIterator<string>;
+  version = "";
+
+  constructor(readonly threads: number) {
+    this.proc = spawn("/usr/bin/python3", [path.join(__dirname, "../../bench/torch_step.py")], {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: "1" },
+    });
+    this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
+  }
+
+  static available(): string | null {
+    const probe = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
+    return probe.error || probe.status !== 0
+      ? "PyTorch absent (apt-get install python3-torch libopenblas0-pthread): column skipped"
+      : null;
+  }
+
+  private async ask(request: object): Promise<{ ms?: number; torch_version?: string }> {
+    this.proc.stdin.write(JSON.stringify(request) + "\n");
+    const { value, done } = await this.lines.next();
+    if (done) throw new Error(`PyTorch peer (${this.threads} thread(s)) exited`);
+    return JSON.parse(value);
+  }
+
+  async setup(w: Workload): Promise<void> {
+    this.version = (await this.ask({ workload: w })).torch_version ?? "";
+  }
+
+  async time(what: "step" | "forward"): Promise<number> {
+    return (await this.ask({ time: what })).ms!;
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
+
+  get note(): string {
+    return `PyTorch ${this.version} with OpenBLAS on ${this.threads} thread(s), torch intra-op 1`;
+  }
+}
+
+/**
+ * gatescope on 1 and 2 threads and PyTorch on 1 and 2, one repeat of each in turn, so that a
+ * change in the machine's speed during the run touches all four alike.
+ */
+async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | null) {
+  const one = createWasmKernels(build);
+  const two = createWasmKernels(build);
+  two.setThreads!(2);
+  const ours = [gatescopeStep(w, one), gatescopeStep(w, two)];
+  if (torch) for (const t of torch) await t.setup(w);
+  const samples = { step: [[], [], [], []] as number[][], forward: [[], [], [], []] as number[][] };
+  for (let r = 0; r < w.warmup + w.repeats; r++) {
+    for (const what of ["step", "forward"] as const) {
+      const round = [once(ours[0][what]), torch ? await torch[0].time(what) : NaN];
+      round.push(once(ours[1][what]), torch ? await torch[1].time(what) : NaN);
+      if (r >= w.warmup) round.forEach((ms, i) => samples[what][i].push(ms));
+    }
+  }
+  two.release!(); // stops its worker thread
+  const measured = (i: number): Measured => {
+    const step = stat(samples.step[i]), forward = stat(samples.forward[i]);
+    return { step_ms: step.ms, forward_ms: forward.ms, step, forward };
+  };
+  return { ours1: measured(0), torch1: torch ? measured(1) : null, ours2: measured(2), torch2: torch ? measured(3) : null };
 }
 
 async function tfjsTimings(backend: "cpu" | "wasm"): Promise<Timing[]> {
@@ -113,77 +198,77 @@ async function tfjsTimings(backend: "cpu" | "wasm"): Promise<Timing[]> {
   return out;
 }
 
-function torchTimings(threads: number): { timings: Timing[]; note: string } {
-  const python = "/usr/bin/python3";
-  const probe = spawnSync(python, ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.error || probe.status !== 0) {
-    return { timings: workloads.map(() => null), note: "PyTorch absent (apt-get install python3-torch libopenblas0-pthread): column skipped" };
-  }
-  const r = spawnSync(python, [path.join(__dirname, "../../bench/torch_step.py")], {
-    input: JSON.stringify({ threads, workloads }),
-    encoding: "utf8",
-    env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: "1" },
-    maxBuffer: 1 << 24,
-  });
-  if (r.status !== 0) return { timings: workloads.map(() => null), note: `PyTorch failed: ${r.stderr.slice(-300)}` };
-  const parsed = JSON.parse(r.stdout);
-  return { timings: parsed.results, note: `PyTorch ${parsed.torch_version} with OpenBLAS on ${parsed.threads} thread(s), torch intra-op 1` };
-}
-
 async function main(): Promise<void> {
   const t0 = performance.now();
-  console.log(`gatescope backend: ${backendInfo().name} (${backendInfo().reason})`);
-  const ours: Array<{ step_ms: number; forward_ms: number; grad_error: number }> = [];
+  const info = backendInfo();
+  console.log(`gatescope backend: ${info.name} (${info.reason})`);
+  const build = defaultKernels().name.replace(/^wasm-/, "") as WasmBuild;
+  const missing = TorchPeer.available();
+  const torch = missing ? null : [new TorchPeer(1), new TorchPeer(2)];
+  const measured: Array<Awaited<ReturnType<typeof interleaved>> & { grad_error: number }> = [];
   for (const w of workloads) {
-    const g = gatescopeStep(w, "float32", "wasm");
-    ours.push({ step_ms: time(g.step, w), forward_ms: time(g.forward, w), grad_error: checkGradients(w) });
+    const m = await interleaved(w, build, torch);
+    measured.push({ ...m, grad_error: checkGradients(w) });
+    const f = (x: Measured | null) => (x ? x.step_ms.toFixed(1) : "—");
+    console.log(`${w.kind} H=${w.H}: gatescope ${f(m.ours1)} / ${f(m.ours2)} ms, PyTorch ${f(m.torch1)} / ${f(m.torch2)}`);
   }
+  torch?.forEach((t) => t.close());
+  const notes = torch ? torch.map((t) => t.note) : [missing!, missing!];
   const rssAfterOurs = process.resourceUsage().maxRSS / 1024;
-  const torch1 = torchTimings(1);
-  const torch2 = torchTimings(2);
   const tfWasm = await tfjsTimings("wasm");
   const tfCpu = await tfjsTimings("cpu");
 
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? a / b : null);
-  const rows = workloads.map((w, i) => ({
-    workload: w,
-    gatescope: ours[i],
-    torch_1t: torch1.timings[i],
-    torch_2t: torch2.timings[i],
-    tfjs_wasm: tfWasm[i],
-    tfjs_cpu: tfCpu[i],
-    ratios: {
-      step_vs_torch_1t: ratio(ours[i].step_ms, torch1.timings[i]?.step_ms),
-      step_vs_torch_2t: ratio(ours[i].step_ms, torch2.timings[i]?.step_ms),
-      forward_vs_torch_1t: ratio(ours[i].forward_ms, torch1.timings[i]?.forward_ms),
-      tfjs_wasm_speedup: ratio(tfWasm[i]?.step_ms, ours[i].step_ms),
-      tfjs_cpu_speedup: ratio(tfCpu[i]?.step_ms, ours[i].step_ms),
-    },
-  }));
+  const rows = workloads.map((w, i) => {
+    const m = measured[i];
+    return {
+      workload: w,
+      gatescope: { ...m.ours1, grad_error: m.grad_error },
+      gatescope_2t: m.ours2,
+      torch_1t: m.torch1,
+      torch_2t: m.torch2,
+      tfjs_wasm: tfWasm[i],
+      tfjs_cpu: tfCpu[i],
+      ratios: {
+        step_vs_torch_1t: ratio(m.ours1.step_ms, m.torch1?.step_ms),
+        step_vs_torch_2t: ratio(m.ours1.step_ms, m.torch2?.step_ms),
+        step_2t_vs_torch_2t: ratio(m.ours2.step_ms, m.torch2?.step_ms),
+        forward_vs_torch_1t: ratio(m.ours1.forward_ms, m.torch1?.forward_ms),
+        tfjs_wasm_speedup: ratio(tfWasm[i]?.step_ms, m.ours1.step_ms),
+        tfjs_cpu_speedup: ratio(tfCpu[i]?.step_ms, m.ours1.step_ms),
+      },
+    };
+  });
 
   const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? "—" : v.toFixed(d));
-  console.log(`\nms per training step (forward + BPTT + all gradients), N=32 T=100 D=2, float32; ratio = gatescope ÷ peer`);
-  console.log(["cell", "H", "gatescope", "grad err", "fwd", "torch 1t", "ratio", "torch fwd", "fwd ratio", "torch 2t", "ratio", "tfjs-wasm", "× faster", "tfjs-cpu", "× faster"].join(" | "));
+  const spread = (m: Measured | null) => (m ? `±${((50 * (m.step.max - m.step.min)) / m.step.ms).toFixed(0)}%` : "");
+  console.log(
+    `\nms per training step (forward + BPTT + all gradients), N=32 T=100 D=2, float32, median of ` +
+      `${quick ? 5 : "7–15"} interleaved repeats (± half the range); ratio = gatescope ÷ peer`,
+  );
+  console.log(["cell", "H", "gatescope 1t", "torch 1t", "ratio", "gatescope 2t", "torch 2t", "ratio 2t/2t",
+    "fwd ratio 1t", "grad err", "tfjs-wasm", "× faster", "tfjs-cpu", "× faster"].join(" | "));
   for (const r of rows) {
     console.log([
-      r.workload.kind, r.workload.H, f(r.gatescope.step_ms), r.gatescope.grad_error.toExponential(1), f(r.gatescope.forward_ms),
-      f(r.torch_1t?.step_ms), f(r.ratios.step_vs_torch_1t, 2), f(r.torch_1t?.forward_ms), f(r.ratios.forward_vs_torch_1t, 2),
-      f(r.torch_2t?.step_ms), f(r.ratios.step_vs_torch_2t, 2),
+      r.workload.kind, r.workload.H, `${f(r.gatescope.step_ms)} ${spread(r.gatescope)}`,
+      `${f(r.torch_1t?.step_ms)} ${spread(r.torch_1t)}`, f(r.ratios.step_vs_torch_1t, 2),
+      `${f(r.gatescope_2t.step_ms)} ${spread(r.gatescope_2t)}`, `${f(r.torch_2t?.step_ms)} ${spread(r.torch_2t)}`,
+      f(r.ratios.step_2t_vs_torch_2t, 2), f(r.ratios.forward_vs_torch_1t, 2), r.gatescope.grad_error.toExponential(1),
       f(r.tfjs_wasm?.step_ms), f(r.ratios.tfjs_wasm_speedup), f(r.tfjs_cpu?.step_ms), f(r.ratios.tfjs_cpu_speedup),
     ].join(" | "));
   }
-  console.log(`\n${torch1.note}; ${torch2.note}. tfjs-cpu is not run at H > 128.`);
+  console.log(`\n${notes.join("; ")}. tfjs-cpu is not run at H > 128.`);
   console.log(`peak RSS after the gatescope runs: ${rssAfterOurs.toFixed(0)} MiB; whole benchmark: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-  const worst = Math.max(...ours.map((o) => o.grad_error));
+  const worst = Math.max(...rows.map((r) => r.gatescope.grad_error));
   console.log(`gradient check (float32 wasm vs float64 reference, scale-normalised): worst ${worst.toExponential(2)}`);
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileAtomic(outFile, JSON.stringify({
-    quick, node: process.version, backend: backendInfo(), torch: [torch1.note, torch2.note],
+    quick, node: process.version, backend: info, torch: notes,
     peak_rss_mib: { gatescope: rssAfterOurs, total: process.resourceUsage().maxRSS / 1024 }, rows,
     wall_s: (performance.now() - t0) / 1000,
   }, null, 2));
   console.log(`wrote ${outFile} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  if (worst > 1e-3) {
+  if (worst > 1e-6) {
     console.error(`gradient check failed: float32 gradients differ from the float64 reference by ${worst}`);
     process.exitCode = 1;
   }

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""PyTorch side of `npm run bench`: ms per training step and per forward pass.
+"""PyTorch side of `npm run bench`: times one training step or forward pass on request.
 
-Reads a JSON list of workloads on stdin, prints one JSON object with the results. The
-workload and loss match bench/compare.ts: nn.RNN/LSTM/GRU (batch_first) + Linear(H, 1) on the
-last step + MSE, x ~ U[0, 1), fixed seed. Threads: the caller sets OPENBLAS_NUM_THREADS=n and this
-keeps torch's own intra-op pool at 1, since both pools at 2 oversubscribe two cores (measured
-up to 3× slower).
+A long-lived peer, so that its repeats interleave with gatescope's in one run: each line on
+stdin is a JSON request, each answer one JSON line on stdout.
+  {"workload": {...}}            builds the model (answers {"ready": true, "torch_version": ...})
+  {"time": "step" | "forward"}   runs it once, answers {"ms": ...}
+The workload and loss match bench/compare.ts: nn.RNN/LSTM/GRU (batch_first) + Linear(H, 1) on
+the last step + MSE, x ~ U[0, 1), fixed seed. Threads: the caller sets OPENBLAS_NUM_THREADS=n
+and this keeps torch's own intra-op pool at 1, since both pools at 2 oversubscribe two cores
+(measured up to 3× slower).
 """
 import json
 import sys
@@ -14,12 +17,7 @@ import time
 import torch
 
 
-def median(xs):
-    xs = sorted(xs)
-    return xs[len(xs) // 2]
-
-
-def run(w):
+def build(w):
     torch.manual_seed(0)
     N, T, D, H = w["N"], w["T"], w["D"], w["H"]
     make = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn_tanh": torch.nn.RNN}[w["kind"]]
@@ -40,24 +38,23 @@ def run(w):
         with torch.no_grad():
             rnn(x)
 
-    result = {}
-    for name, fn in (("step_ms", step), ("forward_ms", forward)):
-        for _ in range(w["warmup"]):
-            fn()
-        times = []
-        for _ in range(w["repeats"]):
-            t0 = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t0) * 1000)
-        result[name] = median(times)
-    return result
+    return {"step": step, "forward": forward}
 
 
 def main():
-    spec = json.load(sys.stdin)
     torch.set_num_threads(1)
-    out = {"torch_version": torch.__version__, "threads": spec["threads"], "results": [run(w) for w in spec["workloads"]]}
-    json.dump(out, sys.stdout)
+    fns = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        if "workload" in req:
+            fns = build(req["workload"])
+            answer = {"ready": True, "torch_version": torch.__version__}
+        else:
+            t0 = time.perf_counter()
+            fns[req["time"]]()
+            answer = {"ms": (time.perf_counter() - t0) * 1000}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

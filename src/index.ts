@@ -6,7 +6,15 @@ export { GatescopeError } from "./errors";
 export { Rng } from "./math/rng";
 export { sigmoid, type Kernels, type Workspace } from "./math/kernels";
 export { jsKernels } from "./backend/js";
-export { backendInfo, defaultKernels, kernelsByName, releaseMemory, type BackendName } from "./backend";
+export {
+  backendInfo,
+  defaultKernels,
+  kernelsByName,
+  releaseMemory,
+  setThreads,
+  type BackendName,
+  type Threads,
+} from "./backend";
 export { initialise, INIT_KINDS, type InitSpec } from "./math/init";
 export {
   alloc,

@@ -3,6 +3,7 @@
  * else plain SIMD), else the reference TypeScript kernels; `backendInfo()` says which and why, so a user always
  * knows what computed their numbers. GATESCOPE_BACKEND=js|wasm|wasm-simd|wasm-relaxed-simd forces one.
  */
+import * as os from "os";
 import { GatescopeError } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { jsKernels } from "./js";
@@ -42,11 +43,53 @@ export function chooseWasm(relaxed: () => boolean, load: (build: WasmBuild) => K
     : chooseBackend(() => load("simd"), "WebAssembly SIMD available (relaxed SIMD is not: no fused multiply-add)");
 }
 
+/** Threads for one model's products: 1, 2, or "auto" (2 where this process may use two cores). */
+export type Threads = 1 | 2 | "auto";
+
+function resolveThreads(threads: unknown, what: string): 1 | 2 {
+  if (threads === 1 || threads === 2) return threads;
+  if (threads === "auto") return os.availableParallelism() >= 2 ? 2 : 1;
+  throw new GatescopeError(`${what}: expected 1, 2 or "auto", got ${JSON.stringify(threads)}`);
+}
+
+/** GATESCOPE_THREADS=1|2|auto, else "auto". */
+function defaultThreads(): 1 | 2 {
+  const env = process.env.GATESCOPE_THREADS || "auto";
+  return resolveThreads(env === "1" || env === "2" ? Number(env) : env, "GATESCOPE_THREADS");
+}
+
+/**
+ * How many threads `kernels` (default: the default backend) use for one model. Results are
+ * identical for 1 and 2; the TypeScript kernels always use one. Returns the number now in force.
+ */
+export function setThreads(threads: Threads, kernels: Kernels = defaultKernels()): 1 | 2 {
+  const n = resolveThreads(threads, "threads");
+  kernels.setThreads?.(n);
+  return kernels.threads ?? 1;
+}
+
 const built = new Map<WasmBuild, Kernels>();
 const wasmBuild = (build: WasmBuild) => built.get(build) ?? built.set(build, createWasmKernels(build)).get(build)!;
 
+/** Each shared instance starts at the default threads once (outside the choice: a bad setting throws). */
+const started = new WeakSet<Kernels>();
+function withDefaultThreads(k: Kernels): Kernels {
+  if (!started.has(k)) {
+    k.setThreads?.(defaultThreads());
+    started.add(k);
+  }
+  return k;
+}
+
 let auto: BackendChoice | undefined;
-const autoChoice = () => (auto ??= chooseWasm(() => relaxedSimdSupported(), wasmBuild));
+function autoChoice(): BackendChoice {
+  if (!auto) {
+    const c = chooseWasm(() => relaxedSimdSupported(), wasmBuild);
+    withDefaultThreads(c.kernels);
+    auto = c;
+  }
+  return auto;
+}
 
 export function kernelsByName(name: BackendName): Kernels {
   if (name === "js") return jsKernels;
@@ -59,11 +102,12 @@ export function kernelsByName(name: BackendName): Kernels {
   if (name === "wasm-simd" || name === "wasm-relaxed-simd") {
     if (name === "wasm-relaxed-simd" && !relaxedSimdSupported())
       throw new GatescopeError(`backend "${name}": expected a runtime with WebAssembly relaxed SIMD, got Node ${process.version}`);
-    return wasmBuild(name === "wasm-simd" ? "simd" : "relaxed-simd");
+    return withDefaultThreads(wasmBuild(name === "wasm-simd" ? "simd" : "relaxed-simd"));
   }
   throw new GatescopeError(`backend: expected one of ${NAMES.map((n) => `"${n}"`).join(", ")}, got ${JSON.stringify(name)}`);
 }
 
+/** The default backend's name and why it was chosen (its `threads` do not change results, so are not part of it). */
 export function backendInfo(): { name: string; reason: string } {
   const forced = process.env.GATESCOPE_BACKEND;
   if (forced) return { name: kernelsByName(forced as BackendName).name, reason: `GATESCOPE_BACKEND=${forced}` };

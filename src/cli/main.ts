@@ -12,7 +12,7 @@ const USAGE = `gatescope — recurrent networks you can see inside
 
 usage:
   gatescope reproduce [--preset tiny|quick|paper | --spec FILE] [--seed S] [--out DIR] [--dry-run]
-                      [--executor local|slurm|list] [--jobs N]
+                      [--executor local|slurm|list] [--jobs N] [--threads 1|2|auto]
                       [--max-parallel K] [--sbatch-arg ARG]... [--no-wait]      (slurm)
                                    the vanishing-gradient comparison: RNN vs LSTM vs GRU
   gatescope run-one DIR [--index I]

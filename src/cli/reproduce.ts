@@ -1,7 +1,8 @@
 /**
  * `gatescope reproduce`: the vanishing-gradient comparison, headless.
  *   --preset tiny|quick|paper or --spec FILE (an experiment spec as JSON), --seed S, --out DIR
- *   --executor local   (default) a worker pool on this machine, --jobs N workers
+ *   --executor local   (default) a worker pool on this machine, --jobs N workers, --threads 1|2|auto
+ *                      per run (auto: 2 where the runs going at once leave two cores each)
  *   --executor slurm   one `sbatch --array` of `gatescope run-one` tasks, [--max-parallel K]
  *                      [--sbatch-arg ARG]… [--no-wait]; followed until done, then collected
  *   --executor list    prints one `run-one` command per unfinished run, for any other scheduler
@@ -14,7 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MultiBar, Presets } from "cli-progress";
-import { backendInfo } from "../backend";
+import { backendInfo, type Threads } from "../backend";
 import { GatescopeError } from "../errors";
 import { collect, runStates, type Collected } from "../experiment/collect";
 import { estimateRuns, formatDuration } from "../experiment/estimate";
@@ -42,6 +43,7 @@ export interface ReproduceArgs {
   seed: number;
   out: string;
   jobs: number;
+  threads: Threads;
   dryRun: boolean;
   executor: (typeof EXECUTORS)[number];
   maxParallel: number | null;
@@ -49,7 +51,17 @@ export interface ReproduceArgs {
   wait: boolean;
 }
 
-const VALUED = ["--preset", "--spec", "--seed", "--out", "--jobs", "--executor", "--max-parallel", "--sbatch-arg"];
+const VALUED = [
+  "--preset",
+  "--spec",
+  "--seed",
+  "--out",
+  "--jobs",
+  "--threads",
+  "--executor",
+  "--max-parallel",
+  "--sbatch-arg",
+];
 const SWITCHES = ["--dry-run", "--no-wait"];
 const positive = (flag: string, v: string) =>
   /^\d+$/.test(v) && Number(v) >= 1 ? null : `${flag}: expected a positive integer, got "${v}"`;
@@ -61,6 +73,7 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs | string {
     seed: 0,
     out: "gatescope-results",
     jobs: Math.max(1, os.cpus().length),
+    threads: "auto",
     dryRun: false,
     executor: "local",
     maxParallel: null,
@@ -88,6 +101,9 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs | string {
       if (bad) return bad;
       if (flag === "--jobs") args.jobs = Number(value);
       else args.maxParallel = Number(value);
+    } else if (flag === "--threads") {
+      if (!["1", "2", "auto"].includes(value)) return `--threads: expected 1, 2 or auto, got "${value}"`;
+      args.threads = value === "auto" ? value : (Number(value) as 1 | 2);
     } else if (flag === "--executor") {
       if (!(EXECUTORS as readonly string[]).includes(value))
         return `--executor: expected one of ${EXECUTORS.join(", ")}, got "${value}"`;
@@ -153,6 +169,7 @@ async function runLocally(args: ReproduceArgs, runs: RunSpec[], out: (line: stri
   await runAll(runs, {
     dir: args.out,
     jobs: args.jobs,
+    threads: args.threads,
     onProgress: (id, step) => {
       progress.set(id, step);
       update();

@@ -1,21 +1,27 @@
 /**
  * Runs an experiment's runs across the CPU cores with a Piscina worker pool (one run per
  * worker, no shared state, so each is exactly as deterministic as alone) or in-process with
- * jobs = 1. Finished runs are stored one file each (atomic writes) and are not redone: an
+ * jobs = 1, each run's model on one or two threads (identical results) so that runs × threads
+ * never exceed the cores. Finished runs are stored one file each (atomic writes) and are not redone: an
  * interrupted experiment resumes where it stopped.
  */
+import * as os from "os";
 import * as path from "path";
 import { MessageChannel } from "worker_threads";
 import { Piscina } from "piscina";
+import { defaultKernels, setThreads, type Threads } from "../backend";
 import { GatescopeError } from "../errors";
 import { isBuiltIn } from "../cells";
 import { runOne, type RunResult } from "./run";
 import { readRun, writeRun } from "./store";
 import type { RunSpec } from "./spec";
+import type { Job } from "./worker";
 
 export interface PoolOptions {
   dir: string;
   jobs: number;
+  /** Threads per run; "auto": 2 where the runs going at once leave two cores each, else 1. */
+  threads?: Threads;
   onProgress?: (id: string, step: number, steps: number) => void;
   onDone?: (result: RunResult, cached: boolean) => void;
 }
@@ -42,8 +48,17 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
         `kinds only), got jobs ${options.jobs} with kind "${own.rnn.kind}"`,
     );
   }
-  if (options.jobs <= 1 || todo.length <= 1) {
-    for (const spec of todo) finish(spec, await runOne(spec, (s, n) => options.onProgress?.(spec.id, s, n)));
+  const parallel = Math.max(1, Math.min(options.jobs, todo.length));
+  const auto = 2 * parallel <= os.availableParallelism() ? 2 : 1;
+  const threads = options.threads === undefined || options.threads === "auto" ? auto : options.threads;
+  if (parallel === 1) {
+    const before = defaultKernels().threads ?? 1;
+    setThreads(threads);
+    try {
+      for (const spec of todo) finish(spec, await runOne(spec, (s, n) => options.onProgress?.(spec.id, s, n)));
+    } finally {
+      setThreads(before);
+    }
   } else {
     const pool = new Piscina({
       filename: path.join(__dirname, "worker.js"),
@@ -58,7 +73,8 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
             options.onProgress?.(m.id, m.step, m.steps),
           );
           try {
-            finish(spec, await pool.run({ spec, port: port2 }, { transferList: [port2] }));
+            const job: Job = { spec, port: port2, threads };
+            finish(spec, await pool.run(job, { transferList: [port2] }));
           } finally {
             port1.close();
           }

@@ -1,9 +1,18 @@
 /** Piscina worker: runs one experiment and reports progress through the port it was given. */
 import type { MessagePort } from "worker_threads";
+import { setThreads } from "../backend";
 import { runOne, type RunResult } from "./run";
 import type { RunSpec } from "./spec";
 
-export default async function work({ spec, port }: { spec: RunSpec; port: MessagePort }): Promise<RunResult> {
+export interface Job {
+  spec: RunSpec;
+  port: MessagePort;
+  /** Threads for this run's model, chosen so that runs × threads do not exceed the cores. */
+  threads: 1 | 2;
+}
+
+export default async function work({ spec, port, threads }: Job): Promise<RunResult> {
+  setThreads(threads);
   try {
     return await runOne(spec, (step, steps) => port.postMessage({ id: spec.id, step, steps }));
   } finally {

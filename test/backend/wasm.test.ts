@@ -7,8 +7,17 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { chooseBackend, chooseWasm, defaultKernels, kernelsByName, backendInfo, releaseMemory } from "../../src/backend";
+import {
+  backendInfo,
+  chooseBackend,
+  chooseWasm,
+  defaultKernels,
+  kernelsByName,
+  releaseMemory,
+  setThreads,
+} from "../../src/backend";
 import { jsKernels } from "../../src/backend/js";
 import {
   createWasmKernels,
@@ -18,6 +27,7 @@ import {
   type WasmBuild,
 } from "../../src/backend/wasm";
 import { REPO } from "../helpers/paths";
+import type { Kernels } from "../../src/math/kernels";
 import { RecurrentNet } from "../../src/model/recurrent";
 import { SequenceModel } from "../../src/model/sequence-model";
 import type { RecurrentConfig } from "../../src/model/config";
@@ -71,6 +81,29 @@ describe("wasm backend selection", () => {
     expect(() => kernelsByName("gpu" as never)).to.throw(
       /backend: expected one of "js", "wasm", "wasm-simd", "wasm-relaxed-simd", got "gpu"/,
     );
+  });
+
+  it("threads: 1, 2 or auto, from setThreads or GATESCOPE_THREADS; anything else is refused", () => {
+    const k = createWasmKernels("simd");
+    expect(k.threads).to.equal(1);
+    expect(setThreads(2, k)).to.equal(2);
+    expect(setThreads(1, k)).to.equal(1);
+    expect(setThreads("auto", k)).to.equal(os.availableParallelism() >= 2 ? 2 : 1);
+    expect(() => setThreads(3 as never, k)).to.throw(/threads: expected 1, 2 or "auto", got 3/);
+    expect(setThreads(2, jsKernels), "the TypeScript kernels run on one").to.equal(1);
+    const threadsWith = (value: string) => {
+      const script = `const g = require(${JSON.stringify(path.join(REPO, "dist-test", "src"))});
+        try { console.log(g.defaultKernels().threads); } catch (e) { console.log(e.message); }`;
+      const r = spawnSync(process.execPath, ["-e", script], {
+        encoding: "utf8",
+        env: { ...process.env, GATESCOPE_BACKEND: "", GATESCOPE_THREADS: value },
+      });
+      return r.stdout.trim();
+    };
+    expect(threadsWith("1")).to.equal("1");
+    expect(threadsWith("2")).to.equal("2");
+    expect(threadsWith("auto")).to.equal(String(os.availableParallelism() >= 2 ? 2 : 1));
+    expect(threadsWith("two")).to.equal('GATESCOPE_THREADS: expected 1, 2 or "auto", got "two"');
   });
 
   it("a real runtime where the V8 flag cannot be set runs the plain build (Node 20) and says why", () => {
@@ -219,6 +252,31 @@ for (const build of WASM_BUILDS) describe(`wasm backend, ${build} build`, () => 
       );
     }
   }
+
+  it("two threads give results identical to one, bit for bit, for every cell, at even and odd sizes", () => {
+    const one = createWasmKernels(build);
+    const two = createWasmKernels(build);
+    two.setThreads!(2);
+    const run = (K: Kernels, c: (typeof CASES)[number], N: number, H: number) => {
+      const rng = new Rng(H);
+      const net = new RecurrentNet({ ...c, inputSize: 3, hiddenSize: H, numLayers: 2, dtype: "float32" }, rng, K);
+      const x = randomTensor(rng, [N, 9, 3], 1, "float32");
+      const f = net.forward(x);
+      const b = net.backward(f, { dOutput: randomTensor(rng, [N, 9, H], 1, "float32") });
+      return { output: f.output, trace: f.trace.names.map((n) => f.trace.get(n, 0)), grads: b.grads, dX: b.dX, dh: b.dh };
+    };
+    // N·H ≥ 2048 and products ≥ 2^18 multiply-adds: both the gate math and the products are split;
+    // T·N > 256 crosses the K-blocking of the weight-gradient products, where a split off the
+    // 16-column grid would change some columns' summation order.
+    for (const c of CASES)
+      for (const [N, H] of [
+        [32, 128],
+        [33, 132],
+      ])
+        expect(run(two, c, N, H), `${label(c)} N=${N} H=${H}`).to.deep.equal(run(one, c, N, H));
+    expect(two.threads).to.equal(2);
+    two.release!();
+  });
 
   it("a forward's caches stay in wasm memory for its backward, and are copied out only when another call comes", () => {
     const k = createWasmKernels(build);
