@@ -4,7 +4,7 @@ import { alloc } from "../math/tensor";
 
 export const jsWorkspace: Workspace = {
   begin() {},
-  alloc,
+  alloc: (dtype, size) => alloc(dtype, size),
   stage: (a) => a,
   keep: (a) => a,
   retain() {}, // its arrays are ordinary JS memory: nothing to move

@@ -9,8 +9,8 @@ export const CONTROL = {
   ready: 4, // set by the worker once its kernels are instantiated
   words: 5,
   argsByte: 24,
-  args: 10,
-  bytes: 24 + 10 * 8,
+  args: 11,
+  bytes: 24 + 11 * 8,
   /** Polls before sleeping: about 0.1 ms, longer than the gap between a time loop's jobs. */
   spins: 20000,
 } as const;

@@ -35,6 +35,7 @@ interface Exports {
     ldb: number,
     C: number,
     ldc: number,
+    beta: number,
   ): void;
   gemm_nt(
     M: number,
@@ -46,6 +47,7 @@ interface Exports {
     ldb: number,
     C: number,
     ldc: number,
+    beta: number,
   ): void;
   gemm_tn(
     M: number,
@@ -57,6 +59,7 @@ interface Exports {
     ldb: number,
     C: number,
     ldc: number,
+    beta: number,
   ): void;
   transpose(rows: number, cols: number, src: number, lds: number, dst: number): void;
   add_row_bias(M: number, N: number, b: number, C: number, ldc: number): void;
@@ -219,7 +222,7 @@ class Arena implements Workspace {
     return this.scratchView;
   }
 
-  alloc(dtype: DType, size: number): FloatArray {
+  alloc(dtype: DType, size: number, zeroed = true): FloatArray {
     if (dtype === "float64") return alloc(dtype, size);
     const start = Math.ceil(this.top / 16) * 16; // v128-aligned (arithmetic: offsets may pass 2^31)
     const end = start + size * 4;
@@ -233,7 +236,7 @@ class Arena implements Workspace {
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
     const view = new Float32Array(this.memory.buffer, start, size);
-    view.fill(0);
+    if (zeroed) view.fill(0);
     this.views.add(view);
     return view;
   }
@@ -385,7 +388,8 @@ export function createWasmKernels(
     gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
       if ((tA && tB) || !(ok(A) && ok(B) && ok(C)))
         return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
-      if (beta === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
+      // The kernels overwrite C when beta is 0, except where K = 0 leaves nothing to write.
+      if (beta === 0 && K === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
       const a = p(A, aOff),
         b = p(B, bOff),
         c = p(C, cOff);
@@ -395,24 +399,24 @@ export function createWasmKernels(
       if (half > 0) pool ??= new Pool(module, memory);
       if (tB) {
         if (half > 0) {
-          pool!.post("gemm_nt", M, N - half, K, a, lda, b + half * ldb * 4, ldb, c + half * 4, ldc);
-          x.gemm_nt(M, half, K, a, lda, b, ldb, c, ldc);
+          pool!.post("gemm_nt", M, N - half, K, a, lda, b + half * ldb * 4, ldb, c + half * 4, ldc, beta);
+          x.gemm_nt(M, half, K, a, lda, b, ldb, c, ldc, beta);
           pool!.join();
-        } else x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc);
+        } else x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc, beta);
       } else if (N >= 8) {
         const ars = tA ? 1 : lda,
           acs = tA ? lda : 1;
         if (half > 0) {
-          pool!.post("gemm_nn", M, N - half, K, a, ars, acs, b + half * 4, ldb, c + half * 4, ldc);
-          x.gemm_nn(M, half, K, a, ars, acs, b, ldb, c, ldc);
+          pool!.post("gemm_nn", M, N - half, K, a, ars, acs, b + half * 4, ldb, c + half * 4, ldc, beta);
+          x.gemm_nn(M, half, K, a, ars, acs, b, ldb, c, ldc, beta);
           pool!.join();
-        } else x.gemm_nn(M, N, K, a, ars, acs, b, ldb, c, ldc);
-      } else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc);
+        } else x.gemm_nn(M, N, K, a, ars, acs, b, ldb, c, ldc, beta);
+      } else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc, beta);
       else {
         // A narrow B (few columns): transpose it so the product becomes dot products along K.
         const bt = arena.scratch(N * K);
         x.transpose(K, N, b, ldb, p(bt, 0));
-        x.gemm_nt(M, N, K, a, lda, p(bt, 0), K, c, ldc);
+        x.gemm_nt(M, N, K, a, lda, p(bt, 0), K, c, ldc, beta);
       }
     },
     addRowBias(M, N, bias, bOff, C, cOff, ldc) {

@@ -37,7 +37,7 @@ export function layerForward(
     N, T, D, H, G, p: stageParams(ws, p), x: ws.stage(x), xOff,
     hs: ws.alloc(dtype, (T + 1) * N * H), // (T+1)×N×H
     cs: ws.alloc(dtype, cell.hasCellState ? (T + 1) * N * H : 0), // (T+1)×N×H
-    gates: ws.alloc(dtype, T * N * G * H), // T×N×G·H
+    gates: ws.alloc(dtype, T * N * G * H, false), // T×N×G·H, written whole by the input product below
     extra: ws.alloc(dtype, T * N * cell.extraWidth * H), // T×N×E·H
     scratch: ws.alloc(dtype, N * G * H), // N×G·H
   };

@@ -45,7 +45,7 @@ export function writeBatchScript(dir: string, name: string): string {
   const abs = path.resolve(dir);
   const file = path.join(abs, "slurm", "run.sh");
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const backend = backendInfo().name.startsWith("wasm") ? "wasm" : "js";
+  const backend = backendInfo().name; // the exact build: a node without relaxed SIMD fails, not mixes
   const script = [
     "#!/bin/bash",
     `#SBATCH --job-name=${name.replace(/[^A-Za-z0-9_.-]/g, "_")}`,
@@ -53,8 +53,9 @@ export function writeBatchScript(dir: string, name: string): string {
     "#SBATCH --ntasks=1",
     "#SBATCH --cpus-per-task=1",
     "# One run of the gatescope experiment in this folder; the array index says which.",
-    "# A run is single-threaded: one CPU per task, so the node's cores are used, not oversubscribed.",
+    "# One CPU and one thread per task, so the node's cores are used, not oversubscribed.",
     `export GATESCOPE_BACKEND=${backend}`,
+    "export GATESCOPE_THREADS=1",
     `exec ${runOneCommand(abs).map(shellQuote).join(" ")} --index "$SLURM_ARRAY_TASK_ID"`,
     "",
   ].join("\n");

@@ -20,8 +20,8 @@ export interface Workspace {
    * in place). Other retained owners are first given copies of their arrays.
    */
   begin(reading?: readonly object[]): void;
-  /** A zeroed buffer. */
-  alloc(dtype: DType, size: number): FloatArray;
+  /** A zeroed buffer; `zeroed: false` for one the caller overwrites whole before reading it. */
+  alloc(dtype: DType, size: number, zeroed?: boolean): FloatArray;
   /** `a`, or a copy of it the kernels can work on. */
   stage(a: FloatArray): FloatArray;
   /** `a`, or a copy of it that outlives the operation. */

@@ -176,6 +176,12 @@ for (const build of WASM_BUILDS) describe(`wasm backend, ${build} build`, () => 
         jsKernels.gemm(tA, tB, M, N, K, Float64Array.from(A), 0, lda, Float64Array.from(B), 0, ldb, 1, ref, 0, N);
         wasm.gemm(tA, tB, M, N, K, A, 0, lda, B, 0, ldb, 1, Cw, 0, N);
         expect(scaledError(Cw, ref), `M${M} N${N} K${K} tA${tA} tB${tB}`).to.be.below(1e-5);
+        // beta = 0 overwrites: whatever C held (here NaN) is gone, not added to.
+        const fresh = Float64Array.from(C).fill(0);
+        jsKernels.gemm(tA, tB, M, N, K, Float64Array.from(A), 0, lda, Float64Array.from(B), 0, ldb, 0, fresh, 0, N);
+        Cw.fill(NaN);
+        wasm.gemm(tA, tB, M, N, K, A, 0, lda, B, 0, ldb, 0, Cw, 0, N);
+        expect(scaledError(Cw, fresh), `beta 0: M${M} N${N} K${K} tA${tA} tB${tB}`).to.be.below(1e-5);
       }
     }
   });

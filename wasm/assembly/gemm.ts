@@ -1,10 +1,11 @@
 // Float32 matrix products on raw byte pointers, row-major, SIMD over four lanes. The engine's
 // products come in three shapes, each with its own vectorised loop:
-//   nn:  C += op(A)·B   with B contiguous along j (vectorise over j; A any strides)
-//   nt:  C += A·Bᵀ      both contiguous along k (vectorise over k: dot products)
-//   tn:  C += Aᵀ·B      for narrow B (few columns; vectorise over i along A's rows)
-// Strides are in elements. Edges that do not fill a tile fall back to scalar loops. Every
-// accumulation is madd (simd.ts): fused in the relaxed-SIMD build.
+//   nn:  C ← β·C + op(A)·B   with B contiguous along j (vectorise over j; A any strides)
+//   nt:  C ← β·C + A·Bᵀ      both contiguous along k (vectorise over k: dot products)
+//   tn:  C ← β·C + Aᵀ·B      for narrow B (few columns; vectorise over i along A's rows)
+// β is 0 (C is overwritten, so it need not be zeroed first) or 1. Strides are in elements.
+// Edges that do not fill a tile fall back to scalar loops. Every accumulation is madd
+// (simd.ts): fused in the relaxed-SIMD build.
 
 import { madd } from "./simd";
 
@@ -13,7 +14,8 @@ import { madd } from "./simd";
 const KC = 256;
 @inline function f(p: usize): f32 { return load<f32>(p); }
 
-export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+  beta: i32): void {
   // 2×16 tiles: eight accumulators, four B vectors and one broadcast A value per k — thirteen
   // vector registers, under the fifteen V8 allocates on x86-64 (a 4×16 tile spills and runs at
   // half the speed). K is cut into blocks of KC so that the A and B panels a block sweeps stay in
@@ -40,9 +42,9 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B:
         bp += bs;
         ko += as;
       }
-      const cp = C + <usize>(i * ldc + j) * 4;
-      acc4(cp, c00, c01, c02, c03);
-      acc4(cp + <usize>ldc * 4, c10, c11, c12, c13);
+      const cp = C + <usize>(i * ldc + j) * 4, keep = beta != 0 || k0 > 0;
+      out4(cp, c00, c01, c02, c03, keep);
+      out4(cp + <usize>ldc * 4, c10, c11, c12, c13, keep);
     }
   }
   }
@@ -59,22 +61,27 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B:
         bp += <usize>ldb * 4;
       }
       const cp = C + <usize>(i * ldc + j) * 4;
-      v128.store(cp, f32x4.add(ld(cp), acc));
+      v128.store(cp, beta ? f32x4.add(ld(cp), acc) : acc);
     }
     for (let j = max(jv, N4); j < N; j++) {
       let s: f32 = 0;
       for (let k = 0; k < K; k++) s += f(ai + <usize>(k * acs) * 4) * f(B + <usize>(k * ldb + j) * 4);
       const cp = C + <usize>(i * ldc + j) * 4;
-      store<f32>(cp, f(cp) + s);
+      out(cp, s, beta != 0);
     }
   }
 }
 
-@inline function acc4(cp: usize, v0: v128, v1: v128, v2: v128, v3: v128): void {
-  v128.store(cp, f32x4.add(ld(cp), v0));
-  v128.store(cp + 16, f32x4.add(ld(cp + 16), v1));
-  v128.store(cp + 32, f32x4.add(ld(cp + 32), v2));
-  v128.store(cp + 48, f32x4.add(ld(cp + 48), v3));
+/** C ← v, or C += v when `keep`: beta = 0 overwrites, so C need not be zeroed first. */
+@inline function out4(cp: usize, v0: v128, v1: v128, v2: v128, v3: v128, keep: bool): void {
+  v128.store(cp, keep ? f32x4.add(ld(cp), v0) : v0);
+  v128.store(cp + 16, keep ? f32x4.add(ld(cp + 16), v1) : v1);
+  v128.store(cp + 32, keep ? f32x4.add(ld(cp + 32), v2) : v2);
+  v128.store(cp + 48, keep ? f32x4.add(ld(cp + 48), v3) : v3);
+}
+
+@inline function out(cp: usize, v: f32, keep: bool): void {
+  store<f32>(cp, keep ? f(cp) + v : v);
 }
 
 @inline function hsum(v: v128): f32 {
@@ -90,7 +97,7 @@ function dot(a: usize, b: usize, K: i32): f32 {
   return s;
 }
 
-export function gemm_nt(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+export function gemm_nt(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, beta: i32): void {
   const M2 = M & ~1, N4 = N & ~3, K4 = K & ~3;
   for (let i = 0; i < M2; i += 2) {
     const a0 = A + <usize>(i * lda) * 4, a1 = a0 + <usize>lda * 4;
@@ -116,20 +123,20 @@ export function gemm_nt(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
         s10 += x1 * f(b0 + o); s11 += x1 * f(b1 + o); s12 += x1 * f(b2 + o); s13 += x1 * f(b3 + o);
       }
       let cp = C + <usize>(i * ldc + j) * 4;
-      store<f32>(cp, f(cp) + s00); store<f32>(cp + 4, f(cp + 4) + s01); store<f32>(cp + 8, f(cp + 8) + s02); store<f32>(cp + 12, f(cp + 12) + s03);
+      out(cp, s00, beta != 0); out(cp + 4, s01, beta != 0); out(cp + 8, s02, beta != 0); out(cp + 12, s03, beta != 0);
       cp += <usize>ldc * 4;
-      store<f32>(cp, f(cp) + s10); store<f32>(cp + 4, f(cp + 4) + s11); store<f32>(cp + 8, f(cp + 8) + s12); store<f32>(cp + 12, f(cp + 12) + s13);
+      out(cp, s10, beta != 0); out(cp + 4, s11, beta != 0); out(cp + 8, s12, beta != 0); out(cp + 12, s13, beta != 0);
     }
   }
   for (let i = 0; i < M; i++) {
     for (let j = i < M2 ? N4 : 0; j < N; j++) {
       const cp = C + <usize>(i * ldc + j) * 4;
-      store<f32>(cp, f(cp) + dot(A + <usize>(i * lda) * 4, B + <usize>(j * ldb) * 4, K));
+      out(cp, dot(A + <usize>(i * lda) * 4, B + <usize>(j * ldb) * 4, K), beta != 0);
     }
   }
 }
 
-export function gemm_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+export function gemm_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, beta: i32): void {
   const M16 = M & ~15;
   for (let j = 0; j < N; j++) {
     for (let i = 0; i < M16; i += 16) {
@@ -148,14 +155,14 @@ export function gemm_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
       for (let l = 0; l < 16; l++) {
         const v = l < 4 ? c0 : l < 8 ? c1 : l < 12 ? c2 : c3;
         const cp = C + <usize>((i + l) * ldc + j) * 4;
-        store<f32>(cp, f(cp) + lane(v, l & 3));
+        out(cp, lane(v, l & 3), beta != 0);
       }
     }
     for (let i = M16; i < M; i++) {
       let s: f32 = 0;
       for (let k = 0; k < K; k++) s += f(A + <usize>(k * lda + i) * 4) * f(B + <usize>(k * ldb + j) * 4);
       const cp = C + <usize>(i * ldc + j) * 4;
-      store<f32>(cp, f(cp) + s);
+      out(cp, s, beta != 0);
     }
   }
 }
