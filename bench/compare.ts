@@ -25,21 +25,36 @@ import { alloc, type DType, type Tensor } from "../src/math/tensor";
 import { scaleNormalisedError } from "../src/io/reference";
 import { writeFileAtomic } from "../src/io/atomic";
 
-interface Workload { kind: Kind; N: number; T: number; D: number; H: number; warmup: number; repeats: number }
+interface Workload {
+  kind: Kind;
+  N: number;
+  T: number;
+  D: number;
+  H: number;
+  warmup: number;
+  repeats: number;
+}
 /** Median ms and the spread of the repeats it summarises. */
-interface Stat { ms: number; min: number; max: number; samples: number[] }
+interface Stat {
+  ms: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
 type Timing = { step_ms: number; forward_ms: number } | null;
 type Measured = { step_ms: number; forward_ms: number; step: Stat; forward: Stat };
 
 const quick = process.argv.includes("--quick");
 const outIdx = process.argv.indexOf("--out");
-const outFile = outIdx > 0 ? process.argv[outIdx + 1] : path.join("bench", "out", quick ? "compare-quick.json" : "compare.json");
+const outFile =
+  outIdx > 0 ? process.argv[outIdx + 1] : path.join("bench", "out", quick ? "compare-quick.json" : "compare.json");
 const kinds: Kind[] = quick ? ["lstm", "gru"] : ["lstm", "gru", "rnn_tanh"];
 const sizes = quick ? [32, 128] : [32, 128, 512];
 const workloads: Workload[] = [];
-for (const kind of kinds) for (const H of sizes) {
-  workloads.push({ kind, N: 32, T: 100, D: 2, H, warmup: quick ? 2 : 3, repeats: quick ? 5 : H >= 512 ? 7 : 15 });
-}
+for (const kind of kinds)
+  for (const H of sizes) {
+    workloads.push({ kind, N: 32, T: 100, D: 2, H, warmup: quick ? 2 : 3, repeats: quick ? 5 : H >= 512 ? 7 : 15 });
+  }
 
 function stat(samples: number[]): Stat {
   const s = samples.slice().sort((a, b) => a - b);
@@ -164,10 +179,16 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
   }
   two.release!(); // stops its worker thread
   const measured = (i: number): Measured => {
-    const step = stat(samples.step[i]), forward = stat(samples.forward[i]);
+    const step = stat(samples.step[i]),
+      forward = stat(samples.forward[i]);
     return { step_ms: step.ms, forward_ms: forward.ms, step, forward };
   };
-  return { ours1: measured(0), torch1: torch ? measured(1) : null, ours2: measured(2), torch2: torch ? measured(3) : null };
+  return {
+    ours1: measured(0),
+    torch1: torch ? measured(1) : null,
+    ours2: measured(2),
+    torch2: torch ? measured(3) : null,
+  };
 }
 
 async function tfjsTimings(backend: "cpu" | "wasm"): Promise<Timing[]> {
@@ -178,16 +199,27 @@ async function tfjsTimings(backend: "cpu" | "wasm"): Promise<Timing[]> {
   await tf.ready();
   const out: Timing[] = [];
   for (const w of workloads) {
-    if (backend === "cpu" && w.H > 128) { out.push(null); continue; } // minutes per step: not run
-    const layer = ({ lstm: tf.layers.lstm, gru: tf.layers.gru, rnn_tanh: tf.layers.simpleRNN } as Record<string, (c: object) => unknown>)[w.kind];
-    const model = tf.sequential({ layers: [layer({ units: w.H, inputShape: [w.T, w.D] }), tf.layers.dense({ units: 1 })] });
+    if (backend === "cpu" && w.H > 128) {
+      out.push(null);
+      continue;
+    } // minutes per step: not run
+    const layer = (
+      { lstm: tf.layers.lstm, gru: tf.layers.gru, rnn_tanh: tf.layers.simpleRNN } as Record<
+        string,
+        (c: object) => unknown
+      >
+    )[w.kind];
+    const model = tf.sequential({
+      layers: [layer({ units: w.H, inputShape: [w.T, w.D] }), tf.layers.dense({ units: 1 })],
+    });
     const { x, y } = data(w, "float32");
     const xt = tf.tensor3d(x.data, [w.N, w.T, w.D]);
     const yt = tf.tensor2d(y.data, [w.N, 1]);
-    const step = () => tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(yt, model.apply(xt)));
-      for (const g of Object.values(grads) as Array<{ dataSync(): unknown }>) g.dataSync();
-    });
+    const step = () =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(yt, model.apply(xt)));
+        for (const g of Object.values(grads) as Array<{ dataSync(): unknown }>) g.dataSync();
+      });
     const forward = () => tf.tidy(() => (model.apply(xt) as { dataSync(): unknown }).dataSync());
     const tw = { ...w, warmup: 1, repeats: quick ? 2 : 3 };
     out.push({ step_ms: time(step, tw), forward_ms: time(forward, tw) });
@@ -210,7 +242,9 @@ async function main(): Promise<void> {
     const m = await interleaved(w, build, torch);
     measured.push({ ...m, grad_error: checkGradients(w) });
     const f = (x: Measured | null) => (x ? x.step_ms.toFixed(1) : "—");
-    console.log(`${w.kind} H=${w.H}: gatescope ${f(m.ours1)} / ${f(m.ours2)} ms, PyTorch ${f(m.torch1)} / ${f(m.torch2)}`);
+    console.log(
+      `${w.kind} H=${w.H}: gatescope ${f(m.ours1)} / ${f(m.ours2)} ms, PyTorch ${f(m.torch1)} / ${f(m.torch2)}`,
+    );
   }
   torch?.forEach((t) => t.close());
   const notes = torch ? torch.map((t) => t.note) : [missing!, missing!];
@@ -246,27 +280,68 @@ async function main(): Promise<void> {
     `\nms per training step (forward + BPTT + all gradients), N=32 T=100 D=2, float32, median of ` +
       `${quick ? 5 : "7–15"} interleaved repeats (± half the range); ratio = gatescope ÷ peer`,
   );
-  console.log(["cell", "H", "gatescope 1t", "torch 1t", "ratio", "gatescope 2t", "torch 2t", "ratio 2t/2t",
-    "fwd ratio 1t", "grad err", "tfjs-wasm", "× faster", "tfjs-cpu", "× faster"].join(" | "));
+  console.log(
+    [
+      "cell",
+      "H",
+      "gatescope 1t",
+      "torch 1t",
+      "ratio",
+      "gatescope 2t",
+      "torch 2t",
+      "ratio 2t/2t",
+      "fwd ratio 1t",
+      "grad err",
+      "tfjs-wasm",
+      "× faster",
+      "tfjs-cpu",
+      "× faster",
+    ].join(" | "),
+  );
   for (const r of rows) {
-    console.log([
-      r.workload.kind, r.workload.H, `${f(r.gatescope.step_ms)} ${spread(r.gatescope)}`,
-      `${f(r.torch_1t?.step_ms)} ${spread(r.torch_1t)}`, f(r.ratios.step_vs_torch_1t, 2),
-      `${f(r.gatescope_2t.step_ms)} ${spread(r.gatescope_2t)}`, `${f(r.torch_2t?.step_ms)} ${spread(r.torch_2t)}`,
-      f(r.ratios.step_2t_vs_torch_2t, 2), f(r.ratios.forward_vs_torch_1t, 2), r.gatescope.grad_error.toExponential(1),
-      f(r.tfjs_wasm?.step_ms), f(r.ratios.tfjs_wasm_speedup), f(r.tfjs_cpu?.step_ms), f(r.ratios.tfjs_cpu_speedup),
-    ].join(" | "));
+    console.log(
+      [
+        r.workload.kind,
+        r.workload.H,
+        `${f(r.gatescope.step_ms)} ${spread(r.gatescope)}`,
+        `${f(r.torch_1t?.step_ms)} ${spread(r.torch_1t)}`,
+        f(r.ratios.step_vs_torch_1t, 2),
+        `${f(r.gatescope_2t.step_ms)} ${spread(r.gatescope_2t)}`,
+        `${f(r.torch_2t?.step_ms)} ${spread(r.torch_2t)}`,
+        f(r.ratios.step_2t_vs_torch_2t, 2),
+        f(r.ratios.forward_vs_torch_1t, 2),
+        r.gatescope.grad_error.toExponential(1),
+        f(r.tfjs_wasm?.step_ms),
+        f(r.ratios.tfjs_wasm_speedup),
+        f(r.tfjs_cpu?.step_ms),
+        f(r.ratios.tfjs_cpu_speedup),
+      ].join(" | "),
+    );
   }
   console.log(`\n${notes.join("; ")}. tfjs-cpu is not run at H > 128.`);
-  console.log(`peak RSS after the gatescope runs: ${rssAfterOurs.toFixed(0)} MiB; whole benchmark: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  console.log(
+    `peak RSS after the gatescope runs: ${rssAfterOurs.toFixed(0)} MiB; ` +
+      `whole benchmark: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  );
   const worst = Math.max(...rows.map((r) => r.gatescope.grad_error));
   console.log(`gradient check (float32 wasm vs float64 reference, scale-normalised): worst ${worst.toExponential(2)}`);
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  writeFileAtomic(outFile, JSON.stringify({
-    quick, node: process.version, backend: info, torch: notes,
-    peak_rss_mib: { gatescope: rssAfterOurs, total: process.resourceUsage().maxRSS / 1024 }, rows,
-    wall_s: (performance.now() - t0) / 1000,
-  }, null, 2));
+  writeFileAtomic(
+    outFile,
+    JSON.stringify(
+      {
+        quick,
+        node: process.version,
+        backend: info,
+        torch: notes,
+        peak_rss_mib: { gatescope: rssAfterOurs, total: process.resourceUsage().maxRSS / 1024 },
+        rows,
+        wall_s: (performance.now() - t0) / 1000,
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`wrote ${outFile} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   if (worst > 1e-6) {
     console.error(`gradient check failed: float32 gradients differ from the float64 reference by ${worst}`);

@@ -101,10 +101,14 @@ export function kernelsByName(name: BackendName): Kernels {
   }
   if (name === "wasm-simd" || name === "wasm-relaxed-simd") {
     if (name === "wasm-relaxed-simd" && !relaxedSimdSupported())
-      throw new GatescopeError(`backend "${name}": expected a runtime with WebAssembly relaxed SIMD, got Node ${process.version}`);
+      throw new GatescopeError(
+        `backend "${name}": expected a runtime with WebAssembly relaxed SIMD, got Node ${process.version}`,
+      );
     return withDefaultThreads(wasmBuild(name === "wasm-simd" ? "simd" : "relaxed-simd"));
   }
-  throw new GatescopeError(`backend: expected one of ${NAMES.map((n) => `"${n}"`).join(", ")}, got ${JSON.stringify(name)}`);
+  throw new GatescopeError(
+    `backend: expected one of ${NAMES.map((n) => `"${n}"`).join(", ")}, got ${JSON.stringify(name)}`,
+  );
 }
 
 /** The default backend's name and why it was chosen (its `threads` do not change results, so are not part of it). */

@@ -36,10 +36,31 @@ export class Pool {
   }
 
   /** Starts exports[op](a0, …) on the worker; `join` waits for it. */
-  post(op: Op, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number,
-    a8: number, a9 = 0, a10 = 0): void {
+  post(
+    op: Op,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    a4: number,
+    a5: number,
+    a6: number,
+    a7: number,
+    a8: number,
+    a9 = 0,
+    a10 = 0,
+  ): void {
     const a = this.args;
-    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4; a[5] = a5; a[6] = a6; a[7] = a7; a[8] = a8; a[9] = a9;
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+    a[4] = a4;
+    a[5] = a5;
+    a[6] = a6;
+    a[7] = a7;
+    a[8] = a8;
+    a[9] = a9;
     a[10] = a10;
     this.ctl[CONTROL.op] = OPS.indexOf(op);
     Atomics.store(this.ctl, CONTROL.seq, ++this.seq);
@@ -54,7 +75,8 @@ export class Pool {
         spins = 0;
       }
     }
-    if (ctl[CONTROL.failed]) throw new GatescopeError("wasm worker: expected its half of a product, got a failure (see above); please report");
+    if (ctl[CONTROL.failed])
+      throw new GatescopeError("wasm worker: expected its half of a product, got a failure (see above); please report");
   }
 
   close(): void {

@@ -136,8 +136,13 @@ const SPLIT_MIN_MACS = 1 << 18;
 /** Likewise for gate math: N·H units per step (H = 128's 4096 split; H = 32's 1024 do not). */
 const SPLIT_MIN_UNITS = 2048;
 
-type RowOp = "lstm_forward" | "lstm_backward" | "gru_forward_gates" | "gru_forward_state" | "gru_backward_state" |
-  "gru_backward_reset";
+type RowOp =
+  | "lstm_forward"
+  | "lstm_backward"
+  | "gru_forward_gates"
+  | "gru_forward_state"
+  | "gru_backward_state"
+  | "gru_backward_reset";
 /** Row widths of each gate op's arguments after (N, H), in H-wide blocks; 0 for a flag. */
 const ROW_WIDTHS: Record<RowOp, readonly number[]> = {
   lstm_forward: [4, 1, 1, 1, 0, 0, 0, 0], // gates, cPrev, cNext, hNext
@@ -288,14 +293,37 @@ export function createWasmKernels(
    * A per-row gate op over N rows; on two threads, rows [N/2, N) go to the worker. Every pointer
    * argument is an N-row buffer whose row width in H-wide blocks ROW_WIDTHS gives (0: a flag).
    */
-  function rows(op: RowOp, N: number, H: number, a2: Arg, a3: Arg, a4: Arg, a5: Arg, a6: Arg = 0, a7: Arg = 0,
-    a8: Arg = 0, a9: Arg = 0): void {
+  function rows(
+    op: RowOp,
+    N: number,
+    H: number,
+    a2: Arg,
+    a3: Arg,
+    a4: Arg,
+    a5: Arg,
+    a6: Arg = 0,
+    a7: Arg = 0,
+    a8: Arg = 0,
+    a9: Arg = 0,
+  ): void {
     const split = threads === 2 && N * H >= SPLIT_MIN_UNITS;
     const n0 = split ? N >> 1 : N;
     if (split) {
-      const w = ROW_WIDTHS[op], o = n0 * H * 4;
-      worker().post(op, N - n0, H, +a2 + w[0] * o, +a3 + w[1] * o, +a4 + w[2] * o, +a5 + w[3] * o, +a6 + w[4] * o,
-        +a7 + w[5] * o, +a8 + w[6] * o, +a9 + w[7] * o);
+      const w = ROW_WIDTHS[op],
+        o = n0 * H * 4;
+      worker().post(
+        op,
+        N - n0,
+        H,
+        +a2 + w[0] * o,
+        +a3 + w[1] * o,
+        +a4 + w[2] * o,
+        +a5 + w[3] * o,
+        +a6 + w[4] * o,
+        +a7 + w[5] * o,
+        +a8 + w[6] * o,
+        +a9 + w[7] * o,
+      );
     }
     (x[op] as unknown as Fn)(n0, H, +a2, +a3, +a4, +a5, +a6, +a7, +a8, +a9);
     if (split) pool!.join();
@@ -303,7 +331,8 @@ export function createWasmKernels(
   /** The vanilla RNN's elementwise ops over `count` values; two threads split at a multiple of 4. */
   function elements(count: number, a: number, h: number, relu: boolean, dH = -1, dA = -1): void {
     const split = threads === 2 && count >= SPLIT_MIN_UNITS;
-    const k0 = split ? (count >> 3) << 2 : count, o = k0 * 4;
+    const k0 = split ? (count >> 3) << 2 : count,
+      o = k0 * 4;
     if (split && dH < 0) worker().post("rnn_forward", count - k0, a + o, h + o, +relu, 0, 0, 0, 0, 0);
     if (split && dH >= 0) worker().post("rnn_backward", count - k0, a + o, h + o, dH + o, dA + o, +relu, 0, 0, 0);
     if (dH < 0) x.rnn_forward(k0, a, h, relu);
@@ -321,8 +350,19 @@ export function createWasmKernels(
     },
     lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
       if (H % 4 || !(ok(gates) && ok(cs) && ok(dH) && ok(dcNext) && ok(dC) && ok(dcPrev) && ok(dA))) return false;
-      rows("lstm_backward", N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(dH, prev), p(dcNext, 0), p(dC, prev),
-        p(dcPrev, 0), p(dA, gOff));
+      rows(
+        "lstm_backward",
+        N,
+        H,
+        p(gates, gOff),
+        p(cs, prev),
+        p(cs, prev + N * H),
+        p(dH, prev),
+        p(dcNext, 0),
+        p(dC, prev),
+        p(dcPrev, 0),
+        p(dA, gOff),
+      );
       return true;
     },
     gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
@@ -342,8 +382,19 @@ export function createWasmKernels(
     },
     gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
       if (H % 4 || !(ok(gates) && ok(hs) && ok(extra) && ok(drh) && ok(dA) && ok(dAhh) && ok(dhPrev))) return false;
-      rows("gru_backward_reset", N, H, p(gates, gOff), p(hs, prev), p(extra, prev), p(drh, 0), p(dA, gOff), p(dAhh, gOff),
-        p(dhPrev, 0), after);
+      rows(
+        "gru_backward_reset",
+        N,
+        H,
+        p(gates, gOff),
+        p(hs, prev),
+        p(extra, prev),
+        p(drh, 0),
+        p(dA, gOff),
+        p(dAhh, gOff),
+        p(dhPrev, 0),
+        after,
+      );
       return true;
     },
     rnnForward(count, a, aOff, hs, relu) {

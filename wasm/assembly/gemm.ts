@@ -97,7 +97,8 @@ function dot(a: usize, b: usize, K: i32): f32 {
   return s;
 }
 
-export function gemm_nt(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, beta: i32): void {
+export function gemm_nt(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+  beta: i32): void {
   const M2 = M & ~1, N4 = N & ~3, K4 = K & ~3;
   for (let i = 0; i < M2; i += 2) {
     const a0 = A + <usize>(i * lda) * 4, a1 = a0 + <usize>lda * 4;
@@ -136,7 +137,8 @@ export function gemm_nt(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
   }
 }
 
-export function gemm_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, beta: i32): void {
+export function gemm_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+  beta: i32): void {
   const M16 = M & ~15;
   for (let j = 0; j < N; j++) {
     for (let i = 0; i < M16; i += 16) {
