@@ -3,7 +3,9 @@
  * writes DIR/runs/<id>.json atomically; a run already finished is left alone. Without --index,
  * I comes from SLURM_ARRAY_TASK_ID (a Slurm array) or JOB_COMPLETION_INDEX (a Kubernetes
  * Indexed Job). The result is the same wherever it runs: same spec, seed and backend, same numbers.
+ * A task runs on one thread (GATESCOPE_THREADS overrides), as schedulers give each task one CPU.
  */
+import { setThreads } from "../backend";
 import { GatescopeError } from "../errors";
 import { runOne } from "../experiment/run";
 import { expand } from "../experiment/spec";
@@ -34,6 +36,8 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
     throw new GatescopeError(`run-one: ${from}: expected a run index in [0, ${runs.length - 1}], got ${got}`);
   }
   const spec = runs[Number(raw)];
+  // One task of many running side by side: one thread, unless GATESCOPE_THREADS says otherwise.
+  if (!process.env.GATESCOPE_THREADS) setThreads(1);
   if (readRun(dirs[0], spec)) {
     out(`run ${raw} (${spec.id}) already finished: ${runPath(dirs[0], spec.id)}`);
     return 0;

@@ -5,6 +5,7 @@
  * is about a third of a training step). Early stopping makes real runs shorter; the bound is
  * what a scheduler's time limit must allow.
  */
+import { defaultKernels, setThreads } from "../backend";
 import { Rng } from "../math/rng";
 import { SequenceModel } from "../model/sequence-model";
 import { makeTask } from "../tasks";
@@ -18,6 +19,17 @@ export interface RunEstimate {
 }
 
 export function estimateRuns(runs: RunSpec[], timedSteps = 2): RunEstimate[] {
+  // One thread: what a run costs a core (a second thread saves wall time, not CPU time).
+  const threads = defaultKernels().threads ?? 1;
+  setThreads(1);
+  try {
+    return estimate(runs, timedSteps);
+  } finally {
+    setThreads(threads);
+  }
+}
+
+function estimate(runs: RunSpec[], timedSteps: number): RunEstimate[] {
   const stepMs = new Map<string, number>();
   return runs.map((run) => {
     const key = JSON.stringify([run.rnn, run.task, run.train.batchSize]);
