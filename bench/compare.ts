@@ -53,8 +53,11 @@ const sizes = quick ? [32, 128] : [32, 128, 512];
 const workloads: Workload[] = [];
 for (const kind of kinds)
   for (const H of sizes) {
-    workloads.push({ kind, N: 32, T: 100, D: 2, H, warmup: quick ? 2 : 3, repeats: quick ? 5 : H >= 512 ? 7 : 15 });
+    // Warm-up covers V8's tier-up of the wasm code on both threads (the first ~5 steps run slower).
+    workloads.push({ kind, N: 32, T: 100, D: 2, H, warmup: quick ? 6 : 8, repeats: quick ? 5 : H >= 512 ? 7 : 15 });
   }
+
+const IDLE_MS = 120;
 
 function stat(samples: number[]): Stat {
   const s = samples.slice().sort((a, b) => a - b);
@@ -171,10 +174,25 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
   if (torch) for (const t of torch) await t.setup(w);
   const samples = { step: [[], [], [], []] as number[][], forward: [[], [], [], []] as number[][] };
   for (let r = 0; r < w.warmup + w.repeats; r++) {
+    const timed = r >= w.warmup;
+    // Each timed repeat starts with the other peers' threads at rest: OpenBLAS's spin for ~0.1 s
+    // after a call, and on two cores that spinning would land on whichever peer runs next. The
+    // pause is busy, as between a training loop's steps: a process that sleeps between steps
+    // wakes with its threads wherever the scheduler left them (see backend/pool.ts).
+    const idle = () => {
+      for (const end = performance.now() + (timed ? IDLE_MS : 0); performance.now() < end; );
+    };
     for (const what of ["step", "forward"] as const) {
-      const round = [once(ours[0][what]), torch ? await torch[0].time(what) : NaN];
-      round.push(once(ours[1][what]), torch ? await torch[1].time(what) : NaN);
-      if (r >= w.warmup) round.forEach((ms, i) => samples[what][i].push(ms));
+      const round: number[] = [];
+      idle();
+      round.push(once(ours[0][what]));
+      idle();
+      round.push(torch ? await torch[0].time(what) : NaN);
+      idle();
+      round.push(once(ours[1][what]));
+      idle();
+      round.push(torch ? await torch[1].time(what) : NaN);
+      if (timed) round.forEach((ms, i) => samples[what][i].push(ms));
     }
   }
   two.release!(); // stops its worker thread
@@ -189,6 +207,19 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
     ours2: measured(2),
     torch2: torch ? measured(3) : null,
   };
+}
+
+/** tfjs's banners and initialiser warnings, kept out of the table (counted, not shown). */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const { log, warn } = console;
+  let muted = 0;
+  console.log = console.warn = () => void muted++;
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, { log, warn });
+    if (muted) console.log(`(${muted} tfjs message(s) not shown)`);
+  }
 }
 
 async function tfjsTimings(backend: "cpu" | "wasm"): Promise<Timing[]> {
@@ -249,8 +280,8 @@ async function main(): Promise<void> {
   torch?.forEach((t) => t.close());
   const notes = torch ? torch.map((t) => t.note) : [missing!, missing!];
   const rssAfterOurs = process.resourceUsage().maxRSS / 1024;
-  const tfWasm = await tfjsTimings("wasm");
-  const tfCpu = await tfjsTimings("cpu");
+  const tfWasm = await quietly(() => tfjsTimings("wasm"));
+  const tfCpu = await quietly(() => tfjsTimings("cpu"));
 
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? a / b : null);
   const rows = workloads.map((w, i) => {

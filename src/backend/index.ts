@@ -100,10 +100,6 @@ export function kernelsByName(name: BackendName): Kernels {
     return c.kernels;
   }
   if (name === "wasm-simd" || name === "wasm-relaxed-simd") {
-    if (name === "wasm-relaxed-simd" && !relaxedSimdSupported())
-      throw new GatescopeError(
-        `backend "${name}": expected a runtime with WebAssembly relaxed SIMD, got Node ${process.version}`,
-      );
     return withDefaultThreads(wasmBuild(name === "wasm-simd" ? "simd" : "relaxed-simd"));
   }
   throw new GatescopeError(

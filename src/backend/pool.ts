@@ -3,7 +3,10 @@
  * half of a matrix product's output columns while the calling thread computes the other. Each
  * output is summed in the same order as on one thread, so results are identical for 1 and 2.
  * Synchronisation is by spinning on a shared word (a job takes tens of microseconds; waking a
- * sleeping thread takes about as long), falling back to Atomics.wait when idle.
+ * sleeping thread takes about as long), falling back to Atomics.wait when idle. A posted half is
+ * claimed by whichever thread gets to it first: if the worker has not started it by the time the
+ * caller finishes its own half (asleep, or scheduled on the caller's core), the caller runs it,
+ * so two threads are never slower than one by more than the handshake.
  */
 import * as path from "path";
 import { Worker } from "worker_threads";
@@ -18,7 +21,11 @@ export class Pool {
   private readonly args: Float64Array;
   private seq = 0;
 
-  constructor(module: object, memory: object) {
+  constructor(
+    module: object,
+    memory: object,
+    private readonly local: Record<Op, (...args: number[]) => void>,
+  ) {
     const control = new SharedArrayBuffer(CONTROL.bytes);
     this.ctl = new Int32Array(control, 0, CONTROL.words);
     this.args = new Float64Array(control, CONTROL.argsByte, CONTROL.args);
@@ -63,12 +70,24 @@ export class Pool {
     a[9] = a9;
     a[10] = a10;
     this.ctl[CONTROL.op] = OPS.indexOf(op);
-    Atomics.store(this.ctl, CONTROL.seq, ++this.seq);
+    this.publish();
+  }
+
+  private publish(): void {
+    this.seq++;
+    Atomics.store(this.ctl, CONTROL.claim, this.seq);
+    Atomics.store(this.ctl, CONTROL.seq, this.seq);
     Atomics.notify(this.ctl, CONTROL.seq);
   }
 
+  /** Waits for the posted half, or runs it here if the worker has not claimed it. */
   join(): void {
     const ctl = this.ctl;
+    if (Atomics.compareExchange(ctl, CONTROL.claim, this.seq, 0) === this.seq) {
+      const a = this.args;
+      this.local[OPS[ctl[CONTROL.op]]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+      return;
+    }
     for (let spins = 0; Atomics.load(ctl, CONTROL.done) !== this.seq; spins++) {
       if (spins > CONTROL.spins) {
         Atomics.wait(ctl, CONTROL.done, Atomics.load(ctl, CONTROL.done), 1000);
@@ -81,7 +100,6 @@ export class Pool {
 
   close(): void {
     this.ctl[CONTROL.op] = -1;
-    Atomics.store(this.ctl, CONTROL.seq, ++this.seq);
-    Atomics.notify(this.ctl, CONTROL.seq);
+    this.publish();
   }
 }

@@ -7,7 +7,8 @@ export const CONTROL = {
   op: 2, // index into OPS; any other value stops the worker
   failed: 3,
   ready: 4, // set by the worker once its kernels are instantiated
-  words: 5,
+  claim: 5, // the posted seq while nobody has taken the job; the worker or the caller swaps it out
+  words: 6,
   argsByte: 24,
   args: 11,
   bytes: 24 + 11 * 8,

@@ -21,6 +21,7 @@ import type { gruOps } from "../cells/gru";
 import type { rnnOps } from "../cells/rnn";
 import { alloc, MAX_ARRAY_BYTES, type DType, type FloatArray } from "../math/tensor";
 import { Pool } from "./pool";
+import type { Op } from "./protocol";
 
 interface Exports {
   heap_base(): number;
@@ -263,11 +264,18 @@ export function createWasmKernels(
   build: WasmBuild = "simd",
   bytes: Uint8Array = fs.readFileSync(wasmPath(build)),
 ): Kernels & { exports: Exports; arena: Arena } {
+  if (build === "relaxed-simd" && !relaxedSimdSupported(bytes)) {
+    throw new GatescopeError(
+      `wasm build "relaxed-simd": expected a runtime with WebAssembly relaxed SIMD (Node 22+, or Node 20 with ` +
+        `its V8 flag), got Node ${process.version} without it`,
+    );
+  }
   const module = new WebAssembly.Module(bytes);
   // A WebAssembly memory only grows; giving it back means a fresh instance (see `release`).
   let memory: WasmMemory, x: Exports, arena: Arena;
   let threads: 1 | 2 = 1;
   let pool: Pool | null = null; // started by the first product worth splitting, over this memory
+  type Fn = (...args: number[]) => void;
   const instantiate = () => {
     pool?.close();
     pool = null;
@@ -286,8 +294,7 @@ export function createWasmKernels(
   // Checked per array (no rest arguments): these run inside the time loop, which allocates nothing.
   const ok = (a: FloatArray) => arena.has(a);
 
-  const worker = () => (pool ??= new Pool(module, memory));
-  type Fn = (...args: number[]) => void;
+  const worker = () => (pool ??= new Pool(module, memory, x as unknown as Record<Op, Fn>));
   type Arg = number | boolean;
   /**
    * A per-row gate op over N rows; on two threads, rows [N/2, N) go to the worker. Every pointer
@@ -447,7 +454,7 @@ export function createWasmKernels(
       // Two threads split the output columns at a multiple of 16, so every column takes the
       // path (tile or edge) and the summation order it takes on one thread.
       const half = threads === 2 && M * N * K >= SPLIT_MIN_MACS && (tB || N >= 8) ? (N >> 5) << 4 : 0;
-      if (half > 0) pool ??= new Pool(module, memory);
+      if (half > 0) worker();
       if (tB) {
         if (half > 0) {
           pool!.post("gemm_nt", M, N - half, K, a, lda, b + half * ldb * 4, ldb, c + half * 4, ldc, beta);

@@ -32,14 +32,17 @@ for (;;) {
     }
   }
   seen = Atomics.load(ctl, CONTROL.seq);
-  const op = OPS[ctl[CONTROL.op]];
-  if (op === undefined) break; // the pool is closing
-  try {
-    // A wasm export ignores arguments past its own; a fixed arity allocates nothing per job.
-    kernels[op](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10]);
-  } catch (err) {
-    ctl[CONTROL.failed] = 1;
-    console.error(`gatescope wasm worker: ${(err as Error).message}`);
+  // The job is ours only if the caller has not taken it back (see Pool.join).
+  if (Atomics.compareExchange(ctl, CONTROL.claim, seen, -seen) === seen) {
+    const op = OPS[ctl[CONTROL.op]];
+    if (op === undefined) break; // the pool is closing
+    try {
+      // A wasm export ignores arguments past its own; a fixed arity allocates nothing per job.
+      kernels[op](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10]);
+    } catch (err) {
+      ctl[CONTROL.failed] = 1;
+      console.error(`gatescope wasm worker: ${(err as Error).message}`);
+    }
   }
   Atomics.store(ctl, CONTROL.done, seen);
   Atomics.notify(ctl, CONTROL.done);
