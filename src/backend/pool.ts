@@ -24,12 +24,13 @@ export class Pool {
   constructor(
     module: object,
     memory: object,
+    pack: number,
     private readonly local: Record<Op, (...args: number[]) => void>,
   ) {
     const control = new SharedArrayBuffer(CONTROL.bytes);
     this.ctl = new Int32Array(control, 0, CONTROL.words);
     this.args = new Float64Array(control, CONTROL.argsByte, CONTROL.args);
-    const data: WorkerData = { module, memory, control };
+    const data: WorkerData = { module, memory, control, pack };
     this.worker = new Worker(path.join(__dirname, "worker.js"), { workerData: data });
     this.worker.unref(); // an idle pool never keeps the process alive
     // Its events cannot reach a thread blocked in a time loop, so a worker that fails to start

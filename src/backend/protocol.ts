@@ -35,4 +35,6 @@ export interface WorkerData {
   module: object;
   memory: object;
   control: SharedArrayBuffer;
+  /** The worker's own packing buffer for gemm_nn (byte address in the shared memory). */
+  pack: number;
 }

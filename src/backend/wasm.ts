@@ -25,6 +25,8 @@ import type { Op } from "./protocol";
 
 interface Exports {
   heap_base(): number;
+  set_pack(p: number): void;
+  PACK_BYTES: { value: number };
   gemm_nn(
     M: number,
     N: number,
@@ -287,14 +289,17 @@ export function createWasmKernels(
       },
     };
     x = new WebAssembly.Instance(module, { env }).exports as unknown as Exports;
-    arena = new Arena(memory, x.heap_base());
+    // Below the arena: the packing buffers of gemm_nn, one for this thread and one for the worker.
+    x.set_pack(x.heap_base());
+    arena = new Arena(memory, x.heap_base() + 2 * x.PACK_BYTES.value);
   };
   instantiate();
   const p = (a: FloatArray, off: number) => a.byteOffset + off * 4;
   // Checked per array (no rest arguments): these run inside the time loop, which allocates nothing.
   const ok = (a: FloatArray) => arena.has(a);
 
-  const worker = () => (pool ??= new Pool(module, memory, x as unknown as Record<Op, Fn>));
+  const worker = () =>
+    (pool ??= new Pool(module, memory, x.heap_base() + x.PACK_BYTES.value, x as unknown as Record<Op, Fn>));
   type Arg = number | boolean;
   /**
    * A per-row gate op over N rows; on two threads, rows [N/2, N) go to the worker. Every pointer

@@ -9,7 +9,7 @@ import { CONTROL, OPS, type WorkerData } from "./protocol";
 declare const WebAssembly: { Instance: new (module: object, imports: object) => { exports: unknown } };
 
 // Not `module`: a CommonJS file cannot declare that name, and Node would then load it as ES.
-const { module: compiled, memory, control } = workerData as WorkerData;
+const { module: compiled, memory, control, pack } = workerData as WorkerData;
 const kernels = new WebAssembly.Instance(compiled, {
   env: {
     memory,
@@ -18,6 +18,7 @@ const kernels = new WebAssembly.Instance(compiled, {
     },
   },
 }).exports as Record<string, (...args: number[]) => void>;
+kernels.set_pack(pack);
 const ctl = new Int32Array(control, 0, CONTROL.words);
 const args = new Float64Array(control, CONTROL.argsByte, CONTROL.args);
 Atomics.store(ctl, CONTROL.ready, 1);

@@ -12,20 +12,43 @@ import { madd } from "./simd";
 @inline function ld(p: usize): v128 { return v128.load(p); }
 
 const KC = 256;
+const MB = 16; // rows of A packed at a time: one cache line of a transposed A's column
 @inline function f(p: usize): f32 { return load<f32>(p); }
+
+// This instance's packing buffer (MB × KC floats), set by the host: each thread has its own.
+let PACK: usize = 0;
+export function set_pack(p: usize): void { PACK = p; }
+export const PACK_BYTES = MB * KC * 4;
 
 export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, ldb: i32, C: usize, ldc: i32,
   beta: i32): void {
   // 2×16 tiles: eight accumulators, four B vectors and one broadcast A value per k — thirteen
   // vector registers, under the fifteen V8 allocates on x86-64 (a 4×16 tile spills and runs at
   // half the speed). K is cut into blocks of KC so that the A and B panels a block sweeps stay in
-  // L2 (weight gradients have K = T·N in the thousands).
+  // L2 (weight gradients have K = T·N in the thousands). A transposed A (acs ≠ 1: a weight
+  // gradient reads dA down its columns) is first packed MB rows at a time into PACK: read in
+  // place, its rows lie a power of two apart, alias in L1, and every line would be fetched once
+  // per row pair instead of once. Packing moves values, not sums: results are the same.
   const M2 = M & ~1, N16 = N & ~15;
-  const as = <usize>acs * 4, bs = <usize>ldb * 4;
+  const bs = <usize>ldb * 4;
+  const packed = acs != 1 && ars == 1 && PACK != 0;
   for (let k0 = 0; k0 < K; k0 += KC) {
   const k1 = min(K, k0 + KC);
-  for (let i = 0; i < M2; i += 2) {
-    const a0 = A + <usize>(i * ars + k0 * acs) * 4, a1 = a0 + <usize>ars * 4;
+  for (let ib = 0; ib < M2; ib += MB) {
+    const ie = min(M2, ib + MB);
+    let base = A + <usize>(ib * ars + k0 * acs) * 4, rs = <usize>ars * 4, ks = <usize>acs * 4;
+    if (packed) {
+      for (let k = k0; k < k1; k++) {
+        const src = A + <usize>(ib + k * acs) * 4, dst = PACK + <usize>((k - k0) * MB) * 4;
+        if (ie - ib == MB) {
+          v128.store(dst, ld(src)); v128.store(dst + 16, ld(src + 16));
+          v128.store(dst + 32, ld(src + 32)); v128.store(dst + 48, ld(src + 48));
+        } else for (let r = 0; r < ie - ib; r++) store<f32>(dst + <usize>r * 4, f(src + <usize>r * 4));
+      }
+      base = PACK; rs = 4; ks = MB * 4;
+    }
+    for (let i = ib; i < ie; i += 2) {
+    const a0 = base + <usize>(i - ib) * rs, a1 = a0 + rs;
     for (let j = 0; j < N16; j += 16) {
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
       let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
@@ -40,11 +63,12 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B:
         c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
         c12 = madd(x, b2, c12); c13 = madd(x, b3, c13);
         bp += bs;
-        ko += as;
+        ko += ks;
       }
       const cp = C + <usize>(i * ldc + j) * 4, keep = beta != 0 || k0 > 0;
       out4(cp, c00, c01, c02, c03, keep);
       out4(cp + <usize>ldc * 4, c10, c11, c12, c13, keep);
+    }
     }
   }
   }

@@ -1,6 +1,6 @@
 // gatescope's float32 WebAssembly SIMD kernels. Memory is imported and shared, so JS views
 // into it stay valid when it grows; JS owns the layout and passes byte pointers.
-export { gemm_nn, gemm_nt, gemm_tn, transpose, add_row_bias, sum_rows } from "./gemm";
+export { gemm_nn, gemm_nt, gemm_tn, transpose, add_row_bias, sum_rows, set_pack, PACK_BYTES } from "./gemm";
 export { lstm_forward, lstm_backward, gru_forward_gates, gru_forward_state, gru_backward_state,
   gru_backward_reset, rnn_forward, rnn_backward } from "./cells";
 
