@@ -454,8 +454,15 @@ export function createWasmKernels(
       // The kernels overwrite C when beta is 0, except where K = 0 leaves nothing to write.
       if (beta === 0 && K === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
       const a = p(A, aOff),
-        b = p(B, bOff),
         c = p(C, cOff);
+      let b = p(B, bOff);
+      if (tB && K < 8 && N >= 8) {
+        // Dot products this short (an input projection, K = D) cost more in setup than in sums:
+        // with Bᵀ laid out K×N, the product vectorises over N instead.
+        const bt = arena.scratch(K * N);
+        x.transpose(N, K, b, ldb, p(bt, 0));
+        [b, tB, ldb] = [p(bt, 0), false, N];
+      }
       // Two threads split the output columns at a multiple of 16, so every column takes the
       // path (tile or edge) and the summation order it takes on one thread.
       const half = threads === 2 && M * N * K >= SPLIT_MIN_MACS && (tB || N >= 8) ? (N >> 5) << 4 : 0;
