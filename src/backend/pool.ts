@@ -33,13 +33,15 @@ export class Pool {
     const data: WorkerData = { module, memory, control, pack };
     this.worker = new Worker(path.join(__dirname, "worker.js"), { workerData: data });
     this.worker.unref(); // an idle pool never keeps the process alive
+    this.worker.on("error", () => {}); // a worker that cannot start says so through `ready`, below
     // Its events cannot reach a thread blocked in a time loop, so a worker that fails to start
     // must be caught here, before any job is posted.
-    if (Atomics.wait(this.ctl, CONTROL.ready, 0, START_TIMEOUT_MS) === "timed-out") {
+    Atomics.wait(this.ctl, CONTROL.ready, 0, START_TIMEOUT_MS);
+    const ready = Atomics.load(this.ctl, CONTROL.ready);
+    if (ready !== 1) {
       void this.worker.terminate();
-      throw new GatescopeError(
-        `wasm worker: expected it to start within ${START_TIMEOUT_MS / 1000} s, got no answer; using one thread`,
-      );
+      const got = ready === 0 ? `no answer in ${START_TIMEOUT_MS / 1000} s` : "a failure to instantiate the kernels";
+      throw new GatescopeError(`wasm worker: expected it to start, got ${got}; using one thread`);
     }
   }
 

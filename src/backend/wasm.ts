@@ -298,8 +298,16 @@ export function createWasmKernels(
   // Checked per array (no rest arguments): these run inside the time loop, which allocates nothing.
   const ok = (a: FloatArray) => arena.has(a);
 
-  const worker = () =>
-    (pool ??= new Pool(module, memory, x.heap_base() + x.PACK_BYTES.value, x as unknown as Record<Op, Fn>));
+  /** The second thread, started on first use; if it cannot start, one thread from then on, with a warning. */
+  const worker = (): Pool | null => {
+    try {
+      return (pool ??= new Pool(module, memory, x.heap_base() + x.PACK_BYTES.value, x as unknown as Record<Op, Fn>));
+    } catch (err) {
+      threads = 1;
+      process.emitWarning(`gatescope: ${(err as Error).message}`);
+      return null;
+    }
+  };
   type Arg = number | boolean;
   /**
    * A per-row gate op over N rows; on two threads, rows [N/2, N) go to the worker. Every pointer
@@ -318,12 +326,12 @@ export function createWasmKernels(
     a8: Arg = 0,
     a9: Arg = 0,
   ): void {
-    const split = threads === 2 && N * H >= SPLIT_MIN_UNITS;
-    const n0 = split ? N >> 1 : N;
-    if (split) {
+    const two = threads === 2 && N * H >= SPLIT_MIN_UNITS ? worker() : null;
+    const n0 = two ? N >> 1 : N;
+    if (two) {
       const w = ROW_WIDTHS[op],
         o = n0 * H * 4;
-      worker().post(
+      two.post(
         op,
         N - n0,
         H,
@@ -338,18 +346,18 @@ export function createWasmKernels(
       );
     }
     (x[op] as unknown as Fn)(n0, H, +a2, +a3, +a4, +a5, +a6, +a7, +a8, +a9);
-    if (split) pool!.join();
+    two?.join();
   }
   /** The vanilla RNN's elementwise ops over `count` values; two threads split at a multiple of 4. */
   function elements(count: number, a: number, h: number, relu: boolean, dH = -1, dA = -1): void {
-    const split = threads === 2 && count >= SPLIT_MIN_UNITS;
-    const k0 = split ? (count >> 3) << 2 : count,
+    const two = threads === 2 && count >= SPLIT_MIN_UNITS ? worker() : null;
+    const k0 = two ? (count >> 3) << 2 : count,
       o = k0 * 4;
-    if (split && dH < 0) worker().post("rnn_forward", count - k0, a + o, h + o, +relu, 0, 0, 0, 0, 0);
-    if (split && dH >= 0) worker().post("rnn_backward", count - k0, a + o, h + o, dH + o, dA + o, +relu, 0, 0, 0);
+    if (two && dH < 0) two.post("rnn_forward", count - k0, a + o, h + o, +relu, 0, 0, 0, 0, 0);
+    if (two && dH >= 0) two.post("rnn_backward", count - k0, a + o, h + o, dH + o, dA + o, +relu, 0, 0, 0);
     if (dH < 0) x.rnn_forward(k0, a, h, relu);
     else x.rnn_backward(k0, a, h, dH, dA, relu);
-    if (split) pool!.join();
+    two?.join();
   }
 
   // Twins of the cells' reference ops (same arguments); false hands the call back to the cell.
@@ -465,21 +473,21 @@ export function createWasmKernels(
       }
       // Two threads split the output columns at a multiple of 16, so every column takes the
       // path (tile or edge) and the summation order it takes on one thread.
-      const half = threads === 2 && M * N * K >= SPLIT_MIN_MACS && (tB || N >= 8) ? (N >> 5) << 4 : 0;
-      if (half > 0) worker();
+      const two = threads === 2 && N >= 32 && M * N * K >= SPLIT_MIN_MACS ? worker() : null;
+      const half = two ? (N >> 5) << 4 : 0;
       if (tB) {
-        if (half > 0) {
-          pool!.post("gemm_nt", M, N - half, K, a, lda, b + half * ldb * 4, ldb, c + half * 4, ldc, beta);
+        if (two) {
+          two.post("gemm_nt", M, N - half, K, a, lda, b + half * ldb * 4, ldb, c + half * 4, ldc, beta);
           x.gemm_nt(M, half, K, a, lda, b, ldb, c, ldc, beta);
-          pool!.join();
+          two.join();
         } else x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc, beta);
       } else if (N >= 8) {
         const ars = tA ? 1 : lda,
           acs = tA ? lda : 1;
-        if (half > 0) {
-          pool!.post("gemm_nn", M, N - half, K, a, ars, acs, b + half * 4, ldb, c + half * 4, ldc, beta);
+        if (two) {
+          two.post("gemm_nn", M, N - half, K, a, ars, acs, b + half * 4, ldb, c + half * 4, ldc, beta);
           x.gemm_nn(M, half, K, a, ars, acs, b, ldb, c, ldc, beta);
-          pool!.join();
+          two.join();
         } else x.gemm_nn(M, N, K, a, ars, acs, b, ldb, c, ldc, beta);
       } else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc, beta);
       else {

@@ -20,6 +20,7 @@ import {
 } from "../../src/backend";
 import { jsKernels } from "../../src/backend/js";
 import { createWasmKernels, relaxedSimdSupported, wasmPath, WASM_BUILDS, type WasmBuild } from "../../src/backend/wasm";
+import { Pool } from "../../src/backend/pool";
 import { REPO } from "../helpers/paths";
 import type { Kernels } from "../../src/math/kernels";
 import { RecurrentNet } from "../../src/model/recurrent";
@@ -97,6 +98,17 @@ describe("wasm backend selection", () => {
     expect(threadsWith("2")).to.equal("2");
     expect(threadsWith("auto")).to.equal(String(os.availableParallelism() >= 2 ? 2 : 1));
     expect(threadsWith("two")).to.equal('GATESCOPE_THREADS: expected 1, 2 or "auto", got "two"');
+  });
+
+  it("a second thread that cannot start is refused at once, with the reason (the caller stays on one)", () => {
+    const memory = new (
+      globalThis as unknown as { WebAssembly: { Memory: new (d: object) => object } }
+    ).WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+    const t0 = Date.now();
+    expect(() => new Pool({}, memory, 0, {} as never)).to.throw(
+      /wasm worker: expected it to start, got a failure to instantiate the kernels; using one thread/,
+    );
+    expect(Date.now() - t0, "no wait for the start timeout").to.be.below(5000);
   });
 
   it("a real runtime where the V8 flag cannot be set runs the plain build (Node 20) and says why", () => {
