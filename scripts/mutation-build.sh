@@ -4,9 +4,7 @@
 set -euo pipefail
 nm=node_modules
 [ -d "$nm/typescript" ] || nm=../../node_modules
-flags=$(node -e 'const s = require("./package.json").scripts["build:wasm"]; process.stdout.write(s.replace(/^asc /, ""))')
-# shellcheck disable=SC2086 # the flags are words
-node "$nm/assemblyscript/bin/asc.js" $flags
+node scripts/build-wasm.js # finds assemblyscript up the tree, as Node resolves it
 node "$nm/typescript/bin/tsc" -p tsconfig.json
 # The CLI tests run dist/src (in a child process, where no mutant is active: they test the suite's own wiring).
 node "$nm/typescript/bin/tsc" -p tsconfig.build.json
