@@ -12,6 +12,7 @@ import { CLI, REPO } from "../helpers/paths";
 import { tmpDir } from "../helpers/tmp";
 import type { ExperimentSpec } from "../../src/experiment/spec";
 import { arraySpec, shellQuote } from "../../src/experiment/slurm";
+import { backendInfo } from "../../src/backend";
 import { parseReproduceArgs } from "../../src/cli/reproduce";
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
@@ -121,6 +122,10 @@ describe("runs as independent units", () => {
       "--no-wait",
     ]);
     expect(ok).to.deep.include({ executor: "slurm", sbatchArgs: ["--time=1:00:00", "-p"], wait: false });
+    expect(parseReproduceArgs([])).to.deep.include({ threads: "auto" });
+    expect(parseReproduceArgs(["--threads", "2"])).to.deep.include({ threads: 2 });
+    expect(parseReproduceArgs(["--threads", "1"])).to.deep.include({ threads: 1 });
+    expect(parseReproduceArgs(["--threads", "4"])).to.equal('--threads: expected 1, 2 or auto, got "4"');
   });
 
   it("a different experiment in the same --out is refused before anything runs", () => {
@@ -169,6 +174,7 @@ describe("on a real one-node Slurm cluster", function () {
     expect(results(out).manifest.executor).to.equal("slurm");
     const script = fs.readFileSync(path.join(out, "slurm", "run.sh"), "utf8");
     expect(script).to.include(process.execPath).and.include("--cpus-per-task=1").and.include("run-one");
+    expect(script).to.include(`export GATESCOPE_BACKEND=${backendInfo().name}\nexport GATESCOPE_THREADS=1\n`);
     const again = cli(["reproduce", "--preset", "tiny", "--seed", "6", "--out", out, "--executor", "slurm"], env);
     expect(again.stdout, "nothing left to submit").to.not.match(/submitted/);
   });
