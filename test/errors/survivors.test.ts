@@ -1,0 +1,147 @@
+/**
+ * Checks a mutation run found unguarded (each case names what a one-line bug there would get
+ * past): optimizer bounds, typo hints, PyTorch kinds, task descriptions, results-file shapes.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { checkKeys } from "../../src/errors";
+import { preset } from "../../src/experiment/presets";
+import { parseResults } from "../../src/experiment/results";
+import { expand } from "../../src/experiment/spec";
+import { fromPyTorch, pytorchKinds } from "../../src/io/pytorch";
+import { checkOptimizerConfig, Optimizer } from "../../src/optim/optimizer";
+import { makeTask } from "../../src/tasks";
+import { REPO } from "../helpers/paths";
+
+const healthy = () => JSON.parse(fs.readFileSync(path.join(REPO, "results/quick/results.json"), "utf8"));
+
+describe("checks a mutation run found unguarded", () => {
+  it("optimizer ranges: each bound, open or closed, is where PyTorch puts it", () => {
+    const bad = (c: object) => () => checkOptimizerConfig({ kind: "sgd", lr: 0.1, ...c });
+    expect(() => checkOptimizerConfig(null)).to.throw(/optimizer: expected \{kind: sgd\|rmsprop\|adam, lr, \.\.\.\}/);
+    expect(bad({ momentum: -0.1 })).to.throw(/optimizer.momentum: expected a number in \[0, 1\), got -0.1/);
+    expect(bad({ momentum: 1 })).to.throw(/optimizer.momentum: expected a number in \[0, 1\)/);
+    expect(bad({ momentum: 0 })).not.to.throw();
+    expect(bad({ dampening: 1 })).not.to.throw(); // closed at 1
+    expect(bad({ dampening: 1.5 })).to.throw(/optimizer.dampening: expected a number in \[0, 1\]/);
+    expect(bad({ weightDecay: -1 })).to.throw(/optimizer.weightDecay: expected a number in \[0, Infinity\]/);
+    const rms = (c: object) => () => checkOptimizerConfig({ kind: "rmsprop", lr: 0.1, ...c });
+    expect(rms({ alpha: 1 })).not.to.throw();
+    expect(rms({ eps: 0 })).to.throw(/optimizer.eps: expected a positive number, got 0/);
+    expect(rms({ eps: 1e-30 })).not.to.throw();
+    expect(bad({ nesterov: true, momentum: 0.9, dampening: 0.1 })).to.throw(
+      "optimizer: expected momentum > 0 and dampening 0 with nesterov (as PyTorch), got momentum 0.9, dampening 0.1",
+    );
+    expect(bad({ nesterov: true })).to.throw(/got momentum 0, dampening 0$/);
+    expect(bad({ nesterov: true, momentum: 0.9 })).not.to.throw();
+  });
+
+  it("optimizer state names each buffer by its PyTorch slot and parameter", () => {
+    const params = { w: { shape: [2], data: new Float64Array([1, 2]) } };
+    const grads = { w: { shape: [2], data: new Float64Array([0.5, -0.5]) } };
+    const keys = (c: object) => {
+      const o = new Optimizer({ lr: 0.1, ...c } as never, params);
+      o.step(grads, 0.1);
+      return Object.keys(o.state().buffers).sort();
+    };
+    expect(keys({ kind: "sgd", momentum: 0.9 })).to.deep.equal(["momentum:w"]);
+    expect(keys({ kind: "rmsprop", centered: true, momentum: 0.5 })).to.deep.equal([
+      "grad_avg:w",
+      "momentum:w",
+      "square_avg:w",
+    ]);
+  });
+
+  it("a typo names the option it most likely meant; a far miss names none", () => {
+    expect(() => checkKeys("train config", { chekpoint: 1 }, ["checkpoint", "steps"])).to.throw(
+      'train config: expected only [checkpoint, steps], got unknown option "chekpoint" (did you mean "checkpoint"?)',
+    );
+    expect(() => checkKeys("train config", { zzzzzzzz: 1 }, ["checkpoint", "steps"])).to.throw(
+      /got unknown option "zzzzzzzz"$/,
+    );
+    expect(() => checkKeys("forward options", 3, ["h0", "c0"])).to.throw(
+      "forward options: expected an object with keys from [h0, c0], got 3",
+    );
+  });
+
+  it("PyTorch interop names the kinds PyTorch has, and what a state dict lacks", () => {
+    expect(pytorchKinds()).to.deep.equal(["rnn_tanh", "rnn_relu", "lstm", "gru"]);
+    expect(() => fromPyTorch("mgu" as never, {})).to.throw(
+      'fromPyTorch kind: expected one of "rnn_tanh", "rnn_relu", "lstm", "gru" (the kinds PyTorch has), got "mgu"',
+    );
+    expect(() => fromPyTorch("lstm", null as never)).to.throw(
+      "fromPyTorch state dict: expected an object of named tensors, got null",
+    );
+    expect(() => fromPyTorch("lstm", [] as never)).to.throw(/expected an object of named tensors/);
+    expect(() => fromPyTorch("lstm", {}, { gruVariant: "reset_before" })).to.throw(
+      'fromPyTorch gruVariant: expected no gruVariant for kind "lstm", got "reset_before"',
+    );
+    expect(() => fromPyTorch("lstm", { bias_ih_l0: [1] })).to.throw(
+      'fromPyTorch lstm state dict: expected a tensor "weight_hh_l0", got keys [bias_ih_l0]',
+    );
+  });
+
+  it("every task says what its metric is, what the baseline is and when it counts as solved", () => {
+    const want: Record<string, [RegExp, RegExp, RegExp]> = {
+      copy: [/cross-entropy/, /10·ln 8\/\(T\+20\)/, /99% of recalled symbols/],
+      temporal_order: [/cross-entropy/, /ln 4/, /99% of test sequences/],
+    };
+    for (const [name, [metric, baseline, criterion]] of Object.entries(want)) {
+      const task = makeTask({ name, T: 100 } as never);
+      expect(task.metricName, name).to.match(metric);
+      expect(task.baselineFormula, name).to.match(baseline);
+      expect(task.criterion, name).to.match(criterion);
+    }
+  });
+
+  it("experiment specs: malformed cells and tasks are named, never a TypeError", () => {
+    const tiny = preset("tiny", 0);
+    const bad = (spec: unknown) => () => expand(spec as never);
+    expect(bad(null)).to.throw("experiment: expected an object, got null");
+    expect(bad({ ...tiny, cells: [null] })).to.throw(
+      "experiment.cells[].name: expected a name of letters, digits, _ . -, got undefined",
+    );
+    expect(bad({ ...tiny, tasks: [null] })).to.throw(
+      "experiment.tasks[undefined].T: expected a non-empty array of sequence lengths, got undefined",
+    );
+    expect(bad({ ...tiny, tasks: [{ name: "adding", T: [1] }] })).to.throw(/^experiment\.tasks\[adding\]/);
+    const cell = tiny.cells[0];
+    const equal = (hidden: unknown, others: object[] = []) => bad({ ...tiny, cells: [{ ...cell, hidden }, ...others] });
+    const refused = "hidden.equalParams: expected the name of another cell with a numeric hidden size";
+    expect(equal("x")).to.throw(`experiment.cells[${cell.name}].${refused}, got undefined`);
+    expect(equal({ equalParams: cell.name })).to.throw(refused); // itself
+    expect(equal({ equalParams: "b" }, [{ ...cell, name: "b", hidden: { equalParams: cell.name } }])).to.throw(refused);
+    expect(expand(tiny).map((r) => r.id)).to.include(`adding-T12-${cell.name}-s0`); // no lr sweep: no lr in the id
+  });
+
+  it("results files: the document's own shape, and version 2's optional manifest fields", () => {
+    const parse = (doc: unknown) => () => parseResults(JSON.stringify(doc), "f");
+    expect(parse(null)).to.throw('f.schema: expected "gatescope.results", got undefined');
+    expect(parse([])).to.throw(/f.schema: expected "gatescope.results"/);
+    expect(parse({ ...healthy(), runs: {} })).to.throw("f: expected {manifest, runs, summary}");
+    expect(parse({ ...healthy(), manifest: null })).to.throw("f: expected {manifest, runs, summary}");
+    expect(parse({ ...healthy(), manifest: [] })).to.throw("f.manifest: expected an object");
+    const text = JSON.stringify(healthy()).replace(/"wall_s":[0-9.e+-]+/, '"wall_s":1e400'); // JSON's Infinity
+    expect(() => parseResults(text, "f")).to.throw(/f.manifest.wall_s: expected a finite number/);
+    const extra = healthy();
+    extra.runs[0].final_test_extra = { a: 1, b: "x" };
+    expect(parse(extra)).to.throw("f.runs[0].final_test_extra: expected {name: number}");
+    const bare = healthy();
+    for (const k of ["executor", "cpu_model", "runs_wall_s", "git_commit"]) delete bare.manifest[k];
+    delete bare.missing;
+    const read = parseResults(JSON.stringify(bare), "f");
+    const wall = bare.runs.reduce((s: number, r: { wall_s: number }) => s + r.wall_s, 0);
+    expect(read.manifest).to.deep.include({ executor: "local", cpu_model: "unknown", git_commit: null });
+    expect(read.manifest.runs_wall_s).to.be.closeTo(wall, 1e-9);
+    expect(read.missing).to.deep.equal([]);
+    const kept = healthy();
+    Object.assign(kept.manifest, { executor: "slurm", cpu_model: "X", git_commit: "abc", runs_wall_s: 5 });
+    expect(parseResults(JSON.stringify(kept), "f").manifest).to.deep.include({
+      executor: "slurm",
+      cpu_model: "X",
+      git_commit: "abc",
+      runs_wall_s: 5,
+    });
+  });
+});
