@@ -1,0 +1,51 @@
+/** The summary as a reader meets it: rows chosen on validation, cells as printed, a table whose columns line up. */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parseResults } from "../../src/experiment/results";
+import { formatSummary, summaryCells, SUMMARY_HEADINGS } from "../../src/experiment/summary";
+import { REPO } from "../helpers/paths";
+
+const quick = () => parseResults(fs.readFileSync(path.join(REPO, "results/quick/results.json"), "utf8"));
+
+describe("the summary as printed", () => {
+  it("each row takes the learning rate with the lowest mean validation metric, and its seeds' steps only if solved", () => {
+    const { summary } = quick();
+    for (const row of summary) {
+      const best = Math.min(...row.lr_sweep.map((s) => s.val_mean));
+      expect(row.val_mean, `${row.task} T=${row.T} ${row.cell}`).to.equal(best);
+      expect(row.lr).to.equal(row.lr_sweep.find((s) => s.val_mean === best)!.lr);
+      if (row.solved === 0) expect(row.steps_to_solve_median).to.equal(null);
+      else expect(row.steps_to_solve_median).to.be.a("number");
+    }
+    expect(new Set(summary.map((r) => r.lr)).size, "validation chose different rates for different rows").to.equal(2);
+  });
+
+  it("columns line up under their headings; the last is not padded; claims follow, one per compared row", () => {
+    const { summary } = quick();
+    const rows = summary.map((r, i) => (i === 0 ? { ...r, agrees: false, expect: "fail" as const } : r));
+    const lines = formatSummary(rows).split("\n");
+    const keys = Object.keys(SUMMARY_HEADINGS);
+    const dashes = lines[1].split(" ");
+    expect(dashes.every((d) => /^-+$/.test(d))).to.equal(true);
+    const starts = dashes.map((_, i) => dashes.slice(0, i).reduce((s, d) => s + d.length + 1, 0));
+    const cellsOf = (line: string) => starts.map((s, i) => line.slice(s, starts[i + 1]).trimEnd());
+    expect(cellsOf(lines[0])).to.deep.equal(keys.map((k) => SUMMARY_HEADINGS[k]));
+    rows.forEach((r, i) => {
+      const printed = cellsOf(lines[2 + i]);
+      expect(printed, `row ${i}`).to.deep.equal(keys.map((k) => summaryCells(r)[k]));
+      expect(lines[2 + i], "no trailing spaces").to.equal(lines[2 + i].trimEnd());
+    });
+    expect(summaryCells(rows[0]).agrees).to.equal("NO");
+    const unjudged = rows.find((r) => r.agrees === null)!;
+    expect(summaryCells(unjudged).agrees).to.equal("—");
+    expect(unjudged.published).to.equal("not reported by the cited papers");
+    expect(summaryCells(rows.find((r) => r.agrees === true)!).agrees).to.equal("yes");
+    const claims = lines.slice(lines.indexOf("Published outcomes (predicate on the row above):") + 1);
+    expect(claims).to.have.length(rows.filter((r) => r.expect !== null).length);
+    expect(claims[0]).to.equal(`  ${rows[0].task} T=${rows[0].T} ${rows[0].cell}: ${rows[0].published} — DEVIATES`);
+    expect(claims.slice(1).every((c) => c.endsWith(" — agrees"))).to.equal(true);
+    const none = formatSummary(rows.filter((r) => r.expect === null)).split("\n");
+    expect(none).to.have.length(2 + rows.filter((r) => r.expect === null).length); // no claims section
+  });
+});
