@@ -114,6 +114,16 @@ describe("training", () => {
           /optimizer state buffer .*\[0\]: expected a finite number, got null/,
         ],
         [(d) => (d.history = { steps: 3 }), /history: expected \{steps, evals, gradFlow\} arrays/],
+        [(d) => (d.format = "x"), /spoiled.json: expected format "gatescope.train-checkpoint" version 1, got "x 1"/],
+        [
+          (d) => (d.version = 2),
+          /spoiled.json: expected format "gatescope.train-checkpoint" version 1, got "gatescope.train-checkpoint 2"/,
+        ],
+        [(d) => (d.step = 21), /spoiled.json step: expected an integer in \[0, 20\], got 21/],
+        [(d) => (d.step = -1), /step: expected an integer in \[0, 20\], got -1/],
+        [(d) => (d.best = { step: "1", metric: 0 }), /spoiled.json best: expected null or \{step, metric, params\}/],
+        [(d) => (d.best = 3), /best: expected null or \{step, metric, params\}, got 3/],
+        [(d) => (d.best = { step: 1, metric: "0" }), /best: expected null or \{step, metric, params\}/],
       ];
       for (const [spoil, re] of cases) {
         const doc = JSON.parse(JSON.stringify(good));
@@ -130,6 +140,13 @@ describe("training", () => {
         expect(err!.message).to.match(re);
         expect(snapshot(b.m), "the model is untouched").to.deep.equal(before);
       }
+      const notJson = path.join(dir, "not-json.json");
+      fs.writeFileSync(notJson, "{ half a checkpoint");
+      const c = model("gru", 5);
+      const cfg = { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } };
+      let err: Error | null = null;
+      await train(c.m, c.task, cfg, c.rng, { resumeFrom: notJson }).catch((e: Error) => (err = e));
+      expect(err!.message).to.match(/training checkpoint .*not-json.json: expected readable JSON, got /);
     },
   );
 
