@@ -194,7 +194,8 @@ export function gemm_tn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
 }
 
 @inline function lane(v: v128, l: i32): f32 {
-  return l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+  return l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1)
+    : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
 }
 
 /** dst (cols×rows) ← srcᵀ, src rows×cols with leading dimension lds. */
@@ -208,7 +209,9 @@ export function add_row_bias(M: i32, N: i32, b: usize, C: usize, ldc: i32): void
   const N4 = N & ~3;
   for (let i = 0; i < M; i++) {
     const cp = C + <usize>(i * ldc) * 4;
-    for (let j = 0; j < N4; j += 4) v128.store(cp + <usize>j * 4, f32x4.add(ld(cp + <usize>j * 4), ld(b + <usize>j * 4)));
+    for (let j = 0; j < N4; j += 4) {
+      v128.store(cp + <usize>j * 4, f32x4.add(ld(cp + <usize>j * 4), ld(b + <usize>j * 4)));
+    }
     for (let j = N4; j < N; j++) store<f32>(cp + <usize>j * 4, f(cp + <usize>j * 4) + f(b + <usize>j * 4));
   }
 }
@@ -217,7 +220,9 @@ export function sum_rows(M: i32, N: i32, C: usize, ldc: i32, out: usize): void {
   const N4 = N & ~3;
   for (let i = 0; i < M; i++) {
     const cp = C + <usize>(i * ldc) * 4;
-    for (let j = 0; j < N4; j += 4) v128.store(out + <usize>j * 4, f32x4.add(ld(out + <usize>j * 4), ld(cp + <usize>j * 4)));
+    for (let j = 0; j < N4; j += 4) {
+      v128.store(out + <usize>j * 4, f32x4.add(ld(out + <usize>j * 4), ld(cp + <usize>j * 4)));
+    }
     for (let j = N4; j < N; j++) store<f32>(out + <usize>j * 4, f(out + <usize>j * 4) + f(cp + <usize>j * 4));
   }
 }
