@@ -32,7 +32,7 @@
  */
 import { C_SLOT, gateSlots, H_SLOT, SIGMOID, standardParams, TANH, type Cell, type TraceSlot } from "./cell";
 import { setGateBias } from "./gru";
-import { option, type CellDescription, type CellOptions } from "./registry";
+import { option, type CellDescription } from "./registry";
 import { sigmoid } from "../math/kernels";
 import { alloc, dtypeOf, type FloatArray } from "../math/tensor";
 

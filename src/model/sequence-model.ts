@@ -40,7 +40,7 @@ function firstNonFinite(output: Tensor): string | null {
   let i = 0;
   while (i < d.length && Number.isFinite(d[i])) i++; // a plain loop: this runs on every step's whole output
   if (i === d.length) return null;
-  const [N, T, H] = output.shape;
+  const [, T, H] = output.shape;
   const n = Math.floor(i / (T * H)),
     t = Math.floor(i / H) % T,
     j = i % H;
