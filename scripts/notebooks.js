@@ -40,6 +40,15 @@ function registerKernel() {
   return { ...process.env, JUPYTER_PATH: JUPYTER_DATA };
 }
 
+/** The nearest folder above `dir`, short of this project, with a kernel of its own (`gatescope init`). */
+function ownKernel(dir) {
+  for (let d = dir; d !== path.dirname(d) && d !== ROOT; d = path.dirname(d)) {
+    const data = path.join(d, ".jupyter", "share", "jupyter");
+    if (fs.existsSync(path.join(data, "kernels", KERNEL, "kernel.json"))) return data;
+  }
+  return null;
+}
+
 async function checkCharts(htmlFiles) {
   const { launchChromium } = require(path.join(ROOT, "dist", "src", "viz", "browser.js"));
   const browser = await launchChromium();
@@ -90,8 +99,20 @@ async function main() {
   }
   const notebooks = (chosen.length ? chosen : fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join("notebooks", f)))
     .map((f) => path.resolve(f));
-  const r = spawnSync(PYTHON, [path.join(ROOT, "scripts", "run_notebooks.py"), "--kernel", KERNEL, "--out", out, ...notebooks], { stdio: "inherit", env });
-  if (r.error) throw new Error(`could not run ${PYTHON}: ${r.error.message}`);
+  // A notebook in a folder made by `gatescope init` runs with that folder's own kernel.
+  const groups = new Map();
+  for (const nb of notebooks) {
+    const jupyterPath = ownKernel(path.dirname(nb)) ?? env.JUPYTER_PATH;
+    groups.set(jupyterPath, [...(groups.get(jupyterPath) ?? []), nb]);
+  }
+  let status = 0;
+  for (const [jupyterPath, group] of groups) {
+    const r = spawnSync(PYTHON, [path.join(ROOT, "scripts", "run_notebooks.py"), "--kernel", KERNEL, "--out", out, ...group],
+      { stdio: "inherit", env: { ...env, JUPYTER_PATH: jupyterPath } });
+    if (r.error) throw new Error(`could not run ${PYTHON}: ${r.error.message}`);
+    status = status || r.status;
+  }
+  const r = { status };
   const executed = notebooks.map((n) => path.join(out, path.basename(n).replace(/\.ipynb$/, ".html"))).filter((f) => fs.existsSync(f));
   const chartFailures = r.status === 0 ? await checkCharts(executed) : [];
   process.exitCode = r.status !== 0 || chartFailures.length ? 1 : 0;

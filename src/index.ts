@@ -114,6 +114,7 @@ export {
 } from "./viz/gradient-flow";
 export {
   gateHeatmaps,
+  inputChannels,
   gateTrajectories,
   gateSaturationHistogram,
   stateNormsFigure,

@@ -4,6 +4,7 @@ import { fail } from "../errors";
 import { cellDescription, cellKinds } from "../cells";
 import type { CellConfig } from "../model/config";
 import { formatGradcheck, gradcheck } from "../model/gradcheck";
+import { commandHelp } from "./help";
 
 /** A kind with its defaults, then each enumerable option moved to each other value, one at a time. */
 export function variantsOf(kind: string): CellConfig[] {
@@ -29,7 +30,7 @@ export function gradcheckCommand(args: string[], out: (line: string) => void): n
     else kinds.push(a);
   }
   if (!all && kinds.length === 0) {
-    out(`usage: gatescope gradcheck [KIND…|--all] [--require FILE]…   kinds: ${cellKinds().join(", ")}`);
+    out(`${commandHelp("gradcheck")}\n\nkinds: ${cellKinds().join(", ")}`);
     return 2;
   }
   for (const k of kinds) cellDescription(k, "gradcheck kind");

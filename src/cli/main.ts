@@ -7,33 +7,28 @@ import { writeupCommand } from "./writeup";
 import { runOneCommand } from "./run-one";
 import { collectCommand } from "./collect";
 import { gradcheckCommand } from "./gradcheck";
-
-const USAGE = `gatescope — recurrent networks you can see inside
-
-usage:
-  gatescope reproduce [--preset tiny|quick|paper | --spec FILE] [--seed S] [--out DIR] [--dry-run]
-                      [--executor local|slurm|list] [--jobs N] [--threads 1|2|auto]
-                      [--max-parallel K] [--sbatch-arg ARG]... [--no-wait]      (slurm)
-                                   the vanishing-gradient comparison: RNN vs LSTM vs GRU
-  gatescope run-one DIR [--index I]
-                                   run I of the experiment in DIR (I defaults to
-                                   SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)
-  gatescope collect DIR            merge DIR's finished runs into results.json and report.html
-  gatescope writeup DIR [--out DIR2]
-                                   figures (SVG, PNG), tables (Markdown, LaTeX), references.bib
-                                   and a methods paragraph from a results directory
-  gatescope verify-torch FILE...   check gatescope against PyTorch reference files
-  gatescope gradcheck [KIND...|--all] [--require FILE]...
-                                   Float64 finite-difference check of cells (--all: every
-                                   registered kind and option value); FILE registers your own
-  gatescope help                   this text
-
-environment:
-  GATESCOPE_BACKEND=js|wasm        force the reference TypeScript or the WebAssembly SIMD kernels
-`;
+import { initCommand, notebooksCommand } from "./init";
+import { COMMANDS, commandHelp, overview } from "./help";
+import { gatescopePackage } from "../package-root";
 
 export async function main(argv: string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
   const [command, ...rest] = argv.filter((a) => a !== "--debug");
+  if (command === "--version" || command === "-V") {
+    out(gatescopePackage().version);
+    return 0;
+  }
+  if (command === undefined || command === "--help" || command === "-h") {
+    out(overview());
+    return command === undefined ? 2 : 0;
+  }
+  if (!(command in COMMANDS)) {
+    const names = Object.keys(COMMANDS).join(", ");
+    throw new GatescopeError(`expected a command (${names}) or --help or --version, got "${command}"`);
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    out(commandHelp(command));
+    return 0;
+  }
   switch (command) {
     case "reproduce":
       return reproduce(rest, out);
@@ -47,17 +42,16 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       return collectCommand(rest, out);
     case "gradcheck":
       return gradcheckCommand(rest, out);
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      out(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      throw new GatescopeError(
-        "expected a command (reproduce, run-one, collect, writeup, verify-torch, gradcheck, help), " +
-          `got "${command}"\n\n${USAGE}`,
-      );
+    case "init":
+      return initCommand(rest, out);
+    case "notebooks":
+      return notebooksCommand(rest, out);
+    default: // help
+      if (rest.length > 1 || (rest.length === 1 && !(rest[0] in COMMANDS))) {
+        throw new GatescopeError(`help: expected one of ${Object.keys(COMMANDS).join(", ")}, got "${rest.join(" ")}"`);
+      }
+      out(rest.length ? commandHelp(rest[0]) : overview());
+      return 0;
   }
 }
 

@@ -33,6 +33,7 @@ import {
 import { expand, type ExperimentSpec, type RunSpec } from "../experiment/spec";
 import { lockDir, readRun, runPath, writeExperiment } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
+import { flagsOf } from "./help";
 
 export const EXECUTORS = ["local", "slurm", "list"] as const;
 
@@ -51,18 +52,7 @@ export interface ReproduceArgs {
   wait: boolean;
 }
 
-const VALUED = [
-  "--preset",
-  "--spec",
-  "--seed",
-  "--out",
-  "--jobs",
-  "--threads",
-  "--executor",
-  "--max-parallel",
-  "--sbatch-arg",
-];
-const SWITCHES = ["--dry-run", "--no-wait"];
+const { valued: VALUED, switches: SWITCHES } = flagsOf("reproduce");
 const positive = (flag: string, v: string) =>
   /^\d+$/.test(v) && Number(v) >= 1 ? null : `${flag}: expected a positive integer, got "${v}"`;
 

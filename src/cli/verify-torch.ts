@@ -1,12 +1,16 @@
 /** `gatescope verify-torch FILE...`: are gatescope's numbers PyTorch's numbers? */
 import { verifyReferenceFile } from "../io/reference";
 import { backendInfo } from "../backend";
+import { fail } from "../errors";
+import { commandHelp } from "./help";
 
 export function verifyTorch(files: string[], out: (line: string) => void): number {
   if (files.length === 0) {
-    out("usage: gatescope verify-torch FILE... (PyTorch reference JSON files; see scripts/make_torch_fixtures.py)");
+    out(commandHelp("verify-torch"));
     return 2;
   }
+  const flag = files.find((f) => f.startsWith("-"));
+  if (flag) fail("verify-torch", "reference files (it has no options)", flag);
   const backend = backendInfo();
   out(`backend: ${backend.name} (${backend.reason})`);
   let failed = 0;

@@ -1,5 +1,6 @@
 /** What the gates do: heatmaps over units and time, trajectories, saturation. */
-import { checkKeys } from "../errors";
+import { checkKeys, fail, shapeString } from "../errors";
+import type { Tensor } from "../math/tensor";
 import type { Trace } from "../model/trace";
 import type { GateStats } from "../probe/gates";
 import { baseLayout, cellColor, fade, range, type Figure, type PlotlyTrace } from "./figure";
@@ -8,6 +9,18 @@ export interface InputChannel {
   name: string;
   /** One value per step of the sample sequence. */
   values: number[];
+}
+
+/** Sequence `sample` of an N×T×D input as D named channels, for `gateHeatmaps`' input panel. */
+export function inputChannels(x: Tensor, sample = 0, names: string[] = []): InputChannel[] {
+  const [N, T, D] = x.shape;
+  if (x.shape.length !== 3 || !(Number.isInteger(sample) && sample >= 0 && sample < N)) {
+    fail("inputChannels", `an N×T×D input and a sample in [0, ${N - 1}]`, `${shapeString(x.shape)}, sample ${sample}`);
+  }
+  return range(D).map((d) => ({
+    name: names[d] ?? `input ${d}`,
+    values: range(T).map((t) => x.data[(sample * T + t) * D + d]),
+  }));
 }
 
 /**

@@ -1,0 +1,71 @@
+/**
+ * The command line explains itself: --version, an overview, and `CMD --help` for every command
+ * with every option and its default; parsers accept exactly the flags the help lists.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { COMMANDS } from "../../src/cli/help";
+import { parseInitArgs } from "../../src/cli/init";
+import { parseReproduceArgs } from "../../src/cli/reproduce";
+import { CLI, REPO } from "../helpers/paths";
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+
+describe("command-line help", () => {
+  it("--version prints the package's version", () => {
+    const r = cli("--version");
+    expect(r.status).to.equal(0);
+    expect(r.stdout.trim()).to.equal(JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).version);
+  });
+
+  it("--help lists every command; no argument prints it too, with exit 2", () => {
+    const r = cli("--help");
+    expect(r.status).to.equal(0);
+    for (const name of Object.keys(COMMANDS)) expect(r.stdout).to.match(new RegExp(`^  ${name} `, "m"));
+    const bare = cli();
+    expect(bare.status).to.equal(2);
+    expect(bare.stdout).to.equal(r.stdout);
+  });
+
+  for (const [name, c] of Object.entries(COMMANDS)) {
+    it(`${name} --help and help ${name}: usage, every option with its default, ≤ 100 columns`, () => {
+      const r = cli(name, "--help");
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.include(`usage: ${c.usage}`);
+      for (const o of c.options) {
+        expect(r.stdout).to.include(o.flag);
+        if (o.default) expect(r.stdout.replace(/\s+/g, " ")).to.include(`(default: ${o.default})`);
+      }
+      for (const line of r.stdout.split("\n")) expect(line.length, line).to.be.at.most(100);
+      expect(cli("help", name).stdout).to.equal(r.stdout);
+      expect(cli(name, "-h").stdout).to.equal(r.stdout);
+    });
+  }
+
+  it("reproduce and init accept every flag their help lists, and refuse one it does not", () => {
+    for (const o of COMMANDS.reproduce.options) {
+      const value = o.arg ? (o.arg.includes("|") ? o.arg.split("|")[0] : "1") : null;
+      const argv = [o.flag, ...(value === null ? [] : [value])];
+      if (["--max-parallel", "--sbatch-arg", "--no-wait"].includes(o.flag)) argv.push("--executor", "slurm");
+      expect(parseReproduceArgs(argv), o.flag).to.be.an("object");
+    }
+    expect(parseReproduceArgs(["--dryrun"])).to.match(/expected one of --preset, .*--no-wait, got "--dryrun"/);
+    for (const o of COMMANDS.init.options) {
+      expect(() => parseInitArgs(["dir", o.flag, ...(o.arg ? ["x"] : [])]), o.flag).to.not.throw();
+    }
+    expect(() => parseInitArgs(["dir", "--pyton", "x"])).to.throw(/init: expected a folder or one of --from, --python, --no-install, got "--pyton"/);
+  });
+
+  it("an unknown command or help topic is a user error naming the commands", () => {
+    for (const args of [["frobnicate"], ["help", "frobnicate"]]) {
+      const r = cli(...args);
+      expect(r.status).to.equal(2);
+      expect(r.stderr).to.match(/expected (a command \(|one of )reproduce, run-one, .*got "frobnicate"/);
+    }
+    const v = cli("verify-torch", "--frob");
+    expect(v.status).to.equal(2);
+    expect(v.stderr).to.include('verify-torch: expected reference files (it has no options), got "--frob"');
+  });
+});

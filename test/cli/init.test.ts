@@ -1,0 +1,93 @@
+/**
+ * Installing anywhere: `npm pack` makes a complete package (built by prepack, notebooks and the
+ * starter inside); `gatescope init` makes a folder that installs that tarball from npm's registry
+ * and registers its own kernel; the starter notebook then runs in real Jupyter with that kernel
+ * and draws its charts; `gatescope notebooks` copies the shipped notebooks beside it.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { KERNEL_NAME, JUPYTER_DIR } from "../../src/cli/init";
+import { CLI, REPO } from "../helpers/paths";
+import { tmpDir } from "../helpers/tmp";
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+const shipped = fs.readdirSync(path.join(REPO, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+
+describe("gatescope init: a notebook folder of one's own", function () {
+  this.timeout(10 * 60 * 1000);
+  const dir = tmpDir("init");
+  const folder = path.join(dir, "my notebooks");
+  let tarball = "";
+
+  it("npm pack builds (prepack) and ships the code, kernels, kit, notebooks and starter", () => {
+    const r = spawnSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: REPO, encoding: "utf8" });
+    expect(r.status, r.stderr).to.equal(0);
+    const [info] = JSON.parse(r.stdout.slice(r.stdout.indexOf("[")));
+    const files = info.files.map((f: { path: string }) => f.path);
+    for (const f of [
+      "dist/src/index.js",
+      "dist/src/cli/main.js",
+      "dist/kernel-lib/index.js",
+      "kernel-lib/package.json",
+      "wasm/build/kernels.wasm",
+      "wasm/build/kernels-relaxed.wasm",
+      "templates/starter.ipynb",
+      ...shipped.map((n) => `notebooks/${n}`),
+    ]) {
+      expect(files, f).to.include(f);
+    }
+    expect(files.filter((f: string) => /^(src|test|node_modules|dist-test)\//.test(f))).to.deep.equal([]);
+    tarball = path.join(dir, info.filename);
+  });
+
+  it("init writes the folder, installs the tarball and registers a kernel under a Python with Jupyter", () => {
+    const r = cli("init", folder, "--from", tarball);
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    const pkg = JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8"));
+    expect(pkg.dependencies.gatescope).to.equal(tarball);
+    expect(pkg.scripts.jupyter).to.match(/^JUPYTER_PATH=\.jupyter\/share\/jupyter \S*python\S* -m jupyter notebook$/);
+    const python = pkg.scripts.jupyter.split(" ")[1];
+    expect(spawnSync(python, ["-c", "import jupyter_client"]).status, python).to.equal(0);
+    const spec = JSON.parse(fs.readFileSync(path.join(folder, JUPYTER_DIR, "kernels", KERNEL_NAME, "kernel.json"), "utf8"));
+    expect(spec.argv[0]).to.equal(path.join(folder, "node_modules", ".bin", "tslab"));
+    expect(fs.existsSync(spec.argv[0])).to.equal(true);
+    // installed as a copy from the tarball, not a link back into this repository
+    expect(fs.lstatSync(path.join(folder, "node_modules", "gatescope")).isSymbolicLink()).to.equal(false);
+  });
+
+  it("the starter notebook runs with the folder's own kernel, learns, and draws its charts", () => {
+    const r = spawnSync(process.execPath, [path.join(REPO, "scripts/notebooks.js"), "--out", path.join(dir, "out"),
+      path.join(folder, "starter.ipynb")], { encoding: "utf8", cwd: REPO });
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/PASS charts starter\.html: 2 of 2 drawn/);
+    const nb = JSON.parse(fs.readFileSync(path.join(dir, "out", "starter.ipynb"), "utf8"));
+    const text = nb.cells.flatMap((c: { outputs?: { text?: string[] }[] }) => c.outputs ?? [])
+      .map((o: { text?: string[] }) => (o.text ?? []).join("")).join("");
+    const mse = Number(/test MSE ([\d.]+) \(baseline 0\.167\): solved/.exec(text)?.[1]);
+    expect(mse, text).to.be.below(0.01);
+  });
+
+  it("notebooks copies the shipped notebooks and never overwrites one", () => {
+    fs.writeFileSync(path.join(folder, shipped[0]), "mine");
+    const r = cli("notebooks", folder);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include(`kept ${shipped[0]} (already there)`);
+    expect(fs.readFileSync(path.join(folder, shipped[0]), "utf8")).to.equal("mine");
+    for (const f of shipped.slice(1)) {
+      expect(fs.readFileSync(path.join(folder, f), "utf8")).to.equal(fs.readFileSync(path.join(REPO, "notebooks", f), "utf8"));
+    }
+  });
+
+  it("refuses a folder that has a package.json, and a Python without Jupyter, changing nothing", () => {
+    const again = cli("init", folder, "--no-install");
+    expect(again.status).to.equal(2);
+    expect(again.stderr).to.include("expected a folder without package.json, got one (nothing was changed)");
+    const fresh = path.join(dir, "fresh");
+    const r = cli("init", fresh, "--python", "/nonexistent/python3");
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.include("expected a Python with Jupyter (jupyter_client), got /nonexistent/python3 (not found)");
+    expect(fs.existsSync(fresh)).to.equal(false);
+  });
+});
