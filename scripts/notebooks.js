@@ -12,6 +12,19 @@ const ROOT = path.resolve(__dirname, "..");
 const KERNEL = "gatescope-tslab";
 const JUPYTER_DATA = path.join(ROOT, ".jupyter", "share", "jupyter");
 const PYTHON = "/usr/bin/python3";
+// MathJax 2 (what nbconvert's template configures) and require.js from npm, copied beside the HTML
+// exports, so they render offline on any machine (not from system paths only Debian has).
+const ASSETS = ["--mathjax-url", "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe", "--require-js-url",
+  "requirejs/require.js"];
+const MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "extensions/Safe.js", "extensions/MathMenu.js",
+  "extensions/MathZoom.js", "extensions/TeX", "jax/input/TeX", "jax/output/CommonHTML", "jax/element",
+  "fonts/HTML-CSS/TeX/woff"];
+
+function copyAssets(out) {
+  const from = path.dirname(require.resolve("mathjax/package.json", { paths: [ROOT] }));
+  for (const part of MATHJAX_PARTS) fs.cpSync(path.join(from, part), path.join(out, "mathjax", part), { recursive: true });
+  fs.cpSync(require.resolve("requirejs/require.js", { paths: [ROOT] }), path.join(out, "requirejs", "require.js"));
+}
 
 /** node_modules/gatescope → this folder: notebooks import "gatescope" as an installed package. */
 function linkSelf() {
@@ -49,28 +62,53 @@ function ownKernel(dir) {
   return null;
 }
 
-async function checkCharts(htmlFiles, chartsOptional) {
+/**
+ * Each export in headless Chromium, twice. With scripts: every chart drawn (its static image
+ * gone), equations typeset, no page error, and nothing fetched from outside the export's folder
+ * (such requests are refused and counted). Without scripts, as GitHub and nbviewer show it: every
+ * chart's static image loaded.
+ */
+async function checkCharts(htmlFiles, chartsOptional, folder) {
   const { launchChromium } = require(path.join(ROOT, "dist", "src", "viz", "browser.js"));
   const browser = await launchChromium();
   const failures = [];
+  const inFolder = (url) => url.startsWith("data:") || url.startsWith(`file://${path.resolve(folder)}/`);
   try {
     for (const file of htmlFiles) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors = [];
+      const outside = [];
       page.on("pageerror", (e) => errors.push(e.message));
+      await page.route("**/*", (route) => {
+        if (inFolder(route.request().url())) return route.continue();
+        outside.push(route.request().url());
+        return route.abort();
+      });
       await page.goto(`file://${file}`, { waitUntil: "load" });
       const count = () => page.evaluate("[document.querySelectorAll('.gatescope-plot').length, " +
-        "Array.from(document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]')).filter((el) => el.querySelector('.main-svg')).length]");
-      let [plots, drawn] = await count();
-      for (let i = 0; i < 100 && drawn < plots; i++) {
+        "Array.from(document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]'))" +
+        ".filter((el) => el.querySelector('.main-svg') && !el.querySelector('img[data-gatescope-static]')).length, " +
+        "document.querySelectorAll('.MathJax_CHTML').length, " +
+        "document.querySelectorAll('script[type^=\"math/tex\"]').length]");
+      let [plots, drawn, typeset, math] = await count();
+      for (let i = 0; i < 100 && (drawn < plots || typeset < math); i++) {
         await new Promise((r) => setTimeout(r, 100));
-        [plots, drawn] = await count();
+        [plots, drawn, typeset, math] = await count();
       }
-      const shot = file.replace(/\.html$/, ".png");
-      await page.screenshot({ path: shot, fullPage: true });
+      await page.screenshot({ path: file.replace(/\.html$/, ".png"), fullPage: true });
       await page.close();
-      const ok = (plots > 0 || chartsOptional) && drawn === plots && errors.length === 0;
-      console.log(`${ok ? "PASS" : "FAIL"} charts ${path.basename(file)}: ${drawn} of ${plots} drawn${errors.length ? `; page errors: ${errors.join("; ")}` : ""}`);
+      const still = await browser.newPage({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+      await still.goto(`file://${file}`, { waitUntil: "load" });
+      const images = await still.evaluate("Array.from(document.querySelectorAll('.gatescope-plot'))" +
+        ".filter((el) => { const img = el.querySelector('img[data-gatescope-static]'); " +
+        "return img && img.complete && img.naturalWidth > 100; }).length");
+      await still.close();
+      const ok = (plots > 0 || chartsOptional) && drawn === plots && images === plots && typeset === math &&
+        errors.length === 0 && outside.length === 0;
+      console.log(`${ok ? "PASS" : "FAIL"} charts ${path.basename(file)}: ${drawn} of ${plots} drawn, ` +
+        `${images} of ${plots} static images shown without scripts, ${typeset} of ${math} equations typeset, ` +
+        `${outside.length} requests outside the folder${outside.length ? ` (${outside.slice(0, 3).join(", ")})` : ""}` +
+        `${errors.length ? `; page errors: ${errors.join("; ")}` : ""}`);
       if (!ok) failures.push(file);
     }
   } finally {
@@ -109,15 +147,24 @@ async function main() {
   }
   let status = 0;
   for (const [jupyterPath, group] of groups) {
-    const r = spawnSync(PYTHON, [path.join(ROOT, "scripts", "run_notebooks.py"), "--kernel", KERNEL, "--out", out, ...group],
-      { stdio: "inherit", env: { ...env, JUPYTER_PATH: jupyterPath } });
+    const r = spawnSync(PYTHON, [path.join(ROOT, "scripts", "run_notebooks.py"), "--kernel", KERNEL, "--out", out,
+      ...ASSETS, ...group], { stdio: "inherit", env: { ...env, JUPYTER_PATH: jupyterPath } });
     if (r.error) throw new Error(`could not run ${PYTHON}: ${r.error.message}`);
     status = status || r.status;
   }
-  const r = { status };
-  const executed = notebooks.map((n) => path.join(out, path.basename(n).replace(/\.ipynb$/, ".html"))).filter((f) => fs.existsSync(f));
-  const chartFailures = r.status === 0 ? await checkCharts(executed, chartsOptional) : [];
-  process.exitCode = r.status !== 0 || chartFailures.length ? 1 : 0;
+  copyAssets(out);
+  const executed = notebooks.map((n) => path.join(out, path.basename(n))).filter((f) => fs.existsSync(f));
+  if (status === 0) {
+    // A PNG beside every chart (for viewers that run no scripts), then the HTML again with them.
+    const { addStaticImages } = require(path.join(ROOT, "dist", "src", "viz", "static-images.js"));
+    for (const nb of executed) await addStaticImages(nb);
+    const r = spawnSync(PYTHON, [path.join(ROOT, "scripts", "run_notebooks.py"), "--html-only", ...ASSETS,
+      "--out", out, ...executed], { stdio: "inherit" });
+    status = r.error ? 1 : r.status;
+  }
+  const html = executed.map((f) => f.replace(/\.ipynb$/, ".html"));
+  const chartFailures = status === 0 ? await checkCharts(html, chartsOptional, out) : [];
+  process.exitCode = status !== 0 || chartFailures.length ? 1 : 0;
 }
 
 main().catch((err) => {

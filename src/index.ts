@@ -130,6 +130,7 @@ export {
 } from "./viz/training";
 export { figureHtml, figuresPage, htmlPage, escapeHtml, jsonForScript, plotlyInjection } from "./viz/html";
 export { saveFigure, type SaveOptions } from "./viz/export";
+export { addStaticImages } from "./viz/static-images";
 export { reportHtml, reportFigures } from "./experiment/report";
 export { comparisonDashboard } from "./experiment/dashboard";
 export { SequenceModel, type SequenceModelConfig, type LossStep } from "./model/sequence-model";

@@ -92,6 +92,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
     summary: "copy the shipped notebooks into DIR (an `init` folder), never overwriting a file",
     options: [],
   },
+  "static-images": {
+    usage: "gatescope static-images NOTEBOOK...",
+    summary: "add a PNG beside every chart of executed notebooks (in place), so GitHub, nbviewer and "
+      + "untrusted JupyterLab show them; where scripts run, the charts stay interactive",
+    options: [],
+  },
   help: { usage: "gatescope help [COMMAND]", summary: "this text, or one command's", options: [] },
 };
 

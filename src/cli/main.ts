@@ -8,6 +8,7 @@ import { runOneCommand } from "./run-one";
 import { collectCommand } from "./collect";
 import { gradcheckCommand } from "./gradcheck";
 import { initCommand, notebooksCommand } from "./init";
+import { staticImagesCommand } from "./static-images";
 import { COMMANDS, commandHelp, overview } from "./help";
 import { gatescopePackage } from "../package-root";
 
@@ -46,6 +47,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       return initCommand(rest, out);
     case "notebooks":
       return notebooksCommand(rest, out);
+    case "static-images":
+      return staticImagesCommand(rest, out);
     default: // help
       if (rest.length > 1 || (rest.length === 1 && !(rest[0] in COMMANDS))) {
         throw new GatescopeError(`help: expected one of ${Object.keys(COMMANDS).join(", ")}, got "${rest.join(" ")}"`);

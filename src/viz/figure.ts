@@ -9,14 +9,20 @@ export interface Figure {
   layout: Record<string, unknown>;
 }
 
+/**
+ * Okabe & Ito's qualitative palette: told apart with every common colour-vision deficiency, and
+ * dark enough on white (their yellow is left out for that reason).
+ */
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
+
 export const CELL_COLORS: Record<string, string> = {
-  rnn_tanh: "#d62728",
-  rnn_relu: "#ff7f0e",
-  lstm: "#1f77b4",
-  gru: "#2ca02c",
-  gru_reset_before: "#17becf",
+  rnn_tanh: "#D55E00",
+  rnn_relu: "#E69F00",
+  lstm: "#0072B2",
+  gru: "#009E73",
+  gru_reset_before: "#56B4E9",
 };
-const FALLBACK = ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
+const FALLBACK = ["#CC79A7", "#000000", "#7f7f7f", "#8c564b", "#9467bd"];
 
 export function cellColor(cell: string): string {
   if (CELL_COLORS[cell]) return CELL_COLORS[cell];
@@ -53,8 +59,11 @@ export function baseLayout(
 
 export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
 
-/** A sequential palette (dark to light) for sweeps over one parameter. */
+/**
+ * A sequential palette (dark to light) for sweeps over one parameter: viridis, stopped before its
+ * pale yellow end so the lightest line still stands out on white.
+ */
 export function sweepColors(n: number): string[] {
-  const stops = ["#440154", "#3b528b", "#21918c", "#5ec962", "#b5de2b", "#fde725"];
+  const stops = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#9ccb1f"];
   return Array.from({ length: n }, (_, k) => stops[Math.round((k * (stops.length - 1)) / Math.max(1, n - 1))]);
 }

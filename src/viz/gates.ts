@@ -3,7 +3,7 @@ import { checkKeys, fail, shapeString } from "../errors";
 import type { Tensor } from "../math/tensor";
 import type { Trace } from "../model/trace";
 import type { GateStats } from "../probe/gates";
-import { baseLayout, cellColor, fade, range, type Figure, type PlotlyTrace } from "./figure";
+import { baseLayout, cellColor, fade, PALETTE, range, type Figure, type PlotlyTrace } from "./figure";
 
 export interface InputChannel {
   name: string;
@@ -99,10 +99,9 @@ export function gateTrajectories(
   stats: Record<string, GateStats>,
   title = "Gate activations over time (mean ± sd)",
 ): Figure {
-  const palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
   const data: PlotlyTrace[] = [];
   Object.entries(stats).forEach(([g, s], k) => {
-    const color = palette[k % palette.length];
+    const color = PALETTE[k % PALETTE.length];
     const x = range(s.mean.length, 1);
     data.push({
       type: "scatter",
@@ -121,7 +120,7 @@ export function gateTrajectories(
       y: s.mean.map((m, t) => m - s.std[t]),
       line: { width: 0 },
       fill: "tonexty",
-      fillcolor: fade(color, 0.2),
+      fillcolor: fade(color, 0.12), // light: the bands of several gates overlap
       showlegend: false,
       hoverinfo: "skip",
       legendgroup: g,
@@ -139,7 +138,19 @@ export function gateTrajectories(
   return { data, layout: baseLayout(title, "time step t", "activation") };
 }
 
-/** Histogram of each gate's activations over a whole trace: saturation at 0 or 1 shows as spikes. */
+const BINS = 50;
+
+/** The fraction of `values` in each of BINS equal bins over [0, 1] (1 itself in the last). */
+function binFractions(values: ArrayLike<number>): number[] {
+  const counts = new Array<number>(BINS).fill(0);
+  for (let k = 0; k < values.length; k++) counts[Math.min(BINS - 1, Math.max(0, Math.floor(values[k] * BINS)))]++;
+  return counts.map((c) => c / Math.max(1, values.length));
+}
+
+/**
+ * Histogram of each gate's activations over a whole trace: saturation at 0 or 1 shows as spikes.
+ * Binned here (50 bins over [0, 1]), so the figure carries 50 numbers per gate, not every activation.
+ */
 export function gateSaturationHistogram(
   trace: Trace,
   options: { gates?: string[]; layer?: number; title?: string } = {},
@@ -149,15 +160,17 @@ export function gateSaturationHistogram(
     options.gates ?? trace.gateNames.filter((n) => String(trace.describe(n).range) === "0,1"); // the σ gates
   return {
     data: gates.map((g) => ({
-      type: "histogram",
+      type: "bar",
       name: trace.describe(g).label,
-      x: Array.from(trace.get(g, options.layer).data),
+      x: range(BINS).map((b) => (b + 0.5) / BINS),
+      y: binFractions(trace.get(g, options.layer).data),
+      width: 1 / BINS,
       opacity: 0.6,
-      xbins: { start: 0, end: 1, size: 0.02 },
-      histnorm: "probability",
     })),
     layout: baseLayout(options.title ?? "Gate saturation", "activation", "fraction of (unit, step, sequence)", {
       barmode: "overlay",
+      bargap: 0,
+      xaxis: { title: { text: "activation" }, range: [0, 1] },
       shapes: [0.1, 0.9].map((x) => ({
         type: "line",
         x0: x,

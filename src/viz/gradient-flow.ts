@@ -1,4 +1,5 @@
 /** Gradient flow through time: the vanishing-gradient picture. */
+import { checkKeys } from "../errors";
 import { summarizeFlow } from "../probe/gradient-flow";
 import { baseLayout, cellColor, cellLabel, range, type Figure } from "./figure";
 
@@ -13,10 +14,21 @@ export interface FlowProfile {
   color?: string;
 }
 
-/** log‖∂L/∂h_t‖ against t, one line per profile, fitted decay rate in the legend. */
 const FLOW_TITLE = "Gradient flow through time: ‖∂L/∂h_t‖";
+const FLOW_AXES = { x: "time step t", y: "‖∂L/∂h_t‖ (log scale)" };
 
-export function gradientFlowFigure(profiles: FlowProfile[], title = FLOW_TITLE): Figure {
+/**
+ * log‖∂L/∂h_t‖ against t, one line per profile, fitted decay rate in the legend. `axes` relabels
+ * for another gradient plotted the same way (e.g. |∂h_T/∂h_0| against T).
+ */
+export function gradientFlowFigure(
+  profiles: FlowProfile[],
+  title = FLOW_TITLE,
+  axes: { x?: string; y?: string } = {},
+): Figure {
+  checkKeys("gradientFlowFigure axes", axes, ["x", "y"]);
+  const x = axes.x ?? FLOW_AXES.x,
+    y = axes.y ?? FLOW_AXES.y;
   return {
     data: profiles.map((p) => {
       const s = summarizeFlow(p.norms);
@@ -32,9 +44,9 @@ export function gradientFlowFigure(profiles: FlowProfile[], title = FLOW_TITLE):
       };
     }),
     // The legend carries the decay rates, so it shows even for a single profile.
-    layout: baseLayout(title, "time step t", "‖∂L/∂h_t‖ (log scale)", {
+    layout: baseLayout(title, x, y, {
       showlegend: true,
-      yaxis: { type: "log", title: { text: "‖∂L/∂h_t‖ (log scale)" }, exponentformat: "power" },
+      yaxis: { type: "log", title: { text: y }, exponentformat: "power" },
     }),
   };
 }

@@ -24,9 +24,14 @@ export function escapeHtml(s: string): string {
     .replace(/'/g, "&#39;");
 }
 
+/** A figure's numbers to 4 significant digits: a chart shows no more, and its output is half the size. */
+const SIGNIFICANT = 4;
+const rounded = (_key: string, v: unknown) =>
+  typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(SIGNIFICANT)) : v;
+
 /** JSON that is safe inside a <script> element: no "</script>", no "<!--", no U+2028/2029. */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
+export function jsonForScript(value: unknown, round = false): string {
+  return JSON.stringify(value, round ? rounded : undefined)
     .replace(/</g, "\\u003c")
     .replace(/>/g, "\\u003e")
     .replace(/&/g, "\\u0026")
@@ -59,17 +64,22 @@ export function figureHtml(fig: Figure, id = newPlotId(), height?: number): stri
   const h = typeof raw === "number" && Number.isFinite(raw) && raw > 0 ? raw : 450;
   return `<div id="${escapeHtml(id)}" class="gatescope-plot" style="width:100%;height:${h}px"></div>
 <script>(function () {
-  var fig = ${jsonForScript(fig)};
+  var fig = ${jsonForScript(fig, true)};
   var id = ${jsonForScript(id)};
   var tries = 0;
   function draw() {
     var el = document.getElementById(id);
+    // A static image saved inside the div (addStaticImages) stands in until the chart draws.
+    var still = el && el.querySelector("img[data-gatescope-static]");
     if (el && window.Plotly) {
+      if (still) el.removeChild(still);
       window.Plotly.newPlot(el, fig.data, fig.layout, { responsive: true, displaylogo: false }).then(function () {
         el.setAttribute("data-gatescope-rendered", "1");
       });
     } else if (++tries < 200) {
       setTimeout(draw, 50);
+    } else if (el && still) {
+      el.style.height = "auto";
     } else if (el) {
       el.style.height = "auto";
       el.innerHTML = '<p style="color:#b00020;font-family:sans-serif">gatescope: plotly.js did not load, ' +

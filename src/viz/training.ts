@@ -1,5 +1,5 @@
 /** Training over time: learning curves against the baseline, gradient norms and clipping. */
-import { checkKeys } from "../errors";
+import { checkKeys, fail } from "../errors";
 import { baseLayout, cellColor, cellLabel, fade, type Figure, type PlotlyTrace } from "./figure";
 
 export interface CurveRun {
@@ -18,9 +18,13 @@ export interface CurveRun {
  */
 export function learningCurves(
   runs: CurveRun[],
-  options: { baseline: number; metricName: string; title?: string },
+  options: { baseline: number; metricName: string; title?: string; yRange?: [number, number] },
 ): Figure {
-  checkKeys("learningCurves options", options, ["baseline", "metricName", "title"]);
+  checkKeys("learningCurves options", options, ["baseline", "metricName", "title", "yRange"]);
+  const yRange = options.yRange;
+  if (yRange !== undefined && !(Array.isArray(yRange) && yRange.length === 2 && yRange[0] > 0 && yRange[1] > yRange[0])) {
+    fail("learningCurves options.yRange", "[low, high] with 0 < low < high (metric units; the axis is log)", yRange);
+  }
   const byCell = new Map<string, CurveRun[]>();
   for (const r of runs) {
     const key = r.label ?? r.cell;
@@ -94,6 +98,8 @@ export function learningCurves(
           type: "log",
           title: { text: `validation ${options.metricName} (log scale)` },
           exponentformat: "power",
+          // A run that diverges would otherwise stretch the axis over dozens of decades.
+          ...(yRange ? { range: yRange.map(Math.log10) } : {}),
         },
       },
     ),
@@ -135,7 +141,7 @@ export function gradientNormsFigure(s: NormSeries, title = "Gradient norms over 
         name: `clipped (global norm > ${s.clipAt})`,
         x: hits.map((h) => h[0]),
         y: hits.map((h) => h[1]),
-        marker: { symbol: "x", color: "#d62728", size: 7 },
+        marker: { symbol: "x", color: "#D55E00", size: 7 },
       });
       data.push({
         type: "scatter",
@@ -143,7 +149,7 @@ export function gradientNormsFigure(s: NormSeries, title = "Gradient norms over 
         name: "clip threshold",
         x: [s.steps[0], s.steps[s.steps.length - 1]],
         y: [s.clipAt, s.clipAt],
-        line: { dash: "dot", color: "#d62728" },
+        line: { dash: "dot", color: "#D55E00" },
       });
     }
   }

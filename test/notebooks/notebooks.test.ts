@@ -9,6 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO } from "../helpers/paths";
 import { tmpDir } from "../helpers/tmp";
+import { plotlyInjection } from "../../src/viz/html";
+
+type Output = { data?: Record<string, string | string[]> };
 
 const runner = (...args: string[]) =>
   spawnSync(process.execPath, [path.join(REPO, "scripts/notebooks.js"), ...args], { encoding: "utf8", cwd: REPO });
@@ -38,6 +41,9 @@ describe("notebooks in real Jupyter with the tslab kernel", function () {
       expect(nb.metadata.kernelspec.name).to.equal("gatescope-tslab");
       const code = nb.cells.map((c: { source: string | string[] }) => [].concat(c.source as never).join("")).join("\n");
       expect(code, f).to.not.match(/from "\.\.\/(src|dist)/); // imported as an installed package
+      for (const c of nb.cells.filter((x: { cell_type: string }) => x.cell_type === "code")) {
+        for (const line of [].concat(c.source).join("").split("\n")) expect(line.length, `${f}: ${line}`).to.be.at.most(100);
+      }
     }
   });
 
@@ -45,10 +51,26 @@ describe("notebooks in real Jupyter with the tslab kernel", function () {
     const r = runner("--out", path.join(dir, "ok"));
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.include(`${shipped.length} of ${shipped.length} notebook(s) ran without error`);
+    const bundle = JSON.stringify(plotlyInjection()).length;
     for (const f of shipped) {
       const name = f.replace(/\.ipynb$/, "");
-      expect(r.stdout).to.match(new RegExp(`PASS charts ${name}\\.html: (\\d+) of \\1 drawn`));
+      // Drawn with scripts, a static image without, equations typeset offline, nothing fetched from outside.
+      const line = new RegExp(`PASS charts ${name}\\.html: (\\d+) of \\1 drawn, \\1 of \\1 static images shown ` +
+        "without scripts, (\\d+) of \\2 equations typeset, 0 requests outside the folder");
+      expect(r.stdout).to.match(line);
+      if (name.startsWith("01")) expect(Number(line.exec(r.stdout)![2]), "01 has equations").to.be.above(10);
       const nb = JSON.parse(fs.readFileSync(path.join(dir, "ok", f), "utf8"));
+      const outputs = nb.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
+      const charts = outputs.filter((o: Output) => [].concat((o.data?.["text/html"] ?? []) as never).join("")
+        .includes('class="gatescope-plot"'));
+      expect(charts.length, f).to.be.above(0);
+      for (const o of charts) expect(o.data!["image/png"], `${f}: a static image beside the chart`).to.be.a("string");
+      for (const o of outputs) {
+        // plotly.js itself travels once, with the first chart; what a figure adds must stay small
+        const json = JSON.stringify(o);
+        const payload = json.length - (json.includes("if (!window.Plotly) {") ? bundle : 0);
+        expect(payload, `${f}: one output's payload`).to.be.below(500_000);
+      }
       const last = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").at(-1);
       expect(
         last.outputs.map((o: { text?: string[] | string }) => [].concat((o.text ?? []) as never).join("")).join(""),
