@@ -1,5 +1,6 @@
 /** The notebook kit against a fake tslab display. */
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import { show, showNative, LiveFigure, ProgressLine, resetInjection } from "../../kernel-lib/show";
 import { markdownTable } from "../../kernel-lib/table";
 import type { DisplayLike } from "../../kernel-lib/display";
@@ -104,23 +105,31 @@ describe("kernel-lib", () => {
     expect(chart).to.include("\\u003c/script\\u003e\\u003cscript\\u003ealert(1)");
     expect(chart.match(/<\/script>/g)).to.have.length(1); // only the chart's own script closes
     const table = markdownTable([{ cell: "a|b", note: "<b>x</b>", v: 0.123456 }]);
-    expect(table).to.equal("| cell | note | v |\n| --- | --- | --- |\n| a\\|b | &lt;b&gt;x&lt;/b&gt; | 0.1235 |");
+    expect(table).to.equal("| cell | note | v |\n| --- | --- | --- |\n| a&#124;b | &lt;b&gt;x&lt;/b&gt; | 0.1235 |");
     // Links, images and emphasis from data come out as text: no javascript: link, no remote image.
-    const evil = markdownTable([
-      { a: "[click](javascript:alert(1))", b: "![](http://example.com/x.png)", c: "*b* _i_ `c`" },
-    ]);
-    const row = evil.split("\n")[2];
-    expect(row).to.equal(
-      "| \\[click\\]\\(javascript:alert\\(1\\)\\) | \\!\\[\\]\\(http://example.com/x.png\\) | \\*b\\* \\_i\\_ " +
-        "\\`c\\` |",
-    );
+    const cells = {
+      "max |difference|": "reset_after",
+      a: "[click](javascript:alert(1))",
+      b: "![](http://example.com/x.png) www.example.com",
+      c: "*b* _i_ `c` \\ ~s~ #",
+    };
+    // Rendered by nbconvert's own Markdown renderer, as an HTML export is: each cell reads as its text.
+    const html = spawnSync("/usr/bin/python3", ["-c",
+      "import sys; from nbconvert.filters.markdown import markdown2html; print(markdown2html(sys.stdin.read()))"],
+    { input: markdownTable([cells]), encoding: "utf8" });
+    expect(html.status, html.stderr).to.equal(0);
+    const unescape = (t: string) => t.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
+      .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    const texts = [...html.stdout.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((m) => unescape(m[1]));
+    expect(texts).to.deep.equal([...Object.keys(cells), ...Object.values(cells)]);
+    expect(html.stdout).to.not.match(/<(a|img|em|code|del)\b/);
   });
 
   it("progress fields are text, not Markdown", () => {
     const d = new FakeDisplay();
     new ProgressLine(d, 10, 0).update(5, { "loss [x](javascript:alert(1))": "<img src=x onerror=alert(1)>" }, true);
     const md = d.outputs[0].body;
-    expect(md).to.include("loss \\[x\\]\\(javascript:alert\\(1\\)\\) &lt;img src=x onerror=alert\\(1\\)&gt;");
+    expect(md).to.include("loss &#91;x&#93;&#40;javascript&#58;alert&#40;1&#41;&#41; &lt;img src=x onerror=alert&#40;1&#41;&gt;");
     expect(md).to.not.match(/\]\(javascript/);
   });
 
