@@ -57,15 +57,20 @@ export function gradientFlowHeatmap(
   title = "Gradient flow over training",
 ): Figure {
   const T = records[0]?.norms.length ?? 0;
+  // A norm that underflowed to 0 has no logarithm; drawn as a gap it would read as "no data", so it
+  // takes the colour one decade below the smallest norm that did not underflow, and the scale says so.
+  const logs = records.flatMap((r) => r.norms.filter((v) => v > 0).map(Math.log10));
+  const floor = Math.floor(logs.reduce((a, b) => Math.min(a, b), 0)) - 1;
+  const underflow = records.some((r) => r.norms.some((v) => !(v > 0)));
   return {
     data: [
       {
         type: "heatmap",
         x: range(T, 1),
         y: records.map((r) => r.step),
-        z: records.map((r) => r.norms.map((v) => (v > 0 ? Math.log10(v) : null))),
+        z: records.map((r) => r.norms.map((v) => (v > 0 ? Math.log10(v) : floor))),
         colorscale: "Viridis",
-        colorbar: { title: { text: "log₁₀‖∂L/∂h_t‖" } },
+        colorbar: { title: { text: underflow ? `log₁₀‖∂L/∂h_t‖<br>(${floor}: underflow to 0)` : "log₁₀‖∂L/∂h_t‖" } },
       },
     ],
     layout: baseLayout(title, "time step t", "training step", {

@@ -11,7 +11,7 @@ import { makeTask } from "../../src/tasks";
 import { GatescopeError } from "../../src/errors";
 import { figureHtml, plotlyInjection } from "../../src/viz/html";
 import { gateSaturationHistogram, inputChannels } from "../../src/viz/gates";
-import { gradientFlowFigure } from "../../src/viz/gradient-flow";
+import { gradientFlowFigure, gradientFlowHeatmap } from "../../src/viz/gradient-flow";
 import { learningCurves } from "../../src/viz/training";
 import { addStaticImages, STATIC_ATTRIBUTE } from "../../src/viz/static-images";
 import { tmpDir } from "../helpers/tmp";
@@ -101,5 +101,15 @@ describe("figures for the first hour", () => {
     expect((flow.layout.xaxis as { title: { text: string } }).title.text).to.equal("sequence length T");
     expect((flow.layout.yaxis as { title: { text: string } }).title.text).to.equal("|∂h_T/∂h_0|");
     expect(() => gradientFlowFigure([], "t", { z: "no" } as never)).to.throw(/gradientFlowFigure axes/);
+  });
+
+  it("gradient-flow heatmaps draw an underflow to 0 a decade below the smallest norm, and say so", () => {
+    const heat = gradientFlowHeatmap([{ step: 0, norms: [0, 1e-20, 1] }, { step: 10, norms: [1e-3, 1e-2, 1] }]);
+    const z = heat.data[0].z as number[][];
+    expect(z[0][0]).to.equal(-21);
+    expect(z.flat().every((v) => Number.isFinite(v)), "no gaps").to.equal(true);
+    expect(JSON.stringify(heat.data[0].colorbar)).to.include("-21: underflow to 0");
+    const clean = gradientFlowHeatmap([{ step: 0, norms: [1e-3, 1] }]);
+    expect(JSON.stringify(clean.data[0].colorbar)).to.not.include("underflow");
   });
 });
