@@ -6,11 +6,13 @@
  * are read differently by nbconvert's renderer (`a \\| b` splits the cell and shows the backslash).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    // ":" and "www." too: renderers with GFM's autolinks turn a bare http://… or www.… into a link.
-    .replace(/[\\`*_{}[\]()#+!|~:]|(?<=www)\./gi, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/\r?\n/g, " ");
+  return (
+    text
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      // ":" and "www." too: renderers with GFM's autolinks turn a bare http://… or www.… into a link.
+      .replace(/[\\`*_{}[\]()#+!|~:]|(?<=www)\./gi, (c) => `&#${c.charCodeAt(0)};`)
+      .replace(/\r?\n/g, " ")
+  );
 }

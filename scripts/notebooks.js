@@ -14,15 +14,29 @@ const JUPYTER_DATA = path.join(ROOT, ".jupyter", "share", "jupyter");
 const PYTHON = "/usr/bin/python3";
 // MathJax 2 (what nbconvert's template configures) and require.js from npm, copied beside the HTML
 // exports, so they render offline on any machine (not from system paths only Debian has).
-const ASSETS = ["--mathjax-url", "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe", "--require-js-url",
-  "requirejs/require.js"];
-const MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "extensions/Safe.js", "extensions/MathMenu.js",
-  "extensions/MathZoom.js", "extensions/TeX", "jax/input/TeX", "jax/output/CommonHTML", "jax/element",
-  "fonts/HTML-CSS/TeX/woff"];
+const ASSETS = [
+  "--mathjax-url",
+  "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+  "--require-js-url",
+  "requirejs/require.js",
+];
+const MATHJAX_PARTS = [
+  "MathJax.js",
+  "config/TeX-AMS_CHTML-full.js",
+  "extensions/Safe.js",
+  "extensions/MathMenu.js",
+  "extensions/MathZoom.js",
+  "extensions/TeX",
+  "jax/input/TeX",
+  "jax/output/CommonHTML",
+  "jax/element",
+  "fonts/HTML-CSS/TeX/woff",
+];
 
 function copyAssets(out) {
   const from = path.dirname(require.resolve("mathjax/package.json", { paths: [ROOT] }));
-  for (const part of MATHJAX_PARTS) fs.cpSync(path.join(from, part), path.join(out, "mathjax", part), { recursive: true });
+  for (const part of MATHJAX_PARTS)
+    fs.cpSync(path.join(from, part), path.join(out, "mathjax", part), { recursive: true });
   fs.cpSync(require.resolve("requirejs/require.js", { paths: [ROOT] }), path.join(out, "requirejs", "require.js"));
 }
 
@@ -32,7 +46,9 @@ function linkSelf() {
   try {
     if (fs.realpathSync(link) === ROOT) return;
     fs.rmSync(link, { recursive: true, force: true });
-  } catch { /* not there yet */ }
+  } catch {
+    /* not there yet */
+  }
   fs.symlinkSync(ROOT, link, "dir");
 }
 
@@ -41,14 +57,28 @@ function registerKernel() {
   if (!fs.existsSync(tslab)) throw new Error(`expected tslab at ${tslab}: run npm ci first`);
   const spec = path.join(ROOT, ".jupyter", "kernelspec", KERNEL);
   fs.mkdirSync(spec, { recursive: true });
-  fs.writeFileSync(path.join(spec, "kernel.json"), JSON.stringify({
-    argv: [tslab, "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (gatescope)",
-    language: "typescript",
-  }, null, 2));
-  const r = spawnSync("jupyter", ["kernelspec", "install", "--replace", "--name", KERNEL, "--prefix", path.join(ROOT, ".jupyter"), spec], { encoding: "utf8" });
+  fs.writeFileSync(
+    path.join(spec, "kernel.json"),
+    JSON.stringify(
+      {
+        argv: [tslab, "kernel", "--config-path", "{connection_file}"],
+        display_name: "TypeScript (gatescope)",
+        language: "typescript",
+      },
+      null,
+      2,
+    ),
+  );
+  const r = spawnSync(
+    "jupyter",
+    ["kernelspec", "install", "--replace", "--name", KERNEL, "--prefix", path.join(ROOT, ".jupyter"), spec],
+    { encoding: "utf8" },
+  );
   if (r.error || r.status !== 0) {
-    throw new Error(`jupyter kernelspec install failed (apt-get install jupyter-nbconvert jupyter-client): ${r.error ? r.error.message : r.stderr}`);
+    throw new Error(
+      "jupyter kernelspec install failed (apt-get install jupyter-nbconvert jupyter-client): " +
+        (r.error ? r.error.message : r.stderr),
+    );
   }
   return { ...process.env, JUPYTER_PATH: JUPYTER_DATA };
 }
@@ -85,11 +115,15 @@ async function checkCharts(htmlFiles, chartsOptional, folder) {
         return route.abort();
       });
       await page.goto(`file://${file}`, { waitUntil: "load" });
-      const count = () => page.evaluate("[document.querySelectorAll('.gatescope-plot').length, " +
-        "Array.from(document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]'))" +
-        ".filter((el) => el.querySelector('.main-svg') && !el.querySelector('img[data-gatescope-static]')).length, " +
-        "document.querySelectorAll('.MathJax_CHTML').length, " +
-        "document.querySelectorAll('script[type^=\"math/tex\"]').length]");
+      const count = () =>
+        page.evaluate(
+          "[document.querySelectorAll('.gatescope-plot').length, " +
+            "Array.from(document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]'))" +
+            ".filter((el) => el.querySelector('.main-svg') && " +
+            "!el.querySelector('img[data-gatescope-static]')).length, " +
+            "document.querySelectorAll('.MathJax_CHTML').length, " +
+            "document.querySelectorAll('script[type^=\"math/tex\"]').length]",
+        );
       let [plots, drawn, typeset, math] = await count();
       for (let i = 0; i < 100 && (drawn < plots || typeset < math); i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -99,16 +133,26 @@ async function checkCharts(htmlFiles, chartsOptional, folder) {
       await page.close();
       const still = await browser.newPage({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
       await still.goto(`file://${file}`, { waitUntil: "load" });
-      const images = await still.evaluate("Array.from(document.querySelectorAll('.gatescope-plot'))" +
-        ".filter((el) => { const img = el.querySelector('img[data-gatescope-static]'); " +
-        "return img && img.complete && img.naturalWidth > 100; }).length");
+      const images = await still.evaluate(
+        "Array.from(document.querySelectorAll('.gatescope-plot'))" +
+          ".filter((el) => { const img = el.querySelector('img[data-gatescope-static]'); " +
+          "return img && img.complete && img.naturalWidth > 100; }).length",
+      );
       await still.close();
-      const ok = (plots > 0 || chartsOptional) && drawn === plots && images === plots && typeset === math &&
-        errors.length === 0 && outside.length === 0;
-      console.log(`${ok ? "PASS" : "FAIL"} charts ${path.basename(file)}: ${drawn} of ${plots} drawn, ` +
-        `${images} of ${plots} static images shown without scripts, ${typeset} of ${math} equations typeset, ` +
-        `${outside.length} requests outside the folder${outside.length ? ` (${outside.slice(0, 3).join(", ")})` : ""}` +
-        `${errors.length ? `; page errors: ${errors.join("; ")}` : ""}`);
+      const ok =
+        (plots > 0 || chartsOptional) &&
+        drawn === plots &&
+        images === plots &&
+        typeset === math &&
+        errors.length === 0 &&
+        outside.length === 0;
+      console.log(
+        `${ok ? "PASS" : "FAIL"} charts ${path.basename(file)}: ${drawn} of ${plots} drawn, ` +
+          `${images} of ${plots} static images shown without scripts, ${typeset} of ${math} equations typeset, ` +
+          `${outside.length} requests outside the folder` +
+          `${outside.length ? ` (${outside.slice(0, 3).join(", ")})` : ""}` +
+          `${errors.length ? `; page errors: ${errors.join("; ")}` : ""}`,
+      );
       if (!ok) failures.push(file);
     }
   } finally {
@@ -124,7 +168,11 @@ async function main() {
   const env = registerKernel();
   if (interactive) {
     const extra = process.getuid && process.getuid() === 0 ? ["--allow-root"] : []; // Jupyter refuses root otherwise
-    const r = spawnSync("jupyter", ["notebook", "--notebook-dir", path.join(ROOT, "notebooks"), ...extra, ...args.slice(1)], { stdio: "inherit", env });
+    const r = spawnSync(
+      "jupyter",
+      ["notebook", "--notebook-dir", path.join(ROOT, "notebooks"), ...extra, ...args.slice(1)],
+      { stdio: "inherit", env },
+    );
     if (r.error) throw new Error(`could not start Jupyter (apt-get install jupyter-notebook): ${r.error.message}`);
     process.exitCode = r.status ?? 1;
     return;
@@ -137,8 +185,15 @@ async function main() {
     else if (args[i] === "--charts-optional") chartsOptional = true;
     else chosen.push(args[i]);
   }
-  const notebooks = (chosen.length ? chosen : fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join("notebooks", f)))
-    .map((f) => path.resolve(f));
+  const notebooks = (
+    chosen.length
+      ? chosen
+      : fs
+          .readdirSync(path.join(ROOT, "notebooks"))
+          .filter((f) => f.endsWith(".ipynb"))
+          .sort()
+          .map((f) => path.join("notebooks", f))
+  ).map((f) => path.resolve(f));
   // A notebook in a folder made by `gatescope init` runs with that folder's own kernel.
   const groups = new Map();
   for (const nb of notebooks) {
@@ -147,8 +202,11 @@ async function main() {
   }
   let status = 0;
   for (const [jupyterPath, group] of groups) {
-    const r = spawnSync(PYTHON, [path.join(ROOT, "scripts", "run_notebooks.py"), "--kernel", KERNEL, "--out", out,
-      ...ASSETS, ...group], { stdio: "inherit", env: { ...env, JUPYTER_PATH: jupyterPath } });
+    const r = spawnSync(
+      PYTHON,
+      [path.join(ROOT, "scripts", "run_notebooks.py"), "--kernel", KERNEL, "--out", out, ...ASSETS, ...group],
+      { stdio: "inherit", env: { ...env, JUPYTER_PATH: jupyterPath } },
+    );
     if (r.error) throw new Error(`could not run ${PYTHON}: ${r.error.message}`);
     status = status || r.status;
   }
@@ -158,8 +216,11 @@ async function main() {
     // A PNG beside every chart (for viewers that run no scripts), then the HTML again with them.
     const { addStaticImages } = require(path.join(ROOT, "dist", "src", "viz", "static-images.js"));
     for (const nb of executed) await addStaticImages(nb);
-    const r = spawnSync(PYTHON, [path.join(ROOT, "scripts", "run_notebooks.py"), "--html-only", ...ASSETS,
-      "--out", out, ...executed], { stdio: "inherit" });
+    const r = spawnSync(
+      PYTHON,
+      [path.join(ROOT, "scripts", "run_notebooks.py"), "--html-only", ...ASSETS, "--out", out, ...executed],
+      { stdio: "inherit" },
+    );
     status = r.error ? 1 : r.status;
   }
   const html = executed.map((f) => f.replace(/\.ipynb$/, ".html"));

@@ -115,6 +115,7 @@ export {
 export {
   gateHeatmaps,
   inputChannels,
+  unitFigure,
   gateTrajectories,
   gateSaturationHistogram,
   stateNormsFigure,

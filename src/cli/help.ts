@@ -33,12 +33,24 @@ export const COMMANDS: Record<string, CommandHelp> = {
       { flag: "--seed", arg: "S", default: "0", text: "the seed every run's seeds derive from" },
       { flag: "--out", arg: "DIR", default: "gatescope-results", text: "where runs, results and the report go" },
       { flag: "--dry-run", text: "print the runs and an estimated CPU time; run nothing" },
-      { flag: "--executor", arg: "local|slurm|list", default: "local", text: "a worker pool here, a Slurm array, "
-        + "or one run-one command per unfinished run" },
-      { flag: "--jobs", arg: "N", default: `the core count (${os.cpus().length} here), at most 4 × cores`,
-        text: "runs at once (local)" },
-      { flag: "--threads", arg: "1|2|auto", default: "auto", text: "threads per run (auto: 2 when the runs going at "
-        + "once leave two cores each)" },
+      {
+        flag: "--executor",
+        arg: "local|slurm|list",
+        default: "local",
+        text: "a worker pool here, a Slurm array, " + "or one run-one command per unfinished run",
+      },
+      {
+        flag: "--jobs",
+        arg: "N",
+        default: `the core count (${os.cpus().length} here), at most 4 × cores`,
+        text: "runs at once (local)",
+      },
+      {
+        flag: "--threads",
+        arg: "1|2|auto",
+        default: "auto",
+        text: "threads per run (auto: 2 when the runs going at " + "once leave two cores each)",
+      },
       { flag: "--max-parallel", arg: "K", default: "no limit", text: "array tasks at once (slurm)" },
       { flag: "--sbatch-arg", arg: "ARG", default: "none", text: "passed to sbatch; repeat for more (slurm)" },
       { flag: "--no-wait", text: "submit and return; `gatescope collect DIR` later (slurm)" },
@@ -48,8 +60,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
     usage: "gatescope run-one DIR [--index I]",
     summary: "run I of the experiment in DIR, on one thread (what a Slurm array task runs)",
     options: [
-      { flag: "--index", arg: "I", default: "SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX",
-        text: "which run, counting from 0" },
+      {
+        flag: "--index",
+        arg: "I",
+        default: "SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX",
+        text: "which run, counting from 0",
+      },
     ],
   },
   collect: {
@@ -72,18 +88,30 @@ export const COMMANDS: Record<string, CommandHelp> = {
     summary: "Float64 finite-difference check of cells: the worst relative error per parameter",
     options: [
       { flag: "--all", text: "every registered kind and every value of each enumerable option" },
-      { flag: "--require", arg: "FILE", default: "none", text: "a JavaScript file that registers your own cells; "
-        + "repeat for more" },
+      {
+        flag: "--require",
+        arg: "FILE",
+        default: "none",
+        text: "a JavaScript file that registers your own cells; " + "repeat for more",
+      },
     ],
   },
   init: {
     usage: "gatescope init DIR [OPTION]...",
     summary: "a notebook folder: package.json, a project-local tslab kernel and a starter notebook",
     options: [
-      { flag: "--from", arg: "SPEC", default: "this gatescope's own folder (file:…)", text: "what npm installs as "
-        + "gatescope: a version, a tarball, a path or a git URL" },
-      { flag: "--python", arg: "PATH", default: "the first of python3, /usr/bin/python3, python with Jupyter",
-        text: "the Python whose Jupyter runs the kernel" },
+      {
+        flag: "--from",
+        arg: "SPEC",
+        default: "this gatescope's own folder (file:…)",
+        text: "what npm installs as " + "gatescope: a version, a tarball, a path or a git URL",
+      },
+      {
+        flag: "--python",
+        arg: "PATH",
+        default: "the first of python3, /usr/bin/python3, python with Jupyter",
+        text: "the Python whose Jupyter runs the kernel",
+      },
       { flag: "--no-install", text: "write the files only; run `npm install` yourself" },
     ],
   },
@@ -94,8 +122,9 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   "static-images": {
     usage: "gatescope static-images NOTEBOOK...",
-    summary: "add a PNG beside every chart of executed notebooks (in place), so GitHub, nbviewer and "
-      + "untrusted JupyterLab show them; where scripts run, the charts stay interactive",
+    summary:
+      "add a PNG beside every chart of executed notebooks (in place), so GitHub, nbviewer and " +
+      "untrusted JupyterLab show them; where scripts run, the charts stay interactive",
     options: [],
   },
   help: { usage: "gatescope help [COMMAND]", summary: "this text, or one command's", options: [] },

@@ -72,7 +72,11 @@ function starterNotebook(): string {
 /** package.json for the folder: its dependencies, and `npm run jupyter` with the kernel in view. */
 function folderPackage(dir: string, from: string, python: string): string {
   const own = JSON.parse(fs.readFileSync(path.join(gatescopePackage().root, "package.json"), "utf8"));
-  const name = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9-._]+/g, "-").replace(/^[-._]+/, "");
+  const name = path
+    .basename(path.resolve(dir))
+    .toLowerCase()
+    .replace(/[^a-z0-9-._]+/g, "-")
+    .replace(/^[-._]+/, "");
   const jupyter = `JUPYTER_PATH=${JUPYTER_DIR} ${python} -m jupyter`;
   return `${JSON.stringify(
     {
@@ -88,8 +92,11 @@ function folderPackage(dir: string, from: string, python: string): string {
 
 function kernelSpec(dir: string): string {
   const tslab = path.join(path.resolve(dir), "node_modules", ".bin", "tslab");
-  const spec = { argv: [tslab, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript (gatescope)",
-    language: "typescript" };
+  const spec = {
+    argv: [tslab, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (gatescope)",
+    language: "typescript",
+  };
   return `${JSON.stringify(spec, null, 2)}\n`;
 }
 
@@ -138,7 +145,10 @@ export function notebooksCommand(argv: string[], out: (line: string) => void): n
   }
   fs.mkdirSync(dir, { recursive: true });
   const shipped = path.join(gatescopePackage().root, "notebooks");
-  for (const f of fs.readdirSync(shipped).filter((n) => n.endsWith(".ipynb")).sort()) {
+  for (const f of fs
+    .readdirSync(shipped)
+    .filter((n) => n.endsWith(".ipynb"))
+    .sort()) {
     const target = path.join(dir, f);
     if (fs.existsSync(target)) out(`  kept ${f} (already there)`);
     else {

@@ -94,6 +94,74 @@ export function gateHeatmaps(
   return { data, layout };
 }
 
+/**
+ * One unit on one sequence: its σ gates (or those named) against t, a state on a second axis, and
+ * the input below them — a 0/1 channel (a marker) as bars, any other as a grey line. What a unit
+ * does at the moments the task cares about, in one call.
+ */
+export function unitFigure(
+  trace: Trace,
+  options: {
+    unit: number;
+    sample?: number;
+    layer?: number;
+    gates?: string[];
+    state?: string;
+    input?: InputChannel[];
+    title?: string;
+  },
+): Figure {
+  checkKeys("unitFigure options", options, ["unit", "sample", "layer", "gates", "state", "input", "title"]);
+  const { unit: j, sample: n = 0, layer } = options;
+  const first = trace.get(trace.names[0], layer);
+  const [N, T, H] = first.shape;
+  if (!(Number.isInteger(j) && j >= 0 && j < H) || !(Number.isInteger(n) && n >= 0 && n < N)) {
+    fail("unitFigure", `a unit in [0, ${H - 1}] and a sample in [0, ${N - 1}]`, `unit ${j}, sample ${n}`);
+  }
+  const gates = options.gates ?? trace.gateNames.filter((g) => String(trace.describe(g).range) === "0,1");
+  const state = options.state ?? (trace.names.includes("c") ? "c" : "h");
+  const x = range(T, 1);
+  const series = (name: string) => {
+    const t = trace.get(name, layer);
+    return x.map((s) => t.data[(n * T + s - 1) * H + j]);
+  };
+  const data: PlotlyTrace[] = (options.input ?? []).map((ch) =>
+    ch.values.every((v) => v === 0 || v === 1)
+      ? { type: "bar", name: ch.name, x, y: ch.values, marker: { color: "#E69F00" }, opacity: 0.4 }
+      : { type: "scatter", mode: "lines", name: ch.name, x, y: ch.values, line: { color: "#999" } },
+  );
+  gates.forEach((g, k) => {
+    const color = PALETTE[k % PALETTE.length];
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: trace.describe(g).label,
+      x,
+      y: series(g),
+      line: { color, width: 3 },
+    });
+  });
+  data.push({
+    type: "scatter",
+    mode: "lines",
+    name: `${trace.describe(state).label} (right axis)`,
+    x,
+    y: series(state),
+    line: { color: "#000000", width: 2, dash: "dot" },
+    yaxis: "y2",
+  });
+  const title = options.title ?? `Unit ${j} on sequence ${n}`;
+  return {
+    data,
+    layout: baseLayout(title, "time step t", "gate activation / input", {
+      yaxis: { title: { text: "gate activation / input" }, range: [-0.05, 1.05] },
+      yaxis2: { title: { text: trace.describe(state).label }, overlaying: "y", side: "right" },
+      legend: { orientation: "h", y: -0.25 },
+      barmode: "overlay",
+    }),
+  };
+}
+
 /** Mean activation of each gate against t, with a ±1 sd band over batch and units. */
 export function gateTrajectories(
   stats: Record<string, GateStats>,
@@ -156,8 +224,8 @@ export function gateSaturationHistogram(
   options: { gates?: string[]; layer?: number; title?: string } = {},
 ): Figure {
   checkKeys("gateSaturationHistogram options", options, ["gates", "layer", "title"]);
-  const gates =
-    options.gates ?? trace.gateNames.filter((n) => String(trace.describe(n).range) === "0,1"); // the σ gates
+  // the σ gates
+  const gates = options.gates ?? trace.gateNames.filter((n) => String(trace.describe(n).range) === "0,1");
   return {
     data: gates.map((g) => ({
       type: "bar",

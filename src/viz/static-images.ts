@@ -28,7 +28,9 @@ function readNotebook(file: string): Notebook {
   try {
     nb = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new GatescopeError(`static images: ${file}: expected a notebook (.ipynb JSON), got ${(err as Error).message}`);
+    throw new GatescopeError(
+      `static images: ${file}: expected a notebook (.ipynb JSON), got ${(err as Error).message}`,
+    );
   }
   if (!nb || !Array.isArray(nb.cells)) fail(`static images: ${file}`, "a notebook with a cells list", nb);
   return nb;
@@ -63,11 +65,15 @@ export async function addStaticImages(notebook: string, out = notebook): Promise
     for (const [k, o] of outputs.entries()) {
       const html = text(o.data!["text/html"]);
       const page = path.join(dir, `output-${k}.html`);
-      fs.writeFileSync(page, `<!DOCTYPE html><html><head><meta charset="utf-8">${injection}</head>` +
-        `<body style="margin:0;width:${WIDTH}px">${html}</body></html>`);
+      fs.writeFileSync(
+        page,
+        `<!DOCTYPE html><html><head><meta charset="utf-8">${injection}</head>` +
+          `<body style="margin:0;width:${WIDTH}px">${html}</body></html>`,
+      );
       await tab.goto(`file://${page}`, { waitUntil: "load" });
       await tab.waitForFunction(
-        "Array.from(document.querySelectorAll('.gatescope-plot')).every((el) => el.hasAttribute('data-gatescope-rendered'))",
+        "Array.from(document.querySelectorAll('.gatescope-plot'))" +
+          ".every((el) => el.hasAttribute('data-gatescope-rendered'))",
         undefined,
         { timeout: 30000 },
       );
@@ -83,8 +89,10 @@ export async function addStaticImages(notebook: string, out = notebook): Promise
         }
       }
       o.data!["image/png"] = images[ids[0]].slice("data:image/png;base64,".length);
-      o.data!["text/html"] = html.replace(PLOT_DIV, (div, id: string) =>
-        `${div}<img ${STATIC_ATTRIBUTE}="${id}" alt="chart (a static image; it turns interactive where ` +
+      o.data!["text/html"] = html.replace(
+        PLOT_DIV,
+        (div, id: string) =>
+          `${div}<img ${STATIC_ATTRIBUTE}="${id}" alt="chart (a static image; it turns interactive where ` +
           `scripts run)" style="max-width:100%" src="${images[id]}">`,
       );
     }

@@ -22,7 +22,10 @@ export function learningCurves(
 ): Figure {
   checkKeys("learningCurves options", options, ["baseline", "metricName", "title", "yRange"]);
   const yRange = options.yRange;
-  if (yRange !== undefined && !(Array.isArray(yRange) && yRange.length === 2 && yRange[0] > 0 && yRange[1] > yRange[0])) {
+  if (
+    yRange !== undefined &&
+    !(Array.isArray(yRange) && yRange.length === 2 && yRange[0] > 0 && yRange[1] > yRange[0])
+  ) {
     fail("learningCurves options.yRange", "[low, high] with 0 < low < high (metric units; the axis is log)", yRange);
   }
   const byCell = new Map<string, CurveRun[]>();

@@ -55,7 +55,9 @@ describe("command-line help", () => {
     for (const o of COMMANDS.init.options) {
       expect(() => parseInitArgs(["dir", o.flag, ...(o.arg ? ["x"] : [])]), o.flag).to.not.throw();
     }
-    expect(() => parseInitArgs(["dir", "--pyton", "x"])).to.throw(/init: expected a folder or one of --from, --python, --no-install, got "--pyton"/);
+    expect(() => parseInitArgs(["dir", "--pyton", "x"])).to.throw(
+      /init: expected a folder or one of --from, --python, --no-install, got "--pyton"/,
+    );
   });
 
   it("an unknown command or help topic is a user error naming the commands", () => {

@@ -50,7 +50,9 @@ describe("gatescope init: a notebook folder of one's own", function () {
     expect(pkg.scripts.jupyter).to.match(/^JUPYTER_PATH=\.jupyter\/share\/jupyter \S*python\S* -m jupyter notebook$/);
     const python = pkg.scripts.jupyter.split(" ")[1];
     expect(spawnSync(python, ["-c", "import jupyter_client"]).status, python).to.equal(0);
-    const spec = JSON.parse(fs.readFileSync(path.join(folder, JUPYTER_DIR, "kernels", KERNEL_NAME, "kernel.json"), "utf8"));
+    const spec = JSON.parse(
+      fs.readFileSync(path.join(folder, JUPYTER_DIR, "kernels", KERNEL_NAME, "kernel.json"), "utf8"),
+    );
     expect(spec.argv[0]).to.equal(path.join(folder, "node_modules", ".bin", "tslab"));
     expect(fs.existsSync(spec.argv[0])).to.equal(true);
     // installed as a copy from the tarball, not a link back into this repository
@@ -58,13 +60,18 @@ describe("gatescope init: a notebook folder of one's own", function () {
   });
 
   it("the starter notebook runs with the folder's own kernel, learns, and draws its charts", () => {
-    const r = spawnSync(process.execPath, [path.join(REPO, "scripts/notebooks.js"), "--out", path.join(dir, "out"),
-      path.join(folder, "starter.ipynb")], { encoding: "utf8", cwd: REPO });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(REPO, "scripts/notebooks.js"), "--out", path.join(dir, "out"), path.join(folder, "starter.ipynb")],
+      { encoding: "utf8", cwd: REPO },
+    );
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.match(/PASS charts starter\.html: 2 of 2 drawn/);
     const nb = JSON.parse(fs.readFileSync(path.join(dir, "out", "starter.ipynb"), "utf8"));
-    const text = nb.cells.flatMap((c: { outputs?: { text?: string[] }[] }) => c.outputs ?? [])
-      .map((o: { text?: string[] }) => (o.text ?? []).join("")).join("");
+    const text = nb.cells
+      .flatMap((c: { outputs?: { text?: string[] }[] }) => c.outputs ?? [])
+      .map((o: { text?: string[] }) => (o.text ?? []).join(""))
+      .join("");
     const mse = Number(/test MSE ([\d.]+) \(baseline 0\.167\): solved/.exec(text)?.[1]);
     expect(mse, text).to.be.below(0.01);
   });
@@ -76,7 +83,9 @@ describe("gatescope init: a notebook folder of one's own", function () {
     expect(r.stdout).to.include(`kept ${shipped[0]} (already there)`);
     expect(fs.readFileSync(path.join(folder, shipped[0]), "utf8")).to.equal("mine");
     for (const f of shipped.slice(1)) {
-      expect(fs.readFileSync(path.join(folder, f), "utf8")).to.equal(fs.readFileSync(path.join(REPO, "notebooks", f), "utf8"));
+      expect(fs.readFileSync(path.join(folder, f), "utf8")).to.equal(
+        fs.readFileSync(path.join(REPO, "notebooks", f), "utf8"),
+      );
     }
   });
 
@@ -87,7 +96,9 @@ describe("gatescope init: a notebook folder of one's own", function () {
     const fresh = path.join(dir, "fresh");
     const r = cli("init", fresh, "--python", "/nonexistent/python3");
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.include("expected a Python with Jupyter (jupyter_client), got /nonexistent/python3 (not found)");
+    expect(r.stderr).to.include(
+      "expected a Python with Jupyter (jupyter_client), got /nonexistent/python3 (not found)",
+    );
     expect(fs.existsSync(fresh)).to.equal(false);
   });
 });

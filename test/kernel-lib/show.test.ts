@@ -114,12 +114,22 @@ describe("kernel-lib", () => {
       c: "*b* _i_ `c` \\ ~s~ #",
     };
     // Rendered by nbconvert's own Markdown renderer, as an HTML export is: each cell reads as its text.
-    const html = spawnSync("/usr/bin/python3", ["-c",
-      "import sys; from nbconvert.filters.markdown import markdown2html; print(markdown2html(sys.stdin.read()))"],
-    { input: markdownTable([cells]), encoding: "utf8" });
+    const html = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import sys; from nbconvert.filters.markdown import markdown2html; print(markdown2html(sys.stdin.read()))",
+      ],
+      { input: markdownTable([cells]), encoding: "utf8" },
+    );
     expect(html.status, html.stderr).to.equal(0);
-    const unescape = (t: string) => t.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
-      .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    const unescape = (t: string) =>
+      t
+        .replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, "&");
     const texts = [...html.stdout.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((m) => unescape(m[1]));
     expect(texts).to.deep.equal([...Object.keys(cells), ...Object.values(cells)]);
     expect(html.stdout).to.not.match(/<(a|img|em|code|del)\b/);
@@ -129,7 +139,9 @@ describe("kernel-lib", () => {
     const d = new FakeDisplay();
     new ProgressLine(d, 10, 0).update(5, { "loss [x](javascript:alert(1))": "<img src=x onerror=alert(1)>" }, true);
     const md = d.outputs[0].body;
-    expect(md).to.include("loss &#91;x&#93;&#40;javascript&#58;alert&#40;1&#41;&#41; &lt;img src=x onerror=alert&#40;1&#41;&gt;");
+    expect(md).to.include(
+      "loss &#91;x&#93;&#40;javascript&#58;alert&#40;1&#41;&#41; &lt;img src=x onerror=alert&#40;1&#41;&gt;",
+    );
     expect(md).to.not.match(/\]\(javascript/);
   });
 

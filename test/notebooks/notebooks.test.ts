@@ -42,7 +42,8 @@ describe("notebooks in real Jupyter with the tslab kernel", function () {
       const code = nb.cells.map((c: { source: string | string[] }) => [].concat(c.source as never).join("")).join("\n");
       expect(code, f).to.not.match(/from "\.\.\/(src|dist)/); // imported as an installed package
       for (const c of nb.cells.filter((x: { cell_type: string }) => x.cell_type === "code")) {
-        for (const line of [].concat(c.source).join("").split("\n")) expect(line.length, `${f}: ${line}`).to.be.at.most(100);
+        for (const line of [].concat(c.source).join("").split("\n"))
+          expect(line.length, `${f}: ${line}`).to.be.at.most(100);
       }
     }
   });
@@ -55,14 +56,20 @@ describe("notebooks in real Jupyter with the tslab kernel", function () {
     for (const f of shipped) {
       const name = f.replace(/\.ipynb$/, "");
       // Drawn with scripts, a static image without, equations typeset offline, nothing fetched from outside.
-      const line = new RegExp(`PASS charts ${name}\\.html: (\\d+) of \\1 drawn, \\1 of \\1 static images shown ` +
-        "without scripts, (\\d+) of \\2 equations typeset, 0 requests outside the folder");
+      const line = new RegExp(
+        `PASS charts ${name}\\.html: (\\d+) of \\1 drawn, \\1 of \\1 static images shown ` +
+          "without scripts, (\\d+) of \\2 equations typeset, 0 requests outside the folder",
+      );
       expect(r.stdout).to.match(line);
       if (name.startsWith("01")) expect(Number(line.exec(r.stdout)![2]), "01 has equations").to.be.above(10);
       const nb = JSON.parse(fs.readFileSync(path.join(dir, "ok", f), "utf8"));
       const outputs = nb.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
-      const charts = outputs.filter((o: Output) => [].concat((o.data?.["text/html"] ?? []) as never).join("")
-        .includes('class="gatescope-plot"'));
+      const charts = outputs.filter((o: Output) =>
+        []
+          .concat((o.data?.["text/html"] ?? []) as never)
+          .join("")
+          .includes('class="gatescope-plot"'),
+      );
       expect(charts.length, f).to.be.above(0);
       for (const o of charts) expect(o.data!["image/png"], `${f}: a static image beside the chart`).to.be.a("string");
       for (const o of outputs) {

@@ -26,8 +26,14 @@ export function readmeNotebooks(markdown: string): string[][] {
 }
 
 const notebook = (cells: string[]) => ({
-  cells: cells.map((source, i) => ({ cell_type: "code", execution_count: null, id: `c${i}`, metadata: {}, outputs: [],
-    source })),
+  cells: cells.map((source, i) => ({
+    cell_type: "code",
+    execution_count: null,
+    id: `c${i}`,
+    metadata: {},
+    outputs: [],
+    source,
+  })),
   metadata: { kernelspec: { display_name: "TypeScript (gatescope)", language: "typescript", name: "gatescope-tslab" } },
   nbformat: 4,
   nbformat_minor: 5,
@@ -54,14 +60,19 @@ describe("README snippets in a real tslab kernel", function () {
       return file;
     });
     const out = tmpDir("readme");
-    const r = spawnSync(process.execPath, [path.join(REPO, "scripts/notebooks.js"), "--charts-optional", "--out", out,
-      ...files], { encoding: "utf8", cwd: REPO });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(REPO, "scripts/notebooks.js"), "--charts-optional", "--out", out, ...files],
+      { encoding: "utf8", cwd: REPO },
+    );
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.include(`${files.length} of ${files.length} notebook(s) ran without error`);
     const printed = files.map((f) => {
       const nb = JSON.parse(fs.readFileSync(path.join(out, path.basename(f)), "utf8"));
-      return nb.cells.flatMap((c: { outputs: { text?: string[] }[] }) => c.outputs)
-        .map((o: { text?: string[] }) => (o.text ?? []).join("")).join("");
+      return nb.cells
+        .flatMap((c: { outputs: { text?: string[] }[] }) => c.outputs)
+        .map((o: { text?: string[] }) => (o.text ?? []).join(""))
+        .join("");
     });
     // What the README says the blocks print.
     expect(printed.join("\n")).to.match(/test MSE 0\.00\d\d \(baseline 0\.167\)/);

@@ -10,7 +10,7 @@ import { RecurrentNet } from "../../src/model/recurrent";
 import { makeTask } from "../../src/tasks";
 import { GatescopeError } from "../../src/errors";
 import { figureHtml, plotlyInjection } from "../../src/viz/html";
-import { gateSaturationHistogram, inputChannels } from "../../src/viz/gates";
+import { gateSaturationHistogram, inputChannels, unitFigure } from "../../src/viz/gates";
 import { gradientFlowFigure, gradientFlowHeatmap } from "../../src/viz/gradient-flow";
 import { learningCurves } from "../../src/viz/training";
 import { addStaticImages, STATIC_ATTRIBUTE } from "../../src/viz/static-images";
@@ -35,7 +35,10 @@ describe("figures for the first hour", () => {
     fs.writeFileSync(file, JSON.stringify(nb));
     expect(await addStaticImages(file)).to.equal(2);
     const done = JSON.parse(fs.readFileSync(file, "utf8"));
-    for (const [k, id] of [[0, "chart-a"], [1, "chart-b"]] as const) {
+    for (const [k, id] of [
+      [0, "chart-a"],
+      [1, "chart-b"],
+    ] as const) {
       const data = done.cells[k].outputs[0].data;
       const png = Buffer.from(data["image/png"], "base64");
       expect(png.subarray(1, 4).toString()).to.equal("PNG");
@@ -69,7 +72,10 @@ describe("figures for the first hour", () => {
     const ch = inputChannels(batch.x, 2, ["value", "marker"]);
     expect(ch.map((c) => c.name)).to.deep.equal(["value", "marker"]);
     expect(ch[1].values).to.have.length(10);
-    expect(ch[1].values.reduce((a, b) => a + b, 0), "two markers").to.equal(2);
+    expect(
+      ch[1].values.reduce((a, b) => a + b, 0),
+      "two markers",
+    ).to.equal(2);
     for (let t = 0; t < 10; t++) expect(ch[0].values[t]).to.equal(batch.x.data[(2 * 10 + t) * 2]);
     expect(inputChannels(batch.x, 0)[1].name).to.equal("input 1");
     expect(() => inputChannels(batch.x, 3)).to.throw(/inputChannels: expected an N×T×D input and a sample in \[0, 2\]/);
@@ -88,8 +94,11 @@ describe("figures for the first hour", () => {
   });
 
   it("learningCurves' yRange bounds the log axis; gradientFlowFigure relabels its axes", () => {
-    const curves = learningCurves([{ cell: "lstm", seed: 0, evals: [{ step: 0, metric: 1e40 }] }],
-      { baseline: 0.167, metricName: "MSE", yRange: [0.01, 100] });
+    const curves = learningCurves([{ cell: "lstm", seed: 0, evals: [{ step: 0, metric: 1e40 }] }], {
+      baseline: 0.167,
+      metricName: "MSE",
+      yRange: [0.01, 100],
+    });
     expect((curves.layout.yaxis as { range: number[] }).range).to.deep.equal([-2, 2]);
     expect(() => learningCurves([], { baseline: 1, metricName: "MSE", yRange: [0, 1] })).to.throw(
       /learningCurves options\.yRange: expected \[low, high\] with 0 < low < high/,
@@ -104,12 +113,37 @@ describe("figures for the first hour", () => {
   });
 
   it("gradient-flow heatmaps draw an underflow to 0 a decade below the smallest norm, and say so", () => {
-    const heat = gradientFlowHeatmap([{ step: 0, norms: [0, 1e-20, 1] }, { step: 10, norms: [1e-3, 1e-2, 1] }]);
+    const heat = gradientFlowHeatmap([
+      { step: 0, norms: [0, 1e-20, 1] },
+      { step: 10, norms: [1e-3, 1e-2, 1] },
+    ]);
     const z = heat.data[0].z as number[][];
     expect(z[0][0]).to.equal(-21);
-    expect(z.flat().every((v) => Number.isFinite(v)), "no gaps").to.equal(true);
+    expect(
+      z.flat().every((v) => Number.isFinite(v)),
+      "no gaps",
+    ).to.equal(true);
     expect(JSON.stringify(heat.data[0].colorbar)).to.include("-21: underflow to 0");
     const clean = gradientFlowHeatmap([{ step: 0, norms: [1e-3, 1] }]);
     expect(JSON.stringify(clean.data[0].colorbar)).to.not.include("underflow");
+  });
+
+  it("unitFigure: one unit's σ gates, its cell state on the right axis, markers as bars", () => {
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 4 }, new Rng(2));
+    const x = makeTask({ name: "adding", T: 12 }).sample(new Rng(3), 2).x;
+    const trace = net.forward(x).trace;
+    const fig = unitFigure(trace, { unit: 3, sample: 1, input: inputChannels(x, 1, ["value", "marker"]) });
+    expect(fig.data.map((t) => [t.type, t.name])).to.deep.equal([
+      ["scatter", "value"],
+      ["bar", "marker"],
+      ["scatter", "input gate i"],
+      ["scatter", "forget gate f"],
+      ["scatter", "output gate o"],
+      ["scatter", "cell state c (right axis)"],
+    ]);
+    const f = trace.get("f");
+    for (let t = 0; t < 12; t++) expect((fig.data[3].y as number[])[t]).to.equal(f.data[(1 * 12 + t) * 4 + 3]);
+    expect(fig.data[5].yaxis).to.equal("y2");
+    expect(() => unitFigure(trace, { unit: 4 })).to.throw(/unitFigure: expected a unit in \[0, 3\] and a sample in \[0, 1\]/);
   });
 });
