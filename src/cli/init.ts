@@ -111,7 +111,13 @@ export function initCommand(argv: string[], out: (line: string) => void): number
   if (fs.existsSync(pkg)) {
     throw new GatescopeError(`init: ${dir}: expected a folder without package.json, got one (nothing was changed)`);
   }
-  const from = args.from ?? `file:${gatescopePackage().root}`;
+  // A tarball or folder named relative to here: npm would read it relative to DIR.
+  const from =
+    args.from === null
+      ? `file:${gatescopePackage().root}`
+      : fs.existsSync(args.from)
+        ? path.resolve(args.from)
+        : args.from;
   fs.mkdirSync(path.join(dir, JUPYTER_DIR, "kernels", KERNEL_NAME), { recursive: true });
   writeFileAtomic(path.join(dir, JUPYTER_DIR, "kernels", KERNEL_NAME, "kernel.json"), kernelSpec(dir));
   const starter = path.join(dir, "starter.ipynb");

@@ -43,7 +43,11 @@ describe("gatescope init: a notebook folder of one's own", function () {
   });
 
   it("init writes the folder, installs the tarball and registers a kernel under a Python with Jupyter", () => {
-    const r = cli("init", folder, "--from", tarball);
+    // named relative to where init runs, as a user would; the folder's package.json gets it absolute
+    const r = spawnSync(process.execPath, [CLI, "init", folder, "--from", `./${path.basename(tarball)}`], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     const pkg = JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8"));
     expect(pkg.dependencies.gatescope).to.equal(tarball);
