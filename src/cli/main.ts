@@ -30,33 +30,32 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     out(commandHelp(command));
     return 0;
   }
-  switch (command) {
-    case "reproduce":
-      return reproduce(rest, out);
-    case "verify-torch":
-      return verifyTorch(rest, out);
-    case "writeup":
-      return writeupCommand(rest, out);
-    case "run-one":
-      return runOneCommand(rest, out);
-    case "collect":
-      return collectCommand(rest, out);
-    case "gradcheck":
-      return gradcheckCommand(rest, out);
-    case "init":
-      return initCommand(rest, out);
-    case "notebooks":
-      return notebooksCommand(rest, out);
-    case "static-images":
-      return staticImagesCommand(rest, out);
-    default: // help
-      if (rest.length > 1 || (rest.length === 1 && !(rest[0] in COMMANDS))) {
-        throw new GatescopeError(`help: expected one of ${Object.keys(COMMANDS).join(", ")}, got "${rest.join(" ")}"`);
-      }
-      out(rest.length ? commandHelp(rest[0]) : overview());
-      return 0;
-  }
+  return RUN[command](rest, out);
 }
+
+type Command = (argv: string[], out: (line: string) => void) => number | Promise<number>;
+
+function helpCommand(argv: string[], out: (line: string) => void): number {
+  if (argv.length > 1 || (argv.length === 1 && !(argv[0] in COMMANDS))) {
+    throw new GatescopeError(`help: expected one of ${Object.keys(COMMANDS).join(", ")}, got "${argv.join(" ")}"`);
+  }
+  out(argv.length ? commandHelp(argv[0]) : overview());
+  return 0;
+}
+
+/** What each command in the help table runs. */
+const RUN: Record<keyof typeof COMMANDS, Command> = {
+  reproduce,
+  "run-one": runOneCommand,
+  collect: collectCommand,
+  writeup: writeupCommand,
+  "verify-torch": verifyTorch,
+  gradcheck: gradcheckCommand,
+  init: initCommand,
+  notebooks: notebooksCommand,
+  "static-images": staticImagesCommand,
+  help: helpCommand,
+};
 
 /**
  * How a failure reaches the user: bad input (a GatescopeError: it says what was expected and what

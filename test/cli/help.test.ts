@@ -60,6 +60,14 @@ describe("command-line help", () => {
     );
   });
 
+  it("every command in the table runs something: without its arguments, a user error, never an internal one", () => {
+    for (const name of Object.keys(COMMANDS).filter((n) => n !== "reproduce")) {
+      const r = cli(name);
+      expect(r.stderr, name).to.not.match(/internal error/);
+      expect([0, 2], name).to.include(r.status);
+    }
+  });
+
   it("an unknown command or help topic is a user error naming the commands", () => {
     for (const args of [["frobnicate"], ["help", "frobnicate"]]) {
       const r = cli(...args);
