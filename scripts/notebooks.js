@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm run notebooks [-- NOTEBOOK...]`: registers a project-local tslab kernel (nothing in the
-// user's own Jupyter changes), executes the notebooks with real Jupyter, writes the executed
-// notebooks and their HTML exports to build/notebooks/, and checks in headless Chromium that
-// every chart in every export was drawn. `npm run jupyter` opens them interactively.
+// `npm run notebooks [-- [--out DIR] [--charts-optional] NOTEBOOK...]`: registers a project-local
+// tslab kernel (nothing in the user's own Jupyter changes), executes the notebooks with real
+// Jupyter (a notebook in a `gatescope init` folder with that folder's kernel), gives every chart a
+// static image, writes the executed notebooks and their HTML exports (MathJax and require.js
+// beside them) to build/notebooks/, and checks the exports in headless Chromium (checkCharts).
+// `npm run jupyter` opens them interactively.
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
