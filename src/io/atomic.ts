@@ -58,6 +58,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   let fd: number | null = null;
   let written = 0;
+  let renamed = false;
   try {
     fd = fs.openSync(tmp, "wx");
     while (written < bytes.length) {
@@ -69,15 +70,19 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
     fs.closeSync(fd);
     fd = null;
     fs.renameSync(tmp, target);
+    renamed = true;
     fsyncDir(path.dirname(target));
   } catch (err) {
     if (fd !== null) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     const e = err as NodeJS.ErrnoException;
+    // After the rename the new file is in place; only its survival of a crash is in doubt.
+    const state = renamed
+      ? "the new file is in place, but its folder could not be synced to disk"
+      : "the previous file, if any, is unchanged";
     throw new GatescopeError(
       `writing ${target}: expected all ${bytes.length} bytes written and renamed into place, got ` +
-        `${e.code ?? "an error"} ` +
-        `after ${written} bytes (${e.message}); the previous file, if any, is unchanged`,
+        `${e.code ?? "an error"} after ${written} bytes (${e.message}); ${state}`,
     );
   }
 }

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writeFileAtomic } from "../../src/io/atomic";
+import { GatescopeError } from "../../src/errors";
 import { loadCheckpoint, saveCheckpoint } from "../../src/io/checkpoint";
 import { RecurrentNet } from "../../src/model/recurrent";
 import { Rng } from "../../src/math/rng";
@@ -47,6 +48,88 @@ describe("atomic writes", () => {
     expect(temps(dir).sort()).to.deep.equal(
       [`.other.html.tmp-${dead}-0`, `.report.html.tmp-${child.pid}-3`, ...kept].sort(),
     );
+  });
+});
+
+describe("atomic writes when the system misbehaves (faults injected into fs)", () => {
+  const dir = tmpDir("atomic-faults");
+  // atomic.ts reads fs through live bindings, so replacing a function here reaches it.
+  const real = { writeSync: fs.writeSync, fsyncSync: fs.fsyncSync, openSync: fs.openSync };
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const raw = require("fs") as Record<string, unknown>; // the module itself, not this file's read-only view
+  afterEach(() => Object.assign(raw, real));
+  const errno = (code: string) => Object.assign(new Error(`${code}: injected`), { code });
+
+  it("a short write is continued until every byte is in", () => {
+    const f = path.join(dir, "short.bin");
+    const sizes: number[] = [];
+    raw.writeSync = (fd: number, b: Uint8Array, off: number, len: number) => {
+      sizes.push(Math.min(len, 1000));
+      return real.writeSync(fd, b, off, Math.min(len, 1000));
+    };
+    const data = Buffer.from(Array.from({ length: 4500 }, (_, i) => i % 251));
+    writeFileAtomic(f, data);
+    expect(sizes).to.deep.equal([1000, 1000, 1000, 1000, 500]);
+    expect(fs.readFileSync(f).equals(data)).to.equal(true);
+  });
+
+  it("a write that makes no progress is an error, not a loop; the old file stays, no temporary file", () => {
+    const f = path.join(dir, "stuck.json");
+    writeFileAtomic(f, "old");
+    let calls = 0;
+    raw.writeSync = (fd: number, b: Uint8Array, off: number, len: number) =>
+      ++calls === 1 ? real.writeSync(fd, b, off, 2) : 0;
+    expect(() => writeFileAtomic(f, "new content")).to.throw(
+      GatescopeError,
+      /expected all 11 bytes written and renamed into place, got EIO after 2 bytes \(the write made no progress\); the previous file, if any, is unchanged/,
+    );
+    expect(calls).to.equal(2);
+    expect(fs.readFileSync(f, "utf8")).to.equal("old");
+    expect(temps(dir)).to.deep.equal([]);
+  });
+
+  it("a failing file fsync keeps the old file; a folder that cannot be fsynced is tolerated or reported", () => {
+    const f = path.join(dir, "sync.json");
+    writeFileAtomic(f, "old");
+    raw.fsyncSync = () => {
+      throw errno("EIO");
+    };
+    expect(() => writeFileAtomic(f, "new")).to.throw(/got EIO after 3 bytes .*the previous file, if any, is unchanged/);
+    expect(fs.readFileSync(f, "utf8")).to.equal("old");
+    // The folder's fsync only: some file systems refuse it (EINVAL…), which is no failure.
+    let n = 0;
+    for (const code of ["EINVAL", "EISDIR", "EPERM", "EBADF"]) {
+      raw.fsyncSync = (fd: number) =>
+        ++n % 2 === 0
+          ? (() => {
+              throw errno(code);
+            })()
+          : real.fsyncSync(fd);
+      writeFileAtomic(f, code);
+      expect(fs.readFileSync(f, "utf8")).to.equal(code);
+    }
+    raw.fsyncSync = (fd: number) =>
+      ++n % 2 === 0
+        ? (() => {
+            throw errno("EIO");
+          })()
+        : real.fsyncSync(fd);
+    expect(() => writeFileAtomic(f, "late")).to.throw(
+      /got EIO after 4 bytes .*the new file is in place, but its folder/,
+    );
+    expect(fs.readFileSync(f, "utf8")).to.equal("late");
+    expect(temps(dir)).to.deep.equal([]);
+  });
+
+  it("a temporary file that cannot be created fails before anything changes", () => {
+    const f = path.join(dir, "open.json");
+    writeFileAtomic(f, "old");
+    raw.openSync = () => {
+      throw errno("EACCES");
+    };
+    expect(() => writeFileAtomic(f, "new")).to.throw(/got EACCES after 0 bytes/);
+    Object.assign(raw, real);
+    expect(fs.readFileSync(f, "utf8")).to.equal("old");
   });
 });
 
