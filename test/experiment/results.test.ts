@@ -1,6 +1,8 @@
 /** results.json: version 2 written, version 1 upgraded on load, anything else refused clearly. */
 import { expect } from "chai";
-import { parseResults, RESULTS_VERSION } from "../../src/experiment/results";
+import * as path from "path";
+import { parseResults, readResults, RESULTS_VERSION } from "../../src/experiment/results";
+import { tmpDir } from "../helpers/tmp";
 import { preset } from "../../src/experiment/presets";
 
 const v1Run = (seed: number, solvedAt: number | null) => ({
@@ -69,6 +71,26 @@ describe("results.json versions", () => {
     );
     expect(() => parseResults(JSON.stringify({ ...v1(), runs: 5 }), "f")).to.throw(
       /f: expected \{manifest, runs, summary\}/,
+    );
+  });
+
+  it("a version-1 run's last evaluation's extra measures become its test extras", () => {
+    const doc = v1();
+    doc.runs[0].evals = [
+      { step: 0, metric: 0.2, extra: { worst: 0.9 }, solved: false },
+      { step: 900, metric: 0.005, extra: { worst: 0.03 }, solved: true },
+    ] as never;
+    const up = parseResults(JSON.stringify(doc));
+    expect(up.runs[0].final_test_extra).to.deep.equal({ worst: 0.03 });
+    expect(up.runs[1].final_test_extra, "no evaluations: none").to.deep.equal({});
+  });
+
+  it("a version-2 file keeps its list of missing runs; readResults names a file it cannot read", () => {
+    const v2 = { ...parseResults(JSON.stringify(v1())), missing: ["adding-T50-gru-s0", "adding-T50-gru-s1"] };
+    expect(parseResults(JSON.stringify(v2)).missing).to.deep.equal(["adding-T50-gru-s0", "adding-T50-gru-s1"]);
+    const absent = path.join(tmpDir("results-read"), "none", "results.json");
+    expect(() => readResults(absent)).to.throw(
+      new RegExp(`results file ${absent.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: expected a readable file, got ENOENT`),
     );
   });
 });
