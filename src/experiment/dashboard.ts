@@ -10,11 +10,23 @@ import { learningCurves } from "../viz/training";
 import { baseLayout, cellColor, cellLabel, type Figure, type PlotlyTrace } from "../viz/figure";
 
 const PANELS = [
-  { x: "x", y: "y", domain: { x: [0, 0.46], y: [0.58, 1] } },
-  { x: "x2", y: "y2", domain: { x: [0.54, 1], y: [0.58, 1] } },
-  { x: "x3", y: "y3", domain: { x: [0, 0.46], y: [0, 0.42] } },
-  { x: "x4", y: "y4", domain: { x: [0.54, 1], y: [0, 0.42] } },
+  { x: "x", y: "y", domain: { x: [0, 0.46], y: [0.58, 0.95] }, title: "Gradient flow at initialisation" },
+  { x: "x2", y: "y2", domain: { x: [0.54, 1], y: [0.58, 0.95] }, title: "Gradient flow after training" },
+  { x: "x3", y: "y3", domain: { x: [0, 0.46], y: [0, 0.4] }, title: "Learning curves" },
+  { x: "x4", y: "y4", domain: { x: [0.54, 1], y: [0, 0.4] }, title: "Gradient norm while training" },
 ];
+
+/** Each panel's title, centred above it (Plotly has no subplot titles of its own). */
+const panelTitles = PANELS.map((p) => ({
+  text: `<b>${p.title}</b>`,
+  xref: "paper",
+  yref: "paper",
+  x: (p.domain.x[0] + p.domain.x[1]) / 2,
+  y: p.domain.y[1] + 0.01,
+  xanchor: "center",
+  yanchor: "bottom",
+  showarrow: false,
+}));
 
 function place(traces: PlotlyTrace[], k: number, legend: boolean): PlotlyTrace[] {
   return traces.map((t) => ({
@@ -84,6 +96,7 @@ export function comparisonDashboard(runs: RunResult[], options: { metricName: st
       domain: PANELS[3].domain.y,
     },
     legend: { orientation: "h", y: -0.08 },
+    annotations: panelTitles,
   });
   return { data, layout };
 }

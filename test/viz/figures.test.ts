@@ -123,6 +123,15 @@ describe("figure builders", () => {
     const dash = comparisonDashboard(runs, { metricName: "MSE" });
     checkFigure(dash, "dashboard");
     for (const k of ["xaxis", "xaxis2", "xaxis3", "xaxis4", "yaxis4"]) expect(dash.layout).to.have.property(k);
+    // a title above each panel, inside the figure
+    const titles = dash.layout.annotations as { text: string; y: number }[];
+    expect(titles.map((a) => a.text.replace(/<\/?b>/g, ""))).to.deep.equal([
+      "Gradient flow at initialisation",
+      "Gradient flow after training",
+      "Learning curves",
+      "Gradient norm while training",
+    ]);
+    for (const a of titles) expect(a.y).to.be.within(0, 1);
     const figs = reportFigures({ runs, summary: summarize(runs), manifest: { config: preset("tiny", 0) } } as never);
     expect(figs.length).to.be.at.least(4);
     for (const f of figs) {
