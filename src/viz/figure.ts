@@ -50,7 +50,7 @@ export function baseLayout(
     title: { text: title },
     xaxis: { title: { text: x } },
     yaxis: { title: { text: y } },
-    margin: { l: 70, r: 20, t: 60, b: 55 },
+    margin: { l: 85, r: 20, t: 60, b: 55 }, // room for a log axis's 10⁻ⁿ ticks beside its title
     legend: { orientation: "h", y: -0.2 },
     template: undefined,
     ...extra,
