@@ -99,7 +99,8 @@ describe("gatescope verify-torch", () => {
     const r = run("frobnicate");
     expect(r.code).to.equal(2);
     expect(r.out).to.include(
-      'expected a command (reproduce, run-one, collect, writeup, verify-torch, gradcheck, help), got "frobnicate"',
+      "expected a command (reproduce, run-one, collect, writeup, verify-torch, gradcheck, init, notebooks, " +
+        'static-images, help) or --help or --version, got "frobnicate"',
     );
   });
 });
