@@ -156,6 +156,7 @@ export function unitFigure(
     layout: baseLayout(title, "time step t", "gate activation / input", {
       yaxis: { title: { text: "gate activation / input" }, range: [-0.05, 1.05] },
       yaxis2: { title: { text: trace.describe(state).label }, overlaying: "y", side: "right" },
+      margin: { l: 85, r: 85, t: 60, b: 55 }, // the right axis needs room for its title too
       legend: { orientation: "h", y: -0.25 },
       barmode: "overlay",
     }),
