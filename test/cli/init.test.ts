@@ -34,6 +34,7 @@ describe("gatescope init: a notebook folder of one's own", function () {
       "wasm/build/kernels.wasm",
       "wasm/build/kernels-relaxed.wasm",
       "templates/starter.ipynb",
+      "scripts/prepare.js",
       ...shipped.map((n) => `notebooks/${n}`),
     ]) {
       expect(files, f).to.include(f);
