@@ -78,11 +78,12 @@ function folderPackage(dir: string, from: string, python: string): string {
     .replace(/[^a-z0-9-._]+/g, "-")
     .replace(/^[-._]+/, "");
   const jupyter = `JUPYTER_PATH=${JUPYTER_DIR} ${python} -m jupyter`;
+  const root = process.getuid?.() === 0 ? " --allow-root" : ""; // Jupyter refuses root otherwise (containers)
   return `${JSON.stringify(
     {
       name: name || "notebooks",
       private: true,
-      scripts: { jupyter: `${jupyter} notebook`, lab: `${jupyter} lab` },
+      scripts: { jupyter: `${jupyter} notebook${root}`, lab: `${jupyter} lab${root}` },
       dependencies: { gatescope: from, tslab: own.devDependencies.tslab },
     },
     null,

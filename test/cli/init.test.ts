@@ -52,7 +52,9 @@ describe("gatescope init: a notebook folder of one's own", function () {
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     const pkg = JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8"));
     expect(pkg.dependencies.gatescope).to.equal(tarball);
-    expect(pkg.scripts.jupyter).to.match(/^JUPYTER_PATH=\.jupyter\/share\/jupyter \S*python\S* -m jupyter notebook$/);
+    const asRoot = process.getuid?.() === 0 ? " --allow-root" : "";
+    expect(pkg.scripts.jupyter).to.match(/^JUPYTER_PATH=\.jupyter\/share\/jupyter \S*python\S* -m jupyter notebook/);
+    expect(pkg.scripts.jupyter.endsWith(`notebook${asRoot}`)).to.equal(true);
     const python = pkg.scripts.jupyter.split(" ")[1];
     expect(spawnSync(python, ["-c", "import jupyter_client"]).status, python).to.equal(0);
     const spec = JSON.parse(
