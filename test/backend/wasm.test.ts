@@ -218,10 +218,17 @@ for (const build of WASM_BUILDS)
           expect(scaledError(bwd.grads[name].data, numericGrad(loss, p.data)), name).to.be.below(1e-6);
       });
 
-      for (const H of [8, 12, 6]) {
+      // N = 12, H = 3: N/H is a multiple of 4 too, so a step op given N/H elements instead of N·H would run
+      // (and be caught) rather than fall back to the reference path.
+      for (const [H, N] of [
+        [8, 3],
+        [12, 3],
+        [6, 3],
+        [3, 12],
+      ]) {
         it(
-          `${label(c)}, H=${H}: float32 wasm outputs, states and gradients match the float64 reference (1 and 2 ` +
-            `layers, full and truncated)`,
+          `${label(c)}, N=${N}, H=${H}: float32 wasm outputs, states and gradients match the float64 reference ` +
+            `(1 and 2 layers, full and truncated)`,
           () => {
             for (const L of [1, 2])
               for (const truncate of [0, 4]) {
@@ -236,12 +243,12 @@ for (const build of WASM_BUILDS)
                   exact.params,
                   wasm,
                 );
-                const x = randomTensor(rng, [3, 9, 3]);
-                const h0 = randomTensor(rng, [L, 3, H], 0.5);
-                const c0 = c.kind === "lstm" ? randomTensor(rng, [L, 3, H], 0.5) : undefined;
-                const dOutput = randomTensor(rng, [3, 9, H]);
-                const dHn = randomTensor(rng, [L, 3, H]);
-                const dCn = c0 ? randomTensor(rng, [L, 3, H]) : undefined;
+                const x = randomTensor(rng, [N, 9, 3]);
+                const h0 = randomTensor(rng, [L, N, H], 0.5);
+                const c0 = c.kind === "lstm" ? randomTensor(rng, [L, N, H], 0.5) : undefined;
+                const dOutput = randomTensor(rng, [N, 9, H]);
+                const dHn = randomTensor(rng, [L, N, H]);
+                const dCn = c0 ? randomTensor(rng, [L, N, H]) : undefined;
                 const f64 = exact.forward(x, { h0, c0 }),
                   f32 = fast.forward(x, { h0, c0 });
                 const b64 = exact.backward(f64, { dOutput, dHn, dCn }, { truncate }),
