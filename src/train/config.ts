@@ -111,8 +111,7 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   if (c.validationSize !== undefined) posInt(c.validationSize, "validationSize");
   if (c.select !== undefined) oneOf(c.select, ["best", "last"], "train config.select");
   if (c.trainSet !== undefined) {
-    if (typeof c.trainSet !== "object" || c.trainSet === null)
-      fail("train config.trainSet", "{size, seed}", c.trainSet);
+    // checkKeys above has refused a trainSet that is not an object
     posInt(c.trainSet.size, "trainSet.size");
     if (!Number.isSafeInteger(c.trainSet.seed) || c.trainSet.seed < 0)
       fail("train config.trainSet.seed", "a non-negative integer", c.trainSet.seed);
