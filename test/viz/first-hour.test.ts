@@ -144,6 +144,8 @@ describe("figures for the first hour", () => {
     const f = trace.get("f");
     for (let t = 0; t < 12; t++) expect((fig.data[3].y as number[])[t]).to.equal(f.data[(1 * 12 + t) * 4 + 3]);
     expect(fig.data[5].yaxis).to.equal("y2");
-    expect(() => unitFigure(trace, { unit: 4 })).to.throw(/unitFigure: expected a unit in \[0, 3\] and a sample in \[0, 1\]/);
+    expect(() => unitFigure(trace, { unit: 4 })).to.throw(
+      /unitFigure: expected a unit in \[0, 3\] and a sample in \[0, 1\]/,
+    );
   });
 });
