@@ -39,6 +39,8 @@ describe("notebooks in real Jupyter with the tslab kernel", function () {
         expect(c.execution_count, f).to.equal(null);
       }
       expect(nb.metadata.kernelspec.name).to.equal("gatescope-tslab");
+      // nbformat 4.5 cells carry ids (nbconvert warns without them, and will refuse)
+      for (const c of nb.cells) expect(c.id, `${f}: a cell without an id`).to.be.a("string");
       const code = nb.cells.map((c: { source: string | string[] }) => [].concat(c.source as never).join("")).join("\n");
       expect(code, f).to.not.match(/from "\.\.\/(src|dist)/); // imported as an installed package
       for (const c of nb.cells.filter((x: { cell_type: string }) => x.cell_type === "code")) {
