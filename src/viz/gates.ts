@@ -15,7 +15,8 @@ export interface InputChannel {
 export function inputChannels(x: Tensor, sample = 0, names: string[] = []): InputChannel[] {
   const [N, T, D] = x.shape;
   if (x.shape.length !== 3 || !(Number.isInteger(sample) && sample >= 0 && sample < N)) {
-    fail("inputChannels", `an N×T×D input and a sample in [0, ${N - 1}]`, `${shapeString(x.shape)}, sample ${sample}`);
+    const got = `${shapeString(x.shape)}, sample ${sample}`;
+    fail("inputChannels", `an N×T×D input and a sample in [0, ${N - 1}]`, got);
   }
   return range(D).map((d) => ({
     name: names[d] ?? `input ${d}`,

@@ -70,7 +70,7 @@ export function gradientFlowHeatmap(
         y: records.map((r) => r.step),
         z: records.map((r) => r.norms.map((v) => (v > 0 ? Math.log10(v) : floor))),
         colorscale: "Viridis",
-        colorbar: { title: { text: underflow ? `log₁₀‖∂L/∂h_t‖<br>(${floor}: underflow to 0)` : "log₁₀‖∂L/∂h_t‖" } },
+        colorbar: { title: { text: `log₁₀‖∂L/∂h_t‖${underflow ? `<br>(${floor}: underflow to 0)` : ""}` } },
       },
     ],
     layout: baseLayout(title, "time step t", "training step", {

@@ -78,7 +78,9 @@ describe("figures for the first hour", () => {
     ).to.equal(2);
     for (let t = 0; t < 10; t++) expect(ch[0].values[t]).to.equal(batch.x.data[(2 * 10 + t) * 2]);
     expect(inputChannels(batch.x, 0)[1].name).to.equal("input 1");
-    expect(() => inputChannels(batch.x, 3)).to.throw(/inputChannels: expected an N×T×D input and a sample in \[0, 2\]/);
+    expect(() => inputChannels(batch.x, 3)).to.throw(
+      /inputChannels: expected an N×T×D input and a sample in \[0, 2\]/,
+    );
   });
 
   it("saturation histograms carry 50 bins per gate whose fractions sum to 1, not every activation", () => {
