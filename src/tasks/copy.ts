@@ -39,8 +39,8 @@ export function copyTask(T: number): Task {
         for (let t = 0; t < RECALL; t++) seq[t] = 1 + rng.int(SYMBOLS);
         seq[T + RECALL - 1] = DELIM;
         for (let t = 0; t < len; t++) x.data[(n * len + t) * CLASSES + seq[t]] = 1;
+        // Every step before the recall window keeps the class array's initial 0, which is BLANK.
         for (let t = 0; t < RECALL; t++) classes[n * len + len - RECALL + t] = seq[t];
-        for (let t = 0; t < len - RECALL; t++) classes[n * len + t] = BLANK;
       }
       return { x, y: null, classes, mask: null };
     },
@@ -63,13 +63,9 @@ export function copyTask(T: number): Task {
       for (let n = 0; n < N; n++) {
         for (let t = 0; t < len; t++) {
           const row = (n * len + t) * CLASSES;
-          if (t < len - RECALL) {
-            p.data.fill(-1e9, row, row + CLASSES);
-            p.data[row + BLANK] = 0;
-          } else {
-            p.data.fill(-1e9, row, row + CLASSES);
-            p.data.fill(0, row + 1, row + 1 + SYMBOLS);
-          }
+          p.data.fill(-1e9, row, row + CLASSES);
+          if (t < len - RECALL) p.data[row + BLANK] = 0;
+          else p.data.fill(0, row + 1, row + 1 + SYMBOLS);
         }
       }
       return p;
