@@ -124,7 +124,7 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
     fail("train config.gradFlowAt", "an array of step indices ≥ 0", c.gradFlowAt);
   }
   if (c.checkpoint !== undefined) {
-    if (typeof c.checkpoint?.path !== "string") fail("train config.checkpoint.path", "a file path", c.checkpoint?.path);
+    if (typeof c.checkpoint.path !== "string") fail("train config.checkpoint.path", "a file path", c.checkpoint.path);
     posInt(c.checkpoint.every, "checkpoint.every");
   }
   return {

@@ -9,7 +9,10 @@
  */
 import { H_SLOT, standardParams, TANH, type CellDescription } from "../../src";
 
-export function leakyRnnDescription(kind: string, broken = false): CellDescription {
+/** `bug` plants one mistake in the backward pass, for tests that a check finds it. */
+export type LeakyBug = "none" | "forgets dα" | "α for 1 − α";
+
+export function leakyRnnDescription(kind: string, bug: LeakyBug = "none"): CellDescription {
   return {
     kind,
     title: "leaky RNN",
@@ -46,8 +49,8 @@ export function leakyRnnDescription(kind: string, broken = false): CellDescripti
           const dh = d.dH[prev + k];
           const a = p.alpha[k % H];
           d.dAih[prev + k] = dh * a * (1 - u * u);
-          if (!broken) d.dp.alpha[k % H] += dh * (u - hs[prev + k]);
-          d.scratch[k] = dh * (1 - a);
+          if (bug !== "forgets dα") d.dp.alpha[k % H] += dh * (u - hs[prev + k]);
+          d.scratch[k] = dh * (bug === "α for 1 − α" ? a : 1 - a);
         }
         K.gemm(false, false, N, H, H, d.dAih, prev, H, p.weight_hh, 0, H, 0, d.dhPrev, 0, H);
         for (let k = 0; k < N * H; k++) d.dhPrev[k] += d.scratch[k];
@@ -57,4 +60,4 @@ export function leakyRnnDescription(kind: string, broken = false): CellDescripti
 }
 
 /** The same cell with the leak's gradient forgotten: gradcheck must name alpha. */
-export const brokenRnnDescription = (kind: string) => leakyRnnDescription(kind, true);
+export const brokenRnnDescription = (kind: string) => leakyRnnDescription(kind, "forgets dα");
