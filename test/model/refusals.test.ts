@@ -19,7 +19,8 @@ const f64 = (shape: number[], values: number[] = []): Tensor => {
   data.set(values);
   return { shape, data };
 };
-const refuses = (f: () => unknown, message: string) => expect(f).to.throw(GatescopeError, message).with.property("message", message);
+const refuses = (f: () => unknown, message: string) =>
+  expect(f).to.throw(GatescopeError, message).with.property("message", message);
 
 describe("model refusals, word for word", () => {
   it("configs: an init that is neither preset nor spec, a size the cell cannot take, weights over 2 GiB", () => {
@@ -48,7 +49,10 @@ describe("model refusals, word for word", () => {
       () => lin.forward({ shape: [2, 4], data: new Float32Array(8) }),
       'Linear input: expected a last axis of size 3, got "shape [2, 4]"',
     );
-    for (const shape of [[2, 3], [2, 0, 3]])
+    for (const shape of [
+      [2, 3],
+      [2, 0, 3],
+    ])
       refuses(
         () => lastStep(f64(shape)),
         `lastStep: expected an N×T×H tensor with T ≥ 1, got "shape [${shape.join(", ")}]"`,
@@ -66,7 +70,11 @@ describe("model refusals, word for word", () => {
       () => softmaxCrossEntropy(f64([2, 3]), [0]),
       "softmaxCrossEntropy targets: expected 2 class indices (one per position of [2]), got an array of length 1",
     );
-    for (const [p, c] of [[1, 3], [0, -1], [1, 1.5]]) {
+    for (const [p, c] of [
+      [1, 3],
+      [0, -1],
+      [1, 1.5],
+    ]) {
       const targets = [0, 0];
       targets[p] = c;
       refuses(
@@ -89,13 +97,18 @@ describe("model refusals, word for word", () => {
   it("a null mask is no mask", () => {
     const y = f64([2, 1], [1, 2]);
     expect(mse(f64([2, 1]), y, null)).to.deep.equal(mse(f64([2, 1]), y));
-    expect(softmaxCrossEntropy(f64([2, 3], [1]), [0, 2], null)).to.deep.equal(softmaxCrossEntropy(f64([2, 3], [1]), [0, 2]));
+    expect(softmaxCrossEntropy(f64([2, 3], [1]), [0, 2], null)).to.deep.equal(
+      softmaxCrossEntropy(f64([2, 3], [1]), [0, 2]),
+    );
   });
 
   it("forward and backward: no c0 or dCn for a cell without a cell state; c0 of the wrong shape", () => {
     const gru = new RecurrentNet({ kind: "gru", inputSize: 1, hiddenSize: 2 }, new Rng(1));
     const x = { shape: [1, 2, 1], data: new Float32Array(2) };
-    refuses(() => gru.forward(x, { c0: [[[0, 0]]] }), 'forward c0: expected no c0 for kind "gru", got an array of length 1');
+    refuses(
+      () => gru.forward(x, { c0: [[[0, 0]]] }),
+      'forward c0: expected no c0 for kind "gru", got an array of length 1',
+    );
     refuses(
       () => gru.backward(gru.forward(x), { dOutput: { shape: [1, 2, 2], data: new Float32Array(4) }, dCn: [[[0, 0]]] }),
       'backward dCn: expected no dCn for kind "gru", got an array of length 1',
@@ -144,8 +157,8 @@ describe("gradcheck's own inputs", () => {
   it("refuses a mistyped option, a non-positive size, an empty plan and a null cell", () => {
     refuses(
       () => gradcheck("gru", { tolerence: 1 } as never),
-      'gradcheck options: expected only [layers, truncate, N, T, D, H, seed, tolerance], got unknown option "tolerence" ' +
-        '(did you mean "tolerance"?)',
+      "gradcheck options: expected only [layers, truncate, N, T, D, H, seed, tolerance], " +
+        'got unknown option "tolerence" (did you mean "tolerance"?)',
     );
     for (const k of ["N", "T", "D", "H"])
       refuses(() => gradcheck("gru", { [k]: 0 }), `gradcheck ${k}: expected a positive integer, got 0`);

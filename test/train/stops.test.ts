@@ -16,7 +16,10 @@ import { tmpDir } from "../helpers/tmp";
 
 const task = makeTask({ name: "adding", T: 20 });
 const relu = () =>
-  new SequenceModel({ rnn: { kind: "rnn_relu", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" }, new Rng(1));
+  new SequenceModel(
+    { rnn: { kind: "rnn_relu", inputSize: 2, hiddenSize: 8 }, outputSize: 1, readout: "last" },
+    new Rng(1),
+  );
 const weights = (m: SequenceModel) =>
   Object.fromEntries(Object.entries(m.params()).map(([k, t]) => [k, Array.from(t.data)]));
 const BASE: TrainConfig = {
@@ -39,7 +42,10 @@ describe("how a run stops", () => {
     expect(r.stopped).to.equal("non-finite");
     expect(r.stepsDone).to.equal(1);
     expect(r.message).to.match(
-      /^stopped at step 1: the forward pass overflowed: h\[n=\d+, t=\d+, unit \d+\] = Infinity \(the weights have grown too large\); weights are restored to those before step 0's update$/,
+      new RegExp(
+        String.raw`^stopped at step 1: the forward pass overflowed: h\[n=\d+, t=\d+, unit \d+\] = Infinity ` +
+          String.raw`\(the weights have grown too large\); weights are restored to those before step 0's update$`,
+      ),
     );
     expect(weights(m)).to.deep.equal(initial);
     // The run's last validation scores those restored weights: step 0's score, again.
@@ -86,7 +92,10 @@ describe("how a run stops", () => {
       new Rng(4),
     );
     expect(r.message).to.match(
-      /^stopped at step 0: the update made \S+ = -?Infinity \(learning rate 1e\+300 too high\?\); weights restored to those before this step$/,
+      new RegExp(
+        String.raw`^stopped at step 0: the update made \S+ = -?Infinity \(learning rate 1e\+300 too high\?\); ` +
+          "weights restored to those before this step$",
+      ),
     );
     expect(weights(m)).to.deep.equal(initial);
     expect(r.history.gradFlow.map((g) => g.step)).to.deep.equal([0]);
