@@ -151,10 +151,11 @@ describe("gradcheck: its report and its inputs", () => {
   it("the report names the config, marks a parameter over tolerance, and lists failed and skipped cases", () => {
     const text = formatGradcheck({
       kind: "lstm",
-      config: { kind: "lstm", peepholes: true },
+      config: { kind: "lstm", peepholes: true, forgetBias: 0 },
       tolerance: 1e-6,
       pass: false,
-      worstByParam: { weight_ih: 2e-9, alpha: 3e-3 },
+      // An error equal to the tolerance fails, as it does in the check itself.
+      worstByParam: { weight_ih: 2e-9, alpha: 3e-3, h0: 1e-6 },
       cases: [
         { layers: 1, truncate: 0, pass: true, worst: { name: "weight_ih", error: 2e-9 } },
         { layers: 2, truncate: 3, pass: false, worst: { name: "alpha", error: 3e-3 } },
@@ -162,9 +163,10 @@ describe("gradcheck: its report and its inputs", () => {
       skipped: ["2 layer(s), truncate 3: the cell carries state forward() cannot restart"],
     } as never);
     expect(text.split("\n")).to.deep.equal([
-      "lstm {peepholes: true}: FAIL (tolerance 0.000001)",
+      "lstm {peepholes: true, forgetBias: 0}: FAIL (tolerance 0.000001)",
       "  weight_ih    2.00e-9",
       "  alpha        3.00e-3  ← over tolerance",
+      "  h0           1.00e-6  ← over tolerance",
       "  failed: 2 layer(s), truncate 3: worst alpha 3.00e-3",
       "  not checked: 2 layer(s), truncate 3: the cell carries state forward() cannot restart",
     ]);
