@@ -103,7 +103,7 @@ function checkRun(r: unknown, where: string, version: 1 | 2): void {
     if (!ok(o[k])) fail(`${where}.${k}`, expected, o[k]);
   };
   const int = (v: unknown) => Number.isSafeInteger(v);
-  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const num = (v: unknown) => Number.isFinite(v);
   const metric = (v: unknown) => v === null || typeof v === "number";
   const str = (v: unknown) => typeof v === "string";
   const nums = (v: unknown) => Array.isArray(v) && v.every(metric);
@@ -155,10 +155,10 @@ function checkManifest(m: unknown, where: string): void {
     if (typeof o[k] !== "string") fail(`${where}.${k}`, "a string", o[k]);
   }
   for (const k of ["cpus", "seed", "jobs", "wall_s"]) {
-    if (typeof o[k] !== "number" || !Number.isFinite(o[k])) fail(`${where}.${k}`, "a finite number", o[k]);
+    if (!Number.isFinite(o[k])) fail(`${where}.${k}`, "a finite number", o[k]);
   }
-  const b = o.backend as Record<string, unknown> | undefined;
-  if (typeof b?.name !== "string" || typeof b?.reason !== "string") fail(`${where}.backend`, "{name, reason}", b);
+  const b = o.backend as Record<string, unknown> | null | undefined;
+  if (typeof b?.name !== "string" || typeof b.reason !== "string") fail(`${where}.backend`, "{name, reason}", b);
   expand(o.config as ExperimentSpec); // a spec from disk is checked like any other
 }
 
@@ -175,12 +175,10 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
   } catch (err) {
     throw new GatescopeError(`${where}: expected JSON, got ${(err as Error).message}`);
   }
-  if (typeof doc !== "object" || doc === null || doc.schema !== RESULTS_SCHEMA)
-    fail(`${where}.schema`, `"${RESULTS_SCHEMA}"`, doc?.schema);
+  if (doc?.schema !== RESULTS_SCHEMA) fail(`${where}.schema`, `"${RESULTS_SCHEMA}"`, doc?.schema);
   if (doc.version !== 1 && doc.version !== 2) fail(`${where}.version`, "1 or 2", doc.version);
-  if (!Array.isArray(doc.runs) || typeof doc.manifest !== "object" || doc.manifest === null)
-    fail(where, "{manifest, runs, summary}", doc);
   checkManifest(doc.manifest, `${where}.manifest`);
+  if (!Array.isArray(doc.runs)) fail(`${where}.runs`, "an array of runs", doc.runs);
   doc.runs.forEach((r, i) => checkRun(r, `${where}.runs[${i}]`, doc.version as 1 | 2));
   if (doc.version === 2) {
     const v2 = doc as unknown as ResultsFile;
@@ -188,7 +186,7 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
     if (!Array.isArray(missing) || !missing.every((m) => typeof m === "string"))
       fail(`${where}.missing`, "an array of run ids", missing);
     const m = v2.manifest;
-    if (m.runs_wall_s !== undefined && (typeof m.runs_wall_s !== "number" || !Number.isFinite(m.runs_wall_s))) {
+    if (m.runs_wall_s !== undefined && !Number.isFinite(m.runs_wall_s)) {
       fail(`${where}.manifest.runs_wall_s`, "a finite number", m.runs_wall_s);
     }
     return {
@@ -206,7 +204,7 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
     };
   }
   const manifest = doc.manifest as Manifest;
-  const lr = manifest.config?.train?.optimizer?.lr;
+  const lr = manifest.config.train.optimizer.lr; // the config passed expand() in checkManifest
   const runs = (doc.runs as V1Run[]).map((r): RunResult => ({
     ...r,
     params: null,

@@ -124,8 +124,8 @@ describe("checks a mutation run found unguarded", () => {
     const parse = (doc: unknown) => () => parseResults(JSON.stringify(doc), "f");
     expect(parse(null)).to.throw('f.schema: expected "gatescope.results", got undefined');
     expect(parse([])).to.throw(/f.schema: expected "gatescope.results"/);
-    expect(parse({ ...healthy(), runs: {} })).to.throw("f: expected {manifest, runs, summary}");
-    expect(parse({ ...healthy(), manifest: null })).to.throw("f: expected {manifest, runs, summary}");
+    expect(parse({ ...healthy(), runs: {} })).to.throw("f.runs: expected an array of runs, got an object with keys []");
+    expect(parse({ ...healthy(), manifest: null })).to.throw("f.manifest: expected an object, got null");
     expect(parse({ ...healthy(), manifest: [] })).to.throw("f.manifest: expected an object");
     const text = JSON.stringify(healthy()).replace(/"wall_s":[0-9.e+-]+/, '"wall_s":1e400'); // JSON's Infinity
     expect(() => parseResults(text, "f")).to.throw(/f.manifest.wall_s: expected a finite number/);

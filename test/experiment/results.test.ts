@@ -1,5 +1,6 @@
 /** results.json: version 2 written, version 1 upgraded on load, anything else refused clearly. */
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import { parseResults, readResults, RESULTS_VERSION } from "../../src/experiment/results";
 import { tmpDir } from "../helpers/tmp";
@@ -60,10 +61,13 @@ describe("results.json versions", () => {
     expect(doc.summary[0].steps_to_solve_median).to.equal(950);
     expect(doc.summary[0].metric_ci95).to.deep.equal([0.005, 0.005]);
     expect(doc.manifest.cpu_model).to.equal("unknown");
+    // What version 1 did not record: the runs' summed cost, who ran them, and no missing runs.
+    expect([doc.manifest.runs_wall_s, doc.manifest.executor, doc.missing]).to.deep.equal([2, "local", []]);
   });
 
   it("other schemas, versions and non-JSON fail naming what was expected", () => {
     expect(() => parseResults("{", "f")).to.throw(/f: expected JSON/);
+    expect(() => parseResults("{}")).to.throw('results file.schema: expected "gatescope.results", got undefined');
     expect(() => parseResults(JSON.stringify({ ...v1(), version: 3 }), "f")).to.throw(
       /f.version: expected 1 or 2, got 3/,
     );
@@ -71,7 +75,7 @@ describe("results.json versions", () => {
       /f.schema: expected "gatescope.results", got "other"/,
     );
     expect(() => parseResults(JSON.stringify({ ...v1(), runs: 5 }), "f")).to.throw(
-      /f: expected \{manifest, runs, summary\}/,
+      "f.runs: expected an array of runs, got 5",
     );
   });
 
@@ -97,5 +101,10 @@ describe("results.json versions", () => {
       message = (e as Error).message;
     }
     expect(message.startsWith(`results file ${absent}: expected a readable file, got ENOENT`), message).to.equal(true);
+    const damaged = path.join(dir, "damaged.json");
+    fs.writeFileSync(damaged, JSON.stringify({ ...v2, schema: "other" }));
+    expect(() => readResults(damaged)).to.throw(
+      `results file ${damaged}.schema: expected "gatescope.results", got "other"`,
+    );
   });
 });
