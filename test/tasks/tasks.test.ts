@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { makeTask, testSet, type TaskName } from "../../src/tasks";
+import { makeTask, stackBatches, TASK_NAMES, testSet, type TaskName } from "../../src/tasks";
 import { Rng } from "../../src/math/rng";
 import { zeros } from "../../src/math/tensor";
 
@@ -159,6 +159,17 @@ describe("tasks", () => {
         perfect.data[row + ((bc.classes![p] % (task.outputSize - 1)) + 1)] = 10;
       }
       expect(task.evaluate(perfect, bc).solved, name).to.equal(false);
+    }
+  });
+
+  it("a batch is a stream of sequences: two batches of N equal one of 2N from the same seed", () => {
+    // Each sequence draws its own numbers in turn, so a generator that draws one extra is caught here.
+    for (const name of TASK_NAMES) {
+      const task = makeTask({ name, T: 30 });
+      const rng = new Rng(11);
+      const halves = stackBatches([task.sample(rng, 3), task.sample(rng, 3)]);
+      const whole = task.sample(new Rng(11), 6);
+      expect(halves, name).to.deep.equal(whole);
     }
   });
 
