@@ -126,6 +126,10 @@ describe("atomic writes when the system misbehaves (faults injected into fs)", (
       throw errno("EACCES");
     };
     expect(() => writeFileAtomic(f, "new")).to.throw(/got EACCES after 0 bytes/);
+    raw.openSync = () => {
+      throw new Error("no code given");
+    };
+    expect(() => writeFileAtomic(f, "new")).to.throw(/got an error after 0 bytes \(no code given\)/);
     Object.assign(raw, real);
     expect(fs.readFileSync(f, "utf8")).to.equal("old");
   });

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { loadCheckpoint, saveCheckpoint } from "../../src/io/checkpoint";
+import { encodeSafetensors } from "../../src/io/safetensors";
 import { RecurrentNet } from "../../src/model/recurrent";
 import { Rng } from "../../src/math/rng";
 import { randomTensor } from "../helpers/numeric";
@@ -67,6 +68,22 @@ describe("checkpoints", () => {
     delete doc4.params.bias_hh_l0;
     expect(() => loadCheckpoint(write("m.json", JSON.stringify(doc4)))).to.throw(/missing \[bias_hh_l0\]/);
     expect(() => saveCheckpoint(net, path.join(dir, "model.bin"))).to.throw(/ending in .json or .safetensors/);
+  });
+
+  it("an explicit format wins over the file name; a wrong one, or a config missing from the metadata, is named", () => {
+    const net = new RecurrentNet({ kind: "gru", inputSize: 2, hiddenSize: 3 }, rng);
+    const bin = path.join(dir, "model.bin");
+    saveCheckpoint(net, bin, { format: "safetensors" });
+    expect(loadCheckpoint(bin, { format: "safetensors" }).config).to.deep.equal(net.config);
+    expect(() => loadCheckpoint(bin, { format: "json" })).to.throw(/expected JSON, got unparseable text/);
+    expect(() => loadCheckpoint(bin, { format: "pickle" as never })).to.throw(
+      'checkpoint format: expected "json" or "safetensors", got "pickle"',
+    );
+    const bare = path.join(dir, "bare.safetensors");
+    fs.writeFileSync(bare, encodeSafetensors(net.params, { format: "gatescope.checkpoint", version: "1" }));
+    expect(() => loadCheckpoint(bare)).to.throw(
+      `checkpoint ${bare}: expected a JSON config in __metadata__.config, got undefined`,
+    );
   });
 
   it("a failed write leaves the previous checkpoint intact and no temp file", () => {
