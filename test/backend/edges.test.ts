@@ -5,9 +5,12 @@
  * boundaries (a gate at exactly 0.1 or 0.9, a zero gradient norm).
  */
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import { chooseWasm, kernelsByName, setThreads } from "../../src/backend";
 import { jsKernels } from "../../src/backend/js";
+import { Pool } from "../../src/backend/pool";
+import type { Op } from "../../src/backend/protocol";
 import { createWasmKernels, wasmPath, type WasmBuild } from "../../src/backend/wasm";
 import { GatescopeError } from "../../src/errors";
 import type { Trace } from "../../src/model/trace";
@@ -15,6 +18,17 @@ import { gateStats } from "../../src/probe/gates";
 import { stepGains } from "../../src/probe/gradient-flow";
 
 const PAGE = 65536; // a WebAssembly memory grows in pages of 64 KiB
+
+/** What this test uses of the WebAssembly global (the compiler's ES2022 library has no types for it). */
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+interface WasmExports {
+  heap_base(): number;
+  PACK_BYTES: { value: number };
+}
 
 describe("wasm backend edges", () => {
   it("each build is its own file; a build the runtime cannot compile is refused, naming the runtime", () => {
@@ -95,6 +109,31 @@ describe("wasm backend edges", () => {
     k.addRowBias(M, N, bias, 0, C, 0, N);
     jsKernels.addRowBias(M, N, bias, 0, withBias, 0, N);
     expect(Array.from(C)).to.deep.equal(Array.from(withBias));
+  });
+
+  it("a product that fails on the second thread is an error on the first, not a silent half", () => {
+    const WA = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+    const module = new WA.Module(fs.readFileSync(wasmPath("simd")));
+    const memory = new WA.Memory({ initial: 16, maximum: 32, shared: true });
+    const abort = () => {
+      throw new Error("wasm abort");
+    };
+    const x = new WA.Instance(module, { env: { memory, abort } }).exports as Record<string, never> & WasmExports;
+    const ranHere: string[] = [];
+    const local = { gemm_nn: () => ranHere.push("gemm_nn") } as unknown as Record<Op, () => void>;
+    const pool = new Pool(module, memory, x.heap_base() + x.PACK_BYTES.value, local);
+    try {
+      // C far past the memory's 1 MiB: the worker's kernel traps.
+      pool.post("gemm_nn", 2, 16, 1, 0, 1, 1, 0, 16, 64 * 2 ** 20, 16, 0);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500); // the worker claims it meanwhile
+      expect(() => pool.join()).to.throw(
+        GatescopeError,
+        "wasm worker: expected its half of a product, got a failure (see above); please report",
+      );
+      expect(ranHere, "the job was the worker's, not taken back").to.deep.equal([]);
+    } finally {
+      pool.close();
+    }
   });
 
   it("a shared instance takes the default threads once: a later lookup keeps what the user set", () => {
