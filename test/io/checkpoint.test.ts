@@ -67,7 +67,10 @@ describe("checkpoints", () => {
     const doc4 = JSON.parse(jsText);
     delete doc4.params.bias_hh_l0;
     expect(() => loadCheckpoint(write("m.json", JSON.stringify(doc4)))).to.throw(/missing \[bias_hh_l0\]/);
-    expect(() => saveCheckpoint(net, path.join(dir, "model.bin"))).to.throw(/ending in .json or .safetensors/);
+    const bin = path.join(dir, "model.bin");
+    expect(() => saveCheckpoint(net, bin)).to.throw(
+      `checkpoint path: expected a name ending in .json or .safetensors (or an explicit format), got "${bin}"`,
+    );
   });
 
   it("an explicit format wins over the file name; a wrong one, or a config missing from the metadata, is named", () => {

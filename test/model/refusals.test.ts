@@ -125,6 +125,24 @@ describe("model refusals, word for word", () => {
       "parameters for gru with 1 layer(s): expected exactly [weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0]; " +
         "missing [weight_hh_l0, bias_ih_l0, bias_hh_l0]; unexpected [extra]",
     );
+    const whole = new RecurrentNet(config, new Rng(1)).params;
+    const { bias_hh_l0: _dropped, ...short } = whole;
+    const expected =
+      "parameters for gru with 1 layer(s): expected exactly [weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0]";
+    refuses(() => checkParams(config, short), `${expected}; missing [bias_hh_l0]`);
+    refuses(() => checkParams(config, { ...whole, extra: 1 }), `${expected}; unexpected [extra]`);
+  });
+
+  it("backward takes only this network's own forward result", () => {
+    const config = { kind: "gru" as const, inputSize: 1, hiddenSize: 2 };
+    const [a, b] = [new RecurrentNet(config, new Rng(1)), new RecurrentNet(config, new Rng(1))];
+    const x = { shape: [1, 2, 1], data: new Float32Array(2) };
+    const dOutput = { shape: [1, 2, 2], data: new Float32Array(4) };
+    const message = "backward: expected the result of this network's forward(), got something else";
+    refuses(() => a.backward(b.forward(x), { dOutput }), message);
+    const deeper = new RecurrentNet({ ...config, numLayers: 2 }, new Rng(1));
+    refuses(() => a.backward(deeper.forward(x), { dOutput }), message);
+    expect(a.backward(a.forward(x), { dOutput }).dX.shape).to.deep.equal([1, 2, 1]);
   });
 
   it("a sequence model reads out every step when asked to, in prediction and in its loss", () => {
@@ -138,6 +156,10 @@ describe("model refusals, word for word", () => {
     const classes = Int32Array.from({ length: 8 }, (_, i) => i % 3);
     expect(m.lossAndGrads(x, { y: null, classes, mask: null }, "ce").loss).to.equal(
       softmaxCrossEntropy(prediction, classes).loss,
+    );
+    const mask = Float64Array.from({ length: 8 }, (_, i) => i % 2);
+    expect(m.lossAndGrads(x, { y: null, classes, mask }, "ce").loss).to.equal(
+      softmaxCrossEntropy(prediction, classes, mask).loss,
     );
   });
 

@@ -88,6 +88,17 @@ describe("task structure and criteria", () => {
     expect(task.evaluate(logits(1), b).extra.accuracy).to.equal(0.99);
     expect(task.evaluate(logits(2), b)).to.deep.include({ solved: false });
     expect(task.evaluate(logits(2), b).extra.accuracy).to.equal(0.98);
+    // Copy: 10 sequences recall 100 symbols; one wrong is 99 %, two are 98 %.
+    const copy = makeTask({ name: "copy", T: 5 });
+    const L = copy.length;
+    const cb = copy.sample(new Rng(5), 10);
+    const recalled = (wrong: number) =>
+      copy.evaluate(
+        confident(cb.classes!, 10, L, 10, (n, t) => t === L - 1 && n < wrong),
+        cb,
+      );
+    expect([recalled(1).extra.recall_accuracy, recalled(1).solved]).to.deep.equal([0.99, true]);
+    expect([recalled(2).extra.recall_accuracy, recalled(2).solved]).to.deep.equal([0.98, false]);
   });
 
   it("temporal order: E first, B last, X or Y once in each window, both ends of each window reached", () => {
