@@ -204,7 +204,7 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
     };
   }
   const manifest = doc.manifest as Manifest;
-  const lr = manifest.config.train.optimizer.lr; // the config passed expand() in checkManifest
+  const lr = manifest.config.train?.optimizer?.lr; // a v1 spec may give the optimizer per cell only
   const runs = (doc.runs as V1Run[]).map((r): RunResult => ({
     ...r,
     params: null,
