@@ -262,7 +262,10 @@ describe("training", () => {
     await train(m, wrong, BASE, rng).then(
       () => expect.fail(),
       (e: Error) =>
-        expect(e.message).to.match(/expected a model with inputSize 10, outputSize 10 and readout "every" for copy/),
+        expect(e.message).to.equal(
+          'train: expected a model with inputSize 10, outputSize 10 and readout "every" for copy, ' +
+            'got inputSize 2, outputSize 1, readout "last"',
+        ),
     );
     expect(snapshot(m)).to.deep.equal(start);
   });
