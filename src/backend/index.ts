@@ -1,17 +1,25 @@
 /**
- * Backend selection. The default is the best WebAssembly build this runtime runs (relaxed SIMD,
- * else plain SIMD), else the reference TypeScript kernels; `backendInfo()` says which and why, so a user always
- * knows what computed their numbers. GATESCOPE_BACKEND=js|wasm|wasm-simd|wasm-relaxed-simd forces one.
+ * Backend selection. The default is the native addon (C++, the CPU's best ISA) where it loads,
+ * else the best WebAssembly build this runtime runs (relaxed SIMD, else plain SIMD), else the
+ * reference TypeScript kernels; `backendInfo()` says which and why, so a user always knows what
+ * computed their numbers. GATESCOPE_BACKEND=js|native|native-<isa>|wasm|wasm-simd|wasm-relaxed-simd
+ * forces one.
  */
 import * as os from "os";
 import { GatescopeError } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { jsKernels } from "./js";
+import { createNativeKernels, loadNative, type NativeAddon, type NativeIsa } from "./native";
 import { createWasmKernels, relaxedSimdSupported, type WasmBuild } from "./wasm";
 
-/** "wasm" is the best wasm build this runtime runs; "wasm-simd" and "wasm-relaxed-simd" name one. */
-export type BackendName = "js" | "wasm" | `wasm-${WasmBuild}`;
-const NAMES: readonly BackendName[] = ["js", "wasm", "wasm-simd", "wasm-relaxed-simd"];
+/**
+ * "wasm" is the best wasm build this runtime runs, "native" the addon's build for this CPU;
+ * "wasm-simd", "wasm-relaxed-simd" and "native-base|avx2|avx512" name one.
+ */
+export type BackendName = "js" | "wasm" | `wasm-${WasmBuild}` | "native" | `native-${NativeIsa}`;
+const NAMES: readonly BackendName[] = [
+  "js", "native", "native-base", "native-avx2", "native-avx512", "wasm", "wasm-simd", "wasm-relaxed-simd",
+];
 
 export interface BackendChoice {
   kernels: Kernels;
@@ -81,20 +89,58 @@ function withDefaultThreads(k: Kernels): Kernels {
   return k;
 }
 
+let addon: NativeAddon | undefined;
+const nativeBuilt = new Map<NativeIsa, Kernels>();
+/** The addon's kernels in one build ("best": the addon's choice for this CPU); throws where it does not load. */
+function nativeBuild(want: NativeIsa | "best"): Kernels {
+  addon ??= loadNative();
+  const isa = want === "best" ? addon.info().best : want;
+  return nativeBuilt.get(isa) ?? nativeBuilt.set(isa, createNativeKernels(addon, isa)).get(isa)!;
+}
+
+const ISA_TITLES: Record<string, string> = { avx2: "AVX2 + FMA", avx512: "AVX-512", base: "portable x86-64" };
+
+/** The native kernels where `load` gives them, else the WebAssembly choice, saying why not native. */
+export function chooseNative(load: () => Kernels, wasm: () => BackendChoice): BackendChoice {
+  let kernels: Kernels;
+  try {
+    kernels = load();
+  } catch (err) {
+    const c = wasm();
+    return { kernels: c.kernels, reason: `native addon unavailable (${(err as Error).message}); ${c.reason}` };
+  }
+  const isa = kernels.name.replace("native-", "");
+  return {
+    kernels,
+    reason: `native addon loaded (${ISA_TITLES[isa] ?? isa}): float32 runs in C++, float64 in exact TypeScript`,
+  };
+}
+
 let auto: BackendChoice | undefined;
 function autoChoice(): BackendChoice {
   if (!auto) {
-    const c = chooseWasm(() => relaxedSimdSupported(), wasmBuild);
-    withDefaultThreads(c.kernels);
-    auto = c;
+    auto = chooseNative(() => nativeBuild("best"), wasmChoice);
+    withDefaultThreads(auto.kernels);
   }
   return auto;
 }
 
+let autoWasm: BackendChoice | undefined;
+function wasmChoice(): BackendChoice {
+  if (!autoWasm) {
+    autoWasm = chooseWasm(() => relaxedSimdSupported(), wasmBuild);
+    withDefaultThreads(autoWasm.kernels);
+  }
+  return autoWasm;
+}
+
 export function kernelsByName(name: BackendName): Kernels {
   if (name === "js") return jsKernels;
+  if (name === "native" || name === "native-base" || name === "native-avx2" || name === "native-avx512") {
+    return withDefaultThreads(nativeBuild(name === "native" ? "best" : (name.slice(7) as NativeIsa)));
+  }
   if (name === "wasm") {
-    const c = autoChoice();
+    const c = wasmChoice();
     if (c.kernels === jsKernels)
       throw new GatescopeError(`backend "wasm": expected WebAssembly SIMD with shared memory, got: ${c.reason}`);
     return c.kernels;

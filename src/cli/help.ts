@@ -138,7 +138,7 @@ export const GLOBAL: Option[] = [
 
 const ENVIRONMENT = [
   "environment:",
-  "  GATESCOPE_BACKEND=js|wasm|wasm-simd|wasm-relaxed-simd",
+  "  GATESCOPE_BACKEND=js|native|native-base|native-avx2|native-avx512|wasm|wasm-simd|wasm-relaxed-simd",
   "      the kernels (default: the fastest this runtime has)",
   "  GATESCOPE_THREADS=1|2|auto   threads per model (default: auto)",
 ];

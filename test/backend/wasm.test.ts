@@ -27,23 +27,17 @@ import { RecurrentNet } from "../../src/model/recurrent";
 import { SequenceModel } from "../../src/model/sequence-model";
 import type { RecurrentConfig } from "../../src/model/config";
 import { Rng } from "../../src/math/rng";
-import { numericGrad, randomTensor, scaledError, dot } from "../helpers/numeric";
-
-const CASES: Array<Pick<RecurrentConfig, "kind" | "gruVariant">> = [
-  { kind: "rnn_tanh" },
-  { kind: "rnn_relu" },
-  { kind: "lstm" },
-  { kind: "gru", gruVariant: "reset_after" },
-  { kind: "gru", gruVariant: "reset_before" },
-];
-const label = (c: Pick<RecurrentConfig, "kind" | "gruVariant">) => `${c.kind}${c.gruVariant ? ` ${c.gruVariant}` : ""}`;
+import { randomTensor } from "../helpers/numeric";
+import { backendSuite } from "../helpers/backend-suite";
+import { WITHOUT_NATIVE } from "../helpers/paths";
 
 describe("wasm backend selection", () => {
-  it("is selected by default here, the relaxed-SIMD build where the runtime runs it, and says so", () => {
+  it("is the choice where the native addon is not (test/backend/native.test.ts), the relaxed-SIMD build where the runtime runs it, and says so", () => {
     const relaxed = relaxedSimdSupported();
     expect(relaxed, "Node 20 with its V8 flag, or Node 22+").to.equal(true);
-    expect(defaultKernels().name).to.equal("wasm-relaxed-simd");
-    expect(backendInfo().reason).to.match(/WebAssembly relaxed SIMD available \(fused multiply-add\)/);
+    expect(chooseWasm(() => relaxed, createWasmKernels).reason).to.match(
+      /WebAssembly relaxed SIMD available \(fused multiply-add\)/,
+    );
     expect(kernelsByName("wasm")).to.equal(kernelsByName("wasm-relaxed-simd"));
     expect(kernelsByName("wasm-simd").name).to.equal("wasm-simd");
   });
@@ -73,7 +67,7 @@ describe("wasm backend selection", () => {
     expect(chooseBackend(() => jsKernels).reason).to.match(/^WebAssembly SIMD available: float32 runs in wasm/);
     expect(() => createWasmKernels("simd", new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]))).to.throw();
     expect(() => kernelsByName("gpu" as never)).to.throw(
-      /backend: expected one of "js", "wasm", "wasm-simd", "wasm-relaxed-simd", got "gpu"/,
+      /backend: expected one of "js", "native", "native-base", "native-avx2", "native-avx512", "wasm", "wasm-simd", "wasm-relaxed-simd", got "gpu"/,
     );
   });
 
@@ -114,6 +108,7 @@ describe("wasm backend selection", () => {
   it("a real runtime where the V8 flag cannot be set runs the plain build (Node 20) and says why", () => {
     const script = `
       require("v8").setFlagsFromString = () => {}; // a runtime that refuses V8 flags
+      ${WITHOUT_NATIVE}
       const bytes = require("fs").readFileSync(${JSON.stringify(wasmPath("relaxed-simd"))});
       const native = WebAssembly.validate(bytes);
       const g = require(${JSON.stringify(path.join(REPO, "dist-test", "src"))});
@@ -152,45 +147,7 @@ describe("wasm backend selection", () => {
 for (const build of WASM_BUILDS)
   describe(`wasm backend, ${build} build`, () => {
     const wasm = kernelsByName(`wasm-${build}`);
-
-    it("float32 gemm in every routing (nn, nt, tn, narrow nn) matches the reference", () => {
-      const rng = new Rng(2);
-      // K above 256 crosses the kernels' K-blocking: a block offset forgotten there shows only at such sizes.
-      for (const [M, N, K] of [
-        [32, 512, 128],
-        [7, 9, 5],
-        [33, 2, 70],
-        [512, 3, 101],
-        [5, 17, 1],
-        [9, 20, 600],
-        [16, 64, 257],
-        [3, 5, 1030],
-      ]) {
-        for (const [tA, tB] of [
-          [false, false],
-          [false, true],
-          [true, false],
-        ] as const) {
-          wasm.workspace.begin();
-          const lda = tA ? M : K,
-            ldb = tB ? K : N;
-          const A = wasm.workspace.stage(Float32Array.from({ length: (tA ? K : M) * lda }, () => rng.range(-1, 1)));
-          const B = wasm.workspace.stage(Float32Array.from({ length: (tB ? N : K) * ldb }, () => rng.range(-1, 1)));
-          const C = wasm.workspace.alloc("float32", M * N).map(() => rng.range(-1, 1));
-          const Cw = wasm.workspace.stage(C);
-          const ref = Float64Array.from(C);
-          jsKernels.gemm(tA, tB, M, N, K, Float64Array.from(A), 0, lda, Float64Array.from(B), 0, ldb, 1, ref, 0, N);
-          wasm.gemm(tA, tB, M, N, K, A, 0, lda, B, 0, ldb, 1, Cw, 0, N);
-          expect(scaledError(Cw, ref), `M${M} N${N} K${K} tA${tA} tB${tB}`).to.be.below(1e-5);
-          // beta = 0 overwrites: whatever C held (here NaN) is gone, not added to.
-          const fresh = Float64Array.from(C).fill(0);
-          jsKernels.gemm(tA, tB, M, N, K, Float64Array.from(A), 0, lda, Float64Array.from(B), 0, ldb, 0, fresh, 0, N);
-          Cw.fill(NaN);
-          wasm.gemm(tA, tB, M, N, K, A, 0, lda, B, 0, ldb, 0, Cw, 0, N);
-          expect(scaledError(Cw, fresh), `beta 0: M${M} N${N} K${K} tA${tA} tB${tB}`).to.be.below(1e-5);
-        }
-      }
-    });
+    backendSuite(`wasm-${build}`, () => wasm, () => createWasmKernels(build));
 
     it("exp on four lanes is accurate to a few float32 ulp", () => {
       const k = createWasmKernels(build);
@@ -204,104 +161,6 @@ for (const build of WASM_BUILDS)
         for (let l = 0; l < 4; l++) worst = Math.max(worst, Math.abs(dst[l] - Math.exp(src[l])) / Math.exp(src[l]));
       }
       expect(worst).to.be.below(5e-7);
-    });
-
-    for (const c of CASES) {
-      it(`${label(c)}: float64 finite-difference check passes through the wasm backend`, () => {
-        const rng = new Rng(5);
-        const net = new RecurrentNet({ ...c, inputSize: 3, hiddenSize: 8, numLayers: 2, dtype: "float64" }, rng, wasm);
-        const x = randomTensor(rng, [2, 5, 3]);
-        const wY = randomTensor(rng, [2, 5, 8]);
-        const loss = () => dot(net.forward(x).output.data, wY.data);
-        const bwd = net.backward(net.forward(x), { dOutput: wY });
-        for (const [name, p] of Object.entries(net.params))
-          expect(scaledError(bwd.grads[name].data, numericGrad(loss, p.data)), name).to.be.below(1e-6);
-      });
-
-      // N = 12, H = 3: N/H is a multiple of 4 too, so a step op given N/H elements instead of N·H would run
-      // (and be caught) rather than fall back to the reference path.
-      for (const [H, N] of [
-        [8, 3],
-        [12, 3],
-        [6, 3],
-        [3, 12],
-      ]) {
-        it(
-          `${label(c)}, N=${N}, H=${H}: float32 wasm outputs, states and gradients match the float64 reference ` +
-            `(1 and 2 layers, full and truncated)`,
-          () => {
-            for (const L of [1, 2])
-              for (const truncate of [0, 4]) {
-                const rng = new Rng(10 * H + L);
-                const exact = new RecurrentNet(
-                  { ...c, inputSize: 3, hiddenSize: H, numLayers: L, dtype: "float64" },
-                  rng,
-                  jsKernels,
-                );
-                const fast = RecurrentNet.fromParams(
-                  { ...c, inputSize: 3, hiddenSize: H, numLayers: L, dtype: "float32" },
-                  exact.params,
-                  wasm,
-                );
-                const x = randomTensor(rng, [N, 9, 3]);
-                const h0 = randomTensor(rng, [L, N, H], 0.5);
-                const c0 = c.kind === "lstm" ? randomTensor(rng, [L, N, H], 0.5) : undefined;
-                const dOutput = randomTensor(rng, [N, 9, H]);
-                const dHn = randomTensor(rng, [L, N, H]);
-                const dCn = c0 ? randomTensor(rng, [L, N, H]) : undefined;
-                const f64 = exact.forward(x, { h0, c0 }),
-                  f32 = fast.forward(x, { h0, c0 });
-                const b64 = exact.backward(f64, { dOutput, dHn, dCn }, { truncate }),
-                  b32 = fast.backward(f32, { dOutput, dHn, dCn }, { truncate });
-                const what = `L=${L} truncate=${truncate}`;
-                expect(scaledError(f32.output.data, f64.output.data), `${what} output`).to.be.below(1e-5);
-                for (const name of f64.trace.names)
-                  expect(
-                    scaledError(f32.trace.get(name, 0).data, f64.trace.get(name, 0).data),
-                    `${what} trace ${name}`,
-                  ).to.be.below(1e-5);
-                for (const name of Object.keys(b64.grads))
-                  expect(scaledError(b32.grads[name].data, b64.grads[name].data), `${what} ${name}`).to.be.below(1e-4);
-                expect(scaledError(b32.dX.data, b64.dX.data), `${what} dX`).to.be.below(1e-4);
-                expect(scaledError(b32.dH0.data, b64.dH0.data), `${what} dH0`).to.be.below(1e-4);
-                expect(scaledError(b32.dh.data, b64.dh.data), `${what} dh`).to.be.below(1e-4);
-                if (b64.dC0 && b32.dC0)
-                  expect(scaledError(b32.dC0.data, b64.dC0.data), `${what} dC0`).to.be.below(1e-4);
-              }
-          },
-        );
-      }
-    }
-
-    it("two threads give results identical to one, bit for bit, for every cell, at even and odd sizes", () => {
-      const one = createWasmKernels(build);
-      const two = createWasmKernels(build);
-      two.setThreads!(2);
-      const run = (K: Kernels, c: (typeof CASES)[number], N: number, H: number) => {
-        const rng = new Rng(H);
-        const net = new RecurrentNet({ ...c, inputSize: 3, hiddenSize: H, numLayers: 2, dtype: "float32" }, rng, K);
-        const x = randomTensor(rng, [N, 9, 3], 1, "float32");
-        const f = net.forward(x);
-        const b = net.backward(f, { dOutput: randomTensor(rng, [N, 9, H], 1, "float32") });
-        return {
-          output: f.output,
-          trace: f.trace.names.map((n) => f.trace.get(n, 0)),
-          grads: b.grads,
-          dX: b.dX,
-          dh: b.dh,
-        };
-      };
-      // N·H ≥ 2048 and products ≥ 2^18 multiply-adds: both the gate math and the products are split;
-      // T·N > 256 crosses the K-blocking of the weight-gradient products, where a split off the
-      // 16-column grid would change some columns' summation order.
-      for (const c of CASES)
-        for (const [N, H] of [
-          [32, 128],
-          [33, 132],
-        ])
-          expect(run(two, c, N, H), `${label(c)} N=${N} H=${H}`).to.deep.equal(run(one, c, N, H));
-      expect(two.threads).to.equal(2);
-      two.release!();
     });
 
     it("a forward's caches stay in wasm memory for its backward, copied out only if another call comes first", () => {

@@ -37,7 +37,7 @@ describe("gatescope verify-torch", () => {
     },
   );
 
-  for (const backend of ["js", "wasm-simd", "wasm-relaxed-simd"]) {
+  for (const backend of ["js", "wasm-simd", "wasm-relaxed-simd", "native-base", "native-avx2", "native-avx512"]) {
     it(`every golden file agrees with PyTorch on the ${backend} backend (exit 0)`, () => {
       const r = runWith({ GATESCOPE_BACKEND: backend }, "verify-torch", ...files);
       expect(r.code, r.out).to.equal(0);

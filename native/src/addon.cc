@@ -1,0 +1,380 @@
+// The Node-API face of the native kernels: every call's arrays and shapes are checked here,
+// before any pointer is formed, so a wrong call is a JavaScript error, never a crash of the
+// process (a Jupyter kernel holding a user's session). The build (base, AVX2 + FMA, AVX-512) is
+// chosen once from the CPU's features; a second thread, started on first use, takes half the
+// columns of a product or half the rows of a gate op.
+#include <napi.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kernels.h"
+
+namespace {
+
+// ---- Which build -------------------------------------------------------------------------------
+
+bool cpuHas(const std::string& isa) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (isa == "avx512")
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+  if (isa == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return isa == "base";
+}
+
+/**
+ * AVX2 + FMA where the CPU has it. On Zen 4 (this machine) AVX-512 runs as two 256-bit halves and
+ * measured no faster (npm run bench, the README's table); it stays selectable by name.
+ */
+const char* bestIsa() { return cpuHas("avx2") ? "avx2" : "base"; }
+
+const KernelTable* tableFor(const std::string& isa) {
+  if (isa == "avx512") return &kernels_avx512;
+  if (isa == "avx2") return &kernels_avx2;
+  if (isa == "base") return &kernels_base;
+  return nullptr;
+}
+
+// ---- The second thread -------------------------------------------------------------------------
+
+/**
+ * One persistent worker. post() hands it a job and returns; join() waits for it. Between jobs it
+ * spins for a while (a training step posts every few microseconds), then sleeps on a condition
+ * variable, so an idle process costs nothing.
+ */
+class Worker {
+ public:
+  Worker() : thread_([this] { loop(); }) {}
+  ~Worker() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  template <class F>
+  void post(F* job) {
+    job_ = [](void* j) { (*static_cast<F*>(j))(); };
+    arg_ = job;
+    posted_.fetch_add(1);
+    if (asleep_.load()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      wake_.notify_one();
+    }
+  }
+  void join() {
+    uint64_t want = posted_.load();
+    while (finished_.load(std::memory_order_acquire) != want) pause();
+  }
+
+ private:
+  static void pause() {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+  }
+  void loop() {
+    uint64_t seen = 0;
+    for (;;) {
+      auto t0 = std::chrono::steady_clock::now();
+      while (posted_.load() == seen && !stop_) {
+        if (std::chrono::steady_clock::now() - t0 < std::chrono::microseconds(200)) {
+          pause();
+          continue;
+        }
+        std::unique_lock<std::mutex> lock(mutex_);
+        asleep_.store(true);
+        wake_.wait(lock, [&] { return posted_.load() != seen || stop_; });
+        asleep_.store(false);
+      }
+      if (stop_) return;
+      seen = posted_.load();
+      job_(arg_);
+      finished_.store(seen, std::memory_order_release);
+    }
+  }
+  void (*job_)(void*) = nullptr;
+  void* arg_ = nullptr;
+  std::atomic<uint64_t> posted_{0}, finished_{0};
+  std::atomic<bool> asleep_{false};
+  bool stop_ = false;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::thread thread_;
+};
+
+/** Per Node environment (each worker_thread that loads the addon has its own). */
+struct State {
+  const KernelTable* table = nullptr;
+  int threads = 1;
+  Worker* worker = nullptr;
+  std::vector<float> scratch, transposed;  // a product's Cᵀ and an operand laid out transposed
+  ~State() { delete worker; }
+};
+
+State& state(const Napi::Env& env) { return *env.GetInstanceData<State>(); }
+
+/**
+ * f(a, b) over [0, total) on one thread, or [0, cut) here and [cut, total) on the worker, cut a
+ * multiple of `grain`. Each element's arithmetic is the same either way (see kernels.inl).
+ */
+template <class F>
+void split(State& s, int64_t total, int64_t grain, bool worth, F f) {
+  int64_t cut = (total / 2) / grain * grain;
+  if (s.threads < 2 || !worth || cut == 0) return f(0, total);
+  if (!s.worker) s.worker = new Worker();
+  auto far = [&] { f(cut, total); };
+  s.worker->post(&far);
+  f(0, cut);
+  s.worker->join();
+}
+
+// ---- Arguments ---------------------------------------------------------------------------------
+
+/** "what: expected …, got …" as a JavaScript RangeError (the TypeScript side rethrows it as a GatescopeError). */
+bool fail(const Napi::Env& env, const std::string& what) {
+  Napi::RangeError::New(env, what).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool integer(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t& out) {
+  Napi::Value v = info[i];
+  if (!v.IsNumber()) return fail(info.Env(), std::string(name) + ": expected an integer ≥ 0, got a non-number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d)))
+    return fail(info.Env(), std::string(name) + ": expected an integer ≥ 0, got " + std::to_string(d));
+  out = static_cast<int64_t>(d);
+  return true;
+}
+
+/**
+ * A Float32Array argument that holds `rows` rows of `cols` floats from `off`, `ld` apart:
+ * its pointer at `off`, or false with the error thrown.
+ */
+bool matrix(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t off, int64_t rows, int64_t cols,
+            int64_t ld, float*& out) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    return fail(info.Env(), std::string(name) + ": expected a Float32Array, got another value");
+  auto a = v.As<Napi::Float32Array>();
+  int64_t len = static_cast<int64_t>(a.ElementLength());
+  if (rows > 0 && cols > 0) {
+    if (ld < cols)
+      return fail(info.Env(), std::string(name) + ": expected a leading dimension ≥ " + std::to_string(cols) +
+                                  ", got " + std::to_string(ld));
+    int64_t end = off + (rows - 1) * ld + cols;
+    if (end > len)
+      return fail(info.Env(), std::string(name) + ": expected at least " + std::to_string(end) +
+                                  " elements (" + std::to_string(rows) + "×" + std::to_string(cols) + " from " +
+                                  std::to_string(off) + ", " + std::to_string(ld) + " apart), got " +
+                                  std::to_string(len));
+  } else if (off > len) {
+    return fail(info.Env(), std::string(name) + ": expected an offset ≤ " + std::to_string(len) + ", got " +
+                                std::to_string(off));
+  }
+  out = a.Data() + off;
+  return true;
+}
+
+// ---- Calls -------------------------------------------------------------------------------------
+
+/** Products smaller than this many multiply-adds stay on one thread (a hand-off costs ~1 µs). */
+constexpr int64_t SPLIT_MIN_MACS = 1 << 17;
+/** Gate ops over fewer units than this stay on one thread. */
+constexpr int64_t SPLIT_MIN_UNITS = 2048;
+
+/** gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) */
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& s = state(env);
+  if (info.Length() != 15) return fail(env, "gemm: expected 15 arguments, got " + std::to_string(info.Length())),
+                                  env.Undefined();
+  GemmArgs g{};
+  g.tA = info[0].ToBoolean();
+  g.tB = info[1].ToBoolean();
+  int64_t aOff, bOff, cOff, beta;
+  float *A, *B, *C;
+  if (!(integer(info, 2, "gemm M", g.M) && integer(info, 3, "gemm N", g.N) && integer(info, 4, "gemm K", g.K) &&
+        integer(info, 6, "gemm aOff", aOff) && integer(info, 7, "gemm lda", g.lda) &&
+        integer(info, 9, "gemm bOff", bOff) && integer(info, 10, "gemm ldb", g.ldb) &&
+        integer(info, 11, "gemm beta", beta) && integer(info, 13, "gemm cOff", cOff) &&
+        integer(info, 14, "gemm ldc", g.ldc)))
+    return env.Undefined();
+  if (beta > 1) return fail(env, "gemm beta: expected 0 or 1, got " + std::to_string(beta)), env.Undefined();
+  if (g.tA && g.tB) return fail(env, "gemm: expected at most one transposed operand, got both"), env.Undefined();
+  if (!(matrix(info, 5, "gemm A", aOff, g.tA ? g.K : g.M, g.tA ? g.M : g.K, g.lda, A) &&
+        matrix(info, 8, "gemm B", bOff, g.tB ? g.N : g.K, g.tB ? g.K : g.N, g.ldb, B) &&
+        matrix(info, 12, "gemm C", cOff, g.M, g.N, g.ldc, C)))
+    return env.Undefined();
+  g.A = A, g.B = B, g.C = C, g.beta = static_cast<int>(beta);
+  if (g.M == 0 || g.N == 0) return env.Undefined();
+  const KernelTable& k = *s.table;
+  const bool worth = g.M * g.N * g.K >= SPLIT_MIN_MACS;
+  const int64_t W = k.lanes;
+  if (g.tB && g.K < W && g.N >= W && !g.tA) {
+    // Dot products this short (an input projection, K = D) cost more in setup than in sums:
+    // Bᵀ laid out K×N makes it an NN product, vectorised over N.
+    s.transposed.resize(g.K * g.N);
+    for (int64_t j = 0; j < g.N; j++)
+      for (int64_t kk = 0; kk < g.K; kk++) s.transposed[kk * g.N + j] = B[j * g.ldb + kk];
+    g.B = s.transposed.data(), g.ldb = g.N, g.tB = false;
+  } else if (g.N < W && !g.tB) {
+    // A narrow C (a few columns, as in ∂L/∂x with D inputs): compute Cᵀ = op(B)ᵀ op(A)ᵀ, whose
+    // rows are M wide, then add it in. With A transposed that is a TN product as stored; else Bᵀ
+    // is laid out N×K and the product is dot products along A's rows (NT).
+    s.scratch.resize(g.N * g.M);
+    GemmArgs t{true, false, g.N, g.M, g.K, B, g.ldb, A, g.lda, 0, s.scratch.data(), g.M};
+    if (!g.tA) {
+      s.transposed.resize(g.N * g.K);
+      for (int64_t kk = 0; kk < g.K; kk++)
+        for (int64_t j = 0; j < g.N; j++) s.transposed[j * g.K + kk] = B[kk * g.ldb + j];
+      t = GemmArgs{false, true, g.N, g.M, g.K, s.transposed.data(), g.K, A, g.lda, 0, s.scratch.data(), g.M};
+    }
+    split(s, g.M, 16, worth, [&](int64_t a, int64_t b) { k.gemm(t, a, b); });
+    for (int64_t i = 0; i < g.M; i++)
+      for (int64_t j = 0; j < g.N; j++) {
+        float v = s.scratch[j * g.M + i];
+        C[i * g.ldc + j] = g.beta ? C[i * g.ldc + j] + v : v;
+      }
+    return env.Undefined();
+  }
+  split(s, g.N, 16, worth, [&](int64_t a, int64_t b) { k.gemm(g, a, b); });
+  return env.Undefined();
+}
+
+/** addRowBias(M, N, b, bOff, C, cOff, ldc) */
+Napi::Value AddRowBias(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t M, N, bOff, cOff, ldc;
+  float *b, *C;
+  if (info.Length() == 7 && integer(info, 0, "addRowBias M", M) && integer(info, 1, "addRowBias N", N) &&
+      integer(info, 3, "addRowBias bOff", bOff) && integer(info, 5, "addRowBias cOff", cOff) &&
+      integer(info, 6, "addRowBias ldc", ldc) && matrix(info, 2, "addRowBias b", bOff, 1, N, N, b) &&
+      matrix(info, 4, "addRowBias C", cOff, M, N, ldc, C))
+    state(env).table->addRowBias(M, N, b, C, ldc);
+  else if (info.Length() != 7 && !env.IsExceptionPending())
+    fail(env, "addRowBias: expected 7 arguments, got " + std::to_string(info.Length()));
+  return env.Undefined();
+}
+
+/** sumRows(M, N, C, cOff, ldc, out, outOff) */
+Napi::Value SumRows(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t M, N, cOff, ldc, outOff;
+  float *C, *out;
+  if (info.Length() == 7 && integer(info, 0, "sumRows M", M) && integer(info, 1, "sumRows N", N) &&
+      integer(info, 3, "sumRows cOff", cOff) && integer(info, 4, "sumRows ldc", ldc) &&
+      integer(info, 6, "sumRows outOff", outOff) && matrix(info, 2, "sumRows C", cOff, M, N, ldc, C) &&
+      matrix(info, 5, "sumRows out", outOff, 1, N, N, out))
+    state(env).table->sumRows(M, N, C, ldc, out);
+  else if (info.Length() != 7 && !env.IsExceptionPending())
+    fail(env, "sumRows: expected 7 arguments, got " + std::to_string(info.Length()));
+  return env.Undefined();
+}
+
+/** Each step op's buffers, in order, as row widths in H-wide blocks (RNN ops: 1 per element). */
+const std::vector<std::vector<int>> STEP_WIDTHS = {
+    {4, 1, 1, 1},              // LSTM_FORWARD: gates, cPrev, cNext, hNext
+    {4, 1, 1, 1, 1, 1, 1, 4},  // LSTM_BACKWARD: gates, cPrev, cCur, dH, dcNext, dC, dcPrev, dA
+    {3, 3, 1, 1},              // GRU_FORWARD_GATES: gates, scratch, hPrev, extra
+    {3, 3, 1, 1},              // GRU_FORWARD_STATE: gates, scratch, hPrev, hNext
+    {3, 1, 1, 3, 1},           // GRU_BACKWARD_STATE: gates, hPrev, dH, dA, dhPrev
+    {3, 1, 1, 1, 3, 3, 1},     // GRU_BACKWARD_RESET: gates, hPrev, extra, drh, dA, dAhh, dhPrev
+    {1, 1},                    // RNN_FORWARD: a, hNext
+    {1, 1, 1, 1},              // RNN_BACKWARD: a, hNext, dH, dA
+};
+const char* const STEP_NAMES[] = {"lstmForward",      "lstmBackward",     "gruForwardGates", "gruForwardState",
+                                  "gruBackwardState", "gruBackwardReset", "rnnForward",      "rnnBackward"};
+
+/** step(op, N, H, flag, array0, offset0, array1, offset1, …): N rows of H units (RNN: N·H elements, H = 1). */
+Napi::Value Step(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& s = state(env);
+  int64_t op, N, H;
+  if (!(integer(info, 0, "step op", op) && integer(info, 1, "step N", N) && integer(info, 2, "step H", H)))
+    return env.Undefined();
+  if (op >= STEP_OPS) return fail(env, "step op: expected 0–7, got " + std::to_string(op)), env.Undefined();
+  const std::vector<int>& widths = STEP_WIDTHS[op];
+  std::string name = STEP_NAMES[op];
+  if (info.Length() != 4 + 2 * widths.size())
+    return fail(env, name + ": expected " + std::to_string(4 + 2 * widths.size()) + " arguments, got " +
+                         std::to_string(info.Length())),
+           env.Undefined();
+  StepArgs a{};
+  a.op = static_cast<int>(op), a.N = N, a.H = H, a.flag = info[3].ToBoolean();
+  for (size_t b = 0; b < widths.size(); b++) {
+    int64_t off;
+    std::string what = name + " buffer " + std::to_string(b);
+    if (!(integer(info, 5 + 2 * b, (what + " offset").c_str(), off) &&
+          matrix(info, 4 + 2 * b, what.c_str(), off, 1, N * H * widths[b], N * H * widths[b], a.a[b])))
+      return env.Undefined();
+  }
+  const KernelTable& k = *s.table;
+  const bool rnn = op == RNN_FORWARD || op == RNN_BACKWARD;
+  split(s, rnn ? N * H : N, 1, N * H >= SPLIT_MIN_UNITS, [&](int64_t n0, int64_t n1) { k.step(a, n0, n1); });
+  return env.Undefined();
+}
+
+/** setThreads(1 | 2) */
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  int64_t n;
+  if (integer(info, 0, "threads", n)) {
+    if (n == 1 || n == 2) state(info.Env()).threads = static_cast<int>(n);
+    else fail(info.Env(), "threads: expected 1 or 2, got " + std::to_string(n));
+  }
+  return info.Env().Undefined();
+}
+
+/** setIsa("base" | "avx2" | "avx512"): a build this CPU runs, else an error. */
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string isa = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+  if (!tableFor(isa)) return fail(env, "build: expected \"base\", \"avx2\" or \"avx512\", got \"" + isa + "\""),
+                             env.Undefined();
+  if (!cpuHas(isa)) return fail(env, "build \"" + isa + "\": expected a CPU with it, got one without"),
+                           env.Undefined();
+  state(env).table = tableFor(isa);
+  return env.Undefined();
+}
+
+/** { isa: the build in use, best: the default for this CPU, lanes, available: [the builds this CPU runs] } */
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("isa", state(env).table->isa);
+  o.Set("best", bestIsa());
+  o.Set("lanes", state(env).table->lanes);
+  Napi::Array available = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (const char* isa : {"avx512", "avx2", "base"})
+    if (cpuHas(isa)) available.Set(n++, isa);
+  o.Set("available", available);
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  State* s = new State();
+  s->table = tableFor(bestIsa());
+  env.SetInstanceData(s);
+  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("addRowBias", Napi::Function::New(env, AddRowBias));
+  exports.Set("sumRows", Napi::Function::New(env, SumRows));
+  exports.Set("step", Napi::Function::New(env, Step));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("setIsa", Napi::Function::New(env, SetIsa));
+  exports.Set("info", Napi::Function::New(env, Info));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(gatescope, Init)

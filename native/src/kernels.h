@@ -1,0 +1,44 @@
+// The native kernel table: one per ISA build (kernels_<isa>.cc), the same functions in each.
+// Matrices are row-major float32, addressed by pointer and leading dimension; every call covers
+// a column range [j0, j1) (products) or a row range [n0, n1) (gate math), so that two threads
+// split one call without changing any element's arithmetic.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+struct GemmArgs {
+  bool tA, tB;
+  int64_t M, N, K;
+  const float* A; int64_t lda;
+  const float* B; int64_t ldb;
+  int beta;
+  float* C; int64_t ldc;
+};
+
+/** The cells' per-step ops; field names follow src/cells/{lstm,gru,rnn}.ts's reference ops. */
+struct StepArgs {
+  int op;
+  int64_t N, H;
+  float* a[8];  // the op's buffers, each at its first element of row 0
+  bool flag;    // GRU: reset after; RNN: relu
+};
+
+enum StepOp {
+  LSTM_FORWARD, LSTM_BACKWARD, GRU_FORWARD_GATES, GRU_FORWARD_STATE, GRU_BACKWARD_STATE, GRU_BACKWARD_RESET,
+  RNN_FORWARD, RNN_BACKWARD, STEP_OPS
+};
+
+struct KernelTable {
+  const char* isa;
+  int lanes;
+  /** C[:, j0:j1] ← beta·C + op(A)·op(B) for those columns (NN, NT or TN; never TT). */
+  void (*gemm)(const GemmArgs& g, int64_t j0, int64_t j1);
+  /** Rows [n0, n1) of a step op (RNN ops: elements [n0, n1) of N·H). */
+  void (*step)(const StepArgs& s, int64_t n0, int64_t n1);
+  void (*addRowBias)(int64_t M, int64_t N, const float* b, float* C, int64_t ldc);
+  void (*sumRows)(int64_t M, int64_t N, const float* C, int64_t ldc, float* out);
+};
+
+extern const KernelTable kernels_base;
+extern const KernelTable kernels_avx2;
+extern const KernelTable kernels_avx512;

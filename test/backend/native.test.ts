@@ -1,0 +1,156 @@
+/**
+ * The native backend (C++, Node-API): chosen by default where it loads, WebAssembly with the
+ * reason where it does not; every ISA build this CPU runs passes the fast-backend suite (products,
+ * float64 finite differences, float32 against float64, two threads bit-identical to one); a call
+ * with arrays or shapes that do not fit is a GatescopeError, and the process lives on.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { backendInfo, chooseNative, defaultKernels, kernelsByName } from "../../src/backend";
+import { createNativeKernels, loadNative, type NativeIsa } from "../../src/backend/native";
+import { GatescopeError } from "../../src/errors";
+import { jsKernels } from "../../src/backend/js";
+import { RecurrentNet } from "../../src/model/recurrent";
+import { Rng } from "../../src/math/rng";
+import { backendSuite } from "../helpers/backend-suite";
+import { randomTensor } from "../helpers/numeric";
+import { REPO, WITHOUT_NATIVE } from "../helpers/paths";
+
+const addon = loadNative();
+const ISAS = addon.info().available;
+const DIST = JSON.stringify(path.join(REPO, "dist-test", "src"));
+
+/** `script` in a fresh Node with GATESCOPE_BACKEND unset or as given; its stdout. */
+function node(script: string, backend?: string): { out: string; err: string; status: number | null } {
+  const env = { ...process.env };
+  delete env.GATESCOPE_BACKEND;
+  if (backend) env.GATESCOPE_BACKEND = backend;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env });
+  return { out: r.stdout.trim(), err: r.stderr, status: r.status };
+}
+
+describe("native backend selection", () => {
+  it("is the default here (AVX2 + FMA on this CPU) and says so; 'native' names that build", () => {
+    expect(ISAS, "an x86-64 CPU with AVX2 and FMA").to.include.members(["avx2", "base"]);
+    expect(defaultKernels().name).to.equal("native-avx2");
+    expect(kernelsByName("native")).to.equal(kernelsByName("native-avx2"));
+    expect(kernelsByName("native")).to.equal(defaultKernels());
+    const info = node(`console.log(JSON.stringify(require(${DIST}).backendInfo()))`);
+    expect(JSON.parse(info.out)).to.deep.equal({
+      name: "native-avx2",
+      reason: "native addon loaded (AVX2 + FMA): float32 runs in C++, float64 in exact TypeScript",
+    });
+  });
+
+  it("where the addon does not load: WebAssembly, with the reason; forcing native is a clear error", () => {
+    const wasm = { kernels: jsKernels, reason: "the wasm choice" };
+    const c = chooseNative(() => {
+      throw new Error("no addon");
+    }, () => wasm);
+    expect(c).to.deep.equal({ kernels: jsKernels, reason: "native addon unavailable (no addon); the wasm choice" });
+    const info = JSON.parse(node(`${WITHOUT_NATIVE}\nconsole.log(JSON.stringify(require(${DIST}).backendInfo()))`).out);
+    expect(info.name).to.equal("wasm-relaxed-simd");
+    expect(info.reason).to.equal(
+      "native addon unavailable (native addon: expected a build for linux-x64, got: No native build was found for " +
+        "platform=linux arch=x64 (not built here)); WebAssembly relaxed SIMD available (fused multiply-add): " +
+        "float32 runs in wasm, float64 in exact TypeScript",
+    );
+    const forced = node(
+      `${WITHOUT_NATIVE}\ntry { require(${DIST}).defaultKernels(); } catch (e) { console.log(e.name + ": " + e.message); }`,
+      "native",
+    );
+    expect(forced.out).to.equal(
+      "GatescopeError: native addon: expected a build for linux-x64, got: No native build was found for " +
+        "platform=linux arch=x64 (not built here)",
+    );
+  });
+
+  it("the builds are really different code: base rounds twice, AVX2 and AVX-512 fuse multiply-adds", () => {
+    // Σ_k a_k·b_k with a_0·b_0 = −(1 + 2⁻¹¹) and a_1·b_1 = (1 + 2⁻¹²)² = 1 + 2⁻¹¹ + 2⁻²⁴, which
+    // float32 rounds to 1 + 2⁻¹¹: fused (one rounding) the sum is 2⁻²⁴, unfused it is 0.
+    const e = 1 + 2 ** -12;
+    const sums = ISAS.map((isa) => {
+      const k = kernelsByName(`native-${isa}`);
+      const C = new Float32Array(16);
+      const B = new Float32Array([...Array(16).fill(1), ...Array(16).fill(e)]);
+      k.gemm(false, false, 1, 16, 2, new Float32Array([-(1 + 2 ** -11), e]), 0, 2, B, 0, 16, 0, C, 0, 16);
+      return [isa, C[0]];
+    });
+    expect(Object.fromEntries(sums)).to.deep.equal(
+      Object.fromEntries(ISAS.map((isa) => [isa, isa === "base" ? 0 : 2 ** -24])),
+    );
+  });
+
+  it("a build the CPU lacks or an unknown one is refused by name; threads are 1 or 2", () => {
+    expect(() => createNativeKernels(addon, "sse9" as NativeIsa)).to.throw(
+      GatescopeError,
+      'native build: expected "base", "avx2" or "avx512", got "sse9"',
+    );
+    expect(() => addon.setThreads(3)).to.throw("threads: expected 1 or 2, got 3");
+  });
+});
+
+describe("native backend: calls that do not fit are errors, never a crash", () => {
+  const k = kernelsByName("native");
+  const f32 = (n: number) => new Float32Array(n);
+  it("a product whose arrays are too short, or whose leading dimension is too small, names what it needed", () => {
+    expect(() => k.gemm(false, false, 3, 3, 3, f32(8), 0, 3, f32(9), 0, 3, 0, f32(9), 0, 3)).to.throw(
+      GatescopeError,
+      "native gemm A: expected at least 9 elements (3×3 from 0, 3 apart), got 8",
+    );
+    expect(() => k.gemm(false, true, 2, 4, 3, f32(6), 0, 3, f32(12), 1, 3, 0, f32(8), 0, 4)).to.throw(
+      "native gemm B: expected at least 13 elements (4×3 from 1, 3 apart), got 12",
+    );
+    expect(() => k.gemm(true, false, 2, 2, 3, f32(6), 0, 2, f32(6), 0, 2, 1, f32(4), 0, 1)).to.throw(
+      "native gemm C: expected a leading dimension ≥ 2, got 1",
+    );
+    expect(() => k.gemm(false, false, -1, 2, 2, f32(4), 0, 2, f32(4), 0, 2, 0, f32(4), 0, 2)).to.throw(
+      "native gemm M: expected an integer ≥ 0, got -1",
+    );
+    expect(() => k.gemm(false, false, 2, 2, 2, f32(4), 0.5, 2, f32(4), 0, 2, 0, f32(4), 0, 2)).to.throw(
+      "native gemm aOff: expected an integer ≥ 0, got 0.5",
+    );
+    expect(() => k.addRowBias(2, 4, f32(3), 0, f32(8), 0, 4)).to.throw(
+      "native addRowBias b: expected at least 4 elements (1×4 from 0, 4 apart), got 3",
+    );
+    expect(() => k.sumRows(3, 4, f32(8), 0, 4, f32(4), 0)).to.throw(
+      "native sumRows C: expected at least 12 elements (3×4 from 0, 4 apart), got 8",
+    );
+  });
+
+  it("a step op given buffers too short for N×H names the op and the buffer", () => {
+    const N = 2, H = 8;
+    expect(() => k.ops.lstmForward(N, H, f32(4 * N * H), 0, f32(2 * N * H), f32(2 * N * H - 1), 0)).to.throw(
+      GatescopeError,
+      "native lstmForward buffer 3: expected at least 32 elements (1×16 from 16, 16 apart), got 31",
+    );
+    expect(() => k.ops.rnnBackward(N * H, f32(N * H), 0, f32(2 * N * H), f32(N * H), f32(N * H - 1), false)).to.throw(
+      "native rnnBackward buffer 3: expected at least 16 elements (1×16 from 0, 16 apart), got 15",
+    );
+    expect(() => k.ops.gruBackwardReset(N, H, f32(3 * N * H), 0, f32(N * H), f32(N * H), 0, f32(N * H),
+      f32(3 * N * H), f32(3 * N * H - 8), f32(N * H), true)).to.throw(
+      "native gruBackwardReset buffer 5: expected at least 48 elements (1×48 from 0, 48 apart), got 40",
+    );
+  });
+
+  it("float64 arrays go to the reference kernels (the exact path), not to the addon", () => {
+    const C = new Float64Array(4);
+    k.gemm(false, false, 2, 2, 1, new Float64Array([1, 2]), 0, 1, new Float64Array([3, 4]), 0, 2, 0, C, 0, 2);
+    expect(Array.from(C)).to.deep.equal([3, 4, 6, 8]);
+    expect(k.ops.rnnForward(2, new Float64Array(2), 0, new Float64Array(4), false)).to.equal(false);
+  });
+
+  it("after refused calls the process still trains: a float32 LSTM step runs and gives finite gradients", () => {
+    const rng = new Rng(4);
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 8, dtype: "float32" }, rng, k);
+    const f = net.forward(randomTensor(rng, [3, 5, 2], 1, "float32"));
+    const g = net.backward(f, { dOutput: randomTensor(rng, [3, 5, 8], 1, "float32") }).grads;
+    expect(Object.values(g).every((t) => t.data.every(Number.isFinite))).to.equal(true);
+  });
+});
+
+for (const isa of ISAS)
+  describe(`native backend, ${isa} build`, () => {
+    backendSuite(`native-${isa}`, () => kernelsByName(`native-${isa}`), () => createNativeKernels(addon, isa));
+  });
