@@ -2,8 +2,10 @@
  * `npm run bench [-- --quick] [-- --out FILE]`: gatescope against its peers on the same
  * workload in one run — PyTorch (Debian python3-torch, 1 and 2 threads), tfjs-node's cpu and
  * wasm backends. One training step = forward + BPTT + every gradient of an RNN/LSTM/GRU
- * (batch-first, N=32, T=100, D=2) with a Linear(H, 1) readout on the last step and MSE.
- * gatescope and PyTorch each run on 1 and 2 threads, their repeats interleaved; tfjs runs after.
+ * (batch-first, N=32, T=100, D=2) with a Linear(H, 1) readout on the last step and MSE; the
+ * IRNN is PyTorch's relu RNN with identity recurrence, the uRNN has no PyTorch peer.
+ * gatescope's native and wasm backends and PyTorch each run on 1 and 2 threads, their repeats
+ * interleaved; tfjs runs after.
  * Prints a table and writes a JSON file of ms per step (median and every repeat) and ratios. Every gatescope
  * configuration also checks its float32 gradients against the float64 reference path.
  */
@@ -12,8 +14,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { createInterface } from "readline";
-import { backendInfo, defaultKernels, kernelsByName } from "../src/backend";
-import { createWasmKernels, type WasmBuild } from "../src/backend/wasm";
+import { backendInfo, kernelsByName } from "../src/backend";
+import { createNativeKernels, loadNative } from "../src/backend/native";
+import { createWasmKernels, relaxedSimdSupported, type WasmBuild } from "../src/backend/wasm";
 import type { Kernels } from "../src/math/kernels";
 import { Rng } from "../src/math/rng";
 import { RecurrentNet } from "../src/model/recurrent";
@@ -26,7 +29,9 @@ import { scaleNormalisedError } from "../src/io/reference";
 import { writeFileAtomic } from "../src/io/atomic";
 
 interface Workload {
+  cell: string;
   kind: Kind;
+  init?: "irnn";
   N: number;
   T: number;
   D: number;
@@ -48,13 +53,23 @@ const quick = process.argv.includes("--quick");
 const outIdx = process.argv.indexOf("--out");
 const outFile =
   outIdx > 0 ? process.argv[outIdx + 1] : path.join("bench", "out", quick ? "compare-quick.json" : "compare.json");
-const kinds: Kind[] = quick ? ["lstm", "gru"] : ["lstm", "gru", "rnn_tanh"];
+/** A benchmarked cell: a kind and, for the IRNN, its initialisation. */
+type Cell = { name: string; kind: Kind; init?: "irnn" };
+const CELLS: Cell[] = [
+  { name: "lstm", kind: "lstm" },
+  { name: "gru", kind: "gru" },
+  { name: "rnn_tanh", kind: "rnn_tanh" },
+  { name: "irnn", kind: "rnn_relu", init: "irnn" },
+  { name: "urnn", kind: "urnn" },
+];
+const kinds = quick ? CELLS.slice(0, 2) : CELLS;
 const sizes = quick ? [32, 128] : [32, 128, 512];
 const workloads: Workload[] = [];
-for (const kind of kinds)
+for (const c of kinds)
   for (const H of sizes) {
     // Warm-up covers V8's tier-up of the wasm code on both threads (the first ~5 steps run slower).
-    workloads.push({ kind, N: 32, T: 100, D: 2, H, warmup: quick ? 6 : 8, repeats: quick ? 5 : H >= 512 ? 7 : 15 });
+    const repeats = quick ? 5 : H >= 512 ? 7 : 15;
+    workloads.push({ cell: c.name, kind: c.kind, init: c.init, N: 32, T: 100, D: 2, H, warmup: quick ? 6 : 8, repeats });
   }
 
 const IDLE_MS = 120;
@@ -92,7 +107,7 @@ function data(w: Workload, dtype: DType): { x: Tensor; y: Tensor } {
 /** gatescope's training step as `train` takes it (SequenceModel.lossAndGrads), and its forward pass. */
 function gatescopeStep(w: Workload, K: Kernels) {
   const model = new SequenceModel(
-    { rnn: { kind: w.kind, inputSize: w.D, hiddenSize: w.H }, outputSize: 1, readout: "last" },
+    { rnn: { kind: w.kind, inputSize: w.D, hiddenSize: w.H, init: w.init }, outputSize: 1, readout: "last" },
     new Rng(0),
     K,
   );
@@ -101,10 +116,10 @@ function gatescopeStep(w: Workload, K: Kernels) {
   return { step: () => void model.lossAndGrads(x, targets, "mse"), forward: () => void model.predict(x) };
 }
 
-/** The float32 wasm gradients against the float64 reference on the same weights (scale-normalised). */
-function checkGradients(w: Workload): number {
+/** A backend's float32 gradients against the float64 reference on the same weights (scale-normalised). */
+function checkGradients(w: Workload, K32: Kernels): number {
   const grads = (dtype: DType, K: Kernels, params?: Record<string, Tensor>) => {
-    const config = { kind: w.kind, inputSize: w.D, hiddenSize: w.H, dtype };
+    const config = { kind: w.kind, inputSize: w.D, hiddenSize: w.H, dtype, init: w.init };
     const net = params ? RecurrentNet.fromParams(config, params, K) : new RecurrentNet(config, new Rng(0), K);
     const head = new Linear({ inputSize: w.H, outputSize: 1, dtype }, new Rng(2), K);
     const { x, y } = data(w, dtype);
@@ -113,7 +128,7 @@ function checkGradients(w: Workload): number {
     const loss = mse(head.forward(last), y);
     return { net, g: net.backward(fwd, { dOutput: head.backward(last, loss.grad).dInput }).grads };
   };
-  const fast = grads("float32", kernelsByName("wasm"));
+  const fast = grads("float32", K32);
   const exact = grads("float64", kernelsByName("js"), fast.net.params);
   return Math.max(...Object.keys(exact.g).map((k) => scaleNormalisedError(fast.g[k].data, exact.g[k].data)));
 }
@@ -123,6 +138,9 @@ class TorchPeer {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterator<string>;
   version = "";
+
+  /** The cells bench/torch_step.py builds. */
+  static readonly KINDS: Record<string, true> = { lstm: true, gru: true, rnn_tanh: true, irnn: true };
 
   constructor(readonly threads: number) {
     this.proc = spawn("/usr/bin/python3", [path.join(__dirname, "../../bench/torch_step.py")], {
@@ -162,17 +180,26 @@ class TorchPeer {
   }
 }
 
+/** The interleaved columns: gatescope's two backends and PyTorch, each on 1 and 2 threads. */
+const COLUMNS = ["native_1t", "torch_1t", "native_2t", "torch_2t", "wasm_1t", "wasm_2t"] as const;
+type Column = (typeof COLUMNS)[number];
+
 /**
- * gatescope on 1 and 2 threads and PyTorch on 1 and 2, one repeat of each in turn, so that a
- * change in the machine's speed during the run touches all four alike.
+ * Every column once in turn per repeat, so that a change in the machine's speed during the run
+ * touches all alike. A column without its peer (no PyTorch, or the uRNN) is null.
  */
 async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | null) {
-  const one = createWasmKernels(build);
-  const two = createWasmKernels(build);
-  two.setThreads!(2);
-  const ours = [gatescopeStep(w, one), gatescopeStep(w, two)];
-  if (torch) for (const t of torch) await t.setup(w);
-  const samples = { step: [[], [], [], []] as number[][], forward: [[], [], [], []] as number[][] };
+  const wasm1 = createWasmKernels(build);
+  const wasm2 = createWasmKernels(build);
+  wasm2.setThreads!(2);
+  const native1 = createNativeKernels(loadNative());
+  const native2 = createNativeKernels(loadNative());
+  native2.setThreads!(2);
+  const ours = { native_1t: native1, native_2t: native2, wasm_1t: wasm1, wasm_2t: wasm2 };
+  const steps = Object.fromEntries(Object.entries(ours).map(([c, K]) => [c, gatescopeStep(w, K)]));
+  const peer = torch && TorchPeer.KINDS[w.cell] ? { torch_1t: torch[0], torch_2t: torch[1] } : null;
+  if (peer) for (const t of Object.values(peer)) await t.setup(w);
+  const samples = Object.fromEntries(COLUMNS.map((c) => [c, { step: [] as number[], forward: [] as number[] }]));
   for (let r = 0; r < w.warmup + w.repeats; r++) {
     const timed = r >= w.warmup;
     // Each timed repeat starts with the other peers' threads at rest: OpenBLAS's spin for ~0.1 s
@@ -182,31 +209,23 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
     const idle = () => {
       for (const end = performance.now() + (timed ? IDLE_MS : 0); performance.now() < end; );
     };
-    for (const what of ["step", "forward"] as const) {
-      const round: number[] = [];
-      idle();
-      round.push(once(ours[0][what]));
-      idle();
-      round.push(torch ? await torch[0].time(what) : NaN);
-      idle();
-      round.push(once(ours[1][what]));
-      idle();
-      round.push(torch ? await torch[1].time(what) : NaN);
-      if (timed) round.forEach((ms, i) => samples[what][i].push(ms));
-    }
+    for (const what of ["step", "forward"] as const)
+      for (const c of COLUMNS) {
+        const torchPeer = c.startsWith("torch") ? peer?.[c as "torch_1t" | "torch_2t"] : null;
+        if (c.startsWith("torch") && !torchPeer) continue;
+        idle();
+        const ms = torchPeer ? await torchPeer.time(what) : once(steps[c][what]);
+        if (timed) samples[c][what].push(ms);
+      }
   }
-  two.release!(); // stops its worker thread
-  const measured = (i: number): Measured => {
-    const step = stat(samples.step[i]),
-      forward = stat(samples.forward[i]);
+  wasm2.release!(); // stops its worker thread
+  const measured = (c: Column): Measured | null => {
+    if (samples[c].step.length === 0) return null;
+    const step = stat(samples[c].step),
+      forward = stat(samples[c].forward);
     return { step_ms: step.ms, forward_ms: forward.ms, step, forward };
   };
-  return {
-    ours1: measured(0),
-    torch1: torch ? measured(1) : null,
-    ours2: measured(2),
-    torch2: torch ? measured(3) : null,
-  };
+  return Object.fromEntries(COLUMNS.map((c) => [c, measured(c)])) as Record<Column, Measured | null>;
 }
 
 /** tfjs's banners and initialiser warnings, kept out of the table (counted, not shown). */
@@ -230,18 +249,19 @@ async function tfjsTimings(backend: "cpu" | "wasm"): Promise<Timing[]> {
   await tf.ready();
   const out: Timing[] = [];
   for (const w of workloads) {
-    if (backend === "cpu" && w.H > 128) {
-      out.push(null);
-      continue;
-    } // minutes per step: not run
     const layer = (
-      { lstm: tf.layers.lstm, gru: tf.layers.gru, rnn_tanh: tf.layers.simpleRNN } as Record<
+      { lstm: tf.layers.lstm, gru: tf.layers.gru, rnn_tanh: tf.layers.simpleRNN, irnn: tf.layers.simpleRNN } as Record<
         string,
         (c: object) => unknown
       >
-    )[w.kind];
+    )[w.cell];
+    if ((backend === "cpu" && w.H > 128) || !layer) {
+      out.push(null);
+      continue;
+    } // minutes per step, or no such layer: not run
+    const options = w.cell === "irnn" ? { activation: "relu", recurrentInitializer: "identity" } : {};
     const model = tf.sequential({
-      layers: [layer({ units: w.H, inputShape: [w.T, w.D] }), tf.layers.dense({ units: 1 })],
+      layers: [layer({ units: w.H, inputShape: [w.T, w.D], ...options }), tf.layers.dense({ units: 1 })],
     });
     const { x, y } = data(w, "float32");
     const xt = tf.tensor3d(x.data, [w.N, w.T, w.D]);
@@ -265,17 +285,19 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const info = backendInfo();
   console.log(`gatescope backend: ${info.name} (${info.reason})`);
-  const build = defaultKernels().name.replace(/^wasm-/, "") as WasmBuild;
+  const build: WasmBuild = relaxedSimdSupported() ? "relaxed-simd" : "simd";
   const missing = TorchPeer.available();
   const torch = missing ? null : [new TorchPeer(1), new TorchPeer(2)];
-  const measured: Array<Awaited<ReturnType<typeof interleaved>> & { grad_error: number }> = [];
+  const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? "—" : v.toFixed(d));
+  const measured: Array<Record<Column, Measured | null> & { grad_error: { native: number; wasm: number } }> = [];
   for (const w of workloads) {
     const m = await interleaved(w, build, torch);
-    measured.push({ ...m, grad_error: checkGradients(w) });
-    const f = (x: Measured | null) => (x ? x.step_ms.toFixed(1) : "—");
-    console.log(
-      `${w.kind} H=${w.H}: gatescope ${f(m.ours1)} / ${f(m.ours2)} ms, PyTorch ${f(m.torch1)} / ${f(m.torch2)}`,
-    );
+    const grad_error = {
+      native: checkGradients(w, kernelsByName("native")),
+      wasm: checkGradients(w, kernelsByName("wasm")),
+    };
+    measured.push({ ...m, grad_error });
+    console.log(`${w.cell} H=${w.H}: ` + COLUMNS.map((c) => `${c} ${f(m[c]?.step_ms)}`).join(", ") + " ms");
   }
   torch?.forEach((t) => t.close());
   const notes = torch ? torch.map((t) => t.note) : [missing!, missing!];
@@ -286,76 +308,69 @@ async function main(): Promise<void> {
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? a / b : null);
   const rows = workloads.map((w, i) => {
     const m = measured[i];
+    const ms = (c: Column) => m[c]?.step_ms;
     return {
       workload: w,
-      gatescope: { ...m.ours1, grad_error: m.grad_error },
-      gatescope_2t: m.ours2,
-      torch_1t: m.torch1,
-      torch_2t: m.torch2,
+      ...(Object.fromEntries(COLUMNS.map((c) => [c, m[c]])) as Record<Column, Measured | null>),
+      grad_error: m.grad_error,
       tfjs_wasm: tfWasm[i],
       tfjs_cpu: tfCpu[i],
       ratios: {
-        step_vs_torch_1t: ratio(m.ours1.step_ms, m.torch1?.step_ms),
-        step_vs_torch_2t: ratio(m.ours1.step_ms, m.torch2?.step_ms),
-        step_2t_vs_torch_2t: ratio(m.ours2.step_ms, m.torch2?.step_ms),
-        forward_vs_torch_1t: ratio(m.ours1.forward_ms, m.torch1?.forward_ms),
-        tfjs_wasm_speedup: ratio(tfWasm[i]?.step_ms, m.ours1.step_ms),
-        tfjs_cpu_speedup: ratio(tfCpu[i]?.step_ms, m.ours1.step_ms),
+        native_1t_vs_torch_1t: ratio(ms("native_1t"), ms("torch_1t")),
+        native_2t_vs_torch_2t: ratio(ms("native_2t"), ms("torch_2t")),
+        wasm_1t_vs_torch_1t: ratio(ms("wasm_1t"), ms("torch_1t")),
+        wasm_2t_vs_torch_2t: ratio(ms("wasm_2t"), ms("torch_2t")),
+        native_forward_vs_torch_1t: ratio(m.native_1t?.forward_ms, m.torch_1t?.forward_ms),
+        native_vs_wasm_1t: ratio(ms("native_1t"), ms("wasm_1t")),
+        tfjs_wasm_speedup: ratio(tfWasm[i]?.step_ms, ms("native_1t")),
+        tfjs_cpu_speedup: ratio(tfCpu[i]?.step_ms, ms("native_1t")),
       },
     };
   });
 
-  const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? "—" : v.toFixed(d));
   const spread = (m: Measured | null) => (m ? `±${((50 * (m.step.max - m.step.min)) / m.step.ms).toFixed(0)}%` : "");
+  const cell = (m: Measured | null) => `${f(m?.step_ms)} ${spread(m)}`.trim();
   console.log(
     `\nms per training step (forward + BPTT + all gradients), N=32 T=100 D=2, float32, median of ` +
       `${quick ? 5 : "7–15"} interleaved repeats (± half the range); ratio = gatescope ÷ peer`,
   );
-  console.log(
-    [
-      "cell",
-      "H",
-      "gatescope 1t",
-      "torch 1t",
-      "ratio",
-      "gatescope 2t",
-      "torch 2t",
-      "ratio 2t/2t",
-      "fwd ratio 1t",
-      "grad err",
-      "tfjs-wasm",
-      "× faster",
-      "tfjs-cpu",
-      "× faster",
-    ].join(" | "),
-  );
+  const header = ["cell", "H", "native 1t", "torch 1t", "ratio", "native 2t", "torch 2t", "ratio 2t/2t", "wasm 1t",
+    "ratio", "wasm 2t", "ratio", "fwd ratio 1t", "grad err", "tfjs-wasm", "× faster", "tfjs-cpu", "× faster"];
+  console.log(header.join(" | "));
   for (const r of rows) {
+    const q = r.ratios;
     console.log(
       [
-        r.workload.kind,
+        r.workload.cell,
         r.workload.H,
-        `${f(r.gatescope.step_ms)} ${spread(r.gatescope)}`,
-        `${f(r.torch_1t?.step_ms)} ${spread(r.torch_1t)}`,
-        f(r.ratios.step_vs_torch_1t, 2),
-        `${f(r.gatescope_2t.step_ms)} ${spread(r.gatescope_2t)}`,
-        `${f(r.torch_2t?.step_ms)} ${spread(r.torch_2t)}`,
-        f(r.ratios.step_2t_vs_torch_2t, 2),
-        f(r.ratios.forward_vs_torch_1t, 2),
-        r.gatescope.grad_error.toExponential(1),
+        cell(r.native_1t),
+        cell(r.torch_1t),
+        f(q.native_1t_vs_torch_1t, 2),
+        cell(r.native_2t),
+        cell(r.torch_2t),
+        f(q.native_2t_vs_torch_2t, 2),
+        cell(r.wasm_1t),
+        f(q.wasm_1t_vs_torch_1t, 2),
+        cell(r.wasm_2t),
+        f(q.wasm_2t_vs_torch_2t, 2),
+        f(q.native_forward_vs_torch_1t, 2),
+        Math.max(r.grad_error.native, r.grad_error.wasm).toExponential(1),
         f(r.tfjs_wasm?.step_ms),
-        f(r.ratios.tfjs_wasm_speedup),
+        f(q.tfjs_wasm_speedup),
         f(r.tfjs_cpu?.step_ms),
-        f(r.ratios.tfjs_cpu_speedup),
+        f(q.tfjs_cpu_speedup),
       ].join(" | "),
     );
   }
-  console.log(`\n${notes.join("; ")}. tfjs-cpu is not run at H > 128.`);
+  console.log(`\n${notes.join("; ")}. tfjs-cpu is not run at H > 128; the uRNN has no PyTorch or tfjs peer.`);
   console.log(
     `peak RSS after the gatescope runs: ${rssAfterOurs.toFixed(0)} MiB; ` +
       `whole benchmark: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
   );
-  const worst = Math.max(...rows.map((r) => r.gatescope.grad_error));
-  console.log(`gradient check (float32 wasm vs float64 reference, scale-normalised): worst ${worst.toExponential(2)}`);
+  const worst = Math.max(...rows.map((r) => Math.max(r.grad_error.native, r.grad_error.wasm)));
+  console.log(
+    `gradient check (float32 native and wasm vs float64 reference, scale-normalised): worst ${worst.toExponential(2)}`,
+  );
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileAtomic(
     outFile,

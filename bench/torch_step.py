@@ -5,7 +5,7 @@ A long-lived peer, so that its repeats interleave with gatescope's in one run: e
 stdin is a JSON request, each answer one JSON line on stdout.
   {"workload": {...}}            builds the model (answers {"ready": true, "torch_version": ...})
   {"time": "step" | "forward"}   runs it once, answers {"ms": ...}
-The workload and loss match bench/compare.ts: nn.RNN/LSTM/GRU (batch_first) + Linear(H, 1) on
+The workload and loss match bench/compare.ts: nn.RNN/LSTM/GRU (batch_first; the IRNN a relu RNN) + Linear(H, 1) on
 the last step + MSE, x ~ U[0, 1), fixed seed. Threads: the caller sets OPENBLAS_NUM_THREADS=n
 and this keeps torch's own intra-op pool at 1, since both pools at 2 oversubscribe two cores
 (measured up to 3× slower).
@@ -20,8 +20,14 @@ import torch
 def build(w):
     torch.manual_seed(0)
     N, T, D, H = w["N"], w["T"], w["D"], w["H"]
-    make = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn_tanh": torch.nn.RNN}[w["kind"]]
-    rnn = make(D, H, 1, batch_first=True)
+    cell = w["cell"]
+    if cell == "irnn":  # Le et al. 2015: relu, identity recurrence (bench/compare.ts's init "irnn")
+        rnn = torch.nn.RNN(D, H, 1, nonlinearity="relu", batch_first=True)
+        with torch.no_grad():
+            rnn.weight_hh_l0.copy_(torch.eye(H))
+    else:
+        make = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn_tanh": torch.nn.RNN}[cell]
+        rnn = make(D, H, 1, batch_first=True)
     head = torch.nn.Linear(H, 1)
     x = torch.rand(N, T, D)
     y = torch.rand(N, 1)

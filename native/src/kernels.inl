@@ -15,7 +15,7 @@ namespace GS_NS {
 // B per k. NT: TR rows × TC columns of dot products, TR + TC loads per W multiply-adds each.
 constexpr int MR = W == 16 ? 8 : W == 8 ? 6 : 4;
 constexpr int NV = 2;
-constexpr int TR = W == 16 ? 4 : 3;
+constexpr int TR = W == 16 ? 4 : 3;  // AVX-512's 32 registers hold a 4×4 tile of 8-lane sums
 constexpr int TC = 4;
 /** K block of NN/TN products: an MR×KC strip of A and a KC×NV·W panel of B stay in L1. */
 constexpr int64_t KC = 256;
@@ -84,10 +84,10 @@ static void gemmNN(const float* A, int64_t ars, int64_t acs, const float* B, int
 
 // ---- NT: C[i, j] = Σ_k A[i·lda + k] B[j·ldb + k], dot products along contiguous rows --------
 
-static inline float hsum(V v) {
-  float t[W];
-  store(t, v);
-  for (int s = W / 2; s >= 1; s /= 2)
+static inline float hsum(VD v) {
+  float t[DW];
+  std::memcpy(t, &v, sizeof v);
+  for (int s = DW / 2; s >= 1; s /= 2)
     for (int l = 0; l < s; l++) t[l] += t[l + s];
   return t[0];
 }
@@ -95,25 +95,25 @@ static inline float hsum(V v) {
 template <int tr, int tc>
 static inline void ntTile(const float* A, int64_t lda, const float* B, int64_t ldb, int64_t K, int beta, float* C,
                           int64_t ldc) {
-  V acc[tr][tc];
+  VD acc[tr][tc];
   for (int r = 0; r < tr; r++)
-    for (int c = 0; c < tc; c++) acc[r][c] = V{};
+    for (int c = 0; c < tc; c++) acc[r][c] = VD{};
   int64_t k = 0;
-  for (; k + W <= K; k += W) {
-    V a[tr];
-    for (int r = 0; r < tr; r++) a[r] = load(A + r * lda + k);
+  for (; k + DW <= K; k += DW) {
+    VD a[tr];
+    for (int r = 0; r < tr; r++) a[r] = loadD(A + r * lda + k);
     for (int c = 0; c < tc; c++) {
-      V b = load(B + c * ldb + k);
-      for (int r = 0; r < tr; r++) acc[r][c] = madd(a[r], b, acc[r][c]);
+      VD b = loadD(B + c * ldb + k);
+      for (int r = 0; r < tr; r++) acc[r][c] = a[r] * b + acc[r][c];
     }
   }
   if (k < K) {
     int n = int(K - k);
-    V a[tr];
-    for (int r = 0; r < tr; r++) a[r] = loadn(A + r * lda + k, n);
+    VD a[tr];
+    for (int r = 0; r < tr; r++) a[r] = loadnD(A + r * lda + k, n);
     for (int c = 0; c < tc; c++) {
-      V b = loadn(B + c * ldb + k, n);
-      for (int r = 0; r < tr; r++) acc[r][c] = madd(a[r], b, acc[r][c]);
+      VD b = loadnD(B + c * ldb + k, n);
+      for (int r = 0; r < tr; r++) acc[r][c] = a[r] * b + acc[r][c];
     }
   }
   for (int r = 0; r < tr; r++)

@@ -17,6 +17,16 @@ constexpr int W = GS_W;
 typedef float V __attribute__((vector_size(W * 4)));
 typedef int32_t VI __attribute__((vector_size(W * 4)));
 
+/**
+ * Dot products (NT products) sum W lanes at the end of every element; past 8 lanes that tree costs
+ * more than the products at the engine's sizes (K = H), so they run on at most 8.
+ */
+constexpr int DW = W < 8 ? W : 8;
+typedef float VD __attribute__((vector_size(DW * 4)));
+
+static inline VD loadD(const float* p) { VD v; std::memcpy(&v, p, sizeof v); return v; }
+static inline VD loadnD(const float* p, int n) { VD v = {}; std::memcpy(&v, p, n * 4); return v; }
+
 static inline V splat(float x) { return V{} + x; }
 static inline V load(const float* p) { V v; std::memcpy(&v, p, sizeof v); return v; }
 static inline void store(float* p, V v) { std::memcpy(p, &v, sizeof v); }

@@ -1,7 +1,7 @@
 /**
  * The native backend: float32 products and gate math in C++ (native/src, Node-API), built for
- * three ISAs — portable x86-64, AVX2 + FMA, AVX-512 — and run in the one the CPU has (AVX2 + FMA
- * by default: on this Zen 4 class CPU AVX-512 is no faster, see native/src/addon.cc).
+ * three ISAs — portable x86-64, AVX2 + FMA, AVX-512 — and run in the best one the CPU has
+ * (native/src/addon.cc's bestIsa says why).
  * `npm ci` compiles it (scripts/build-native.js); a packed gatescope carries a prebuilt
  * linux-x64 binary. Where neither loads, `loadNative` throws with the reason and gatescope runs
  * WebAssembly instead. Float64 work goes to the reference TypeScript kernels, as on wasm.

@@ -20,6 +20,8 @@ import { REPO, WITHOUT_NATIVE } from "../helpers/paths";
 const addon = loadNative();
 const ISAS = addon.info().available;
 const DIST = JSON.stringify(path.join(REPO, "dist-test", "src"));
+const BEST = ISAS.includes("avx512") ? "avx512" : "avx2";
+const TITLE = BEST === "avx512" ? "AVX-512" : "AVX2 + FMA";
 
 /** `script` in a fresh Node with GATESCOPE_BACKEND unset or as given; its stdout. */
 function node(script: string, backend?: string): { out: string; err: string; status: number | null } {
@@ -31,15 +33,15 @@ function node(script: string, backend?: string): { out: string; err: string; sta
 }
 
 describe("native backend selection", () => {
-  it("is the default here (AVX2 + FMA on this CPU) and says so; 'native' names that build", () => {
+  it("is the default here (AVX-512 where the CPU has it, else AVX2 + FMA) and says so; 'native' names it", () => {
     expect(ISAS, "an x86-64 CPU with AVX2 and FMA").to.include.members(["avx2", "base"]);
-    expect(defaultKernels().name).to.equal("native-avx2");
-    expect(kernelsByName("native")).to.equal(kernelsByName("native-avx2"));
+    expect(defaultKernels().name).to.equal(`native-${BEST}`);
+    expect(kernelsByName("native")).to.equal(kernelsByName(`native-${BEST}`));
     expect(kernelsByName("native")).to.equal(defaultKernels());
     const info = node(`console.log(JSON.stringify(require(${DIST}).backendInfo()))`);
     expect(JSON.parse(info.out)).to.deep.equal({
-      name: "native-avx2",
-      reason: "native addon loaded (AVX2 + FMA): float32 runs in C++, float64 in exact TypeScript",
+      name: `native-${BEST}`,
+      reason: `native addon loaded (${TITLE}): float32 runs in C++, float64 in exact TypeScript`,
     });
   });
 

@@ -35,6 +35,9 @@ describe("gatescope init: a notebook folder of one's own", function () {
       "wasm/build/kernels-relaxed.wasm",
       "templates/starter.ipynb",
       "scripts/prepare.js",
+      "prebuilds/linux-x64/gatescope.node",
+      "binding.gyp",
+      "native/src/kernels.inl",
       ...shipped.map((n) => `notebooks/${n}`),
     ]) {
       expect(files, f).to.include(f);
@@ -64,6 +67,15 @@ describe("gatescope init: a notebook folder of one's own", function () {
     expect(fs.existsSync(spec.argv[0])).to.equal(true);
     // installed as a copy from the tarball, not a link back into this repository
     expect(fs.lstatSync(path.join(folder, "node_modules", "gatescope")).isSymbolicLink()).to.equal(false);
+    // the prebuilt addon loads there: no compiler ran (npm runs no dependency's install script here)
+    const installed = path.join(folder, "node_modules", "gatescope");
+    expect(fs.existsSync(path.join(installed, "build")), "nothing compiled at install").to.equal(false);
+    const info = spawnSync(process.execPath, ["-e", `console.log(require(".").backendInfo().name)`], {
+      cwd: installed,
+      encoding: "utf8",
+      env: { ...process.env, GATESCOPE_BACKEND: "" },
+    });
+    expect(info.stdout.trim(), info.stderr).to.match(/^native-/);
   });
 
   it("the starter notebook runs with the folder's own kernel, learns, and draws its charts", () => {
