@@ -69,7 +69,8 @@ for (const c of kinds)
   for (const H of sizes) {
     // Warm-up covers V8's tier-up of the wasm code on both threads (the first ~5 steps run slower).
     const repeats = quick ? 5 : H >= 512 ? 7 : 15;
-    workloads.push({ cell: c.name, kind: c.kind, init: c.init, N: 32, T: 100, D: 2, H, warmup: quick ? 6 : 8, repeats });
+    const warmup = quick ? 6 : 8;
+    workloads.push({ cell: c.name, kind: c.kind, init: c.init, N: 32, T: 100, D: 2, H, warmup, repeats });
   }
 
 const IDLE_MS = 120;

@@ -58,10 +58,8 @@ describe("native backend selection", () => {
         "platform=linux arch=x64 (not built here)); WebAssembly relaxed SIMD available (fused multiply-add): " +
         "float32 runs in wasm, float64 in exact TypeScript",
     );
-    const forced = node(
-      `${WITHOUT_NATIVE}\ntry { require(${DIST}).defaultKernels(); } catch (e) { console.log(e.name + ": " + e.message); }`,
-      "native",
-    );
+    const script = `try { require(${DIST}).defaultKernels(); } catch (e) { console.log(e.name + ": " + e.message); }`;
+    const forced = node(`${WITHOUT_NATIVE}\n${script}`, "native");
     expect(forced.out).to.equal(
       "GatescopeError: native addon: expected a build for linux-x64, got: No native build was found for " +
         "platform=linux arch=x64 (not built here)",
