@@ -188,8 +188,22 @@ bool matrix(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t 
 
 // ---- Calls -------------------------------------------------------------------------------------
 
-/** Products smaller than this many multiply-adds stay on one thread (a hand-off costs ~1 µs). */
-constexpr int64_t SPLIT_MIN_MACS = 1 << 17;
+/** out (cols×rows) ← src (rows×cols, rows `ld` apart) transposed. */
+void transpose(std::vector<float>& out, const float* src, int64_t rows, int64_t cols, int64_t ld) {
+  out.resize(rows * cols);
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t c = 0; c < cols; c++) out[c * rows + r] = src[r * ld + c];
+}
+
+/** C (M×N) ← beta·C + Cᵀᵀ, with Cᵀ N×M in `t`. */
+void addTransposed(float* C, int64_t ldc, const std::vector<float>& t, int64_t M, int64_t N, int beta) {
+  for (int64_t i = 0; i < M; i++)
+    for (int64_t j = 0; j < N; j++) C[i * ldc + j] = beta ? C[i * ldc + j] + t[j * M + i] : t[j * M + i];
+}
+
+/** Products smaller than this many multiply-adds stay on one thread: a hand-off costs ~1 µs, and measured
+ * with npm run bench, H = 32's per-step products (32×128×32 = 2^17) ran slower on two. */
+constexpr int64_t SPLIT_MIN_MACS = 1 << 18;
 /** Gate ops over fewer units than this stay on one thread. */
 constexpr int64_t SPLIT_MIN_UNITS = 2048;
 
@@ -224,9 +238,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   if (g.tB && g.K < W && g.N >= W && !g.tA) {
     // Dot products this short (an input projection, K = D) cost more in setup than in sums:
     // Bᵀ laid out K×N makes it an NN product, vectorised over N.
-    s.transposed.resize(g.K * g.N);
-    for (int64_t j = 0; j < g.N; j++)
-      for (int64_t kk = 0; kk < g.K; kk++) s.transposed[kk * g.N + j] = B[j * g.ldb + kk];
+    transpose(s.transposed, B, g.N, g.K, g.ldb);
     g.B = s.transposed.data(), g.ldb = g.N, g.tB = false;
   } else if (g.N < W && !g.tB) {
     // A narrow C (a few columns, as in ∂L/∂x with D inputs): compute Cᵀ = op(B)ᵀ op(A)ᵀ, whose
@@ -235,17 +247,25 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     s.scratch.resize(g.N * g.M);
     GemmArgs t{true, false, g.N, g.M, g.K, B, g.ldb, A, g.lda, 0, s.scratch.data(), g.M};
     if (!g.tA) {
-      s.transposed.resize(g.N * g.K);
-      for (int64_t kk = 0; kk < g.K; kk++)
-        for (int64_t j = 0; j < g.N; j++) s.transposed[j * g.K + kk] = B[kk * g.ldb + j];
+      transpose(s.transposed, B, g.K, g.N, g.ldb);
       t = GemmArgs{false, true, g.N, g.M, g.K, s.transposed.data(), g.K, A, g.lda, 0, s.scratch.data(), g.M};
     }
     split(s, g.M, 16, worth, [&](int64_t a, int64_t b) { k.gemm(t, a, b); });
-    for (int64_t i = 0; i < g.M; i++)
-      for (int64_t j = 0; j < g.N; j++) {
-        float v = s.scratch[j * g.M + i];
-        C[i * g.ldc + j] = g.beta ? C[i * g.ldc + j] + v : v;
-      }
+    addTransposed(C, g.ldc, s.scratch, g.M, g.N, g.beta);
+    return env.Undefined();
+  }
+  if (g.tB && g.M <= 64 && g.K >= W) {
+    // A batch of rows against a weight matrix (a step's h_{t−1} W_hhᵀ): dot products would sum
+    // lanes at every element, so compute Cᵀ = B·Aᵀ instead, an NN product whose vectors run along
+    // the batch, and add it in. The two threads take rows of Cᵀ (columns of C).
+    transpose(s.transposed, A, g.M, g.K, g.lda);
+    s.scratch.resize(g.N * g.M);
+    split(s, g.N, 8, worth, [&](int64_t r0, int64_t r1) {
+      GemmArgs t{false, false, r1 - r0, g.M, g.K, B + r0 * g.ldb, g.ldb, s.transposed.data(), g.M, 0,
+                 s.scratch.data() + r0 * g.M, g.M};
+      k.gemm(t, 0, g.M);
+    });
+    addTransposed(C, g.ldc, s.scratch, g.M, g.N, g.beta);
     return env.Undefined();
   }
   split(s, g.N, 16, worth, [&](int64_t a, int64_t b) { k.gemm(g, a, b); });

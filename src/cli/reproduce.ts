@@ -116,8 +116,23 @@ function readSpecFile(file: string): ExperimentSpec {
   }
 }
 
-function dryRun(label: string, args: ReproduceArgs, runs: RunSpec[], out: (line: string) => void): void {
+function dryRun(
+  label: string,
+  args: ReproduceArgs,
+  spec: ExperimentSpec,
+  runs: RunSpec[],
+  out: (line: string) => void,
+): void {
   out(`gatescope reproduce ${label} --seed ${args.seed} --dry-run: ${runs.length} runs (nothing is run)`);
+  if (spec.lrSelection === "staged") {
+    const pilots = runs.filter((r) => r.stage === "pilot").length;
+    const full = expand({ ...spec, lrSelection: "full", pilotSeeds: undefined }).length;
+    out(
+      `staged learning-rate selection: ${pilots} pilot runs (every rate, ${spec.pilotSeeds ?? 2} seed(s)), then ` +
+        `${runs.filter((r) => r.stage === "chosen").length} at each row's chosen rate; the full sweep would be ` +
+        `${full} runs`,
+    );
+  }
   const est = estimateRuns(runs);
   const width = Math.max(...runs.map((r) => r.id.length));
   out(`${"run".padEnd(width)}  steps  ms/step  CPU bound`);
@@ -177,9 +192,19 @@ async function runLocally(args: ReproduceArgs, runs: RunSpec[], out: (line: stri
   bars?.stop();
 }
 
-/** Submits the unfinished runs as one array and, unless told not to, follows it to the end. */
-async function runOnSlurm(args: ReproduceArgs, label: string, runs: RunSpec[], out: (line: string) => void) {
-  const todo = runStates(args.out).flatMap((s, i) => (s.result ? [] : [i]));
+/**
+ * Submits the unfinished runs that can run (not `skip`ped, not waiting for a pilot) as one array
+ * and, unless told not to, follows it to the end.
+ */
+async function runOnSlurm(
+  args: ReproduceArgs,
+  label: string,
+  out: (line: string) => void,
+  skip: ReadonlySet<number> = new Set(),
+) {
+  const states = runStates(args.out);
+  const runs = states.map((s) => s.spec);
+  const todo = states.flatMap((s, i) => (s.result || s.spec.pending || skip.has(i) ? [] : [i]));
   if (todo.length === 0) return { job: null, todo };
   const script = writeBatchScript(args.out, `gatescope-${label}`);
   const job = submitArray(script, todo, { maxParallel: args.maxParallel ?? undefined, sbatchArgs: args.sbatchArgs });
@@ -221,15 +246,18 @@ export async function reproduce(argv: string[], out: (line: string) => void): Pr
   const label = args.spec ? `spec:${path.basename(args.spec)}` : args.preset;
   const runs = expand(spec);
   if (args.dryRun) {
-    dryRun(args.spec ? `--spec ${args.spec}` : `--preset ${args.preset}`, args, runs, out);
+    dryRun(args.spec ? `--spec ${args.spec}` : `--preset ${args.preset}`, args, spec, runs, out);
     return 0;
   }
   writeExperiment(args.out, { preset: label, seed: args.seed, spec });
   const command = ["gatescope", "reproduce", ...argv].join(" ");
   if (args.executor === "list") {
-    runStates(args.out).forEach((s, i) => {
-      if (!s.result) out(runOneCommand(args.out, i).map(shellQuote).join(" "));
+    const states = runStates(args.out);
+    states.forEach((s, i) => {
+      if (!s.result && !s.spec.pending) out(runOneCommand(args.out, i).map(shellQuote).join(" "));
     });
+    const pending = states.filter((s) => s.spec.pending).length;
+    if (pending) out(`# ${pending} chosen-rate run(s) wait for their pilots: list again once those have finished`);
     return 0;
   }
   const cap = 4 * os.cpus().length;
@@ -256,11 +284,30 @@ async function execute(
   const where = path.resolve(args.out);
   out(`gatescope reproduce ${label} --seed ${args.seed}: ${runs.length} runs (${args.executor}) → ${where}`);
   let job: string | null = null;
-  if (args.executor === "local") await runLocally(args, runs, out);
-  else {
-    const submitted = await runOnSlurm(args, label, runs, out);
-    job = submitted.job;
-    if (job && !args.wait) return 0;
+  // A staged sweep runs in rounds: its pilots, then the chosen-rate runs they unblock.
+  const ready = (skip: Set<string>) =>
+    runStates(args.out)
+      .map((s) => s.spec)
+      .filter((r) => !r.pending && !skip.has(r.id));
+  if (args.executor === "local") {
+    const seen = new Set<string>();
+    for (let round = ready(seen); round.length > 0; round = ready(seen)) {
+      await runLocally(args, round, out);
+      for (const r of round) seen.add(r.id);
+    }
+  } else {
+    const submittedBefore = new Set<number>(); // a run that failed is resubmitted by the next invocation, not this one
+    for (;;) {
+      const submitted = await runOnSlurm(args, label, out, submittedBefore);
+      if (!submitted.job) break;
+      job = submitted.job;
+      for (const i of submitted.todo) submittedBefore.add(i);
+      const pending = runStates(args.out).filter((s) => s.spec.pending).length;
+      if (!args.wait) {
+        if (pending) out(`${pending} chosen-rate run(s) wait for their pilots: run this again after job ${job}`);
+        return 0;
+      }
+    }
   }
   const how = {
     command,

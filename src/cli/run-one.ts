@@ -7,9 +7,10 @@
  */
 import { setThreads } from "../backend";
 import { GatescopeError } from "../errors";
+import { runStates } from "../experiment/collect";
 import { runOne } from "../experiment/run";
-import { expand } from "../experiment/spec";
-import { readExperiment, readRun, runPath, writeRun } from "../experiment/store";
+import { rowKey } from "../experiment/spec";
+import { readRun, runPath, writeRun } from "../experiment/store";
 
 export async function runOneCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const dirs: string[] = [];
@@ -30,12 +31,20 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
         ? "SLURM_ARRAY_TASK_ID"
         : "JOB_COMPLETION_INDEX";
   const raw = index ?? process.env.SLURM_ARRAY_TASK_ID ?? process.env.JOB_COMPLETION_INDEX;
-  const runs = expand(readExperiment(dirs[0]).spec);
+  const runs = runStates(dirs[0]).map((s) => s.spec);
   if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) >= runs.length) {
     const got = raw === undefined ? "none" : `"${raw}"`;
     throw new GatescopeError(`run-one: ${from}: expected a run index in [0, ${runs.length - 1}], got ${got}`);
   }
   const spec = runs[Number(raw)];
+  if (spec.pending) {
+    const pilots = runs.filter((r) => r.stage === "pilot" && rowKey(r) === rowKey(spec));
+    const unfinished = pilots.filter((r) => !readRun(dirs[0], r)).length;
+    throw new GatescopeError(
+      `run-one: run ${raw} (${spec.id}): expected its row's pilot runs to have finished (they choose its learning ` +
+        `rate), got ${unfinished} of ${pilots.length} unfinished: run those first`,
+    );
+  }
   // One task of many running side by side: one thread, unless GATESCOPE_THREADS says otherwise.
   if (!process.env.GATESCOPE_THREADS) setThreads(1);
   if (readRun(dirs[0], spec)) {

@@ -9,9 +9,9 @@ import { writeFileAtomic } from "../io/atomic";
 import { reportHtml } from "./report";
 import { manifest, RESULTS_SCHEMA, RESULTS_VERSION, type Manifest, type ResultsFile } from "./results";
 import type { RunResult } from "./run";
-import { expand, type RunSpec } from "./spec";
+import { chooseRate, expand, rowKey, type RunSpec } from "./spec";
 import { readExperiment, readRun } from "./store";
-import { summarize } from "./summary";
+import { groupBy, summarize } from "./summary";
 import { summaryMarkdown } from "./tables";
 
 export interface Collected {
@@ -21,9 +21,26 @@ export interface Collected {
   missing: RunSpec[];
 }
 
-/** The experiment's runs with their finished results (null where none is). */
+/** A staged sweep's chosen rate per row whose pilot runs have all finished in `dir` (validation only). */
+export function stagedChoice(dir: string, runs: RunSpec[]): (row: string) => number | null {
+  const picks = new Map<string, number>();
+  for (const [row, pilots] of groupBy(
+    runs.filter((r) => r.stage === "pilot"),
+    rowKey,
+  )) {
+    const done = pilots.map((r) => readRun(dir, r));
+    if (done.every((r) => r !== null)) picks.set(row, chooseRate(done as RunResult[]));
+  }
+  return (row) => picks.get(row) ?? null;
+}
+
+/** The experiment's runs with their finished results (null where none is, or where a run is still pending). */
 export function runStates(dir: string): Array<{ spec: RunSpec; result: RunResult | null }> {
-  return expand(readExperiment(dir).spec).map((spec) => ({ spec, result: readRun(dir, spec) }));
+  const spec = readExperiment(dir).spec;
+  return expand(spec, stagedChoice(dir, expand(spec))).map((run) => ({
+    spec: run,
+    result: run.pending ? null : readRun(dir, run),
+  }));
 }
 
 export function collect(

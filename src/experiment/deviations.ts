@@ -5,7 +5,7 @@
  */
 import type { OptimizerConfig } from "../optim/optimizer";
 import { cellDescription } from "../cells";
-import { RECIPES } from "./published";
+import { PAPER_STEPS, RECIPES } from "./published";
 import type { ExperimentSpec } from "./spec";
 
 export interface Deviation {
@@ -16,9 +16,13 @@ export interface Deviation {
   ours: string;
 }
 
-function optimizerText(o: OptimizerConfig, lrs: number[] | undefined): string {
+function optimizerText(o: OptimizerConfig, lrs: number[] | undefined, spec: ExperimentSpec): string {
+  const how =
+    spec.lrSelection === "staged"
+      ? ` (staged: every rate on the first ${spec.pilotSeeds ?? 2} seed(s), the chosen one on the rest)`
+      : "";
   const lr =
-    lrs && lrs.length > 1 ? `lr swept over {${lrs.join(", ")}}, chosen on validation` : `lr ${lrs?.[0] ?? o.lr}`;
+    lrs && lrs.length > 1 ? `lr swept over {${lrs.join(", ")}}, chosen on validation${how}` : `lr ${lrs?.[0] ?? o.lr}`;
   const extra = Object.entries(o)
     .filter(([k]) => k !== "kind" && k !== "lr")
     .map(([k, v]) => `${k} ${v}`);
@@ -35,6 +39,28 @@ function initText(c: ExperimentSpec["cells"][number]): string {
   return `${c.name}: ${init}${biases.join("")}`;
 }
 
+/** What no cell here does that the authors' models did (their code, as the recipe's init row reads it). */
+function initDifferences(spec: ExperimentSpec): string {
+  const kinds = new Set(spec.cells.map((c) => c.rnn.kind));
+  return [
+    "initial states fixed at 0, not learned",
+    kinds.has("lstm") ? "no c_t → output-gate matrix (gatescope's peepholes are Gers' diagonal ones on i, f, o)" : "",
+    spec.cells.some((c) => c.rnn.init === "irnn") ? "the irnn preset's input weights are N(0, 0.001²) (Le et al.)" : "",
+  ]
+    .filter((s) => s)
+    .join("; ");
+}
+
+/** Where the spec trains fewer steps than the paper's figures show (adding by T, copy). */
+function budgetShortfalls(spec: ExperimentSpec): string[] {
+  return spec.tasks.flatMap((task) => {
+    const steps = spec.trainByTask?.[task.name]?.steps ?? spec.train.steps;
+    const paper = (T: number) =>
+      task.name === "adding" ? PAPER_STEPS.adding[T] : task.name === "copy" ? PAPER_STEPS.copy : undefined;
+    return task.T.filter((T) => (paper(T) ?? 0) > steps).map((T) => `${task.name} T = ${T} (${paper(T)})`);
+  });
+}
+
 /** What the spec did for each setting a recipe names (cells with their own overrides listed after). */
 function ours(spec: ExperimentSpec, setting: string): string {
   const t = spec.train;
@@ -48,9 +74,11 @@ function ours(spec: ExperimentSpec, setting: string): string {
   switch (setting) {
     case "optimizer":
       return [
-        optimizerText(t.optimizer, spec.lrs),
+        optimizerText(t.optimizer, spec.lrs, spec),
         ...perCell((c) =>
-          c.train?.optimizer || c.lrs ? optimizerText(c.train?.optimizer ?? t.optimizer, c.lrs ?? spec.lrs) : null,
+          c.train?.optimizer || c.lrs
+            ? optimizerText(c.train?.optimizer ?? t.optimizer, c.lrs ?? spec.lrs, spec)
+            : null,
         ),
       ].join("; ");
     case "batch":
@@ -66,7 +94,7 @@ function ours(spec: ExperimentSpec, setting: string): string {
         ? `a fixed set of ${t.trainSet.size} sequences (seed ${t.trainSet.seed})`
         : "a fresh sequence at every step (no fixed set)";
     case "init":
-      return spec.cells.map(initText).join("; ");
+      return `${spec.cells.map(initText).join("; ")}. Unlike the authors: ${initDifferences(spec)}`;
     case "hidden":
       return [
         `${spec.hidden}`,
@@ -85,14 +113,20 @@ function ours(spec: ExperimentSpec, setting: string): string {
               .join(", ") || null,
         ),
       ].join("; ");
-    case "iterations":
+    case "iterations": {
+      const short = budgetShortfalls(spec);
       return (
         `≤ ${t.steps}${t.earlyStop ? ", early stop once solved on validation" : ""}` +
         Object.entries(spec.trainByTask ?? {})
           .filter(([, v]) => v?.steps)
           .map(([k, v]) => `; ${k}: ≤ ${v!.steps}`)
-          .join("")
+          .join("") +
+        (short.length
+          ? `. Fewer steps than the paper's at ${short.join(", ")}: there a verdict says only what this budget ` +
+            "can show (a solve or a beaten baseline, or a solve the paper never saw), else \"not comparable\""
+          : "")
       );
+    }
     case "selection":
       return (
         `weights with the best validation metric (validation set of ${t.validationSize ?? t.testSize ?? 1000}), ` +

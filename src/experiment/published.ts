@@ -33,13 +33,29 @@ export interface Claim {
   expect: Expectation | null;
   text: string;
   source: Source;
+  /** The steps the paper ran at each T (from its figures); absent where it trained to a criterion instead. */
+  steps?: Record<number, number>;
 }
 
 const ARJOVSKY = "Arjovsky, Shah & Bengio 2016, Unitary Evolution Recurrent Neural Networks (ICML)";
 const HS97 = "Hochreiter & Schmidhuber 1997, Long Short-Term Memory (Neural Computation 9(8))";
-const DRAFT = "authors' repository amarshah/complex_RNN, paper/uRNN/uRNN.tex (a draft of the paper)";
-const NOT_STORED = "not checkable here: the final ICML text is not among the stored sources; as read by issue 9";
-const TANH = ["rnn_tanh", "rnn_tanh_orth"];
+/** The paper's later draft, with its figures, in the authors' repository before the paper folder was deleted. */
+const DRAFT = "amarshah/complex_RNN at 94dc6fbf (2 Dec 2015), paper/uRNN/uRNN.tex";
+const FIGURES = "amarshah/complex_RNN at 94dc6fbf, paper/uRNN/figures (x-axes read by eye)";
+const TANH = ["rnn_tanh", "rnn_tanh_glorot"];
+const LSTM = ["lstm", "lstm_glorot"];
+
+/**
+ * The steps each panel of Arjovsky et al.'s figures ran (its longest curve; copy: 10^6 training
+ * examples at batch 20). Their scripts take n_iter as a required positional argument, so these
+ * figures, not a code default, are the budget.
+ */
+export const PAPER_STEPS = {
+  adding: { 100: 30000, 200: 47000, 400: 36000, 750: 100000 } as Record<number, number>,
+  copy: 50000,
+};
+const ADDING = PAPER_STEPS.adding;
+const COPY_STEPS = { 100: PAPER_STEPS.copy, 200: PAPER_STEPS.copy, 300: PAPER_STEPS.copy, 500: PAPER_STEPS.copy };
 
 export const CLAIMS: Claim[] = [
   {
@@ -47,71 +63,90 @@ export const CLAIMS: Claim[] = [
     cells: TANH,
     T: [100, 750],
     expect: "at_baseline",
-    text: "the tanh RNN stays at the 0.167 baseline",
-    source: { paper: ARJOVSKY, where: "§4.2, Fig. 2 (adding problem)", quote: "", checked: NOT_STORED },
-  },
-  {
-    task: "adding",
-    cells: ["lstm"],
-    T: [100, 400],
-    expect: "solve",
-    text: "the LSTM beats the baseline convincingly up to T = 400",
-    source: { paper: ARJOVSKY, where: "§4.2, Fig. 2", quote: "", checked: NOT_STORED },
-  },
-  {
-    task: "adding",
-    cells: ["lstm"],
-    T: [750, 750],
-    expect: "below_baseline_unsolved",
-    text: "at T = 750 the LSTM gets below the baseline but its MSE does not reach close to 0",
+    text: "the tanh RNN does not beat the 0.167 baseline at any T",
     source: {
       paper: ARJOVSKY,
-      where: "§4.2, Fig. 2",
-      quote: "the MSE does not reach close to 0",
-      checked: NOT_STORED,
+      where: "§4.2 (Adding Problem), Fig. 2",
+      quote: "The RNN with tanh and IRNN were not able to beat the baseline for any number of time steps.",
+      checked: DRAFT,
     },
+    steps: ADDING,
+  },
+  {
+    task: "adding",
+    cells: [...LSTM, "urnn"],
+    T: [100, 400],
+    expect: "beats_baseline",
+    text: "the LSTM and the uRNN beat the baseline convincingly up to T = 400 (one run per model and T)",
+    source: {
+      paper: ARJOVSKY,
+      where: "§4.2 (Adding Problem), Fig. 2",
+      quote: "The LSTM and uRNN models are able to convincingly beat the baseline up to $T=400$ time steps.",
+      checked: DRAFT,
+    },
+    steps: ADDING,
+  },
+  {
+    task: "adding",
+    cells: [...LSTM, "urnn"],
+    T: [750, 750],
+    expect: "below_baseline_unsolved",
+    text: "at T = 750 the LSTM and the uRNN get below the baseline but their MSE does not reach close to 0",
+    source: {
+      paper: ARJOVSKY,
+      where: "§4.2 (Adding Problem), Fig. 2",
+      quote: "Both models do well when $T=750$, but the mean squared error does not reach close to $0$.",
+      checked: DRAFT,
+    },
+    steps: ADDING,
   },
   {
     task: "adding",
     cells: ["irnn"],
-    T: [2, 100000],
-    expect: null,
+    T: [100, 750],
+    expect: "at_baseline",
     text:
-      "Le et al. 2015's tanh RNN solved T = 150 and the IRNN T = 300, after over a million iterations — a budget " +
-      "two orders of magnitude above ours, so no outcome is predicted here",
-    source: { paper: `${ARJOVSKY}, on Le, Jaitly & Hinton 2015`, where: "§4.2", quote: "", checked: NOT_STORED },
+      "the IRNN, which Arjovsky et al. ran themselves with RMSProp, does not beat the baseline at any T (Le et al. " +
+      "2015 report it solving T = 300 with SGD after over a million iterations)",
+    source: {
+      paper: ARJOVSKY,
+      where: "§4.2 (Adding Problem); its curves are not in Fig. 2",
+      quote: "The RNN with tanh and IRNN were not able to beat the baseline for any number of time steps.",
+      checked: DRAFT,
+    },
+    steps: ADDING,
   },
   {
     task: "copy",
     cells: ["urnn"],
     T: [100, 500],
     expect: "solve",
-    text: "the uRNN goes from initialisation to almost zero cost, without staying at the baseline",
+    text: "the uRNN solves every time lag in very few iterations, without staying at the baseline",
     source: {
       paper: ARJOVSKY,
-      where: "§4.1, Fig. 1 (copying memory)",
+      where: "§4.1 (Copying memory problem), Fig. 1",
       checked: DRAFT,
-      quote:
-        "the uRNN displays perfect performance in very little iterations ... it goes from initialization to almost " +
-        "0 cost without staying at the baseline",
+      quote: "the uRNN is able to completely solve each time length in very few training iterations",
     },
+    steps: COPY_STEPS,
   },
   {
     task: "copy",
-    cells: ["lstm"],
+    cells: LSTM,
     T: [100, 100],
     expect: "beats_baseline",
-    text: "at T = 100 the LSTM stays on the baseline for a while, then improves slowly: it beats the baseline",
+    text: "at T = 100 the LSTM beats the baseline (slowly); at no longer lag does it",
     source: {
       paper: ARJOVSKY,
-      where: "§4.1, Fig. 1 (copying memory)",
+      where: "§4.1, Fig. 1 caption",
       checked: DRAFT,
-      quote: "for the first plot, the LSTM stays on the baseline for a while, before starting to improve very slowly",
+      quote: "The LSTM is able to beat the baseline only for $100$ times steps.",
     },
+    steps: COPY_STEPS,
   },
   {
     task: "copy",
-    cells: ["lstm", ...TANH],
+    cells: [...LSTM, ...TANH],
     T: [200, 500],
     expect: "at_baseline",
     text: "from T = 200 on, tanh RNN and LSTM get almost exactly the memoryless baseline's cost",
@@ -120,22 +155,25 @@ export const CLAIMS: Claim[] = [
       where: "§4.1, Fig. 1",
       checked: DRAFT,
       quote:
-        "except in the simplest case both the RNN with tanh and more surprisingly the LSTMs get almost exactly the " +
+        "aside from the simplest case, both the RNN with tanh and more surprisingly the LSTMs get almost exactly the " +
         "same cost as the memoryless strategy",
     },
+    steps: COPY_STEPS,
   },
   {
     task: "copy",
     cells: TANH,
     T: [100, 100],
     expect: "at_baseline",
-    text: "the tanh RNN stays at the memoryless baseline",
+    text: "at T = 100 the tanh RNN's curve lies on the memoryless baseline for all 10^6 examples",
     source: {
       paper: ARJOVSKY,
-      where: "§4.1, Fig. 1",
-      quote: "the RNN with tanh ... get[s] almost exactly the same cost as the memoryless strategy",
-      checked: DRAFT,
+      // The text excepts "the simplest case" (T = 100) from its baseline sentence: only the figure speaks here.
+      where: "Fig. 1, T = 100 panel (the text's baseline sentence excepts this case)",
+      quote: "",
+      checked: `${FIGURES}: memory_100.jpeg`,
     },
+    steps: COPY_STEPS,
   },
   {
     task: "adding_hs97",
@@ -201,15 +239,43 @@ export function findClaim(task: string, T: number, cell: string): Claim | null {
   return CLAIMS.find((c) => c.task === task && c.cells.includes(cell) && T >= c.T[0] && T <= c.T[1]) ?? null;
 }
 
-/** What a row must show for `judge`: solve counts on test and the interval of the test metric. */
+/** What a row must show for `judge`: solve counts on test, the interval of the test metric, the steps run. */
 export interface Outcome {
   seeds: number;
   solved: number;
   baseline: number;
   metric_ci95: [number, number];
+  /** The most steps a seed ran (a run that did not stop early ran its whole budget). */
+  steps: number;
 }
 
-export function judge(expect: Expectation | null, o: Outcome): boolean | null {
+/**
+ * The claim's predicate on a row, limited by what our budget can show when it is shorter than
+ * the paper's (`paperSteps`): fewer steps can confirm that something happens (solve, beat the
+ * baseline) and refute that it does not (a solve the paper never saw), but not the reverse —
+ * those verdicts are null, "not comparable at this budget".
+ */
+export function judge(expect: Expectation | null, o: Outcome, paperSteps: number | null = null): boolean | null {
+  const verdict = predicate(expect, o);
+  if (verdict === null || paperSteps === null || o.steps >= paperSteps) return verdict;
+  switch (expect) {
+    case "solve":
+    case "beats_baseline":
+      return verdict ? true : null;
+    case "fail":
+    case "at_baseline":
+      return verdict ? null : false;
+    default: // below_baseline_unsolved: a solve refutes it at any budget; the rest needs the paper's
+      return o.solved > 0 ? false : null;
+  }
+}
+
+/** The paper's steps for a row: the claim's figure budget at that T, or null. */
+export function paperSteps(claim: Claim | null, T: number): number | null {
+  return claim?.steps?.[T] ?? null;
+}
+
+function predicate(expect: Expectation | null, o: Outcome): boolean | null {
   switch (expect) {
     case null:
       return null;
@@ -240,11 +306,13 @@ export const RECIPES: Recipe[] = [
     settings: {
       optimizer: {
         value: "RMSProp, lr 1e-3, decay 0.9, cache initialised to 1e-3, no ε",
-        source: "authors' code, optimizations.py rms_prop",
+        source:
+          `authors' code, optimizations.py rms_prop; ${DRAFT}, §4: "a learning rate of 10^{-3} and a decay rate ` +
+          `of 0.9"`,
       },
       batch: {
-        value: "20 (adding: the better of 20 and 50)",
-        source: "paper §4, as read by issue 9; code default n_batch 20",
+        value: "20 (adding: 20 and 50 both run, the better reported)",
+        source: `${DRAFT}, §4.2: "trained using batch sizes of 20 and 50 with the best results being reported"`,
       },
       clipping: {
         value: "element-wise at 1 (RNN, IRNN, LSTM); none for the uRNN",
@@ -255,16 +323,25 @@ export const RECIPES: Recipe[] = [
         source: "authors' code, complex_RNN_adding.py n_train, n_test",
       },
       init: {
-        value: "Glorot uniform for input and output matrices",
-        source: "paper §3 (initialisation), draft uRNN.tex",
+        value:
+          "tanh RNN: Glorot uniform for every matrix, the recurrent one too; IRNN: recurrent identity, input and " +
+          "output Glorot; LSTM: Glorot for every matrix, forget bias 1, other biases 0, a full H×H matrix from c_t " +
+          "into the output gate; every model: a learned initial state (h_0, and c_0 for the LSTM), starting at 0; " +
+          "uRNN: reflections U[−1, 1], diagonal phases U[−π, π], h_0 U[±√(3/2n_h)]",
+        source: `authors' models.py at 94dc6fbf (initialize_matrix, LSTM's V_o, b_f, h_0, state_0); ${DRAFT}, §3.3`,
       },
       hidden: {
-        value: "adding: 128 (RNN, LSTM); copy: RNN 80, LSTM 40; uRNN: n_hidden complex units, a required argument",
-        source:
-          "paper Table/§4 as read by issue 9 (not checkable here); uRNN: authors' scripts take n_hidden " +
-          "positionally (the default written there, 512, never applies)",
+        value:
+          "adding: 128 for tanh RNN, IRNN and LSTM, 512 for the uRNN; copy: tanh RNN 80, IRNN 80, LSTM 40, " +
+          "uRNN 128 (about 6500 parameters each)",
+        source: `${DRAFT}, §4.1 and §4.2`,
       },
-      iterations: { value: "20 000 (code default n_iter)", source: "authors' code, argparse default" },
+      iterations: {
+        value:
+          `adding: T = 100 to ${ADDING[100]} steps, 200 to ${ADDING[200]}, 400 to ${ADDING[400]}, 750 to ` +
+          `${ADDING[750]} (each panel's longest curve); copy: 10^6 examples, ${PAPER_STEPS.copy} steps at batch 20`,
+        source: `${FIGURES}: adding_*.jpeg, memory_*.jpeg; n_iter is a required positional argument of their scripts`,
+      },
       selection: {
         value: "the parameters with the best test-set MSE kept (selection on test)",
         source: "authors' code: best_params when mse < best_test_loss",
@@ -280,8 +357,11 @@ export const RECIPES: Recipe[] = [
         source: "HS97 §5.4, §5.6",
       },
       criterion: {
-        value: "training stops when the training stream's average error < 0.01 and the last 2000 sequences were right",
-        source: "HS97 §5.4",
+        value:
+          "a sequence is wrong if its absolute error is ≥ 0.04 (adding) or any output's is ≥ 0.3 (temporal order); " +
+          "training stops when the training stream's average error < 0.01 (0.1) and the last 2000 sequences were " +
+          "right; reported: wrong test sequences, 0–3 of 2560 for their LSTM",
+        source: "HS97 §5.4, §5.6; the counts as read by issue 22 (their tables are not among the stored sources)",
       },
       optimizer: {
         value: "online gradient descent, lr 0.5; truncated backprop inside the memory cells",

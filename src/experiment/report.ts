@@ -13,7 +13,7 @@ import { comparisonDashboard } from "./dashboard";
 import { deviations } from "./deviations";
 import type { ResultsFile } from "./results";
 import type { RunResult } from "./run";
-import { groupBy, SUMMARY_HEADINGS, summaryCells, type SummaryRow } from "./summary";
+import { groupBy, SUMMARY_HEADINGS, summaryCells, verdictText, type SummaryRow } from "./summary";
 
 /** The runs behind the summary: for each task × T × cell, those at the learning rate validation chose. */
 export function selectedRuns(results: ResultsFile): RunResult[] {
@@ -217,9 +217,7 @@ export function reportHtml(results: ResultsFile): string {
   });
   const verdict = (r: SummaryRow): Html => ({
     html:
-      r.agrees === null
-        ? "not comparable"
-        : `<span class="${r.agrees ? "ok" : "no"}">${r.agrees ? "agrees" : "deviates"}</span>`,
+      r.agrees === null ? e(verdictText(r)) : `<span class="${r.agrees ? "ok" : "no"}">${verdictText(r)}</span>`,
   });
   const published = table(
     ["task", "T", "cell", "published (source)", "predicts", "ours", "verdict"],

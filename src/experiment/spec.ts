@@ -41,6 +41,14 @@ export interface ExperimentSpec {
   hiddenByTask?: Partial<Record<TaskName, number>>;
   /** Learning rates to sweep; each replaces the optimizer's lr. The summary keeps the best on validation. */
   lrs?: number[];
+  /**
+   * How a swept rate is chosen. "full" (default): every rate runs every seed. "staged": every rate
+   * runs the first `pilotSeeds` seeds (the pilot); the rate with the lowest mean validation
+   * metric over them is chosen, and only it runs the other seeds.
+   */
+  lrSelection?: "full" | "staged";
+  /** Seeds in a staged pilot: 1 ≤ pilotSeeds < seeds (default 2). */
+  pilotSeeds?: number;
 }
 
 export interface RunSpec {
@@ -52,9 +60,43 @@ export interface RunSpec {
   hidden: number;
   lr: number;
   train: TrainConfig;
+  /**
+   * Staged selection only: "pilot" runs every rate; "chosen" runs the rate the row's pilot chose
+   * (its id names no rate, so it keeps its index and file whatever is chosen).
+   */
+  stage?: "pilot" | "chosen";
+  /** A "chosen" run whose row's pilot has not finished: its rate is not known yet, and it cannot run. */
+  pending?: true;
 }
 
-const KEYS = ["cells", "tasks", "seeds", "hidden", "train", "trainByTask", "hiddenByTask", "lrs"];
+/** A summary row's key: the runs that differ only in rate and seed. */
+export const rowKey = (r: { task: { name: string; T: number } | string; T?: number; cell: string }): string =>
+  typeof r.task === "string"
+    ? `${r.task}\u0000${r.T}\u0000${r.cell}`
+    : `${r.task.name}\u0000${r.task.T}\u0000${r.cell}`;
+
+/**
+ * The rate with the lowest mean validation metric, over the seeds every rate ran (a staged
+ * sweep's pilot; all of them in a full one). NaN never wins; ties keep the smaller rate.
+ */
+export function chooseRate(runs: ReadonlyArray<{ lr: number; seed: number; final_val_metric: number }>): number {
+  const rates = [...new Set(runs.map((r) => r.lr))].sort((a, b) => a - b);
+  const common = [...new Set(runs.map((r) => r.seed))].filter((s) =>
+    rates.every((lr) => runs.some((r) => r.lr === lr && r.seed === s)),
+  );
+  let best = rates[0],
+    bestVal = NaN;
+  for (const lr of rates) {
+    const vals = runs.filter((r) => r.lr === lr && common.includes(r.seed)).map((r) => r.final_val_metric);
+    const v = vals.reduce((a, b) => a + b, 0) / vals.length;
+    if (v < bestVal || !Number.isFinite(bestVal)) [best, bestVal] = [lr, v];
+  }
+  return best;
+}
+
+const KEYS = [
+  "cells", "tasks", "seeds", "hidden", "train", "trainByTask", "hiddenByTask", "lrs", "lrSelection", "pilotSeeds",
+];
 const CELL_KEYS = ["name", "rnn", "hidden", "hiddenByTask", "train", "lrs"];
 
 /** Trainable parameters of a one-config recurrent stack (both PyTorch biases counted). */
@@ -92,7 +134,13 @@ const checkLrs = (lrs: unknown, what: string): number[] => {
   return lrs as number[];
 };
 
-export function expand(spec: ExperimentSpec): RunSpec[] {
+/**
+ * Every run of an experiment, in a fixed order (a run's index never changes). A staged sweep
+ * lists its pilot runs, then its chosen-rate runs: `chosen(row)` gives a row's rate once its
+ * pilot has finished (collect.ts reads it from the run files); until then those runs are
+ * `pending`, with the row's first rate as a placeholder.
+ */
+export function expand(spec: ExperimentSpec, chosen: (row: string) => number | null = () => null): RunSpec[] {
   if (typeof spec !== "object" || spec === null) fail("experiment", "an object", spec);
   checkKeys("experiment", spec, KEYS);
   if (!Array.isArray(spec.cells) || spec.cells.length === 0)
@@ -108,6 +156,14 @@ export function expand(spec: ExperimentSpec): RunSpec[] {
   }
   positiveInt(spec.hidden, "experiment.hidden");
   if (spec.lrs !== undefined) checkLrs(spec.lrs, "experiment.lrs");
+  const staged = spec.lrSelection === "staged";
+  if (spec.lrSelection !== undefined && spec.lrSelection !== "full" && !staged)
+    fail("experiment.lrSelection", '"full" or "staged"', spec.lrSelection);
+  const pilot = spec.pilotSeeds ?? 2;
+  if (spec.pilotSeeds !== undefined && !staged)
+    fail("experiment.pilotSeeds", 'nothing unless lrSelection is "staged"', spec.pilotSeeds);
+  if (staged && !(Number.isInteger(pilot) && pilot >= 1 && pilot < spec.seeds.length))
+    fail("experiment.pilotSeeds", `an integer in [1, ${spec.seeds.length - 1}] (fewer than the seeds)`, pilot);
   const names = new Set<string>();
   for (const c of spec.cells) {
     if (typeof c?.name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(c.name))
@@ -119,6 +175,7 @@ export function expand(spec: ExperimentSpec): RunSpec[] {
   }
   const byName = new Map(spec.cells.map((c) => [c.name, c]));
   const runs: RunSpec[] = [];
+  const later: RunSpec[] = []; // a staged sweep's chosen-rate runs, after every pilot
   for (const t of spec.tasks) {
     if (!Array.isArray(t?.T) || t.T.length === 0)
       fail(`experiment.tasks[${t?.name}].T`, "a non-empty array of sequence lengths", t?.T);
@@ -151,15 +208,27 @@ export function expand(spec: ExperimentSpec): RunSpec[] {
         const base = { ...spec.train, ...(spec.trainByTask?.[task.name] ?? {}), ...(c.train ?? {}) } as TrainConfig;
         checkTrainConfig(base);
         const lrs = c.lrs ?? spec.lrs;
+        const withLr = (lr: number) => ({ ...base, optimizer: { ...base.optimizer, lr } }) as TrainConfig;
+        // One rate has nothing to choose: a staged spec runs such a row like a full one.
+        const split = staged && lrs !== undefined && lrs.length > 1;
         for (const lr of lrs ?? [base.optimizer.lr]) {
-          const train = { ...base, optimizer: { ...base.optimizer, lr } } as TrainConfig;
-          for (const seed of spec.seeds) {
+          for (const seed of split ? spec.seeds.slice(0, pilot) : spec.seeds) {
             const id = `${task.name}-T${T}-${c.name}${lrs ? `-lr${lr}` : ""}-s${seed}`;
-            runs.push({ id, cell: c.name, rnn, task, seed, hidden, lr, train });
+            const run: RunSpec = { id, cell: c.name, rnn, task, seed, hidden, lr, train: withLr(lr) };
+            runs.push(split ? { ...run, stage: "pilot" } : run);
+          }
+        }
+        if (split) {
+          const lr = chosen(rowKey({ task, cell: c.name }));
+          for (const seed of spec.seeds.slice(pilot)) {
+            const id = `${task.name}-T${T}-${c.name}-chosen-s${seed}`;
+            const rate = lr ?? lrs[0];
+            const run: RunSpec = { id, cell: c.name, rnn, task, seed, hidden, lr: rate, train: withLr(rate) };
+            later.push(lr === null ? { ...run, stage: "chosen", pending: true } : { ...run, stage: "chosen" });
           }
         }
       }
     }
   }
-  return runs;
+  return [...runs, ...later];
 }

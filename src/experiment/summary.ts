@@ -5,8 +5,9 @@
  * Intervals: a bootstrap 95 % interval of the mean test metric, Wilson's for the solve rate,
  * median and interquartile range of the steps to solve (over the seeds that solved).
  */
-import { findClaim, judge, type Expectation, type Source } from "./published";
+import { findClaim, judge, paperSteps, type Expectation, type Source } from "./published";
 import type { RunResult } from "./run";
+import { chooseRate, rowKey } from "./spec";
 import { bootstrapMeanCI, mean, quantile, sd, wilsonCI } from "./stats";
 
 export interface SummaryRow {
@@ -36,7 +37,14 @@ export interface SummaryRow {
   published: string;
   source: Source | null;
   expect: Expectation | null;
-  /** The published outcome's predicate on this row: true / false, or null (nothing comparable published). */
+  /** The steps the paper ran for this claim at this T (read from its figures), or null. */
+  paper_steps: number | null;
+  /** The most steps a seed ran (a seed that did not stop early ran the whole budget). */
+  steps_run: number;
+  /**
+   * The published outcome's predicate on this row: true / false, or null (nothing comparable
+   * published, or a budget shorter than the paper's that cannot show it: see `judge`).
+   */
   agrees: boolean | null;
   /** Every swept rate: validation mean and range over seeds, test mean, solves. */
   lr_sweep: Array<{
@@ -62,7 +70,7 @@ export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string,
 }
 
 export function summarize(results: RunResult[]): SummaryRow[] {
-  return [...groupBy(results, (r) => `${r.task}\u0000${r.T}\u0000${r.cell}`).values()].map((group) => {
+  return [...groupBy(results, rowKey).values()].map((group) => {
     const byLr = [...groupBy(group, (r) => String(r.lr)).values()].sort((a, b) => a[0].lr - b[0].lr);
     const sweep = byLr.map((rs) => ({
       lr: rs[0].lr,
@@ -73,11 +81,8 @@ export function summarize(results: RunResult[]): SummaryRow[] {
       solved: rs.filter((r) => r.solved).length,
       seeds: rs.length,
     }));
-    // NaN never wins; ties keep the smaller rate.
-    let pick = 0;
-    sweep.forEach((s, i) => {
-      if (s.val_mean < sweep[pick].val_mean || !Number.isFinite(sweep[pick].val_mean)) pick = i;
-    });
+    // On the seeds every rate ran: all of them in a full sweep, the pilot's in a staged one.
+    const pick = sweep.findIndex((s) => s.lr === chooseRate(group));
     const rs = byLr[pick];
     const m = rs.map((r) => r.final_test_metric);
     const solved = rs.filter((r) => r.solved).length;
@@ -86,6 +91,7 @@ export function summarize(results: RunResult[]): SummaryRow[] {
     const claim = findClaim(first.task, first.T, first.cell);
     const ci = bootstrapMeanCI(m);
     const metric_mean = mean(m);
+    const steps_run = Math.max(...rs.map((r) => r.steps));
     return {
       task: first.task,
       T: first.T,
@@ -107,7 +113,13 @@ export function summarize(results: RunResult[]): SummaryRow[] {
       published: claim?.text ?? "not reported by the cited papers",
       source: claim?.source ?? null,
       expect: claim?.expect ?? null,
-      agrees: judge(claim?.expect ?? null, { seeds: rs.length, solved, baseline: first.baseline, metric_ci95: ci }),
+      paper_steps: paperSteps(claim, first.T),
+      steps_run,
+      agrees: judge(
+        claim?.expect ?? null,
+        { seeds: rs.length, solved, baseline: first.baseline, metric_ci95: ci, steps: steps_run },
+        paperSteps(claim, first.T),
+      ),
       lr_sweep: sweep,
     };
   });
@@ -149,6 +161,16 @@ export const SUMMARY_HEADINGS: Record<string, string> = {
   agrees: "agrees",
 };
 
+/**
+ * A row's verdict in words. Null is "not comparable": nothing comparable published, or (with the
+ * paper's steps known) a budget too short to show the claim — `judge` says which it can show.
+ */
+export function verdictText(r: Pick<SummaryRow, "agrees" | "steps_run" | "paper_steps">): string {
+  if (r.agrees !== null) return r.agrees ? "agrees" : "deviates";
+  if (!r.paper_steps) return "not comparable";
+  return `not comparable: ≤ ${r.steps_run} steps run, the paper ran ${r.paper_steps}`;
+}
+
 /** A plain-text table that fits 100 columns for the usual rows; claims follow, one per line. */
 export function formatSummary(rows: SummaryRow[]): string {
   const keys = Object.keys(SUMMARY_HEADINGS);
@@ -161,7 +183,7 @@ export function formatSummary(rows: SummaryRow[]): string {
       .trimEnd();
   const claims = rows
     .filter((r) => r.expect !== null)
-    .map((r) => `  ${r.task} T=${r.T} ${r.cell}: ${r.published} — ${r.agrees ? "agrees" : "DEVIATES"}`);
+    .map((r) => `  ${r.task} T=${r.T} ${r.cell}: ${r.published} — ${verdictText(r).replace(/^deviates$/, "DEVIATES")}`);
   return [
     line(keys.map((k) => SUMMARY_HEADINGS[k])),
     line(widths.map((w) => "-".repeat(w))),

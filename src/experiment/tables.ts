@@ -6,7 +6,7 @@
 import { deviations } from "./deviations";
 import { memoryRows, outcomeText } from "./report";
 import type { ResultsFile } from "./results";
-import { SUMMARY_HEADINGS, summaryCells } from "./summary";
+import { SUMMARY_HEADINGS, summaryCells, verdictText } from "./summary";
 
 export interface TextTable {
   caption: string;
@@ -93,7 +93,7 @@ export function resultTables(results: ResultsFile): TextTable[] {
     {
       caption:
         "Published outcomes beside ours; each verdict is a predicate on the row (not comparable: nothing comparable " +
-        "published).",
+        "published, or fewer steps than the paper ran where that budget cannot show the claim).",
       label: "tab:published",
       head: ["task", "T", "cell", "published", "source", "ours", "verdict"],
       rows: results.summary.map((r) => [
@@ -103,7 +103,7 @@ export function resultTables(results: ResultsFile): TextTable[] {
         r.published,
         r.source ? `${r.source.paper}, ${r.source.where}` : "—",
         outcomeText(r),
-        r.agrees === null ? "not comparable" : r.agrees ? "agrees" : "deviates",
+        verdictText(r),
       ]),
     },
     ...(memoryRows(results).length

@@ -25,8 +25,9 @@ export interface InitConfig {
  *   "pytorch"  every weight and bias U(±1/√H) (nn.RNN/LSTM/GRU defaults)
  *   "keras"    weight_ih Glorot uniform, weight_hh orthogonal, biases 0 (Keras defaults)
  *   "irnn"     weight_ih N(0, 0.001²), weight_hh identity, biases 0 (Le et al. 2015)
+ *   "glorot"   every weight Glorot uniform, the recurrent ones too, biases 0 (Arjovsky et al.'s code)
  */
-export type InitPreset = "pytorch" | "keras" | "irnn";
+export type InitPreset = "pytorch" | "keras" | "irnn" | "glorot";
 export const INIT_PRESETS: Record<InitPreset, Required<InitConfig>> = {
   pytorch: { weight_ih: { kind: "pytorch" }, weight_hh: { kind: "pytorch" }, bias: { kind: "pytorch" } },
   keras: { weight_ih: { kind: "xavier" }, weight_hh: { kind: "orthogonal" }, bias: { kind: "constant", value: 0 } },
@@ -35,6 +36,7 @@ export const INIT_PRESETS: Record<InitPreset, Required<InitConfig>> = {
     weight_hh: { kind: "identity" },
     bias: { kind: "constant", value: 0 },
   },
+  glorot: { weight_ih: { kind: "xavier" }, weight_hh: { kind: "xavier" }, bias: { kind: "constant", value: 0 } },
 };
 
 /** Everything but the sizes: what an experiment's cell entry names. */

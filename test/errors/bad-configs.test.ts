@@ -218,17 +218,23 @@ describe("bad configurations are refused, rule by rule", () => {
     expect(ours.clipping).to.equal("none, every cell");
     expect(ours.init).to.equal(
       "rnn: custom; orth: keras; lstm: pytorch; lstm2: pytorch, forget bias 1; " +
-        "gru: pytorch, update bias 1; gru0: pytorch",
+        "gru: pytorch, update bias 1; gru0: pytorch. Unlike the authors: initial states fixed at 0, not learned; " +
+        "no c_t → output-gate matrix (gatescope's peepholes are Gers' diagonal ones on i, f, o)",
     );
+    expect(deviations({ ...s, lrSelection: "staged", seeds: [0, 1, 2] }).find((d) => d.setting === "optimizer")!.ours)
+      .to.include("gru0: RMSProp, lr swept over {0.1, 0.2}, chosen on validation (staged: every rate on the first 2 " +
+        "seed(s), the chosen one on the rest)");
     const adam = deviations({ ...s, train: { ...s.train, optimizer: { kind: "adam", lr: 0.01 } } });
     expect(adam.find((d) => d.setting === "optimizer")!.ours).to.match(/^Adam, lr 0\.01; gru: SGD, lr 0\.1;/);
   });
 
   it("the paper preset's deviations, row by row, as its spec has them", () => {
     const rows = deviations(preset("paper", 0)).map((d) => [d.paper, d.setting, d.ours]);
+    const staged = "(staged: every rate on the first 2 seed(s), the chosen one on the rest)";
     const sweep =
-      "RMSProp, lr swept over {0.0001, 0.001, 0.01}, chosen on validation, alpha 0.9; urnn: RMSProp, " +
-      "lr 0.001, alpha 0.9; irnn: RMSProp, lr swept over {0.00001, 0.0001, 0.001}, chosen on validation, alpha 0.9";
+      `RMSProp, lr swept over {0.0001, 0.001, 0.01}, chosen on validation ${staged}, alpha 0.9; urnn: RMSProp, ` +
+      `lr 0.001, alpha 0.9; irnn: RMSProp, lr swept over {0.00001, 0.0001, 0.001}, chosen on validation ${staged}, ` +
+      "alpha 0.9";
     const A = "Arjovsky et al. 2016",
       HS = "Hochreiter & Schmidhuber 1997";
     expect(rows).to.deep.equal([
@@ -239,18 +245,28 @@ describe("bad configurations are refused, rule by rule", () => {
       [
         A,
         "init",
-        "rnn_tanh: pytorch; lstm: pytorch, forget bias 1; gru: pytorch; rnn_tanh_orth: keras; urnn: keras; " +
-          "irnn: irnn; lstm_fb0: pytorch, forget bias 0; gru_ub1: pytorch, update bias 1; " +
-          "rnn_tanh_eqp: pytorch; gru_eqp: pytorch",
+        "rnn_tanh: pytorch; lstm: pytorch, forget bias 1; gru: pytorch; rnn_tanh_glorot: glorot; " +
+          "lstm_glorot: glorot, forget bias 1; urnn: keras; irnn: irnn; lstm_fb0: pytorch, forget bias 0; " +
+          "gru_ub1: pytorch, update bias 1; rnn_tanh_eqp: pytorch; gru_eqp: pytorch. Unlike the authors: initial " +
+          "states fixed at 0, not learned; no c_t → output-gate matrix (gatescope's peepholes are Gers' diagonal " +
+          "ones on i, f, o); the irnn preset's input weights are N(0, 0.001²) (Le et al.)",
       ],
       [
         A,
         "hidden",
-        "128; rnn_tanh: 80 on copy; lstm: 40 on copy; gru: 80 on copy; rnn_tanh_orth: 80 on copy; " +
-          "urnn: 128, 256 on copy; irnn: 80 on copy; lstm_fb0: 40 on copy; gru_ub1: 80 on copy; " +
+        "128; rnn_tanh: 80 on copy; lstm: 40 on copy; gru: 80 on copy; rnn_tanh_glorot: 80 on copy; " +
+          "lstm_glorot: 40 on copy; urnn: 128, 256 on copy; irnn: 80 on copy; lstm_fb0: 40 on copy; " +
+          "gru_ub1: 80 on copy; " +
           "rnn_tanh_eqp: as many parameters as lstm; gru_eqp: as many parameters as lstm",
       ],
-      [A, "iterations", "≤ 20000, early stop once solved on validation"],
+      [
+        A,
+        "iterations",
+        "≤ 20000, early stop once solved on validation. Fewer steps than the paper's at adding T = 100 (30000), " +
+          "adding T = 200 (47000), adding T = 400 (36000), adding T = 750 (100000), copy T = 100 (50000), " +
+          'copy T = 200 (50000): there a verdict says only what this budget can show (a solve or a beaten baseline, ' +
+          'or a solve the paper never saw), else "not comparable"',
+      ],
       [A, "selection", "weights with the best validation metric (validation set of 1000), test scored once"],
       [HS, "sequence_length", "fixed at T"],
       [HS, "criterion", "the criterion on the held-out validation set; reported on the test set"],
@@ -266,7 +282,11 @@ describe("bad configurations are refused, rule by rule", () => {
     const own = deviations({ ...q, hiddenByTask: { adding: 16 }, trainByTask: { adding: { steps: 50 } } });
     const get = (setting: string) => own.find((d) => d.setting === setting)!.ours;
     expect(get("hidden")).to.equal("32; adding: 16");
-    expect(get("iterations")).to.equal("≤ 3000, early stop once solved on validation; adding: ≤ 50");
+    expect(get("iterations")).to.equal(
+      "≤ 3000, early stop once solved on validation; adding: ≤ 50. Fewer steps than the paper's at adding T = 100 " +
+        "(30000), adding T = 200 (47000): there a verdict says only what this budget can show (a solve or a beaten " +
+        'baseline, or a solve the paper never saw), else "not comparable"',
+    );
     expect(get("selection")).to.equal(
       "weights with the best validation metric (validation set of 500), test scored once",
     );

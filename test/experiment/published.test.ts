@@ -1,12 +1,20 @@
 /** The published-outcome predicates and the claims table, on constructed rows. */
 import { expect } from "chai";
-import { CLAIMS, findClaim, judge, type Expectation } from "../../src/experiment/published";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  CLAIMS, findClaim, judge, PAPER_STEPS, paperSteps, RECIPES, type Expectation,
+} from "../../src/experiment/published";
+import { deviations } from "../../src/experiment/deviations";
+import { preset } from "../../src/experiment/presets";
+import { REPO } from "../helpers/paths";
 
-const row = (solved: number, ci: [number, number], seeds = 3, baseline = 0.167) => ({
+const row = (solved: number, ci: [number, number], seeds = 3, baseline = 0.167, steps = 20000) => ({
   seeds,
   solved,
   baseline,
   metric_ci95: ci,
+  steps,
 });
 
 describe("published outcomes", () => {
@@ -27,9 +35,45 @@ describe("published outcomes", () => {
     expect(judge(null, row(3, [0, 0]))).to.equal(null);
   });
 
-  it("claims follow the sources: LSTM solves adding up to T = 400, beats the copy baseline only at T = 100", () => {
-    expect(findClaim("adding", 400, "lstm")!.expect).to.equal("solve");
-    expect(findClaim("adding", 750, "lstm")!.expect).to.equal("below_baseline_unsolved");
+  it("a budget shorter than the paper's confirms only what shows early and refutes only a solve they never saw", () => {
+    const short = 3000,
+      paper = 30000;
+    const cases: Array<[Expectation, ReturnType<typeof row>, boolean | null]> = [
+      ["solve", row(3, [0.001, 0.003], 3, 0.167, short), true], // solved in fewer steps: solved in theirs too
+      ["solve", row(0, [0.16, 0.17], 3, 0.167, short), null], // not yet: more steps might
+      ["beats_baseline", row(0, [0.05, 0.12], 3, 0.167, short), true],
+      ["beats_baseline", row(0, [0.16, 0.18], 3, 0.167, short), null],
+      ["at_baseline", row(0, [0.16, 0.18], 3, 0.167, short), null], // "stays at it for 30 000 steps" is not shown
+      ["at_baseline", row(3, [0.001, 0.003], 3, 0.167, short), false], // beat it sooner than they ran: a result
+      ["fail", row(0, [0.16, 0.17], 3, 0.167, short), null],
+      ["fail", row(1, [0.05, 0.17], 3, 0.167, short), false],
+      ["below_baseline_unsolved", row(0, [0.05, 0.12], 3, 0.167, short), null],
+      ["below_baseline_unsolved", row(3, [0.001, 0.002], 3, 0.167, short), false],
+    ];
+    for (const [e, r, want] of cases) expect(judge(e, r, paper), `${e} ${JSON.stringify(r)}`).to.equal(want);
+    // At the paper's budget or beyond, or with no budget known, the plain predicate.
+    expect(judge("at_baseline", row(0, [0.16, 0.18], 3, 0.167, paper), paper)).to.equal(true);
+    expect(judge("at_baseline", row(0, [0.16, 0.18], 3, 0.167, short), null)).to.equal(true);
+    expect(paperSteps(findClaim("adding", 200, "lstm"), 200)).to.equal(47000);
+    expect(paperSteps(findClaim("copy", 100, "urnn"), 100)).to.equal(PAPER_STEPS.copy);
+    expect(paperSteps(findClaim("adding_hs97", 100, "lstm"), 100), "HS97 trained to a criterion").to.equal(null);
+  });
+
+  it("claims follow the authors' later draft: LSTM and uRNN beat the adding baseline to T = 400, IRNN does not", () => {
+    expect(findClaim("adding", 400, "lstm")!.expect, "one run per model: 'beat', not 'solve'").to.equal(
+      "beats_baseline",
+    );
+    expect(findClaim("adding", 200, "urnn")!.expect).to.equal("beats_baseline");
+    expect(findClaim("adding", 300, "irnn")!.expect, "they ran the IRNN: a testable prediction").to.equal(
+      "at_baseline",
+    );
+    expect(findClaim("copy", 100, "rnn_tanh")!.source.checked, "the text excepts T = 100: the figure").to.match(
+      /memory_100\.jpeg/,
+    );
+    const tex = fs.readFileSync(path.join(REPO, "test/fixtures/urnn-draft-quotes.txt"), "utf8").replace(/\s+/g, " ");
+    const fromDraft = CLAIMS.filter((c) => c.source.checked.startsWith("amarshah/complex_RNN at 94dc6fbf"));
+    for (const c of fromDraft.filter((c) => c.source.quote)) expect(tex, c.text).to.include(c.source.quote);
+    expect(findClaim("adding", 750, "lstm_glorot")!.expect).to.equal("below_baseline_unsolved");
     expect(findClaim("copy", 100, "lstm")!.expect).to.equal("beats_baseline");
     expect(findClaim("copy", 200, "lstm")!.expect).to.equal("at_baseline");
     expect(findClaim("adding", 100, "gru")).to.equal(null);
@@ -41,4 +85,21 @@ describe("published outcomes", () => {
       expect(c.T[0]).to.be.at.most(c.T[1]);
     }
   });
+
+  it("the deviations table says where a preset runs fewer steps than the paper, and what the authors' init was", () => {
+    const rows = deviations(preset("quick", 0));
+    const iterations = rows.find((r) => r.setting === "iterations")!;
+    expect(iterations.paper_value).to.include("T = 100 to 30000 steps");
+    expect(iterations.ours).to.include(
+      "Fewer steps than the paper's at adding T = 100 (30000), adding T = 200 (47000)",
+    );
+    expect(iterations.ours, "T = 50 is not in the paper").to.not.include("T = 50");
+    const init = rows.find((r) => r.setting === "init")!;
+    expect(init.paper_value).to.include("Glorot uniform for every matrix, the recurrent one too");
+    expect(init.ours).to.include("Unlike the authors: initial states fixed at 0, not learned; no c_t → output-gate");
+    const paper = deviations(preset("paper", 0));
+    expect(paper.find((r) => r.setting === "init")!.ours).to.include("rnn_tanh_glorot: glorot; lstm_glorot: glorot");
+    expect(RECIPES[0].settings.iterations.source).to.not.include("default");
+  });
 });
+

@@ -60,9 +60,15 @@ describe("experiment specs", () => {
       const copyHidden = (cell: string) => runs.find((r) => r.task.name === "copy" && r.cell === cell)!.hidden;
       expect([copyHidden("lstm"), copyHidden("rnn_tanh"), copyHidden("irnn")]).to.deep.equal([40, 80, 80]);
       expect(runs.find((r) => r.cell === "irnn")!.rnn).to.include({ kind: "rnn_relu", init: "irnn" });
-      expect(new Set(runs.filter((r) => r.cell === "irnn").map((r) => r.lr))).to.deep.equal(
+      expect(new Set(runs.filter((r) => r.cell === "irnn" && r.stage === "pilot").map((r) => r.lr))).to.deep.equal(
         new Set([1e-5, 1e-4, 1e-3]),
       );
+      expect(paper).to.deep.include({ lrSelection: "staged", pilotSeeds: 2 });
+      expect(runs.filter((r) => r.cell === "lstm" && r.task.name === "adding" && r.task.T === 100).map((r) => r.id))
+        .to.deep.equal([
+          ...[0.0001, 0.001, 0.01].flatMap((lr) => [0, 1].map((s) => `adding-T100-lstm-lr${lr}-s${s}`)),
+          ...[2, 3, 4].map((s) => `adding-T100-lstm-chosen-s${s}`),
+        ]);
       expect(runs.find((r) => r.cell === "gru_ub1")!.rnn).to.include({ updateBias: 1 });
       expect(runs.find((r) => r.cell === "lstm_fb0")!.rnn).to.include({ forgetBias: 0 });
     },

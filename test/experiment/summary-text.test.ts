@@ -44,8 +44,23 @@ describe("the summary as printed", () => {
     const claims = lines.slice(lines.indexOf("Published outcomes (predicate on the row above):") + 1);
     expect(claims).to.have.length(rows.filter((r) => r.expect !== null).length);
     expect(claims[0]).to.equal(`  ${rows[0].task} T=${rows[0].T} ${rows[0].cell}: ${rows[0].published} — DEVIATES`);
-    expect(claims.slice(1).every((c) => c.endsWith(" — agrees"))).to.equal(true);
+    // the quick preset's 3000 steps confirm the LSTM's beaten baseline, but cannot show the tanh RNN staying at
+    // it for the paper's 30 000 and 47 000
+    for (const [i, r] of rows.entries())
+      if (i > 0 && r.expect !== null)
+        expect(claims[rows.filter((q, j) => j < i && q.expect !== null).length]).to.match(
+          r.cell === "lstm"
+            ? / — agrees$/
+            : new RegExp(` — not comparable: ≤ ${r.steps_run} steps run, the paper ran ${r.paper_steps}$`),
+        );
     const none = formatSummary(rows.filter((r) => r.expect === null)).split("\n");
     expect(none).to.have.length(2 + rows.filter((r) => r.expect === null).length); // no claims section
+  });
+});
+
+describe("committed results", () => {
+  it("results/quick's stored summary is what its runs give today (node scripts/resummarize.js results/quick)", () => {
+    const raw = JSON.parse(fs.readFileSync(path.join(REPO, "results/quick/results.json"), "utf8"));
+    expect(JSON.parse(JSON.stringify(quick().summary))).to.deep.equal(raw.summary);
   });
 });
