@@ -19,3 +19,10 @@ const r = spawnSync(process.execPath, [require.resolve("prebuildify/bin.js"), "-
   env: { ...process.env, npm_config_nodedir: nodedir, PREBUILD_NODE_GYP: gyp },
 });
 if (r.status !== 0) console.warn("gatescope: no prebuilt native addon in this package; WebAssembly will be used");
+else {
+  // prebuildify moves the addon it built out of build/Release: put a copy back, so this checkout
+  // (and a test run that packs it) keeps loading its own build.
+  const built = path.join(root, "build", "Release", "gatescope.node");
+  const prebuilt = path.join(root, "prebuilds", `${process.platform}-${process.arch}`, "gatescope.node");
+  if (!fs.existsSync(built) && fs.existsSync(prebuilt)) fs.copyFileSync(prebuilt, built);
+}

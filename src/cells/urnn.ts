@@ -117,11 +117,26 @@ function dft(K: number, T: DftTable, sign: 1 | -1, x: F, xo: number, y: F, yo: n
   for (let k = 0; k < 2 * K; k++) y[yo + k] *= scale;
 }
 
+/** cos θ and sin θ of the three diagonals, kept until θ changes (every row and step reads them). */
+interface Phases {
+  theta: Float64Array;
+  cos: Float64Array;
+  sin: Float64Array;
+}
+
+function phases(p: Phases, theta: F): Phases {
+  let same = p.theta.length === theta.length;
+  for (let i = 0; same && i < theta.length; i++) same = p.theta[i] === theta[i];
+  if (same) return p;
+  const copy = Float64Array.from(theta);
+  return { theta: copy, cos: copy.map(Math.cos), sin: copy.map(Math.sin) };
+}
+
 /** y = e^{iθ}x (sign 1) or e^{−iθ}x (sign −1); in place allowed. */
-function rotate(K: number, theta: F, tOff: number, sign: 1 | -1, x: F, xo: number, y: F, yo: number) {
+function rotate(K: number, ph: Phases, tOff: number, sign: 1 | -1, x: F, xo: number, y: F, yo: number) {
   for (let k = 0; k < K; k++) {
-    const c = Math.cos(theta[tOff + k]),
-      s = sign * Math.sin(theta[tOff + k]);
+    const c = ph.cos[tOff + k],
+      s = sign * ph.sin[tOff + k];
     const xr = x[xo + k],
       xi = x[xo + K + k];
     y[yo + k] = c * xr - s * xi;
@@ -191,10 +206,10 @@ function reflectGrad(K: number, v: F, vo: number, x: F, xo: number, g: F, go: nu
 }
 
 /** dθ += Re(ḡ · i y) for y = e^{iθ}x, computed from x. */
-function rotateGrad(K: number, theta: F, tOff: number, x: F, xo: number, g: F, go: number, dtheta: F) {
+function rotateGrad(K: number, ph: Phases, tOff: number, x: F, xo: number, g: F, go: number, dtheta: F) {
   for (let k = 0; k < K; k++) {
-    const c = Math.cos(theta[tOff + k]),
-      s = Math.sin(theta[tOff + k]);
+    const c = ph.cos[tOff + k],
+      s = ph.sin[tOff + k];
     const yr = c * x[xo + k] - s * x[xo + K + k],
       yi = s * x[xo + k] + c * x[xo + K + k];
     dtheta[tOff + k] += g[go + K + k] * yr - g[go + k] * yi;
@@ -231,6 +246,7 @@ function urnnCell(): Cell {
   let table = dftTable(0);
   let pi: Int32Array = new Int32Array(0);
   let tmp = new Float64Array(0); // two complex K-vectors: the backward chain's gradients
+  let ph: Phases = { theta: new Float64Array(0), cos: new Float64Array(0), sin: new Float64Array(0) };
   const sized = (H: number) => {
     if (H / 2 === K) return;
     K = H / 2;
@@ -254,19 +270,20 @@ function urnnCell(): Cell {
     forwardStep(w, t) {
       const { N, H, gates, hs, extra, p } = w;
       sized(H);
-      const { theta, reflection: v, bias_modrelu: b } = p;
+      const { reflection: v, bias_modrelu: b } = p;
+      ph = phases(ph, p.theta);
       for (let n = 0; n < N; n++) {
         const h = t * N * H + n * H; // h_{t−1}
         const e = (t * N + n) * 4 * H; // [R1 in | D2 in | R2 in | D3 in]
         const z = t * N * H + n * H;
-        rotate(K, theta, 0, 1, hs, h, tmp, 0); // D1
+        rotate(K, ph, 0, 1, hs, h, tmp, 0); // D1
         dft(K, table, 1, tmp, 0, extra, e); // F → input of R1
         reflect(K, v, 0, extra, e, tmp, 0); // R1
         permute(K, pi, false, tmp, 0, extra, e + H); // Π → input of D2
-        rotate(K, theta, K, 1, extra, e + H, tmp, 0); // D2
+        rotate(K, ph, K, 1, extra, e + H, tmp, 0); // D2
         dft(K, table, -1, tmp, 0, extra, e + 2 * H); // F⁻¹ → input of R2
         reflect(K, v, H, extra, e + 2 * H, extra, e + 3 * H); // R2 → input of D3
-        rotate(K, theta, 2 * K, 1, extra, e + 3 * H, tmp, 0); // D3: W h_{t−1}
+        rotate(K, ph, 2 * K, 1, extra, e + 3 * H, tmp, 0); // D3: W h_{t−1}
         for (let k = 0; k < H; k++) gates[z + k] += tmp[k];
         for (let k = 0; k < K; k++) {
           const zr = gates[z + k],
@@ -282,7 +299,8 @@ function urnnCell(): Cell {
     backwardStep(w, d, t) {
       const { N, H, gates, hs, extra, p } = w;
       sized(H);
-      const { theta, reflection: v, bias_modrelu: b } = p;
+      const { reflection: v, bias_modrelu: b } = p;
+      ph = phases(ph, p.theta);
       const { theta: dth, reflection: dv, bias_modrelu: db } = d.dp;
       const g = tmp; // g at [0, H), a second buffer at [H, 2H)
       for (let n = 0; n < N; n++) {
@@ -308,19 +326,19 @@ function urnnCell(): Cell {
           g[k] = gzr;
           g[K + k] = gzi;
         }
-        rotateGrad(K, theta, 2 * K, extra, e + 3 * H, g, 0, dth); // D3
-        rotate(K, theta, 2 * K, -1, g, 0, g, 0);
+        rotateGrad(K, ph, 2 * K, extra, e + 3 * H, g, 0, dth); // D3
+        rotate(K, ph, 2 * K, -1, g, 0, g, 0);
         reflectGrad(K, v, H, extra, e + 2 * H, g, 0, dv); // R2
         reflect(K, v, H, g, 0, g, 0);
         dft(K, table, 1, g, 0, g, H); // F⁻¹ᴴ = F
-        rotateGrad(K, theta, K, extra, e + H, g, H, dth); // D2
-        rotate(K, theta, K, -1, g, H, g, H);
+        rotateGrad(K, ph, K, extra, e + H, g, H, dth); // D2
+        rotate(K, ph, K, -1, g, H, g, H);
         permute(K, pi, true, g, H, g, 0); // Πᵀ
         reflectGrad(K, v, 0, extra, e, g, 0, dv); // R1
         reflect(K, v, 0, g, 0, g, 0);
         dft(K, table, -1, g, 0, g, H); // Fᴴ = F⁻¹
-        rotateGrad(K, theta, 0, hs, z, g, H, dth); // D1, its input is h_{t−1}
-        rotate(K, theta, 0, -1, g, H, d.dhPrev, n * H);
+        rotateGrad(K, ph, 0, hs, z, g, H, dth); // D1, its input is h_{t−1}
+        rotate(K, ph, 0, -1, g, H, d.dhPrev, n * H);
       }
     },
   };

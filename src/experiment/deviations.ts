@@ -54,7 +54,7 @@ function initDifferences(spec: ExperimentSpec): string {
 /** Where the spec trains fewer steps than the paper's figures show (adding by T, copy). */
 function budgetShortfalls(spec: ExperimentSpec): string[] {
   return spec.tasks.flatMap((task) => {
-    const steps = spec.trainByTask?.[task.name]?.steps ?? spec.train.steps;
+    const steps = task.train?.steps ?? spec.trainByTask?.[task.name]?.steps ?? spec.train.steps;
     const paper = (T: number) =>
       task.name === "adding" ? PAPER_STEPS.adding[T] : task.name === "copy" ? PAPER_STEPS.copy : undefined;
     return task.T.filter((T) => (paper(T) ?? 0) > steps).map((T) => `${task.name} T = ${T} (${paper(T)})`);
@@ -120,6 +120,10 @@ function ours(spec: ExperimentSpec, setting: string): string {
         Object.entries(spec.trainByTask ?? {})
           .filter(([, v]) => v?.steps)
           .map(([k, v]) => `; ${k}: ≤ ${v!.steps}`)
+          .join("") +
+        spec.tasks
+          .filter((task) => task.train?.steps)
+          .map((task) => `; ${task.name} T = ${task.T.join(", ")}: ≤ ${task.train!.steps}`)
           .join("") +
         (short.length
           ? `. Fewer steps than the paper's at ${short.join(", ")}: there a verdict says only what this budget ` +

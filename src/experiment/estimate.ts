@@ -1,6 +1,7 @@
 /**
  * What an experiment will cost before it runs: each distinct model × task × batch is built and
- * timed for a few real training steps on this machine (after one warm-up step), and a run's
+ * timed for a few real training steps on this machine (after three warm-up steps: the first
+ * ones pay for compiling and for growing buffers, measured 2–7× a settled step), and a run's
  * CPU time is bounded by its step limit times that step, plus its evaluations (a forward pass
  * is about a third of a training step). Early stopping makes real runs shorter; the bound is
  * what a scheduler's time limit must allow.
@@ -18,7 +19,7 @@ export interface RunEstimate {
   cpu_s: number;
 }
 
-export function estimateRuns(runs: RunSpec[], timedSteps = 2): RunEstimate[] {
+export function estimateRuns(runs: RunSpec[], timedSteps = 3): RunEstimate[] {
   // One thread: what a run costs a core (a second thread saves wall time, not CPU time).
   const threads = defaultKernels().threads ?? 1;
   setThreads(1);
@@ -41,7 +42,7 @@ function estimate(runs: RunSpec[], timedSteps: number): RunEstimate[] {
         rng,
       );
       const batch = task.sample(rng, run.train.batchSize);
-      model.lossAndGrads(batch.x, batch, task.loss);
+      for (let i = 0; i < 3; i++) model.lossAndGrads(batch.x, batch, task.loss);
       const t0 = process.hrtime.bigint();
       for (let i = 0; i < timedSteps; i++) model.lossAndGrads(batch.x, batch, task.loss);
       stepMs.set(key, Number(process.hrtime.bigint() - t0) / 1e6 / timedSteps);

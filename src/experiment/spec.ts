@@ -28,7 +28,11 @@ export interface CellSpec {
 
 export interface ExperimentSpec {
   cells: CellSpec[];
-  tasks: Array<{ name: TaskName; T: number[] }>;
+  /**
+   * Tasks and their lengths. An entry may give its own seeds (e.g. more at the shortest T) and
+   * training overrides (e.g. a step budget per T); the same task may appear in several entries.
+   */
+  tasks: Array<{ name: TaskName; T: number[]; seeds?: number[]; train?: Partial<TrainConfig> }>;
   seeds: number[];
   hidden: number;
   train: TrainConfig;
@@ -147,13 +151,11 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
     fail("experiment.cells", "a non-empty array of {name, rnn}", spec.cells);
   if (!Array.isArray(spec.tasks) || spec.tasks.length === 0)
     fail("experiment.tasks", "a non-empty array of {name, T: number[]}", spec.tasks);
-  if (
-    !Array.isArray(spec.seeds) ||
-    spec.seeds.length === 0 ||
-    !spec.seeds.every((s) => Number.isSafeInteger(s) && s >= 0)
-  ) {
-    fail("experiment.seeds", "a non-empty array of non-negative integers", spec.seeds);
-  }
+  const checkSeeds = (seeds: unknown, what: string) => {
+    if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0))
+      fail(what, "a non-empty array of non-negative integers", seeds);
+  };
+  checkSeeds(spec.seeds, "experiment.seeds");
   positiveInt(spec.hidden, "experiment.hidden");
   if (spec.lrs !== undefined) checkLrs(spec.lrs, "experiment.lrs");
   const staged = spec.lrSelection === "staged";
@@ -162,8 +164,10 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
   const pilot = spec.pilotSeeds ?? 2;
   if (spec.pilotSeeds !== undefined && !staged)
     fail("experiment.pilotSeeds", 'nothing unless lrSelection is "staged"', spec.pilotSeeds);
-  if (staged && !(Number.isInteger(pilot) && pilot >= 1 && pilot < spec.seeds.length))
-    fail("experiment.pilotSeeds", `an integer in [1, ${spec.seeds.length - 1}] (fewer than the seeds)`, pilot);
+  for (const t of spec.tasks) if (t?.seeds !== undefined) checkSeeds(t.seeds, `experiment.tasks[${t.name}].seeds`);
+  const fewest = Math.min(...spec.tasks.map((t) => (Array.isArray(t?.seeds) ? t.seeds : spec.seeds).length));
+  if (staged && !(Number.isInteger(pilot) && pilot >= 1 && pilot < fewest))
+    fail("experiment.pilotSeeds", `an integer in [1, ${fewest - 1}] (fewer than the seeds)`, pilot);
   const names = new Set<string>();
   for (const c of spec.cells) {
     if (typeof c?.name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(c.name))
@@ -179,6 +183,8 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
   for (const t of spec.tasks) {
     if (!Array.isArray(t?.T) || t.T.length === 0)
       fail(`experiment.tasks[${t?.name}].T`, "a non-empty array of sequence lengths", t?.T);
+    checkKeys(`experiment.tasks[${t.name}]`, t, ["name", "T", "seeds", "train"]);
+    const seeds = t.seeds ?? spec.seeds;
     for (const T of t.T) {
       const task = checkTaskConfig({ name: t.name, T }, `experiment.tasks[${t.name}]`);
       const D = makeTask(task).inputSize;
@@ -205,14 +211,19 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
         const hidden = hiddenOf(c);
         const rnn = { ...c.rnn, hiddenSize: hidden } as RecurrentConfig;
         resolveConfig({ ...rnn, inputSize: D }); // fails here, naming the field, before any run starts
-        const base = { ...spec.train, ...(spec.trainByTask?.[task.name] ?? {}), ...(c.train ?? {}) } as TrainConfig;
+        const base = {
+          ...spec.train,
+          ...(spec.trainByTask?.[task.name] ?? {}),
+          ...(t.train ?? {}),
+          ...(c.train ?? {}),
+        } as TrainConfig;
         checkTrainConfig(base);
         const lrs = c.lrs ?? spec.lrs;
         const withLr = (lr: number) => ({ ...base, optimizer: { ...base.optimizer, lr } }) as TrainConfig;
         // One rate has nothing to choose: a staged spec runs such a row like a full one.
         const split = staged && lrs !== undefined && lrs.length > 1;
         for (const lr of lrs ?? [base.optimizer.lr]) {
-          for (const seed of split ? spec.seeds.slice(0, pilot) : spec.seeds) {
+          for (const seed of split ? seeds.slice(0, pilot) : seeds) {
             const id = `${task.name}-T${T}-${c.name}${lrs ? `-lr${lr}` : ""}-s${seed}`;
             const run: RunSpec = { id, cell: c.name, rnn, task, seed, hidden, lr, train: withLr(lr) };
             runs.push(split ? { ...run, stage: "pilot" } : run);
@@ -220,7 +231,7 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
         }
         if (split) {
           const lr = chosen(rowKey({ task, cell: c.name }));
-          for (const seed of spec.seeds.slice(pilot)) {
+          for (const seed of seeds.slice(pilot)) {
             const id = `${task.name}-T${T}-${c.name}-chosen-s${seed}`;
             const rate = lr ?? lrs[0];
             const run: RunSpec = { id, cell: c.name, rnn, task, seed, hidden, lr: rate, train: withLr(rate) };

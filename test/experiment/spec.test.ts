@@ -89,4 +89,36 @@ describe("experiment specs", () => {
     expect(quick.find((d) => d.setting === "clipping")!.ours).to.equal("global norm at 1, every cell");
     expect(quick.find((d) => d.setting === "optimizer")!.ours).to.match(/Adam, lr swept over \{0.003, 0.01\}/);
   });
+
+  it("headline: Arjovsky et al.'s adding (T = 100, 200) and copy (T = 100) at their sizes and step budgets", () => {
+    const spec = preset("headline", 0);
+    const runs = expand(spec);
+    const of = (task: string, T: number, cell: string) =>
+      runs.filter((r) => r.task.name === task && r.task.T === T && r.cell === cell);
+    expect(spec).to.deep.include({ lrSelection: "staged", pilotSeeds: 2, hidden: 128 });
+    expect(spec.cells.map((c) => c.name)).to.deep.equal(["rnn_tanh", "irnn", "lstm", "gru", "urnn"]);
+    // their budgets, read from their figures: 30 000 and 47 000 adding steps, 10^6 copy examples at batch 20
+    expect(of("adding", 100, "lstm")[0].train).to.deep.include({ steps: 30000, batchSize: 20, earlyStop: true });
+    expect(of("adding", 200, "lstm")[0].train.steps).to.equal(47000);
+    expect(of("copy", 100, "gru")[0].train.steps).to.equal(50000);
+    // 5 seeds at T = 100, 3 at T = 200: 3 rates × 2 pilot seeds, then the chosen rate on the rest
+    expect(new Set(of("adding", 100, "rnn_tanh").map((r) => r.seed)).size).to.equal(5);
+    expect(of("adding", 100, "rnn_tanh")).to.have.length(3 * 2 + 3);
+    expect(of("adding", 200, "gru")).to.have.length(3 * 2 + 1);
+    expect(of("adding", 100, "urnn").map((r) => [r.lr, r.hidden, r.train.clip])).to.deep.equal(
+      Array(5).fill([1e-3, 1024, null]),
+    );
+    expect([of("copy", 100, "urnn")[0].hidden, of("copy", 100, "lstm")[0].hidden]).to.deep.equal([256, 80 / 2]);
+    expect([of("copy", 100, "rnn_tanh")[0].hidden, of("copy", 100, "irnn")[0].hidden]).to.deep.equal([80, 80]);
+    expect(of("adding", 100, "lstm")[0].rnn).to.deep.include({ init: "glorot", forgetBias: 1 });
+    expect(of("adding", 100, "lstm")[0].train.optimizer).to.deep.equal({ kind: "rmsprop", lr: 1e-4, alpha: 0.9 });
+    expect(runs).to.have.length(113);
+    expect(() => expand({ ...spec, tasks: [{ name: "adding", T: [10], steps: 5 } as never] })).to.throw(
+      /experiment.tasks\[adding\]/,
+    );
+    expect(() => expand({ ...spec, tasks: [{ name: "adding", T: [10], seeds: [] }] })).to.throw(
+      "experiment.tasks[adding].seeds: expected a non-empty array of non-negative integers, got an array of length 0",
+    );
+  });
 });
+
