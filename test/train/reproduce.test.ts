@@ -96,7 +96,7 @@ describe("gatescope reproduce", () => {
 
   it("bad arguments and configs fail before any work starts, naming the field", () => {
     expect(parseReproduceArgs(["--preset", "huge"])).to.match(
-      /--preset: expected one of tiny, quick, paper, got "huge"/,
+      /--preset: expected one of tiny, quick, headline, paper, got "huge"/,
     );
     expect(parseReproduceArgs(["--seed", "-1"])).to.match(/--seed: expected a non-negative integer/);
     expect(parseReproduceArgs(["--jobs", "0"])).to.match(/--jobs: expected a positive integer/);
