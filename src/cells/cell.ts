@@ -37,6 +37,9 @@ export type LayerParams = Readonly<Record<string, FloatArray>>;
  * "cell": the cell adds its gradient into `dp[name]` step by step.
  */
 export type GradRole = "input" | "input_bias" | "hidden" | "hidden_bias" | "cell";
+export const GRAD_ROLES: readonly GradRole[] = ["input", "input_bias", "hidden", "hidden_bias", "cell"];
+/** The initialisers a parameter may name (the config's), besides a function of its own. */
+export const INIT_ROLES = ["weight_ih", "weight_hh", "bias"] as const;
 
 /** Draws a parameter the config's initialisers do not cover (phases, reflections, vectors). */
 export type CustomInit = (data: FloatArray, rng: Rng, H: number) => void;
@@ -144,3 +147,12 @@ export const SIGMOID: [number, number] = [0, 1];
 export const TANH: [number, number] = [-1, 1];
 export const H_SLOT: TraceSlot = { buffer: "hs", column: 0, label: "hidden state h", range: null, gate: false };
 export const C_SLOT: TraceSlot = { buffer: "cs", column: 0, label: "cell state c", range: null, gate: false };
+
+/**
+ * Sets gate block `block`'s total bias to `value` at initialisation: all of it in bias_ih, the
+ * block zeroed in bias_hh (LSTM's forget gate and GRU's update gate are both block 1).
+ */
+export function setGateBias(p: LayerParams, H: number, block: number, value: number): void {
+  p.bias_ih.fill(value, block * H, (block + 1) * H);
+  p.bias_hh.fill(0, block * H, (block + 1) * H);
+}

@@ -24,7 +24,7 @@
  *   dh_{t−1} = dh∘z + [da_r | da_z] W_h{r,z} + d(r∘h)∘r       (before)
  * Memory: 3·T·N·H for gates plus T·N·H extra and (T+1)·N·H for h, per layer.
  */
-import { gateSlots, H_SLOT, SIGMOID, standardParams, TANH, type Cell, type LayerParams } from "./cell";
+import { gateSlots, H_SLOT, setGateBias, SIGMOID, standardParams, TANH, type Cell } from "./cell";
 import { option, type CellDescription } from "./registry";
 import { sigmoid } from "../math/kernels";
 import type { FloatArray } from "../math/tensor";
@@ -193,15 +193,6 @@ function gruCell(variant: GruVariant, updateBias: number | null): Cell {
       K.gemm(false, false, N, H, after ? G3 : 2 * H, d.dAhh, gOff, G3, p.weight_hh, 0, H, 1, d.dhPrev, 0, H);
     },
   };
-}
-
-/**
- * Sets gate block `block`'s total bias to `value` at initialisation: all of it in bias_ih, the
- * block zeroed in bias_hh (LSTM's forget gate and GRU's update gate are both block 1).
- */
-export function setGateBias(p: LayerParams, H: number, block: number, value: number): void {
-  p.bias_ih.fill(value, block * H, (block + 1) * H);
-  p.bias_hh.fill(0, block * H, (block + 1) * H);
 }
 
 export const gru: CellDescription = {

@@ -30,8 +30,9 @@
  *   dh_{t−1} = da W_hh
  * Memory: G·T·N·H for gates plus 2·(T+1)·N·H for h and c (FGR: 3·T·N·H more), per layer.
  */
-import { C_SLOT, gateSlots, H_SLOT, SIGMOID, standardParams, TANH, type Cell, type TraceSlot } from "./cell";
-import { setGateBias } from "./gru";
+import {
+  C_SLOT, gateSlots, H_SLOT, setGateBias, SIGMOID, standardParams, TANH, type Cell, type TraceSlot,
+} from "./cell";
 import { option, type CellDescription } from "./registry";
 import { sigmoid } from "../math/kernels";
 import { alloc, dtypeOf, type FloatArray } from "../math/tensor";

@@ -7,7 +7,7 @@
  */
 import { fail, GatescopeError } from "../errors";
 import { oneOf, positiveInt } from "../checks";
-import type { Cell } from "./cell";
+import { GRAD_ROLES, INIT_ROLES, type Cell } from "./cell";
 
 export interface CellOption {
   default: unknown;
@@ -113,6 +113,10 @@ function checkCell(c: Cell, what: string): void {
   for (const p of c.params) {
     if (!/^[a-z][a-z0-9_]*$/.test(p.name)) fail(`${what} parameter name`, "lower-case letters, digits, _", p.name);
     if (typeof p.shape !== "function") fail(`${what} ${p.name}.shape`, "a function (D, H) → shape", p.shape);
+    // An unknown role would register and then get no gradient (or no initialiser) at all, silently.
+    if (!GRAD_ROLES.includes(p.grad)) fail(`${what} ${p.name}.grad`, `one of ${GRAD_ROLES.join(", ")}`, p.grad);
+    if (typeof p.init !== "function" && !(INIT_ROLES as readonly unknown[]).includes(p.init))
+      fail(`${what} ${p.name}.init`, `one of ${INIT_ROLES.join(", ")} or a function (data, rng, H)`, p.init);
   }
   if (new Set(names).size !== names.length) fail(`${what} params`, "distinct names", names);
   if (!c.trace || !c.trace.h) fail(`${what} trace`, "an object with at least the slot h", c.trace);

@@ -52,7 +52,6 @@ export interface ReproduceArgs {
   wait: boolean;
 }
 
-const { valued: VALUED, switches: SWITCHES } = flagsOf("reproduce");
 const positive = (flag: string, v: string) =>
   /^\d+$/.test(v) && Number(v) >= 1 ? null : `${flag}: expected a positive integer, got "${v}"`;
 
@@ -70,6 +69,8 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs | string {
     sbatchArgs: [],
     wait: true,
   };
+  // Read from the help table at each call: a flag declared there is parsed here or is an internal error.
+  const { valued: VALUED, switches: SWITCHES } = flagsOf("reproduce");
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === "--dry-run") args.dryRun = true;
@@ -100,7 +101,8 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs | string {
       args.executor = value as ReproduceArgs["executor"];
     } else if (flag === "--sbatch-arg") args.sbatchArgs.push(value);
     else if (flag === "--spec") args.spec = value;
-    else args.out = value;
+    else if (flag === "--out") args.out = value;
+    else throw new Error(`reproduce: ${flag} is declared in help.ts but has no branch in parseReproduceArgs`);
   }
   if (args.executor !== "slurm" && (args.maxParallel !== null || args.sbatchArgs.length || !args.wait)) {
     return `--max-parallel, --sbatch-arg and --no-wait: expected --executor slurm, got --executor ${args.executor}`;

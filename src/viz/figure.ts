@@ -20,7 +20,6 @@ export const CELL_COLORS: Record<string, string> = {
   rnn_relu: "#E69F00",
   lstm: "#0072B2",
   gru: "#009E73",
-  gru_reset_before: "#56B4E9",
 };
 const FALLBACK = ["#CC79A7", "#000000", "#7f7f7f", "#8c564b", "#9467bd"];
 

@@ -14,7 +14,7 @@ const withCell = (patch: (c: Loose) => Loose): Loose => {
   const make = d.cell as (o: unknown) => Loose;
   return { ...d, cell: (o: unknown) => patch(make(o)) };
 };
-const param = (name: string, shape: unknown = () => [1]) => ({ name, shape, init: () => undefined, grad: "runner" });
+const param = (name: string, shape: unknown = () => [1]) => ({ name, shape, init: () => undefined, grad: "cell" });
 
 describe("registerCell refuses malformed descriptions", () => {
   const cases: Array<[string, unknown, RegExp]> = [
@@ -64,6 +64,16 @@ describe("registerCell refuses malformed descriptions", () => {
       "a shape that is not a function",
       withCell((c) => ({ ...c, params: [...(c.params as unknown[]), param("beta", [3])] })),
       /^registerCell reg_cell beta\.shape: expected a function \(D, H\) → shape, got an array of length 1$/,
+    ],
+    [
+      "a gradient role no runner knows (it would get no gradient at all)",
+      withCell((c) => ({ ...c, params: [...(c.params as unknown[]), { ...param("gamma"), grad: "output" }] })),
+      /^registerCell reg_cell gamma\.grad: expected one of input, input_bias, hidden, hidden_bias, cell, got "output"/,
+    ],
+    [
+      "an initialiser that is neither a config role nor a function",
+      withCell((c) => ({ ...c, params: [...(c.params as unknown[]), { ...param("gamma"), init: "weights" }] })),
+      /^registerCell reg_cell gamma\.init: expected one of weight_ih, weight_hh, bias or a function .*, got "weights"$/,
     ],
     [
       "two parameters of one name",

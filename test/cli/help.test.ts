@@ -52,6 +52,17 @@ describe("command-line help", () => {
       expect(parseReproduceArgs(argv), o.flag).to.be.an("object");
     }
     expect(parseReproduceArgs(["--dryrun"])).to.match(/expected one of --preset, .*--no-wait, got "--dryrun"/);
+    // A flag the help table declares but the parser has no branch for is an internal error, not --out.
+    const options = COMMANDS.reproduce.options;
+    options.push({ flag: "--tag", arg: "NAME", default: "none", text: "a flag with no branch" });
+    try {
+      expect(() => parseReproduceArgs(["--tag", "run7"])).to.throw(
+        "reproduce: --tag is declared in help.ts but has no branch in parseReproduceArgs",
+      );
+    } finally {
+      options.pop();
+    }
+    expect(parseReproduceArgs(["--out", "d"])).to.deep.include({ out: "d" });
     for (const o of COMMANDS.init.options) {
       expect(() => parseInitArgs(["dir", o.flag, ...(o.arg ? ["x"] : [])]), o.flag).to.not.throw();
     }
