@@ -6,6 +6,7 @@
 import type { OptimizerConfig } from "../optim/optimizer";
 import { cellDescription } from "../cells";
 import { PAPER_STEPS, RECIPES } from "./published";
+import { trainDefaults } from "../train/config";
 import type { ExperimentSpec } from "./spec";
 
 export interface Deviation {
@@ -16,17 +17,27 @@ export interface Deviation {
   ours: string;
 }
 
-function optimizerText(o: OptimizerConfig, lrs: number[] | undefined, spec: ExperimentSpec): string {
+/** An optimizer's name as a paper writes it; a spec that names none at its top (a v1 spec) has one per cell. */
+export const optimizerName = (kind: OptimizerConfig["kind"] | undefined): string =>
+  kind === undefined
+    ? "the optimizer each cell names"
+    : ({ rmsprop: "RMSProp", adam: "Adam", sgd: "SGD" } as Record<string, string>)[kind] ?? kind;
+
+function optimizerText(o: OptimizerConfig | undefined, lrs: number[] | undefined, spec: ExperimentSpec): string {
   const how =
     spec.lrSelection === "staged"
       ? ` (staged: every rate on the first ${spec.pilotSeeds ?? 2} seed(s), the chosen one on the rest)`
       : "";
   const lr =
-    lrs && lrs.length > 1 ? `lr swept over {${lrs.join(", ")}}, chosen on validation${how}` : `lr ${lrs?.[0] ?? o.lr}`;
-  const extra = Object.entries(o)
+    lrs && lrs.length > 1
+      ? `lr swept over {${lrs.join(", ")}}, chosen on validation${how}`
+      : (lrs?.[0] ?? o?.lr) === undefined
+        ? "lr per cell"
+        : `lr ${lrs?.[0] ?? o?.lr}`;
+  const extra = Object.entries(o ?? {})
     .filter(([k]) => k !== "kind" && k !== "lr")
     .map(([k, v]) => `${k} ${v}`);
-  return [o.kind === "rmsprop" ? "RMSProp" : o.kind === "adam" ? "Adam" : "SGD", lr, ...extra].join(", ");
+  return [optimizerName(o?.kind), lr, ...extra].join(", ");
 }
 
 /** The initialiser and every gate-bias choice the cell's options make (a null leaves the initialiser's). */
@@ -133,7 +144,7 @@ function ours(spec: ExperimentSpec, setting: string): string {
     }
     case "selection":
       return (
-        `weights with the best validation metric (validation set of ${t.validationSize ?? t.testSize ?? 1000}), ` +
+        `weights with the best validation metric (validation set of ${trainDefaults(t).validationSize}), ` +
         `test scored once`
       );
     case "sequence_length":

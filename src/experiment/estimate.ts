@@ -10,6 +10,7 @@ import { defaultKernels, setThreads } from "../backend";
 import { Rng } from "../math/rng";
 import { SequenceModel } from "../model/sequence-model";
 import { makeTask } from "../tasks";
+import { trainDefaults } from "../train/config";
 import type { RunSpec } from "./spec";
 
 export interface RunEstimate {
@@ -49,8 +50,9 @@ function estimate(runs: RunSpec[], timedSteps: number): RunEstimate[] {
     }
     const ms = stepMs.get(key)!;
     const t = run.train;
-    const evals = Math.ceil(t.steps / (t.evalEvery ?? Math.max(1, Math.floor(t.steps / 20)))) + 1;
-    const evalSequences = evals * (t.validationSize ?? t.testSize ?? 1000) + (t.testSize ?? 1000);
+    const d = trainDefaults(t);
+    const evals = Math.ceil(t.steps / d.evalEvery) + 1;
+    const evalSequences = evals * d.validationSize + d.testSize;
     const cpuMs = t.steps * ms + (evalSequences / t.batchSize) * (ms / 3);
     return { id: run.id, step_ms: ms, cpu_s: cpuMs / 1000 };
   });

@@ -10,6 +10,8 @@ import { writeFileAtomic } from "../io/atomic";
 import { saveFigures } from "../viz/export";
 import { reportFigures } from "./report";
 import type { ResultsFile } from "./results";
+import { trainDefaults } from "../train/config";
+import { optimizerName } from "./deviations";
 import { tableToLatex, tableToMarkdown, resultTables } from "./tables";
 
 export const REFERENCES_BIB = `@inproceedings{arjovsky2016unitary,
@@ -78,6 +80,7 @@ export function methodsParagraph(results: ResultsFile): string {
   const m = results.manifest;
   const c = m.config;
   const t = c.train;
+  const sizes = trainDefaults(t);
   const cells = c.cells.map((cell) => {
     const sizes = [...new Set(results.summary.filter((r) => r.cell === cell.name).map((r) => r.hidden))].sort(
       (a, b) => a - b,
@@ -91,7 +94,9 @@ export function methodsParagraph(results: ResultsFile): string {
   const tasks = c.tasks.map((task) => `${task.name} at T = ${task.T.join(", ")}`);
   const lrs = c.lrs
     ? `learning rates {${c.lrs.join(", ")}} (the one with the lowest mean validation metric reported per row)`
-    : `learning rate ${t.optimizer.lr}`;
+    : t.optimizer
+      ? `learning rate ${t.optimizer.lr}`
+      : "lr per cell";
   const clip = t.clip
     ? `${t.clip.kind === "norm" ? "global-norm" : "element-wise"} gradient clipping at ${t.clip.max}`
     : "no gradient clipping";
@@ -103,13 +108,13 @@ export function methodsParagraph(results: ResultsFile): string {
     `We compare ${list(cells)} on ${list(tasks)}, one recurrent layer with a linear readout, in ` +
       `${c.cells[0].rnn.dtype ?? "float32"}.`,
     `Each run trains on ${data} with ` +
-      `${t.optimizer.kind === "rmsprop" ? "RMSProp" : t.optimizer.kind === "adam" ? "Adam" : "SGD"}, ${lrs}, batch ` +
+      `${optimizerName(t.optimizer?.kind)}, ${lrs}, batch ` +
       `size ${t.batchSize} and ${clip},`,
     `for at most ${t.steps} ` +
       `steps${t.earlyStop ? ", stopping early once the task's criterion holds on the validation set" : ""}.`,
-    `Validation (${t.validationSize ?? t.testSize ?? 1000} sequences) and test (${t.testSize ?? 1000} sequences) ` +
+    `Validation (${sizes.validationSize} sequences) and test (${sizes.testSize} sequences) ` +
       `sets are fixed, disjoint streams;`,
-    `weights are selected at the evaluation (every ${t.evalEvery ?? Math.max(1, Math.floor(t.steps / 20))} steps) ` +
+    `weights are selected at the evaluation (every ${sizes.evalEvery} steps) ` +
       `with the lowest validation metric, and the test set is scored once, for those weights.`,
     `We report the mean over ${seeds} seed${seeds === 1 ? "" : "s"} with a percentile-bootstrap 95% interval (2000 ` +
       `resamples) and solve rates with Wilson 95% intervals.`,

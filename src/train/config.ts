@@ -96,6 +96,22 @@ const TRAIN_KEYS = [
   "checkpoint",
 ];
 
+/**
+ * The sizes `checkTrainConfig` fills in when a config leaves them out: one source for everyone who
+ * reports or estimates a config (the writeup, the deviations table, the dry run).
+ */
+export function trainDefaults(c: Pick<TrainConfig, "steps" | "evalEvery" | "testSize" | "validationSize">): {
+  evalEvery: number;
+  testSize: number;
+  validationSize: number;
+} {
+  return {
+    evalEvery: c.evalEvery ?? Math.max(1, Math.floor(c.steps / 20)),
+    testSize: c.testSize ?? 1000,
+    validationSize: c.validationSize ?? c.testSize ?? 1000,
+  };
+}
+
 export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   if (typeof c !== "object" || c === null) fail("train config", "an object", c);
   checkKeys("train config", c, TRAIN_KEYS);
@@ -133,9 +149,7 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
     optimizer: checkOptimizerConfig(c.optimizer),
     schedule: checkSchedule(c.schedule ?? { kind: "constant" }),
     clip: c.clip ? checkClip(c.clip) : null,
-    evalEvery: c.evalEvery ?? Math.max(1, Math.floor(c.steps / 20)),
-    testSize: c.testSize ?? 1000,
-    validationSize: c.validationSize ?? c.testSize ?? 1000,
+    ...trainDefaults(c),
     select: c.select ?? "best",
     trainSet: c.trainSet,
     earlyStop: c.earlyStop ?? false,

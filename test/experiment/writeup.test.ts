@@ -3,7 +3,8 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CLI } from "../helpers/paths";
+import { CLI, REPO } from "../helpers/paths";
+import { deviations } from "../../src/experiment/deviations";
 import { tmpDir } from "../helpers/tmp";
 import { readResults } from "../../src/experiment/results";
 import { methodsParagraph } from "../../src/experiment/writeup";
@@ -70,4 +71,22 @@ describe("gatescope writeup", () => {
     expect(r.status).to.equal(2);
     expect(r.stderr).to.match(/results file .*nothing\/results.json: expected a readable file/);
   });
+
+  it("a spec with no optimizer at its top (each cell names its own, as schema-v1 files may) is described", () => {
+    const results = readResults(path.join(REPO, "results/quick/results.json"));
+    const { optimizer: _, ...train } = results.manifest.config.train;
+    const config = {
+      ...results.manifest.config,
+      train: train as typeof results.manifest.config.train,
+      lrs: undefined,
+      cells: results.manifest.config.cells.map((c) => ({ ...c, train: { optimizer: { kind: "sgd" as const, lr: 0.1 } } })),
+    };
+    const v1 = { ...results, manifest: { ...results.manifest, config } };
+    expect(methodsParagraph(v1)).to.include("with the optimizer each cell names, lr per cell, batch size 32");
+    const optimizer = deviations(config).find((d) => d.setting === "optimizer")!.ours;
+    expect(optimizer).to.equal(
+      "the optimizer each cell names, lr per cell; rnn_tanh: SGD, lr 0.1; lstm: SGD, lr 0.1; gru: SGD, lr 0.1",
+    );
+  });
 });
+
