@@ -79,7 +79,10 @@ describe("gatescope writeup", () => {
       ...results.manifest.config,
       train: train as typeof results.manifest.config.train,
       lrs: undefined,
-      cells: results.manifest.config.cells.map((c) => ({ ...c, train: { optimizer: { kind: "sgd" as const, lr: 0.1 } } })),
+      cells: results.manifest.config.cells.map((c) => ({
+        ...c,
+        train: { optimizer: { kind: "sgd" as const, lr: 0.1 } },
+      })),
     };
     const v1 = { ...results, manifest: { ...results.manifest, config } };
     expect(methodsParagraph(v1)).to.include("with the optimizer each cell names, lr per cell, batch size 32");
