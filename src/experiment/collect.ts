@@ -11,7 +11,7 @@ import { manifest, RESULTS_SCHEMA, RESULTS_VERSION, type Manifest, type ResultsF
 import type { RunResult } from "./run";
 import { chooseRate, expand, rowKey, type RunSpec } from "./spec";
 import { readExperiment, readRun } from "./store";
-import { groupBy, summarize } from "./summary";
+import { groupBy, missingByRow, summarize } from "./summary";
 import { summaryMarkdown } from "./tables";
 
 export interface Collected {
@@ -62,7 +62,7 @@ export function collect(
       runs_wall_s: results.reduce((s, r) => s + r.wall_s, 0),
     }),
     runs: results,
-    summary: summarize(results),
+    summary: summarize(results, missingByRow(exp.spec, missing.map((m) => m.id))),
     missing: missing.map((m) => m.id),
   };
   writeFileAtomic(path.join(dir, "results.json"), JSON.stringify(file));

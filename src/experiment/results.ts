@@ -14,7 +14,7 @@ import { GatescopeError, fail } from "../errors";
 import { gatescopePackage } from "../package-root";
 import type { RunResult } from "./run";
 import type { ExperimentSpec } from "./spec";
-import { summarize, type SummaryRow } from "./summary";
+import { missingByRow, summarize, type SummaryRow } from "./summary";
 import { expand } from "./spec";
 import { TASK_NAMES } from "../tasks";
 
@@ -192,7 +192,7 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
     return {
       ...v2,
       // The summary is derived from the runs, so it is derived again rather than trusted.
-      summary: summarize(v2.runs),
+      summary: summarize(v2.runs, missingByRow(m.config, missing)),
       missing,
       manifest: {
         ...m,

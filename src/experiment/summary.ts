@@ -7,7 +7,7 @@
  */
 import { findClaim, judge, paperSteps, type Expectation, type Source } from "./published";
 import type { RunResult } from "./run";
-import { chooseRate, rowKey } from "./spec";
+import { chooseRate, expand, rowKey, type ExperimentSpec } from "./spec";
 import { bootstrapMeanCI, mean, quantile, sd, wilsonCI } from "./stats";
 
 export interface SummaryRow {
@@ -41,6 +41,8 @@ export interface SummaryRow {
   paper_steps: number | null;
   /** The most steps a seed ran (a seed that did not stop early ran the whole budget). */
   steps_run: number;
+  /** Runs of this row the experiment lists that are not made yet: while any are, no verdict. */
+  runs_missing: number;
   /**
    * The published outcome's predicate on this row: true / false, or null (nothing comparable
    * published, or a budget shorter than the paper's that cannot show it: see `judge`).
@@ -69,7 +71,22 @@ export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string,
   return m;
 }
 
-export function summarize(results: RunResult[]): SummaryRow[] {
+/**
+ * The runs of each row that the experiment lists but `missing` names (not made yet, or failed),
+ * by row key; the ids of a staged sweep's chosen runs name no rate, so they map before it is known.
+ */
+export function missingByRow(spec: ExperimentSpec, missing: readonly string[]): Map<string, number> {
+  const rowOf = new Map(expand(spec).map((r) => [r.id, rowKey(r)]));
+  const counts = new Map<string, number>();
+  for (const id of missing) {
+    const row = rowOf.get(id);
+    if (row !== undefined) counts.set(row, (counts.get(row) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Summary rows; a row with runs still missing (`missing`, by row key) gets no verdict until they are made. */
+export function summarize(results: RunResult[], missing: ReadonlyMap<string, number> = new Map()): SummaryRow[] {
   return [...groupBy(results, rowKey).values()].map((group) => {
     const byLr = [...groupBy(group, (r) => String(r.lr)).values()].sort((a, b) => a[0].lr - b[0].lr);
     const sweep = byLr.map((rs) => ({
@@ -92,6 +109,7 @@ export function summarize(results: RunResult[]): SummaryRow[] {
     const ci = bootstrapMeanCI(m);
     const metric_mean = mean(m);
     const steps_run = Math.max(...rs.map((r) => r.steps));
+    const runs_missing = missing.get(rowKey(first)) ?? 0;
     return {
       task: first.task,
       T: first.T,
@@ -115,7 +133,8 @@ export function summarize(results: RunResult[]): SummaryRow[] {
       expect: claim?.expect ?? null,
       paper_steps: paperSteps(claim, first.T),
       steps_run,
-      agrees: judge(
+      runs_missing,
+      agrees: runs_missing > 0 ? null : judge(
         claim?.expect ?? null,
         { seeds: rs.length, solved, baseline: first.baseline, metric_ci95: ci, steps: steps_run },
         paperSteps(claim, first.T),
@@ -165,8 +184,9 @@ export const SUMMARY_HEADINGS: Record<string, string> = {
  * A row's verdict in words. Null is "not comparable": nothing comparable published, or (with the
  * paper's steps known) a budget too short to show the claim — `judge` says which it can show.
  */
-export function verdictText(r: Pick<SummaryRow, "agrees" | "steps_run" | "paper_steps">): string {
+export function verdictText(r: Pick<SummaryRow, "agrees" | "steps_run" | "paper_steps" | "runs_missing">): string {
   if (r.agrees !== null) return r.agrees ? "agrees" : "deviates";
+  if (r.runs_missing > 0) return `not yet: ${r.runs_missing} of the row's runs still to make`;
   if (!r.paper_steps) return "not comparable";
   return `not comparable: ≤ ${r.steps_run} steps run, the paper ran ${r.paper_steps}`;
 }
