@@ -56,7 +56,9 @@ function initDifferences(spec: ExperimentSpec): string {
   return [
     "initial states fixed at 0, not learned",
     kinds.has("lstm") ? "no c_t → output-gate matrix (gatescope's peepholes are Gers' diagonal ones on i, f, o)" : "",
-    spec.cells.some((c) => c.rnn.init === "irnn") ? "the irnn preset's input weights are N(0, 0.001²) (Le et al.)" : "",
+    spec.cells.some((c) => c.rnn.init === "irnn")
+      ? "the irnn preset's input weights are N(0, 0.001²) (Le et al.)"
+      : "",
   ]
     .filter((s) => s)
     .join("; ");

@@ -358,7 +358,8 @@ export const RECIPES: Recipe[] = [
       },
       criterion: {
         value:
-          "a sequence is wrong if its absolute error is ≥ 0.04 (adding) or any output's is ≥ 0.3 (temporal order); " +
+          "a sequence is wrong if its absolute error is ≥ 0.04 (adding) or any output's is ≥ 0.3 " +
+          "(temporal order); " +
           "training stops when the training stream's average error < 0.01 (0.1) and the last 2000 sequences were " +
           "right; reported: wrong test sequences, 0–3 of 2560 for their LSTM",
         source: "HS97 §5.4, §5.6; the counts as read by issue 22 (their tables are not among the stored sources)",

@@ -203,7 +203,10 @@ export function formatSummary(rows: SummaryRow[]): string {
       .trimEnd();
   const claims = rows
     .filter((r) => r.expect !== null)
-    .map((r) => `  ${r.task} T=${r.T} ${r.cell}: ${r.published} — ${verdictText(r).replace(/^deviates$/, "DEVIATES")}`);
+    .map((r) => {
+      const verdict = verdictText(r).replace(/^deviates$/, "DEVIATES");
+      return `  ${r.task} T=${r.T} ${r.cell}: ${r.published} — ${verdict}`;
+    });
   return [
     line(keys.map((k) => SUMMARY_HEADINGS[k])),
     line(widths.map((w) => "-".repeat(w))),

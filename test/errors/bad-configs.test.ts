@@ -283,7 +283,8 @@ describe("bad configurations are refused, rule by rule", () => {
     const get = (setting: string) => own.find((d) => d.setting === setting)!.ours;
     expect(get("hidden")).to.equal("32; adding: 16");
     expect(get("iterations")).to.equal(
-      "≤ 3000, early stop once solved on validation; adding: ≤ 50. Fewer steps than the paper's at adding T = 100 " +
+      "≤ 3000, early stop once solved on validation; adding: ≤ 50. Fewer steps than the paper's at adding " +
+        "T = 100 " +
         "(30000), adding T = 200 (47000): there a verdict says only what this budget can show (a solve or a beaten " +
         'baseline, or a solve the paper never saw), else "not comparable"',
     );
