@@ -1,5 +1,5 @@
 /**
- * Showing figures inline in a tslab notebook, offline: plotly.js is embedded from
+ * Showing figures inline in a notebook (tslab or Deno's kernel), offline: plotly.js is embedded from
  * node_modules the first time a figure is shown in this kernel session, then each chart is a
  * div plus a tiny script. Works in the classic Notebook and VS Code (require.js pages), in
  * trusted JupyterLab, and in nbconvert's HTML export.
@@ -7,7 +7,7 @@
 import { checkKeys, fail } from "../src/errors";
 import type { Figure } from "../src/viz/figure";
 import { figureHtml, newPlotId, plotlyInjection } from "../src/viz/html";
-import type { BundleWriter, DisplayLike } from "./display";
+import type { BundleDisplay, DisplayLike } from "./display";
 import { escapeMarkdown } from "./markdown";
 
 let injected = false;
@@ -36,24 +36,21 @@ export function show(display: DisplayLike, fig: Figure, options: { height?: numb
   display.html(injectionOnce() + figureHtml(fig, undefined, options.height));
 }
 
+function figureTitle(fig: Figure): string {
+  return String((fig.layout.title as { text?: string } | undefined)?.text ?? "untitled");
+}
+
 /**
  * Opt-in: one output holding the figure as application/vnd.plotly.v1+json (drawn natively by
  * front ends that have a Plotly renderer, e.g. JupyterLab with its Plotly extension) and as
  * text/html (everyone else, and nbconvert's HTML), plus a text/plain fallback.
  */
-export function showNative(write: BundleWriter, fig: Figure): void {
-  write(
-    {
-      data: {
-        "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
-        "text/html": injectionOnce() + figureHtml(fig),
-        "text/plain":
-          `<gatescope figure: ` + `${String((fig.layout.title as { text?: string } | undefined)?.text ?? "untitled")}>`,
-      },
-      metadata: {},
-    },
-    false,
-  );
+export function showNative(display: BundleDisplay, fig: Figure): void {
+  display.bundle({
+    "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
+    "text/html": injectionOnce() + figureHtml(fig),
+    "text/plain": `<gatescope figure: ${figureTitle(fig)}>`,
+  });
 }
 
 /** A clock the live outputs read; replaceable in tests. */
@@ -63,8 +60,8 @@ export interface Clock {
 const systemClock: Clock = { now: () => Date.now() };
 
 /**
- * A figure that redraws in place while a cell trains: pass `tslab.newDisplay()`, whose later
- * calls replace its first output. Updates closer together than `throttleMs` are coalesced;
+ * A figure that redraws in place while a cell trains: pass `newDisplay()`, whose later calls
+ * replace its first output. Updates closer together than `throttleMs` are coalesced;
  * `flush()` (or `await train(...)` returning, then `flush()`) draws the latest state.
  */
 export class LiveFigure {

@@ -1,17 +1,18 @@
 #!/usr/bin/env node
-// `npm run notebooks [-- [--out DIR] [--charts-optional] NOTEBOOK...]`: registers a project-local
-// tslab kernel (nothing in the user's own Jupyter changes), executes the notebooks with real
-// Jupyter (a notebook in a `gatescope init` folder with that folder's kernel), gives every chart a
-// static image, writes the executed notebooks and their HTML exports (MathJax and require.js
-// beside them) to build/notebooks/, and checks the exports in headless Chromium (checkCharts).
-// `npm run jupyter` opens them interactively.
+// `npm run notebooks [-- [--kernel tslab|deno|both] [--out DIR] [--charts-optional] NOTEBOOK...]`:
+// registers project-local kernels (tslab's, and Deno's `deno jupyter`; nothing in the user's own
+// Jupyter changes), executes the notebooks with real Jupyter under each chosen kernel (a notebook
+// in a `gatescope init` folder with that folder's kernel), gives every chart a static image, writes
+// the executed notebooks and their HTML exports (MathJax and require.js beside them) to
+// build/notebooks/<kernel>/, and checks the exports in headless Chromium (checkCharts).
+// `npm run jupyter` opens them interactively, with both kernels to choose from.
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
-const KERNEL = "gatescope-tslab";
+const { KERNELS, kernelChoice, kernelSpecJson } = require(path.join(ROOT, "dist", "src", "cli", "kernels.js"));
 const JUPYTER_DATA = path.join(ROOT, ".jupyter", "share", "jupyter");
 const PYTHON = "/usr/bin/python3";
 // MathJax 2 (what nbconvert's template configures) and require.js from npm, copied beside the HTML
@@ -54,26 +55,16 @@ function linkSelf() {
   fs.symlinkSync(ROOT, link, "dir");
 }
 
-function registerKernel() {
-  const tslab = path.join(ROOT, "node_modules", ".bin", "tslab");
-  if (!fs.existsSync(tslab)) throw new Error(`expected tslab at ${tslab}: run npm ci first`);
-  const spec = path.join(ROOT, ".jupyter", "kernelspec", KERNEL);
+function registerKernel(kind) {
+  const { name } = KERNELS[kind];
+  const bin = path.join(ROOT, "node_modules", ".bin", kind);
+  if (!fs.existsSync(bin)) throw new Error(`expected ${kind} at ${bin}: run npm ci first`);
+  const spec = path.join(ROOT, ".jupyter", "kernelspec", name);
   fs.mkdirSync(spec, { recursive: true });
-  fs.writeFileSync(
-    path.join(spec, "kernel.json"),
-    JSON.stringify(
-      {
-        argv: [tslab, "kernel", "--config-path", "{connection_file}"],
-        display_name: "TypeScript (gatescope)",
-        language: "typescript",
-      },
-      null,
-      2,
-    ),
-  );
+  fs.writeFileSync(path.join(spec, "kernel.json"), kernelSpecJson(kind, bin));
   const r = spawnSync(
     "jupyter",
-    ["kernelspec", "install", "--replace", "--name", KERNEL, "--prefix", path.join(ROOT, ".jupyter"), spec],
+    ["kernelspec", "install", "--replace", "--name", name, "--prefix", path.join(ROOT, ".jupyter"), spec],
     { encoding: "utf8" },
   );
   if (r.error || r.status !== 0) {
@@ -82,14 +73,13 @@ function registerKernel() {
         (r.error ? r.error.message : r.stderr),
     );
   }
-  return { ...process.env, JUPYTER_PATH: JUPYTER_DATA };
 }
 
-/** The nearest folder above `dir`, short of this project, with a kernel of its own (`gatescope init`). */
-function ownKernel(dir) {
+/** The nearest folder above `dir`, short of this project, with a kernel `name` of its own (`gatescope init`). */
+function ownKernel(dir, name) {
   for (let d = dir; d !== path.dirname(d) && d !== ROOT; d = path.dirname(d)) {
     const data = path.join(d, ".jupyter", "share", "jupyter");
-    if (fs.existsSync(path.join(data, "kernels", KERNEL, "kernel.json"))) return data;
+    if (fs.existsSync(path.join(data, "kernels", name, "kernel.json"))) return data;
   }
   return null;
 }
@@ -163,51 +153,27 @@ async function checkCharts(htmlFiles, chartsOptional, folder) {
   return failures;
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const interactive = args[0] === "--jupyter";
-  linkSelf();
-  const env = registerKernel();
-  if (interactive) {
-    const extra = process.getuid && process.getuid() === 0 ? ["--allow-root"] : []; // Jupyter refuses root otherwise
-    const r = spawnSync(
-      "jupyter",
-      ["notebook", "--notebook-dir", path.join(ROOT, "notebooks"), ...extra, ...args.slice(1)],
-      { stdio: "inherit", env },
-    );
-    if (r.error) throw new Error(`could not start Jupyter (apt-get install jupyter-notebook): ${r.error.message}`);
-    process.exitCode = r.status ?? 1;
-    return;
-  }
-  let out = path.join(ROOT, "build", "notebooks");
-  const chosen = [];
-  let chartsOptional = false; // a notebook that draws nothing passes (README snippets)
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--out") out = path.resolve(args[++i]);
-    else if (args[i] === "--charts-optional") chartsOptional = true;
-    else chosen.push(args[i]);
-  }
-  const notebooks = (
-    chosen.length
-      ? chosen
-      : fs
-          .readdirSync(path.join(ROOT, "notebooks"))
-          .filter((f) => f.endsWith(".ipynb"))
-          .sort()
-          .map((f) => path.join("notebooks", f))
-  ).map((f) => path.resolve(f));
+/** Executes `notebooks` under one kernel into `out`, adds static images, checks the exports. */
+async function runUnder(kind, notebooks, out, chartsOptional) {
+  const { name, linger } = KERNELS[kind];
   // A notebook in a folder made by `gatescope init` runs with that folder's own kernel.
   const groups = new Map();
   for (const nb of notebooks) {
-    const jupyterPath = ownKernel(path.dirname(nb)) ?? env.JUPYTER_PATH;
+    const jupyterPath = ownKernel(path.dirname(nb), name) ?? JUPYTER_DATA;
     groups.set(jupyterPath, [...(groups.get(jupyterPath) ?? []), nb]);
   }
+  console.log(`kernel ${name}: ${notebooks.length} notebook(s) → ${out}`);
   let status = 0;
   for (const [jupyterPath, group] of groups) {
     const r = spawnSync(
       PYTHON,
-      [path.join(ROOT, "scripts", "run_notebooks.py"), "--kernel", KERNEL, "--out", out, ...ASSETS, ...group],
-      { stdio: "inherit", env: { ...env, JUPYTER_PATH: jupyterPath } },
+      [
+        path.join(ROOT, "scripts", "run_notebooks.py"),
+        ...["--kernel", name, "--linger", String(linger), "--out", out],
+        ...ASSETS,
+        ...group,
+      ],
+      { stdio: "inherit", env: { ...process.env, JUPYTER_PATH: jupyterPath } },
     );
     if (r.error) throw new Error(`could not run ${PYTHON}: ${r.error.message}`);
     status = status || r.status;
@@ -227,7 +193,47 @@ async function main() {
   }
   const html = executed.map((f) => f.replace(/\.ipynb$/, ".html"));
   const chartFailures = status === 0 ? await checkCharts(html, chartsOptional, out) : [];
-  process.exitCode = status !== 0 || chartFailures.length ? 1 : 0;
+  return status === 0 && chartFailures.length === 0;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const interactive = args[0] === "--jupyter";
+  linkSelf();
+  let out = path.join(ROOT, "build", "notebooks");
+  const chosen = [];
+  let kernels = kernelChoice("both", "--kernel");
+  let chartsOptional = false; // a notebook that draws nothing passes (README snippets)
+  for (let i = interactive ? 1 : 0; i < args.length; i++) {
+    if (args[i] === "--out") out = path.resolve(args[++i]);
+    else if (args[i] === "--kernel") kernels = kernelChoice(String(args[++i]), "--kernel");
+    else if (args[i] === "--charts-optional") chartsOptional = true;
+    else chosen.push(args[i]); // notebooks to run, or (--jupyter) Jupyter's own arguments
+  }
+  for (const kind of kernels) registerKernel(kind);
+  if (interactive) {
+    const extra = process.getuid && process.getuid() === 0 ? ["--allow-root"] : []; // Jupyter refuses root otherwise
+    const r = spawnSync(
+      "jupyter",
+      ["notebook", "--notebook-dir", path.join(ROOT, "notebooks"), ...extra, ...chosen],
+      { stdio: "inherit", env: { ...process.env, JUPYTER_PATH: JUPYTER_DATA } },
+    );
+    if (r.error) throw new Error(`could not start Jupyter (apt-get install jupyter-notebook): ${r.error.message}`);
+    process.exitCode = r.status ?? 1;
+    return;
+  }
+  const notebooks = (
+    chosen.length
+      ? chosen
+      : fs
+          .readdirSync(path.join(ROOT, "notebooks"))
+          .filter((f) => f.endsWith(".ipynb"))
+          .sort()
+          .map((f) => path.join("notebooks", f))
+  ).map((f) => path.resolve(f));
+  let ok = true;
+  for (const kind of kernels) ok = (await runUnder(kind, notebooks, path.join(out, kind), chartsOptional)) && ok;
+  process.exitCode = ok ? 0 : 1;
 }
 
 main().catch((err) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Executes notebooks with real Jupyter (nbclient) and a given kernel, headless.
 
-    /usr/bin/python3 scripts/run_notebooks.py --kernel NAME --out DIR NOTEBOOK...
+    /usr/bin/python3 scripts/run_notebooks.py --kernel NAME [--linger S] --out DIR NOTEBOOK...
     /usr/bin/python3 scripts/run_notebooks.py --html-only --out DIR NOTEBOOK...
 
 --mathjax-url and --require-js-url point the HTML export's scripts elsewhere (e.g. copies beside it).
@@ -13,13 +13,75 @@ failure is visible rather than nbconvert's bare "<Error>:". Exit status 1 if any
 """
 import argparse
 import os
+import queue
 import sys
 import time
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.util import ensure_async
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError
 from nbconvert import HTMLExporter
+
+
+class LingeringClient(NotebookClient):
+    """nbclient reads a cell's outputs until the kernel reports it idle, and drops messages for
+    any other request. Deno's kernel forwards stdout and display messages asynchronously, so a
+    cell's outputs can arrive after its idle status — during the next cell, or (the last cell's)
+    only when the kernel is asked something again. A front end such as JupyterLab routes every
+    message to its cell by the parent header whenever it comes; so does this client. With
+    linger > 0 it also ends the notebook with an empty request and keeps reading until the
+    kernel has been quiet that many seconds, so the last cell's outputs come in too."""
+
+    linger = 0.0
+
+    def _route(self, msg):
+        """A message for an earlier request goes to that request's cell; True if it had one."""
+        owner = self._cells.get(msg["parent_header"].get("msg_id"))
+        if owner is None:
+            return False
+        try:
+            self.process_message(msg, *owner)
+        except CellExecutionComplete:
+            pass
+        return True
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        if not hasattr(self, "_cells"):
+            self._cells = {}
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    self._cells[parent_msg_id] = (cell, cell_index)
+                    return
+            else:
+                self._route(msg)
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        last = max(i for i, c in enumerate(self.nb.cells) if c.cell_type == "code")
+        if self.linger > 0 and cell_index == last:
+            await self._drain()
+        return cell
+
+    async def _drain(self):
+        sentinel = await ensure_async(self.kc.execute("", store_history=False))
+        idle = False
+        deadline = time.time() + self.timeout
+        while time.time() < deadline:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=self.linger))
+            except queue.Empty:
+                if idle:
+                    return
+                continue
+            if msg["parent_header"].get("msg_id") == sentinel:
+                idle = idle or (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle")
+            else:
+                self._route(msg)
 
 
 def error_text(cell):
@@ -40,10 +102,11 @@ def export_html(nb, out_dir, name, urls):
         f.write(html)
 
 
-def run(path, kernel, out_dir, timeout, urls):
+def run(path, kernel, out_dir, timeout, urls, linger):
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name=kernel, timeout=timeout,
-                            resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
+    client = LingeringClient(nb, kernel_name=kernel, timeout=timeout,
+                             resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
+    client.linger = linger
     name = os.path.splitext(os.path.basename(path))[0]
     t0 = time.time()
     ok = True
@@ -78,6 +141,8 @@ def main():
     ap.add_argument("--require-js-url", help="require.js for the HTML export")
     ap.add_argument("--out", required=True)
     ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--linger", type=float, default=0.0,
+                    help="after the last cell, read late outputs until the kernel is quiet this many seconds")
     ap.add_argument("notebooks", nargs="+")
     args = ap.parse_args()
     urls = {"mathjax_url": args.mathjax_url, "require_js_url": args.require_js_url}
@@ -87,7 +152,7 @@ def main():
         return
     if not args.kernel:
         ap.error("--kernel is required to execute notebooks")
-    results = [run(p, args.kernel, args.out, args.timeout, urls) for p in args.notebooks]
+    results = [run(p, args.kernel, args.out, args.timeout, urls, args.linger) for p in args.notebooks]
     print(f"{sum(results)} of {len(results)} notebook(s) ran without error", flush=True)
     sys.exit(0 if all(results) else 1)
 

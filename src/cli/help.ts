@@ -98,7 +98,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   init: {
     usage: "gatescope init DIR [OPTION]...",
-    summary: "a notebook folder: package.json, a project-local tslab kernel and a starter notebook",
+    summary: "a notebook folder: package.json, project-local kernels (tslab, Deno) and a starter notebook",
     options: [
       {
         flag: "--from",
@@ -111,6 +111,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
         arg: "PATH",
         default: "the first of python3, /usr/bin/python3, python with Jupyter",
         text: "the Python whose Jupyter runs the kernel",
+      },
+      {
+        flag: "--kernel",
+        arg: "tslab|deno|both",
+        default: "both (Deno's only where its binary runs)",
+        text: "the Jupyter kernels the folder gets; a notebook runs unchanged under either",
       },
       { flag: "--no-install", text: "write the files only; run `npm install` yourself" },
     ],

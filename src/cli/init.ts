@@ -1,9 +1,11 @@
 /**
  * `gatescope init DIR` and `gatescope notebooks DIR`: a folder of one's own to write notebooks in.
  *
- * init writes DIR/package.json (gatescope and tslab), a starter notebook and a tslab kernel that
- * lives in DIR/.jupyter (Jupyter finds it through JUPYTER_PATH, which the folder's
- * `npm run jupyter` sets; the user's own Jupyter setup is untouched), then runs `npm install`.
+ * init writes DIR/package.json (gatescope, and tslab and/or Deno), a starter notebook and the
+ * chosen kernels, which live in DIR/.jupyter (Jupyter finds them through JUPYTER_PATH, which the
+ * folder's `npm run jupyter` sets; the user's own Jupyter setup is untouched), then runs
+ * `npm install`. By default both kernels; Deno's is dropped again, with a note, where its binary
+ * does not run after the install (a platform Deno's npm package has no build for).
  * The kernel runs under a Python that really has Jupyter: found by asking each candidate to
  * import jupyter_client, not assumed from PATH (tslab's own installer takes the first python3,
  * which may have no Jupyter, and exits 0).
@@ -15,9 +17,8 @@ import { GatescopeError } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { gatescopePackage } from "../package-root";
 import { flagsOf } from "./help";
+import { KERNEL_KINDS, KERNELS, kernelChoice, kernelSpecJson, type KernelKind } from "./kernels";
 
-/** The kernel's name: the shipped notebooks ask for it, so they run in an init folder as they are. */
-export const KERNEL_NAME = "gatescope-tslab";
 /** Where, under the folder, Jupyter looks for kernels (JUPYTER_PATH). */
 export const JUPYTER_DIR = path.join(".jupyter", "share", "jupyter");
 const CANDIDATES = ["python3", "/usr/bin/python3", "python"];
@@ -27,11 +28,13 @@ export interface InitArgs {
   from: string | null;
   python: string | null;
   install: boolean;
+  /** null: both, Deno's only where it runs. */
+  kernels: KernelKind[] | null;
 }
 
 export function parseInitArgs(argv: string[]): InitArgs {
   const { valued, switches } = flagsOf("init");
-  const args: InitArgs = { dir: "", from: null, python: null, install: true };
+  const args: InitArgs = { dir: "", from: null, python: null, install: true, kernels: null };
   const dirs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -40,7 +43,9 @@ export function parseInitArgs(argv: string[]): InitArgs {
       const v = argv[++i];
       if (v === undefined) throw new GatescopeError(`init: ${a}: expected a value, got none`);
       if (a === "--from") args.from = v;
-      else args.python = v;
+      else if (a === "--python") args.python = v;
+      else if (a === "--kernel") args.kernels = kernelChoice(v, "init: --kernel");
+      else throw new Error(`init: ${a} is declared in help.ts but has no branch in parseInitArgs`);
     } else if (a.startsWith("-")) {
       throw new GatescopeError(`init: expected a folder or one of ${[...valued, ...switches].join(", ")}, got "${a}"`);
     } else dirs.push(a);
@@ -69,8 +74,8 @@ function starterNotebook(): string {
   return fs.readFileSync(path.join(gatescopePackage().root, "templates", "starter.ipynb"), "utf8");
 }
 
-/** package.json for the folder: its dependencies, and `npm run jupyter` with the kernel in view. */
-function folderPackage(dir: string, from: string, python: string): string {
+/** package.json for the folder: its dependencies, and `npm run jupyter` with the kernels in view. */
+function folderPackage(dir: string, from: string, python: string, kernels: KernelKind[]): string {
   const own = JSON.parse(fs.readFileSync(path.join(gatescopePackage().root, "package.json"), "utf8"));
   const name = path
     .basename(path.resolve(dir))
@@ -84,21 +89,24 @@ function folderPackage(dir: string, from: string, python: string): string {
       name: name || "notebooks",
       private: true,
       scripts: { jupyter: `${jupyter} notebook${root}`, lab: `${jupyter} lab${root}` },
-      dependencies: { gatescope: from, tslab: own.devDependencies.tslab },
+      dependencies: {
+        gatescope: from,
+        ...Object.fromEntries(kernels.map((k) => [k, own.devDependencies[k] as string])),
+      },
     },
     null,
     2,
   )}\n`;
 }
 
-function kernelSpec(dir: string): string {
-  const tslab = path.join(path.resolve(dir), "node_modules", ".bin", "tslab");
-  const spec = {
-    argv: [tslab, "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (gatescope)",
-    language: "typescript",
-  };
-  return `${JSON.stringify(spec, null, 2)}\n`;
+function kernelDir(dir: string, kind: KernelKind): string {
+  return path.join(dir, JUPYTER_DIR, "kernels", KERNELS[kind].name);
+}
+
+/** Whether Deno's binary, as npm installed it in the folder, runs on this machine. */
+function denoRuns(dir: string): boolean {
+  const r = spawnSync(path.join(dir, "node_modules", ".bin", "deno"), ["--version"], { encoding: "utf8" });
+  return !r.error && r.status === 0;
 }
 
 export function initCommand(argv: string[], out: (line: string) => void): number {
@@ -119,14 +127,19 @@ export function initCommand(argv: string[], out: (line: string) => void): number
       : fs.existsSync(args.from)
         ? path.resolve(args.from)
         : args.from;
-  fs.mkdirSync(path.join(dir, JUPYTER_DIR, "kernels", KERNEL_NAME), { recursive: true });
-  writeFileAtomic(path.join(dir, JUPYTER_DIR, "kernels", KERNEL_NAME, "kernel.json"), kernelSpec(dir));
+  const kernels = args.kernels ?? [...KERNEL_KINDS];
+  for (const kind of kernels) {
+    fs.mkdirSync(kernelDir(dir, kind), { recursive: true });
+    const bin = path.join(dir, "node_modules", ".bin", kind);
+    writeFileAtomic(path.join(kernelDir(dir, kind), "kernel.json"), kernelSpecJson(kind, bin));
+  }
   const starter = path.join(dir, "starter.ipynb");
   if (!fs.existsSync(starter)) writeFileAtomic(starter, starterNotebook());
   const ignore = path.join(dir, ".gitignore");
   if (!fs.existsSync(ignore)) writeFileAtomic(ignore, "node_modules/\n.jupyter/\n.ipynb_checkpoints/\n");
-  writeFileAtomic(pkg, folderPackage(dir, from, python));
-  out(`wrote ${pkg} (gatescope from ${from}), starter.ipynb and a kernel "${KERNEL_NAME}" under ${JUPYTER_DIR}`);
+  writeFileAtomic(pkg, folderPackage(dir, from, python, kernels));
+  const names = kernels.map((k) => `"${KERNELS[k].name}"`).join(" and ");
+  out(`wrote ${pkg} (gatescope from ${from}), starter.ipynb and kernel(s) ${names} under ${JUPYTER_DIR}`);
   if (args.install) {
     out(`npm install in ${dir} …`);
     const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: dir, stdio: "inherit" });
@@ -136,8 +149,18 @@ export function initCommand(argv: string[], out: (line: string) => void): number
           "(the files are written; fix the cause and run npm install there)",
       );
     }
+    if (kernels.includes("deno") && !denoRuns(dir)) {
+      if (args.kernels !== null) {
+        throw new GatescopeError(
+          `init: --kernel ${args.kernels.length > 1 ? "both" : "deno"}: expected Deno's binary to run here, ` +
+            `got one that does not (${path.join(dir, "node_modules", ".bin", "deno")} --version failed)`,
+        );
+      }
+      fs.rmSync(kernelDir(dir, "deno"), { recursive: true, force: true });
+      out(`note: Deno does not run on this machine; the folder has tslab's kernel only`);
+    }
   }
-  out(`next: cd ${dir} && npm run jupyter    (Jupyter with the folder's kernel; Python: ${python})`);
+  out(`next: cd ${dir} && npm run jupyter    (Jupyter with the folder's kernels; Python: ${python})`);
   out(`      gatescope notebooks ${dir}     (copies the shipped notebooks beside the starter)`);
   return 0;
 }
@@ -147,7 +170,7 @@ export function notebooksCommand(argv: string[], out: (line: string) => void): n
     throw new GatescopeError(`notebooks: expected one folder, got ${argv.length ? `"${argv.join(" ")}"` : "none"}`);
   }
   const dir = path.resolve(argv[0]);
-  if (!fs.existsSync(path.join(dir, JUPYTER_DIR, "kernels", KERNEL_NAME))) {
+  if (!KERNEL_KINDS.some((k) => fs.existsSync(kernelDir(dir, k)))) {
     out(`note: ${dir} has no kernel of its own; "gatescope init ${argv[0]}" makes one`);
   }
   fs.mkdirSync(dir, { recursive: true });

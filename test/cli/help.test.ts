@@ -64,11 +64,25 @@ describe("command-line help", () => {
     }
     expect(parseReproduceArgs(["--out", "d"])).to.deep.include({ out: "d" });
     for (const o of COMMANDS.init.options) {
-      expect(() => parseInitArgs(["dir", o.flag, ...(o.arg ? ["x"] : [])]), o.flag).to.not.throw();
+      const value = o.arg ? (o.arg.includes("|") ? o.arg.split("|")[0] : "x") : null;
+      expect(() => parseInitArgs(["dir", o.flag, ...(value === null ? [] : [value])]), o.flag).to.not.throw();
     }
     expect(() => parseInitArgs(["dir", "--pyton", "x"])).to.throw(
-      /init: expected a folder or one of --from, --python, --no-install, got "--pyton"/,
+      /init: expected a folder or one of --from, --python, --kernel, --no-install, got "--pyton"/,
     );
+    expect(() => parseInitArgs(["dir", "--kernel", "jupyter"])).to.throw(
+      'init: --kernel: expected tslab, deno or both, got "jupyter"',
+    );
+    expect(parseInitArgs(["dir", "--kernel", "both"]).kernels).to.deep.equal(["tslab", "deno"]);
+    const initOptions = COMMANDS.init.options;
+    initOptions.push({ flag: "--tag", arg: "NAME", default: "none", text: "a flag with no branch" });
+    try {
+      expect(() => parseInitArgs(["dir", "--tag", "x"])).to.throw(
+        "init: --tag is declared in help.ts but has no branch in parseInitArgs",
+      );
+    } finally {
+      initOptions.pop();
+    }
   });
 
   it("every command in the table runs something: without its arguments, a user error, never an internal one", () => {

@@ -8,7 +8,8 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { KERNEL_NAME, JUPYTER_DIR } from "../../src/cli/init";
+import { JUPYTER_DIR } from "../../src/cli/init";
+import { KERNELS } from "../../src/cli/kernels";
 import { CLI, REPO } from "../helpers/paths";
 import { tmpDir } from "../helpers/tmp";
 
@@ -46,7 +47,7 @@ describe("gatescope init: a notebook folder of one's own", function () {
     tarball = path.join(dir, info.filename);
   });
 
-  it("init writes the folder, installs the tarball and registers a kernel under a Python with Jupyter", () => {
+  it("init writes the folder, installs the tarball and registers both kernels under a Python with Jupyter", () => {
     // named relative to where init runs, as a user would; the folder's package.json gets it absolute
     const r = spawnSync(process.execPath, [CLI, "init", folder, "--from", `./${path.basename(tarball)}`], {
       cwd: dir,
@@ -60,11 +61,14 @@ describe("gatescope init: a notebook folder of one's own", function () {
     expect(pkg.scripts.jupyter.endsWith(`notebook${asRoot}`)).to.equal(true);
     const python = pkg.scripts.jupyter.split(" ")[1];
     expect(spawnSync(python, ["-c", "import jupyter_client"]).status, python).to.equal(0);
-    const spec = JSON.parse(
-      fs.readFileSync(path.join(folder, JUPYTER_DIR, "kernels", KERNEL_NAME, "kernel.json"), "utf8"),
-    );
-    expect(spec.argv[0]).to.equal(path.join(folder, "node_modules", ".bin", "tslab"));
-    expect(fs.existsSync(spec.argv[0])).to.equal(true);
+    expect(Object.keys(pkg.dependencies).sort()).to.deep.equal(["deno", "gatescope", "tslab"]);
+    for (const kind of ["tslab", "deno"] as const) {
+      const spec = JSON.parse(
+        fs.readFileSync(path.join(folder, JUPYTER_DIR, "kernels", KERNELS[kind].name, "kernel.json"), "utf8"),
+      );
+      expect(spec.argv[0]).to.equal(path.join(folder, "node_modules", ".bin", kind));
+      expect(fs.existsSync(spec.argv[0]), kind).to.equal(true);
+    }
     // installed as a copy from the tarball, not a link back into this repository
     expect(fs.lstatSync(path.join(folder, "node_modules", "gatescope")).isSymbolicLink()).to.equal(false);
     // the prebuilt addon loads there: no compiler ran (npm runs no dependency's install script here)
@@ -78,21 +82,24 @@ describe("gatescope init: a notebook folder of one's own", function () {
     expect(info.stdout.trim(), info.stderr).to.match(/^native-/);
   });
 
-  it("the starter notebook runs with the folder's own kernel, learns, and draws its charts", () => {
+  it("the starter notebook runs with the folder's own kernels, learns, and draws its charts in each", () => {
     const r = spawnSync(
       process.execPath,
       [path.join(REPO, "scripts/notebooks.js"), "--out", path.join(dir, "out"), path.join(folder, "starter.ipynb")],
       { encoding: "utf8", cwd: REPO },
     );
     expect(r.status, r.stdout + r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/PASS charts starter\.html: 2 of 2 drawn/);
-    const nb = JSON.parse(fs.readFileSync(path.join(dir, "out", "starter.ipynb"), "utf8"));
-    const text = nb.cells
-      .flatMap((c: { outputs?: { text?: string[] }[] }) => c.outputs ?? [])
-      .map((o: { text?: string[] }) => (o.text ?? []).join(""))
-      .join("");
-    const mse = Number(/test MSE ([\d.]+) \(baseline 0\.167\): solved/.exec(text)?.[1]);
-    expect(mse, text).to.be.below(0.01);
+    expect(r.stdout.match(/PASS charts starter\.html: 2 of 2 drawn/g)).to.have.length(2);
+    const printed = ["tslab", "deno"].map((kernel) => {
+      const nb = JSON.parse(fs.readFileSync(path.join(dir, "out", kernel, "starter.ipynb"), "utf8"));
+      return nb.cells
+        .flatMap((c: { outputs?: { text?: string[] }[] }) => c.outputs ?? [])
+        .map((o: { text?: string[] }) => (o.text ?? []).join(""))
+        .join("");
+    });
+    const mse = Number(/test MSE ([\d.]+) \(baseline 0\.167\): solved/.exec(printed[0])?.[1]);
+    expect(mse, printed[0]).to.be.below(0.01);
+    expect(printed[1], "Deno's kernel prints the same").to.equal(printed[0]);
   });
 
   it("notebooks copies the shipped notebooks and never overwrites one", () => {
@@ -106,6 +113,15 @@ describe("gatescope init: a notebook folder of one's own", function () {
         fs.readFileSync(path.join(REPO, "notebooks", f), "utf8"),
       );
     }
+  });
+
+  it("--kernel tslab gives a folder tslab's kernel only", () => {
+    const only = path.join(dir, "tslab only");
+    const r = cli("init", only, "--kernel", "tslab", "--no-install");
+    expect(r.status, r.stderr).to.equal(0);
+    expect(fs.readdirSync(path.join(only, JUPYTER_DIR, "kernels"))).to.deep.equal([KERNELS.tslab.name]);
+    const pkg = JSON.parse(fs.readFileSync(path.join(only, "package.json"), "utf8"));
+    expect(Object.keys(pkg.dependencies).sort()).to.deep.equal(["gatescope", "tslab"]);
   });
 
   it("refuses a folder that has a package.json, and a Python without Jupyter, changing nothing", () => {

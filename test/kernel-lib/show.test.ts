@@ -1,19 +1,24 @@
-/** The notebook kit against a fake tslab display. */
+/** The notebook kit against a fake display. */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { show, showNative, LiveFigure, ProgressLine, resetInjection } from "../../kernel-lib/show";
 import { markdownTable } from "../../kernel-lib/table";
-import type { DisplayLike } from "../../kernel-lib/display";
+import type { BundleDisplay, MimeBundle } from "../../kernel-lib/display";
 import { gradientFlowFigure } from "../../src/viz/gradient-flow";
 import type { Figure } from "../../src/viz/figure";
 
-class FakeDisplay implements DisplayLike {
+class FakeDisplay implements BundleDisplay {
   outputs: Array<{ mime: string; body: string }> = [];
+  bundles: MimeBundle[] = [];
   html(s: string) {
     this.outputs.push({ mime: "text/html", body: s });
   }
   markdown(s: string) {
     this.outputs.push({ mime: "text/markdown", body: s });
+  }
+  bundle(data: MimeBundle) {
+    this.bundles.push(data);
+    this.html(String(data["text/html"]));
   }
 }
 
@@ -34,7 +39,7 @@ describe("kernel-lib", () => {
     show(d, fig());
     const live = new LiveFigure(d, 0);
     live.update(fig());
-    showNative((m) => d.html(String(m.data["text/html"])), fig());
+    showNative(d, fig());
     expect(injections(d)).to.equal(1);
     const first = d.outputs[0].body;
     expect(first.length).to.be.above(1_000_000); // the whole cartesian bundle, no CDN
@@ -146,8 +151,9 @@ describe("kernel-lib", () => {
   });
 
   it("multi-mime: plotly JSON, HTML and plain text in one display_data", () => {
-    const sent: Array<Record<string, unknown>> = [];
-    showNative((m) => sent.push(m.data), fig("native"));
+    const d = new FakeDisplay();
+    showNative(d, fig("native"));
+    const sent = d.bundles;
     expect(Object.keys(sent[0])).to.deep.equal(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
     expect((sent[0]["application/vnd.plotly.v1+json"] as Figure).layout).to.deep.equal({ title: { text: "native" } });
     expect(sent[0]["text/plain"]).to.equal("<gatescope figure: native>");

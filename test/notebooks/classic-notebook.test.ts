@@ -28,15 +28,21 @@ describe("charts in the classic Notebook (require.js page)", function () {
 
   it("every chart of an executed, trusted notebook is drawn", async () => {
     const name = "01-lstm-and-gru-gate-by-gate";
-    const run = spawnSync(process.execPath, [path.join(REPO, "scripts/notebooks.js"), "--out", dir, `notebooks/${name}.ipynb`], { cwd: REPO, encoding: "utf8" });
+    const runner = path.join(REPO, "scripts/notebooks.js");
+    const run = spawnSync(process.execPath, [runner, "--kernel", "tslab", "--out", dir, `notebooks/${name}.ipynb`], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
     expect(run.status, run.stdout + run.stderr).to.equal(0);
     const sign = spawnSync("/usr/bin/python3", ["-c",
       "import sys, nbformat; from nbformat.sign import NotebookNotary as N; nb = nbformat.read(sys.argv[1], 4); N().sign(nb); nbformat.write(nb, sys.argv[1])",
-      path.join(dir, `${name}.ipynb`)], { encoding: "utf8" });
+      path.join(dir, "tslab", `${name}.ipynb`)], { encoding: "utf8" });
     expect(sign.status, sign.stderr).to.equal(0);
 
     const port = await freePort();
-    server = spawn("jupyter", ["notebook", "--no-browser", "--allow-root", `--port=${port}`, "--ip=127.0.0.1", `--notebook-dir=${dir}`, "--NotebookApp.token=gatescope-test"], {
+    const args = ["notebook", "--no-browser", "--allow-root", `--port=${port}`, "--ip=127.0.0.1"];
+    args.push(`--notebook-dir=${path.join(dir, "tslab")}`, "--NotebookApp.token=gatescope-test");
+    server = spawn("jupyter", args, {
       env: { ...process.env, JUPYTER_PATH: path.join(REPO, ".jupyter", "share", "jupyter") }, stdio: "ignore",
     });
     const browser = await launchChromium();

@@ -1,7 +1,8 @@
 /**
- * The README's TypeScript runs as written: every ```ts block, in a real tslab kernel under real
- * Jupyter (tslab's own compiler, non-strict), each a notebook of its own unless its first line
- * says "// continues the block above"; any chart it draws must draw in headless Chromium.
+ * The README's TypeScript runs as written: every ```ts block, under real Jupyter in a real tslab
+ * kernel (tslab's own compiler, non-strict) and in Deno's kernel, printing the same in both, each
+ * a notebook of its own unless its first line says "// continues the block above"; any chart it
+ * draws must draw in headless Chromium.
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
@@ -39,7 +40,7 @@ const notebook = (cells: string[]) => ({
   nbformat_minor: 5,
 });
 
-describe("README snippets in a real tslab kernel", function () {
+describe("README snippets in real kernels (tslab and Deno)", function () {
   this.timeout(10 * 60 * 1000);
 
   it("finds the blocks and groups continuations with the block they continue", () => {
@@ -66,14 +67,18 @@ describe("README snippets in a real tslab kernel", function () {
       { encoding: "utf8", cwd: REPO },
     );
     expect(r.status, r.stdout + r.stderr).to.equal(0);
-    expect(r.stdout).to.include(`${files.length} of ${files.length} notebook(s) ran without error`);
-    const printed = files.map((f) => {
-      const nb = JSON.parse(fs.readFileSync(path.join(out, path.basename(f)), "utf8"));
-      return nb.cells
-        .flatMap((c: { outputs: { text?: string[] }[] }) => c.outputs)
-        .map((o: { text?: string[] }) => (o.text ?? []).join(""))
-        .join("");
-    });
+    const ran = `${files.length} of ${files.length} notebook(s) ran without error`;
+    expect(r.stdout.split(ran)).to.have.length(3); // once per kernel
+    const printedBy = (kernel: string) =>
+      files.map((f) => {
+        const nb = JSON.parse(fs.readFileSync(path.join(out, kernel, path.basename(f)), "utf8"));
+        return nb.cells
+          .flatMap((c: { outputs: { text?: string[] }[] }) => c.outputs)
+          .map((o: { text?: string[] }) => (o.text ?? []).join(""))
+          .join("");
+      });
+    const printed = printedBy("tslab");
+    expect(printedBy("deno")).to.deep.equal(printed);
     // What the README says the blocks print.
     expect(printed.join("\n")).to.match(/test MSE 0\.00\d\d \(baseline 0\.167\)/);
     expect(printed.join("\n")).to.match(/^true$/m);
