@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO } from "../helpers/paths";
+import { codeNotebook } from "../helpers/notebook";
 import { tmpDir } from "../helpers/tmp";
 
 type Output = { output_type: string; text?: string[]; data?: Record<string, unknown> };
@@ -34,15 +35,7 @@ describe("kernel-lib in tslab and in Deno's kernel", function () {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, "kit.ipynb");
-    const cells = CELLS.map((source, i) => ({
-      cell_type: "code",
-      execution_count: null,
-      id: `c${i}`,
-      metadata: {},
-      outputs: [],
-      source,
-    }));
-    fs.writeFileSync(file, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    fs.writeFileSync(file, JSON.stringify(codeNotebook(CELLS)));
     const out = tmpDir("kit");
     const runner = path.join(REPO, "scripts/notebooks.js");
     const r = spawnSync(process.execPath, [runner, "--kernel", "both", "--out", out, file], {

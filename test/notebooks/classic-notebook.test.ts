@@ -34,9 +34,12 @@ describe("charts in the classic Notebook (require.js page)", function () {
       encoding: "utf8",
     });
     expect(run.status, run.stdout + run.stderr).to.equal(0);
-    const sign = spawnSync("/usr/bin/python3", ["-c",
-      "import sys, nbformat; from nbformat.sign import NotebookNotary as N; nb = nbformat.read(sys.argv[1], 4); N().sign(nb); nbformat.write(nb, sys.argv[1])",
-      path.join(dir, "tslab", `${name}.ipynb`)], { encoding: "utf8" });
+    const signScript =
+      "import sys, nbformat; from nbformat.sign import NotebookNotary as N; " +
+      "nb = nbformat.read(sys.argv[1], 4); N().sign(nb); nbformat.write(nb, sys.argv[1])";
+    const sign = spawnSync("/usr/bin/python3", ["-c", signScript, path.join(dir, "tslab", `${name}.ipynb`)], {
+      encoding: "utf8",
+    });
     expect(sign.status, sign.stderr).to.equal(0);
 
     const port = await freePort();
@@ -52,17 +55,24 @@ describe("charts in the classic Notebook (require.js page)", function () {
       page.on("pageerror", (e) => errors.push(e.message ?? String(e)));
       for (let i = 0; ; i++) { // wait for the server
         try {
-          await page.goto(`http://127.0.0.1:${port}/notebooks/${name}.ipynb?token=gatescope-test`, { waitUntil: "load" });
+          const url = `http://127.0.0.1:${port}/notebooks/${name}.ipynb?token=gatescope-test`;
+          await page.goto(url, { waitUntil: "load" });
           break;
         } catch (err) {
           if (i > 50) throw err;
           await new Promise((r) => setTimeout(r, 200));
         }
       }
-      await page.waitForFunction("typeof window.define === 'function' && document.querySelectorAll('.gatescope-plot').length > 0 && " +
-        "document.querySelectorAll('.gatescope-plot').length === document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]').length", undefined, { timeout: 60000 });
+      const plotCount = "document.querySelectorAll('.gatescope-plot').length";
+      const drawnCount = "document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]').length";
+      await page.waitForFunction(
+        `typeof window.define === 'function' && ${plotCount} > 0 && ${plotCount} === ${drawnCount}`,
+        undefined,
+        { timeout: 60000 },
+      );
       const [plots, drawn, amd] = await page.evaluate<[number, number, boolean]>(
-        "[document.querySelectorAll('.gatescope-plot').length, document.querySelectorAll('.gatescope-plot[data-gatescope-rendered]').length, Boolean(window.define && window.define.amd)]");
+        `[${plotCount}, ${drawnCount}, Boolean(window.define && window.define.amd)]`,
+      );
       fs.mkdirSync(path.join(REPO, "test-artifacts"), { recursive: true });
       await page.screenshot({ path: path.join(REPO, "test-artifacts", "classic-notebook.png"), fullPage: true });
       expect(amd).to.equal(true); // require.js is really there

@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO } from "../helpers/paths";
+import { codeNotebook } from "../helpers/notebook";
 import { tmpDir } from "../helpers/tmp";
 
 const CONTINUES = "// continues the block above";
@@ -25,20 +26,6 @@ export function readmeNotebooks(markdown: string): string[][] {
   }
   return groups;
 }
-
-const notebook = (cells: string[]) => ({
-  cells: cells.map((source, i) => ({
-    cell_type: "code",
-    execution_count: null,
-    id: `c${i}`,
-    metadata: {},
-    outputs: [],
-    source,
-  })),
-  metadata: { kernelspec: { display_name: "TypeScript (gatescope)", language: "typescript", name: "gatescope-tslab" } },
-  nbformat: 4,
-  nbformat_minor: 5,
-});
 
 describe("README snippets in real kernels (tslab and Deno)", function () {
   this.timeout(10 * 60 * 1000);
@@ -57,7 +44,7 @@ describe("README snippets in real kernels (tslab and Deno)", function () {
     fs.mkdirSync(dir, { recursive: true });
     const files = groups.map((cells, k) => {
       const file = path.join(dir, `readme-${k + 1}.ipynb`);
-      fs.writeFileSync(file, JSON.stringify(notebook(cells), null, 1));
+      fs.writeFileSync(file, JSON.stringify(codeNotebook(cells), null, 1));
       return file;
     });
     const out = tmpDir("readme");
