@@ -345,6 +345,62 @@ Napi::Value Step(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+/**
+ * unitary(false, N, K, consts, cOff, b, bOff, x, xOff, z, zOff, h, hOff) and
+ * unitary(true, N, K, consts, cOff, b, bOff, x, xOff, z, zOff, dH, dHOff, gz, gzOff, dx, dxOff, dθ, dθOff,
+ * dv, dvOff, db, dbOff): the uRNN's step by its factors over N rows of H = 2K (K a power of two), or its
+ * backward. Backward rows write their dθ, dv, db apart, then they are added in row order, so two threads
+ * give the bits one does.
+ */
+Napi::Value Unitary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& s = state(env);
+  UnitaryArgs u{};
+  u.backward = info[0].ToBoolean();
+  const size_t want = u.backward ? 23 : 13;
+  if (info.Length() != want)
+    return fail(env, "unitary: expected " + std::to_string(want) + " arguments, got " +
+                         std::to_string(info.Length())),
+           env.Undefined();
+  if (!(integer(info, 1, "unitary N", u.N) && integer(info, 2, "unitary K", u.K))) return env.Undefined();
+  if (u.K == 0 || (u.K & (u.K - 1)) != 0)
+    return fail(env, "unitary K: expected a power of two, got " + std::to_string(u.K)), env.Undefined();
+  const int64_t K = u.K, H = 2 * K, NH = u.N * H;
+  // Each buffer after K: (name, elements from its offset); the offset follows the array.
+  struct Buffer {
+    const char* name;
+    int64_t size;
+    float** to;
+  };
+  float *c, *b, *x, *dH = nullptr, *dth = nullptr, *dv = nullptr, *db = nullptr;
+  std::vector<Buffer> buffers = {{"consts", 14 * K, &c}, {"b", K, &b}, {"x", NH, &x}, {"z", NH, &u.z}};
+  if (u.backward)
+    buffers.insert(buffers.end(), {{"dH", NH, &dH}, {"gz", NH, &u.gz}, {"dx", NH, &u.dx},
+                                   {"dθ", 3 * K, &dth}, {"dv", 2 * H, &dv}, {"db", K, &db}});
+  else buffers.push_back({"h", NH, &u.h});
+  for (size_t i = 0; i < buffers.size(); i++) {
+    int64_t off;
+    std::string what = std::string("unitary ") + buffers[i].name;
+    if (!(integer(info, 4 + 2 * i, (what + " offset").c_str(), off) &&
+          matrix(info, 3 + 2 * i, what.c_str(), off, 1, buffers[i].size, buffers[i].size, *buffers[i].to)))
+      return env.Undefined();
+  }
+  u.c = c, u.b = b, u.x = x, u.dH = dH;
+  if (u.backward) {
+    s.scratch.resize(u.N * 8 * K);
+    u.part = s.scratch.data();
+  }
+  const KernelTable& k = *s.table;
+  split(s, u.N, 1, u.N >= 2 && K >= 64, [&](int64_t n0, int64_t n1) { k.unitary(u, n0, n1); });
+  for (int64_t n = 0; n < (u.backward ? u.N : 0); n++) {
+    const float* p = u.part + n * 8 * K;
+    for (int64_t i = 0; i < 3 * K; i++) dth[i] += p[i];
+    for (int64_t i = 0; i < 2 * H; i++) dv[i] += p[3 * K + i];
+    for (int64_t i = 0; i < K; i++) db[i] += p[7 * K + i];
+  }
+  return env.Undefined();
+}
+
 /** setThreads(1 | 2) */
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int64_t n;
@@ -390,6 +446,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("addRowBias", Napi::Function::New(env, AddRowBias));
   exports.Set("sumRows", Napi::Function::New(env, SumRows));
   exports.Set("step", Napi::Function::New(env, Step));
+  exports.Set("unitary", Napi::Function::New(env, Unitary));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("info", Napi::Function::New(env, Info));

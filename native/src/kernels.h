@@ -28,6 +28,21 @@ enum StepOp {
   RNN_FORWARD, RNN_BACKWARD, STEP_OPS
 };
 
+/** The uRNN's step by its factors and modReLU (unitary.inl), N rows of H = 2K. */
+struct UnitaryArgs {
+  bool backward;
+  int64_t N, K;
+  const float* c;   // the factors' constants, 14K floats (src/cells/urnn.ts's chainOf)
+  const float* b;   // the modReLU bias, K
+  const float* x;   // h_{t−1}
+  float* z;         // forward: z (+= W x); backward: read
+  float* h;         // forward: h_t = modReLU(z)
+  const float* dH;  // backward: g_h
+  float* gz;        // backward: g_z
+  float* dx;        // backward: Wᴴ g_z
+  float* part;      // backward: row n's [dθ 3K | dv 4K | db K] at n·8K
+};
+
 struct KernelTable {
   const char* isa;
   int lanes;
@@ -35,6 +50,8 @@ struct KernelTable {
   void (*gemm)(const GemmArgs& g, int64_t j0, int64_t j1);
   /** Rows [n0, n1) of a step op (RNN ops: elements [n0, n1) of N·H). */
   void (*step)(const StepArgs& s, int64_t n0, int64_t n1);
+  /** Rows [n0, n1) of the uRNN's step or its backward. */
+  void (*unitary)(const UnitaryArgs& u, int64_t n0, int64_t n1);
   void (*addRowBias)(int64_t M, int64_t N, const float* b, float* C, int64_t ldc);
   void (*sumRows)(int64_t M, int64_t N, const float* C, int64_t ldc, float* out);
 };

@@ -6,6 +6,7 @@
 // zero-padded, summed by a fixed tree. So splitting columns between threads changes no bit.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 #include "kernels.h"
 #include "simd.h"
 
@@ -337,6 +338,9 @@ static void step(const StepArgs& s, int64_t n0, int64_t n1) {
   }
 }
 
+#include "unitary.inl"
+
 }  // namespace GS_NS
 
-extern const KernelTable GS_TABLE = {GS_ISA, GS_W, GS_NS::gemm, GS_NS::step, GS_NS::addRowBias, GS_NS::sumRows};
+extern const KernelTable GS_TABLE = {GS_ISA,           GS_W,               GS_NS::gemm,   GS_NS::step,
+                                     GS_NS::unitary, GS_NS::addRowBias, GS_NS::sumRows};

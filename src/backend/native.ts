@@ -16,6 +16,7 @@ import { referenceMatrix, type Kernels } from "../math/kernels";
 import type { lstmOps } from "../cells/lstm";
 import type { gruOps } from "../cells/gru";
 import type { rnnOps } from "../cells/rnn";
+import type { urnnOps } from "../cells/urnn";
 import type { FloatArray } from "../math/tensor";
 import { jsWorkspace } from "./js";
 
@@ -27,6 +28,7 @@ export interface NativeAddon {
   addRowBias(...args: unknown[]): void;
   sumRows(...args: unknown[]): void;
   step(...args: unknown[]): void;
+  unitary(...args: unknown[]): void;
   setThreads(n: number): void;
   setIsa(isa: string): void;
   info(): { isa: NativeIsa; best: NativeIsa; lanes: number; available: NativeIsa[] };
@@ -90,7 +92,7 @@ export function createNativeKernels(addon: NativeAddon = loadNative(), isa?: Nat
     });
 
   // Twins of the cells' reference ops (same arguments); false hands a float64 call back to the cell.
-  type References = typeof lstmOps & typeof gruOps & typeof rnnOps;
+  type References = typeof lstmOps & typeof gruOps & typeof rnnOps & typeof urnnOps;
   const ops: { [K in keyof References]: (...args: Parameters<References[K]>) => boolean } = {
     lstmForward(N, H, gates, gOff, cs, hs, prev) {
       if (!(f32(gates) && f32(cs) && f32(hs))) return false;
@@ -134,6 +136,18 @@ export function createNativeKernels(addon: NativeAddon = loadNative(), isa?: Nat
     rnnBackward(count, a, aOff, hs, dH, dA, relu) {
       if (!(f32(a) && f32(hs) && f32(dH) && f32(dA))) return false;
       step(Op.RnnBackward, count, 1, relu, a, aOff, hs, aOff + count, dH, aOff, dA, aOff);
+      return true;
+    },
+    urnnForward(N, H, c, b, row, gates, hs) {
+      if (!(f32(b) && f32(gates) && f32(hs))) return false;
+      call(() => (own(), addon.unitary(false, N, H / 2, c.packed, 0, b, 0, hs, row, gates, row, hs, row + N * H)));
+      return true;
+    },
+    urnnBackward(N, H, c, b, row, gates, hs, dH, dZ, dhPrev, dth, dv, db) {
+      if (!(f32(b) && f32(gates) && f32(hs) && f32(dH) && f32(dZ) && f32(dhPrev) && f32(dth) && f32(dv) && f32(db)))
+        return false;
+      call(() => (own(), addon.unitary(true, N, H / 2, c.packed, 0, b, 0, hs, row, gates, row, dH, row, dZ, row,
+        dhPrev, 0, dth, 0, dv, 0, db, 0)));
       return true;
     },
   };

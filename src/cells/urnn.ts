@@ -21,12 +21,14 @@
  *                  dv += −(2/q)[ s̄ g_y + α x − (2 Re(α s)/q) v ],  s = vᴴx, α = g_yᴴ v, q = ‖v‖²
  *   y = F x:       g_x = F⁻¹ g_y;   y = F⁻¹ x: g_x = F g_y;   y = Π x: g_x = Πᵀ g_y
  *   dh_{t−1} = g_{D1 input}
- * The step computes W h_{t−1} as a dense matmul with W built from θ and v once per pass (see
- * `Unitary` below), and ∂L/∂θ, ∂L/∂v from ∂L/∂W = Σ_t g_zᵀ h_{t−1} through the same rules.
+ * A step computes W h_{t−1} by the factors row by row, O(N·H log H) (`urnnOps`, recomputing each
+ * row's chain in backward), where the backend has a twin of that or H is large; else as one matmul
+ * by W built from θ and v once per pass (`FACTORS_MIN_H` says when), with ∂L/∂θ, ∂L/∂v from
+ * ∂L/∂W = Σ_t g_zᵀ h_{t−1} sent back through the same rules column by column.
  * Deviations from the paper: h_0 is an input (zeros by default), not a learned vector; K that is
- * not a power of two takes the DFT as a sum (O(K²) per column), powers of two an FFT. The modReLU
- * bias starts at 0, as the authors' draft says. Memory: T·N·H for z and (T+1)·N·H for h, plus
- * 5·H² for W and the chain's inputs per column.
+ * not a power of two takes the DFT as a sum (O(K²) per column) and always the matmul, powers of
+ * two an FFT. The modReLU bias starts at 0, as the authors' draft says. Memory: T·N·H for z and
+ * (T+1)·N·H for h, plus H² for W where the matmul runs.
  */
 import { H_SLOT, type Cell, type LayerWork, type ParamSpec } from "./cell";
 import type { Kernels } from "../math/kernels";
@@ -222,6 +224,135 @@ function permute(K: number, pi: Int32Array, inverse: boolean, x: F, xo: number, 
   }
 }
 
+/**
+ * The factors' constants for one (θ, v), made once per pass: what the chain of products below reads,
+ * and `packed`, the same as float32 for a fast backend's twin (native/src/unitary.inl):
+ * [cos θ 3K | sin θ 3K | v 4K | cos 2πm/K | sin 2πm/K | Π | bit reversal], 14K floats.
+ */
+export interface Chain {
+  K: number;
+  ph: Phases;
+  v: F;
+  table: DftTable;
+  pi: Int32Array;
+  packed: Float32Array;
+  /** Scratch: the inputs of R1, D2, R2, D3, then three vectors, each 2K. */
+  tmp: Float64Array;
+}
+
+function chainOf(K: number, table: DftTable, pi: Int32Array, theta: F, v: F): Chain {
+  const ph = phasesOf(theta);
+  const packed = new Float32Array(14 * K);
+  const parts = [ph.cos, ph.sin, v, table.cos, table.sin, pi, table.rev];
+  [0, 3, 6, 10, 11, 12, 13].forEach((at, i) => packed.set(parts[i], at * K));
+  return { K, ph, v, table, pi, packed, tmp: new Float64Array(14 * K) };
+}
+
+/** Row x at xo through the chain: the inputs of R1, D2, R2, D3 (kept for `chainBack`) and W x, into c.tmp. */
+function chainRow(c: Chain, x: F, xo: number): void {
+  const { K, ph, v, table, pi, tmp } = c;
+  const H = 2 * K,
+    t = 4 * H,
+    y = 6 * H;
+  rotate(K, ph, 0, 1, x, xo, tmp, t); // D1
+  dft(K, table, 1, tmp, t, tmp, 0); // F → input of R1
+  reflect(K, v, 0, tmp, 0, tmp, t); // R1
+  permute(K, pi, false, tmp, t, tmp, H); // Π → input of D2
+  rotate(K, ph, K, 1, tmp, H, tmp, t); // D2
+  dft(K, table, -1, tmp, t, tmp, 2 * H); // F⁻¹ → input of R2
+  reflect(K, v, H, tmp, 2 * H, tmp, 3 * H); // R2 → input of D3
+  rotate(K, ph, 2 * K, 1, tmp, 3 * H, tmp, y); // D3
+}
+
+/** After chainRow(c, x, xo): g (at go) back through the chain into dx (at dxo); dθ and dv accumulate. */
+function chainBack(c: Chain, x: F, xo: number, g: F, go: number, dx: F, dxo: number, dth: F, dv: F): void {
+  const { K, ph, v, table, pi, tmp } = c;
+  const H = 2 * K,
+    t = 4 * H,
+    b = 5 * H;
+  for (let k = 0; k < H; k++) tmp[b + k] = g[go + k];
+  rotateGrad(K, ph, 2 * K, tmp, 3 * H, tmp, b, dth); // D3
+  rotate(K, ph, 2 * K, -1, tmp, b, tmp, b);
+  reflectGrad(K, v, H, tmp, 2 * H, tmp, b, dv); // R2 (Hermitian)
+  reflect(K, v, H, tmp, b, tmp, b);
+  dft(K, table, 1, tmp, b, tmp, t); // F⁻¹ᴴ = F
+  rotateGrad(K, ph, K, tmp, H, tmp, t, dth); // D2
+  rotate(K, ph, K, -1, tmp, t, tmp, t);
+  permute(K, pi, true, tmp, t, tmp, b); // Πᵀ
+  reflectGrad(K, v, 0, tmp, 0, tmp, b, dv); // R1
+  reflect(K, v, 0, tmp, b, tmp, b);
+  dft(K, table, -1, tmp, b, tmp, t); // Fᴴ = F⁻¹
+  rotateGrad(K, ph, 0, x, xo, tmp, t, dth); // D1
+  rotate(K, ph, 0, -1, tmp, t, dx, dxo);
+}
+
+/** h_t (hs at zOff + N·H) = modReLU(z_t) for N rows of z_t (gates at zOff). */
+function modrelu(N: number, K: number, b: F, gates: F, zOff: number, hs: F): void {
+  const H = 2 * K;
+  for (let n = 0; n < N; n++) {
+    const z = zOff + n * H;
+    for (let k = 0; k < K; k++) {
+      const zr = gates[z + k],
+        zi = gates[z + K + k];
+      const r = Math.sqrt(zr * zr + zi * zi);
+      const s = r + b[k] > 0 && r > 0 ? (r + b[k]) / r : 0;
+      hs[z + N * H + k] = s * zr;
+      hs[z + N * H + K + k] = s * zi;
+    }
+  }
+}
+
+/** g_z (dZ) from g_h (dH), both at zOff, for N rows of z_t (gates at zOff); db accumulates. */
+function modreluBack(N: number, K: number, b: F, gates: F, zOff: number, dH: F, dZ: F, db: F): void {
+  const H = 2 * K;
+  for (let n = 0; n < N; n++) {
+    const z = zOff + n * H;
+    for (let k = 0; k < K; k++) {
+      const zr = gates[z + k],
+        zi = gates[z + K + k];
+      const r = Math.sqrt(zr * zr + zi * zi);
+      const ghr = dH[z + k],
+        ghi = dH[z + K + k];
+      let gzr = 0,
+        gzi = 0;
+      if (r + b[k] > 0 && r > 0) {
+        const s = 1 + b[k] / r;
+        const proj = zr * ghr + zi * ghi; // Re(z̄ g_h)
+        gzr = s * ghr - (b[k] / (r * r * r)) * proj * zr;
+        gzi = s * ghi - (b[k] / (r * r * r)) * proj * zi;
+        db[k] += proj / r;
+      }
+      dZ[z + k] = gzr;
+      dZ[z + K + k] = gzi;
+    }
+  }
+}
+
+/**
+ * The uRNN's step by its factors, N rows of H, row t at `row` of gates (z) and hs (h_{t−1}; h_t one
+ * row on): the reference ops a fast backend twins.
+ */
+export const urnnOps = {
+  /** z_t += W h_{t−1}; h_t = modReLU(z_t). */
+  urnnForward(N: number, H: number, c: Chain, b: F, row: number, gates: F, hs: F): void {
+    for (let n = 0; n < N; n++) {
+      chainRow(c, hs, row + n * H);
+      for (let k = 0; k < H; k++) gates[row + n * H + k] += c.tmp[6 * H + k];
+    }
+    modrelu(N, H / 2, b, gates, row, hs);
+  },
+
+  /** g_z (dZ at row) from g_h (dH at row); dhPrev = g_z W (overwritten); dθ, dv and db accumulate, row by row. */
+  urnnBackward(N: number, H: number, c: Chain, b: F, row: number, gates: F, hs: F, dH: F, dZ: F, dhPrev: F,
+    dth: F, dv: F, db: F): void {
+    modreluBack(N, H / 2, b, gates, row, dH, dZ, db);
+    for (let n = 0; n < N; n++) {
+      chainRow(c, hs, row + n * H);
+      chainBack(c, hs, row + n * H, dZ, row + n * H, dhPrev, n * H, dth, dv);
+    }
+  },
+};
+
 const PARAMS: ParamSpec[] = [
   { name: "weight_ih", shape: (D, H) => [H, D], init: "weight_ih", grad: "input" },
   {
@@ -241,19 +372,20 @@ const PARAMS: ParamSpec[] = [
 
 /**
  * W as the real H×H matrix it is on [Re | Im] vectors (row i, column j = ∂z_i/∂h_j), built once
- * per forward pass by sending the H basis vectors through the chain: the step's product
- * h_{t−1} Wᵀ is then one dense matmul in the fast backend, as the tanh RNN's is. O(H² log H)
- * per pass, then O(N·H²) per step where the chain row by row is O(N·H log H): a blocked matmul
- * in the fast backend beats the chain in TypeScript by 4–5× up to H = 512 (measured), and is
- * about even with it at H = 1024, where a native chain would win. `inter` keeps each column's
- * inputs of R1, D2, R2 and D3 for the backward chain.
+ * per pass by sending the H basis vectors through the chain, O(H² log H): each step's product
+ * h_{t−1} Wᵀ is then one matmul in the fast backend, O(N·H²), as the tanh RNN's is. Where the
+ * backend has no twin of the chain, that beats the chain row by row in TypeScript, O(N·H log H) a
+ * step, by 4–5× up to H = 512 (measured) and is about even at H = 1024, where W's H² floats start
+ * to weigh: from FACTORS_MIN_H on such backends run the chain. A backend's twin runs it at every H
+ * (native: faster than W from H = 64 on, measured).
  */
+export const FACTORS_MIN_H = 1024;
+
 interface Unitary {
   theta: Float64Array;
   v: Float64Array;
-  ph: Phases;
+  chain: Chain;
   W: F;
-  inter: Float64Array;
 }
 
 function sameValues(a: Float64Array, b: F): boolean {
@@ -269,21 +401,21 @@ function urnnCell(): Cell {
   let K = 0;
   let table = dftTable(0);
   let pi: Int32Array = new Int32Array(0);
-  let tmp = new Float64Array(0); // two complex K-vectors
   let basis = new Float64Array(0);
   let built: Unitary[] = []; // most recently used first
   // The layer being stepped: a layer's steps run in one go, forward t = 0…T−1, backward T−1…0.
-  let current: { u: Unitary; W: F } | null = null;
+  let chain: Chain | null = null;
+  let dense: { u: Unitary; W: F } | null = null;
   const sized = (H: number) => {
     if (H / 2 === K) return;
     K = H / 2;
     table = dftTable(K);
     pi = urnnPermutation(K);
-    tmp = new Float64Array(4 * K);
     basis = new Float64Array(2 * K);
   };
+  const pow2 = () => (K & (K - 1)) === 0;
 
-  /** Column j of W = D3 R2 F⁻¹ D2 Π R1 F D1 e_j, for every j; the chain's inputs into `inter`. */
+  /** Column j of W = D3 R2 F⁻¹ D2 Π R1 F D1 e_j, for every j. */
   function unitary(p: Record<string, F>, H: number): Unitary {
     const { theta, reflection: v } = p;
     const found = built.find((u) => sameValues(u.theta, theta) && sameValues(u.v, v) && u.W.length === H * H);
@@ -291,65 +423,50 @@ function urnnCell(): Cell {
       built = [found, ...built.filter((u) => u !== found)];
       return found;
     }
-    const ph = phasesOf(theta);
-    // the least recently used entry's arrays, when this network is through with them
+    const c = chainOf(K, table, pi, Float64Array.from(theta), Float64Array.from(v));
+    // the least recently used entry's W, when this network is through with it
     const reuse = built.length >= KEEP ? built.pop() : undefined;
     const fits = reuse !== undefined && reuse.W.length === H * H && reuse.W.constructor === theta.constructor;
     const W = fits ? reuse.W : new (theta.constructor as new (n: number) => F)(H * H);
-    const inter = fits ? reuse.inter : new Float64Array(4 * H * H);
     for (let j = 0; j < H; j++) {
       basis.fill(0);
       basis[j] = 1;
-      const e = j * 4 * H; // [R1 in | D2 in | R2 in | D3 in] of column j
-      rotate(K, ph, 0, 1, basis, 0, tmp, 0); // D1
-      dft(K, table, 1, tmp, 0, inter, e); // F → input of R1
-      reflect(K, v, 0, inter, e, tmp, 0); // R1
-      permute(K, pi, false, tmp, 0, inter, e + H); // Π → input of D2
-      rotate(K, ph, K, 1, inter, e + H, tmp, 0); // D2
-      dft(K, table, -1, tmp, 0, inter, e + 2 * H); // F⁻¹ → input of R2
-      reflect(K, v, H, inter, e + 2 * H, inter, e + 3 * H); // R2 → input of D3
-      rotate(K, ph, 2 * K, 1, inter, e + 3 * H, tmp, 0); // D3
-      for (let i = 0; i < H; i++) W[i * H + j] = tmp[i];
+      chainRow(c, basis, 0);
+      for (let i = 0; i < H; i++) W[i * H + j] = c.tmp[6 * H + i];
     }
-    const u = { theta: Float64Array.from(theta), v: Float64Array.from(v), ph, W, inter };
+    const u = { theta: Float64Array.from(theta), v: Float64Array.from(v), chain: c, W };
     built.unshift(u);
     return u;
   }
 
-  /** This layer's W, staged where the backend's products can read it; looked up once per pass. */
-  function layerUnitary(w: LayerWork, first: boolean, Kn: Kernels): { u: Unitary; W: F } {
-    if (first || current === null) {
-      const u = unitary(w.p, w.H);
-      current = { u, W: Kn.workspace.stage(u.W) };
-    }
-    return current;
-  }
-
   /**
    * dθ and dv from G = ∂L/∂W: column j of W is the chain's output for input e_j, so column j of
-   * G is that output's gradient, sent back through the chain (the header's rules) as a row was.
+   * G is that output's gradient, sent back through the chain as a row's is.
    */
-  function unitaryGrad(u: Unitary, v: F, G: F, H: number, dth: F, dv: F): void {
-    const { ph } = u;
-    const g = tmp; // g at [0, H), a second buffer at [H, 2H)
+  function unitaryGrad(c: Chain, G: F, H: number, dth: F, dv: F): void {
+    const g = new Float64Array(2 * H); // column j of G, then what the chain makes of it (unused)
     for (let j = 0; j < H; j++) {
       for (let i = 0; i < H; i++) g[i] = G[i * H + j];
-      const e = j * 4 * H;
-      rotateGrad(K, ph, 2 * K, u.inter, e + 3 * H, g, 0, dth); // D3
-      rotate(K, ph, 2 * K, -1, g, 0, g, 0);
-      reflectGrad(K, v, H, u.inter, e + 2 * H, g, 0, dv); // R2
-      reflect(K, v, H, g, 0, g, 0);
-      dft(K, table, 1, g, 0, g, H); // F⁻¹ᴴ = F
-      rotateGrad(K, ph, K, u.inter, e + H, g, H, dth); // D2
-      rotate(K, ph, K, -1, g, H, g, H);
-      permute(K, pi, true, g, H, g, 0); // Πᵀ
-      reflectGrad(K, v, 0, u.inter, e, g, 0, dv); // R1
-      reflect(K, v, 0, g, 0, g, 0);
-      dft(K, table, -1, g, 0, g, H); // Fᴴ = F⁻¹
       basis.fill(0);
       basis[j] = 1;
-      rotateGrad(K, ph, 0, basis, 0, g, H, dth); // D1, its input is e_j
+      chainRow(c, basis, 0);
+      chainBack(c, basis, 0, g, 0, g, H, dth, dv);
     }
+  }
+
+  /** This layer's factors, made once per pass. */
+  function layerChain(w: LayerWork, first: boolean): Chain {
+    if (first || chain === null) chain = chainOf(K, table, pi, w.p.theta, w.p.reflection);
+    return chain;
+  }
+
+  /** This layer's W, staged where the backend's products can read it; looked up once per pass. */
+  function layerUnitary(w: LayerWork, first: boolean, Kn: Kernels): { u: Unitary; W: F } {
+    if (first || dense === null) {
+      const u = unitary(w.p, w.H);
+      dense = { u, W: Kn.workspace.stage(u.W) };
+    }
+    return dense;
   }
 
   return {
@@ -368,57 +485,34 @@ function urnnCell(): Cell {
     forwardStep(w, t, Kn) {
       const { N, H, gates, hs, p } = w;
       sized(H);
-      const { W } = layerUnitary(w, t === 0, Kn);
       const b = p.bias_modrelu;
-      const row = t * N * H; // z_t in gates, h_{t−1} in hs
-      Kn.gemm(false, true, N, H, H, hs, row, H, W, 0, H, 1, gates, row, H); // z_t = V x_t + W h_{t−1}
-      for (let n = 0; n < N; n++) {
-        const z = row + n * H;
-        for (let k = 0; k < K; k++) {
-          const zr = gates[z + k],
-            zi = gates[z + K + k];
-          const r = Math.sqrt(zr * zr + zi * zi);
-          const s = r + b[k] > 0 && r > 0 ? (r + b[k]) / r : 0; // modReLU
-          hs[z + N * H + k] = s * zr;
-          hs[z + N * H + K + k] = s * zi;
-        }
-      }
+      const row = t * N * H; // z_t in gates, h_{t−1} in hs; z_t = V x_t + W h_{t−1}
+      const c = pow2() ? layerChain(w, t === 0) : null;
+      if (c && Kn.ops.urnnForward?.(N, H, c, b, row, gates, hs)) return;
+      if (c && H >= FACTORS_MIN_H) return urnnOps.urnnForward(N, H, c, b, row, gates, hs);
+      Kn.gemm(false, true, N, H, H, hs, row, H, layerUnitary(w, t === 0, Kn).W, 0, H, 1, gates, row, H);
+      modrelu(N, K, b, gates, row, hs);
     },
 
     backwardStep(w, d, t, Kn) {
       const { N, T, H, gates, hs, p } = w;
       sized(H);
-      const { u, W } = layerUnitary(w, t === T - 1, Kn);
-      const b = p.bias_modrelu;
-      const db = d.dp.bias_modrelu;
       const row = t * N * H;
-      for (let n = 0; n < N; n++) {
-        const z = row + n * H;
-        for (let k = 0; k < K; k++) {
-          const zr = gates[z + k],
-            zi = gates[z + K + k];
-          const r = Math.sqrt(zr * zr + zi * zi);
-          const ghr = d.dH[z + k],
-            ghi = d.dH[z + K + k];
-          let gzr = 0,
-            gzi = 0;
-          if (r + b[k] > 0 && r > 0) {
-            const s = 1 + b[k] / r;
-            const proj = zr * ghr + zi * ghi; // Re(z̄ g_h)
-            gzr = s * ghr - (b[k] / (r * r * r)) * proj * zr;
-            gzi = s * ghi - (b[k] / (r * r * r)) * proj * zi;
-            db[k] += proj / r;
-          }
-          d.dAih[z + k] = gzr;
-          d.dAih[z + K + k] = gzi;
-        }
+      const { theta: dth, reflection: dv, bias_modrelu: db } = d.dp;
+      if (pow2()) {
+        const c = layerChain(w, t === T - 1);
+        const args = [N, H, c, p.bias_modrelu, row, gates, hs, d.dH, d.dAih, d.dhPrev, dth, dv, db] as const;
+        if (Kn.ops.urnnBackward?.(...args)) return;
+        if (H >= FACTORS_MIN_H) return urnnOps.urnnBackward(...args);
       }
+      modreluBack(N, K, p.bias_modrelu, gates, row, d.dH, d.dAih, db);
+      const { u, W } = layerUnitary(w, t === T - 1, Kn);
       Kn.gemm(false, false, N, H, H, d.dAih, row, H, W, 0, H, 0, d.dhPrev, 0, H); // g_{h_{t−1}} = g_z W
       if (t > 0) return;
       // The last step backward (t = 0): ∂L/∂W = Σ_t g_zᵀ h_{t−1} in one matmul, then through the chain.
       const G = Kn.workspace.alloc(u.W instanceof Float32Array ? "float32" : "float64", H * H, false);
       Kn.gemm(true, false, H, H, T * N, d.dAih, 0, H, hs, 0, H, 0, G, 0, H);
-      unitaryGrad(u, p.reflection, G, H, d.dp.theta, d.dp.reflection);
+      unitaryGrad(u.chain, G, H, dth, dv);
     },
   };
 }

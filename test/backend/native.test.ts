@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { backendInfo, chooseNative, defaultKernels, kernelsByName } from "../../src/backend";
 import { createNativeKernels, loadNative, type NativeIsa } from "../../src/backend/native";
+import type { Chain } from "../../src/cells/urnn";
 import { GatescopeError } from "../../src/errors";
 import { jsKernels } from "../../src/backend/js";
 import { RecurrentNet } from "../../src/model/recurrent";
@@ -132,6 +133,30 @@ describe("native backend: calls that do not fit are errors, never a crash", () =
       f32(3 * N * H), f32(3 * N * H - 8), f32(N * H), true)).to.throw(
       "native gruBackwardReset buffer 5: expected at least 48 elements (1×48 from 0, 48 apart), got 40",
     );
+  });
+
+  it("the uRNN's step by its factors refuses a K that is not a power of two and buffers too short", () => {
+    const chain = (K: number, n = 14 * K) => ({ packed: f32(n) }) as Chain;
+    expect(() => k.ops.urnnForward(2, 12, chain(6), f32(6), 0, f32(24), f32(48))).to.throw(
+      GatescopeError,
+      "native unitary K: expected a power of two, got 6",
+    );
+    expect(() => k.ops.urnnForward(2, 8, chain(4, 55), f32(4), 0, f32(16), f32(32))).to.throw(
+      "native unitary consts: expected at least 56 elements (1×56 from 0, 56 apart), got 55",
+    );
+    expect(() => k.ops.urnnForward(2, 8, chain(4), f32(4), 0, f32(16), f32(31))).to.throw(
+      "native unitary h: expected at least 32 elements (1×16 from 16, 16 apart), got 31",
+    );
+    const back = (row: number, dZ: number, dv: number) => () =>
+      k.ops.urnnBackward(2, 8, chain(4), f32(4), row, f32(32), f32(48), f32(32), f32(dZ), f32(16), f32(12), f32(dv),
+        f32(4));
+    expect(back(16, 16, 16)).to.throw(
+      "native unitary gz: expected at least 32 elements (1×16 from 16, 16 apart), got 16",
+    );
+    expect(back(0, 16, 15)).to.throw(
+      "native unitary dv: expected at least 16 elements (1×16 from 0, 16 apart), got 15",
+    );
+    expect(back(0, 16, 16)).not.to.throw();
   });
 
   it("float64 arrays go to the reference kernels (the exact path), not to the addon", () => {

@@ -10,6 +10,7 @@ import { cellKinds } from "../../src/cells";
 import { LSTM_VARIANTS } from "../../src/cells/lstm";
 import type { CellConfig } from "../../src/model/config";
 import { RecurrentNet } from "../../src/model/recurrent";
+import { FACTORS_MIN_H } from "../../src/cells/urnn";
 import { Rng } from "../../src/math/rng";
 import { randomTensor } from "../helpers/numeric";
 import { brokenRnnDescription } from "../helpers/user-cell";
@@ -49,6 +50,12 @@ describe("gradient checks (Float64 central differences)", () => {
 
   it("uRNN with K = 3 complex units (the DFT as a sum; the default K = 2 takes the FFT)", () => {
     const r = gradcheck("urnn", { H: 6 });
+    expect(r.pass, JSON.stringify(r.worstByParam)).to.equal(true);
+  });
+
+  it("uRNN at H = FACTORS_MIN_H, where each step multiplies by the factors row by row (1 layer: a second's "
+    + "H×H input weights would be 1e6 differences)", () => {
+    const r = gradcheck("urnn", { H: FACTORS_MIN_H, N: 2, T: 2, D: 1, layers: [1], truncate: [0] });
     expect(r.pass, JSON.stringify(r.worstByParam)).to.equal(true);
   });
 
