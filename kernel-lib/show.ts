@@ -8,7 +8,7 @@ import { checkKeys, fail } from "../src/errors";
 import type { Figure } from "../src/viz/figure";
 import { figureHtml, newPlotId, plotlyInjection } from "../src/viz/html";
 import type { BundleDisplay, DisplayLike } from "./display";
-import { escapeMarkdown } from "./markdown";
+import { escapeMarkdown } from "../src/viz/markdown";
 
 let injected = false;
 

@@ -1,6 +1,6 @@
 /** Markdown tables for results: every cell escaped so data cannot break the table or inject HTML. */
 import type { DisplayLike } from "./display";
-import { escapeMarkdown } from "./markdown";
+import { escapeMarkdown } from "../src/viz/markdown";
 
 function cell(v: unknown): string {
   const s =

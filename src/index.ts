@@ -4,7 +4,7 @@
  */
 export { GatescopeError } from "./errors";
 export { Rng } from "./math/rng";
-export { sigmoid, type Kernels, type Workspace } from "./math/kernels";
+export { sigmoid, type Kernels, type Workspace, type FastOp } from "./math/kernels";
 export { jsKernels } from "./backend/js";
 export {
   backendInfo,
@@ -15,6 +15,8 @@ export {
   type BackendName,
   type Threads,
 } from "./backend";
+export type { WasmBuild } from "./backend/wasm";
+export type { NativeIsa } from "./backend/native";
 export { initialise, INIT_KINDS, type InitSpec } from "./math/init";
 export {
   alloc,
@@ -27,8 +29,9 @@ export {
   type Tensor,
   type TensorLike,
 } from "./math/tensor";
-export type { GruVariant } from "./cells/gru";
-export { LSTM_VARIANTS, LSTM_VARIANT_NOTES, LSTM_PRESETS, type LstmVariant } from "./cells/lstm";
+export type { GruVariant, GruOptions } from "./cells/gru";
+export type { IndrnnOptions } from "./cells/indrnn";
+export { LSTM_VARIANTS, LSTM_VARIANT_NOTES, LSTM_PRESETS, type LstmVariant, type LstmOptions } from "./cells/lstm";
 export {
   cellDescription,
   cellKinds,
@@ -52,6 +55,9 @@ export {
   type LayerGradWork,
   type TraceSlot,
   type HiddenInput,
+  type CustomInit,
+  type BuiltInOptions,
+  BUILT_IN_CELLS,
 } from "./cells";
 export {
   INIT_PRESETS,
@@ -104,6 +110,7 @@ export {
   scaleNormalisedError,
   TOLERANCE,
   type ReferenceReport,
+  type TensorCheck,
 } from "./io/reference";
 export { writeFileAtomic } from "./io/atomic";
 export { cellColor, cellLabel, sweepColors, type Figure, type PlotlyTrace } from "./viz/figure";
@@ -134,7 +141,7 @@ export { saveFigure, type SaveOptions } from "./viz/export";
 export { addStaticImages } from "./viz/static-images";
 export { reportHtml, reportFigures } from "./experiment/report";
 export { comparisonDashboard } from "./experiment/dashboard";
-export { SequenceModel, type SequenceModelConfig, type LossStep } from "./model/sequence-model";
+export { SequenceModel, type SequenceModelConfig, type LossStep, type Targets } from "./model/sequence-model";
 export {
   makeTask,
   testSet,
@@ -149,8 +156,15 @@ export {
 export { Optimizer, type OptimizerConfig, type OptimizerState } from "./optim/optimizer";
 export { learningRate, type ScheduleConfig } from "./optim/schedule";
 export { clipGradients, globalNorm, type ClipConfig } from "./optim/clip";
-export { train, evaluate, probeGradientFlow, type TrainResult, type TrainCallbacks } from "./train/train";
-export { type TrainConfig, type History, type StepRecord, type EvalRecord } from "./train/config";
+export {
+  train,
+  evaluate,
+  probeGradientFlow,
+  type TrainResult,
+  type TrainCallbacks,
+  type TrainOptions,
+} from "./train/train";
+export { type TrainConfig, type History, type StepRecord, type EvalRecord, type GradFlowRecord } from "./train/config";
 export { gradientNorms, summarizeFlow, stepGains, type FlowSummary } from "./probe/gradient-flow";
 export { gateStats, stateNorms, type GateStats } from "./probe/gates";
 export {
@@ -162,9 +176,19 @@ export {
   type CellSpec,
 } from "./experiment/spec";
 export { runOne, type RunResult } from "./experiment/run";
-export { runAll } from "./experiment/pool";
+export { runAll, type PoolOptions } from "./experiment/pool";
 export { preset, PRESETS, type PresetName } from "./experiment/presets";
-export { CLAIMS, RECIPES, findClaim, judge, type Claim, type Expectation, type Source } from "./experiment/published";
+export {
+  CLAIMS,
+  RECIPES,
+  findClaim,
+  judge,
+  type Claim,
+  type Expectation,
+  type Source,
+  type Recipe,
+  type Outcome,
+} from "./experiment/published";
 export { summarize, formatSummary, summaryCells, type SummaryRow } from "./experiment/summary";
 export { deviations, type Deviation } from "./experiment/deviations";
 export { summaryMarkdown, tableToMarkdown, tableToLatex, type TextTable } from "./experiment/tables";

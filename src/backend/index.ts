@@ -134,6 +134,7 @@ function wasmChoice(): BackendChoice {
   return autoWasm;
 }
 
+/** The kernels of one backend or ISA build by name; a build that cannot load here is an error that says why. */
 export function kernelsByName(name: BackendName): Kernels {
   if (name === "js") return jsKernels;
   if (name === "native" || name === "native-base" || name === "native-avx2" || name === "native-avx512") {
@@ -161,6 +162,7 @@ export function backendInfo(): { name: string; reason: string } {
   return { name: c.kernels.name, reason: c.reason };
 }
 
+/** The kernels models use when none are given: `GATESCOPE_BACKEND` if set, else the fastest this runtime has. */
 export function defaultKernels(): Kernels {
   const forced = process.env.GATESCOPE_BACKEND;
   return forced ? kernelsByName(forced as BackendName) : autoChoice().kernels;

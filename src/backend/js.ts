@@ -11,6 +11,7 @@ export const jsWorkspace: Workspace = {
   drop() {},
 };
 
+/** The reference kernels in TypeScript: float32 and float64, every cell on its own reference ops. */
 export const jsKernels: Kernels = {
   name: "js",
   ...referenceMatrix,

@@ -44,6 +44,7 @@ export const INIT_ROLES = ["weight_ih", "weight_hh", "bias"] as const;
 /** Draws a parameter the config's initialisers do not cover (phases, reflections, vectors). */
 export type CustomInit = (data: FloatArray, rng: Rng, H: number) => void;
 
+/** One parameter of a cell: its name, shape, initialisation and who differentiates it. */
 export interface ParamSpec {
   /** Base name; layer l's parameter is `${name}_l${l}` (PyTorch's convention). */
   name: string;
@@ -54,6 +55,7 @@ export interface ParamSpec {
   grad: GradRole;
 }
 
+/** One layer's forward buffers, time-major: what a cell's step reads and writes. */
 export interface LayerWork {
   N: number; T: number; D: number; H: number; G: number;
   p: LayerParams;
@@ -65,6 +67,7 @@ export interface LayerWork {
   scratch: FloatArray; // N×G·H, reused every step
 }
 
+/** One layer's backward buffers: the gradients a cell's backward step reads and writes. */
 export interface LayerGradWork {
   dAih: FloatArray;
   dAhh: FloatArray;
@@ -121,6 +124,7 @@ export interface Cell {
   readonly hiddenInputs: readonly HiddenInput[];
   /** Sets what the initialisers cannot know (a gate bias), on freshly drawn layer weights. */
   initialise?(p: LayerParams, H: number): void;
+  /** Reads gates row t (x_t W_ihᵀ + b_ih) and h_{t−1}; writes the step's gates, h_t (and c_t). */
   forwardStep(w: LayerWork, t: number, K: Kernels): void;
   /** Reads dH row t and dcNext; writes dAih/dAhh row t, dC row t, dhPrev, dcPrev, and adds to dp. */
   backwardStep(w: LayerWork, g: LayerGradWork, t: number, K: Kernels): void;
@@ -143,9 +147,13 @@ export function gateSlots(blocks: ReadonlyArray<[name: string, label: string, ra
   return out;
 }
 
+/** The range of a sigmoid gate, for trace slots and figure colour scales. */
 export const SIGMOID: [number, number] = [0, 1];
+/** The range of a tanh activation, for trace slots and figure colour scales. */
 export const TANH: [number, number] = [-1, 1];
+/** The trace slot of the hidden state h, which every cell has. */
 export const H_SLOT: TraceSlot = { buffer: "hs", column: 0, label: "hidden state h", range: null, gate: false };
+/** The trace slot of the LSTM's cell state c. */
 export const C_SLOT: TraceSlot = { buffer: "cs", column: 0, label: "cell state c", range: null, gate: false };
 
 /**

@@ -29,7 +29,24 @@ import { option, type CellDescription } from "./registry";
 import { sigmoid } from "../math/kernels";
 import type { FloatArray } from "../math/tensor";
 
+/** Where the GRU's reset gate applies: after the recurrent product (PyTorch, cuDNN) or before it (Cho et al. 2014). */
 export type GruVariant = "reset_after" | "reset_before";
+
+/** The GRU's options in a config (`kind: "gru"`). */
+export interface GruOptions {
+  /**
+   * GRU only. "reset_after" (default; PyTorch/cuDNN, Keras reset_after=True, and the only one
+   * PyTorch weights can express) or "reset_before" (Cho et al. 2014 as written, Keras
+   * reset_after=False). See cells/gru.ts for both sets of equations.
+   */
+  gruVariant?: GruVariant;
+  /**
+   * GRU only. The update-gate bias at initialisation, set like forgetBias (bias_ih's z block,
+   * bias_hh's zeroed). With h_t = (1−z)∘n + z∘h_{t−1} a positive bias starts the unit keeping
+   * its state — the GRU's analogue of the LSTM forget bias. Default null: the initialiser's.
+   */
+  updateBias?: number | null;
+}
 
 /**
  * Reference gate math. prev = t·N·H: h_{t−1} at hs[prev], h_t at hs[prev + N·H], extra and
@@ -195,9 +212,10 @@ function gruCell(variant: GruVariant, updateBias: number | null): Cell {
   };
 }
 
-export const gru: CellDescription = {
+export const gru: CellDescription<"gru"> = {
   kind: "gru",
   title: "GRU",
+  color: "#009E73", // Okabe & Ito's bluish green
   summary: "gated recurrent unit (Cho et al. 2014), gates r, z, n in PyTorch's order",
   options: {
     gruVariant: option.oneOf<GruVariant>(

@@ -63,7 +63,13 @@ function indCell(relu: boolean): Cell {
 
 const cells = { relu: indCell(true), tanh: indCell(false) };
 
-export const indrnn: CellDescription = {
+/** IndRNN's options in a config (`kind: "indrnn"`). */
+export interface IndrnnOptions {
+  /** IndRNN only: φ, "relu" (the paper's; default) or "tanh". */
+  activation?: "relu" | "tanh";
+}
+
+export const indrnn: CellDescription<"indrnn"> = {
   kind: "indrnn",
   title: "IndRNN",
   summary: "independently recurrent network (Li et al. 2018): h_t = relu(x_t W_ihᵀ + b + u∘h_{t−1}), u a vector",

@@ -39,7 +39,22 @@ import { alloc, dtypeOf, type FloatArray } from "../math/tensor";
 
 /** Greff et al.'s variants; "full" keeps every gate and activation. */
 export const LSTM_VARIANTS = ["full", "NIG", "NFG", "NOG", "NIAF", "NOAF", "CIFG", "FGR"] as const;
+/** One of Greff et al. 2015's LSTM variants (`LSTM_VARIANTS`). */
 export type LstmVariant = (typeof LSTM_VARIANTS)[number];
+
+/** The LSTM's options in a config (`kind: "lstm"`). */
+export interface LstmOptions {
+  /**
+   * LSTM only. The forget-gate bias at initialisation, set in bias_ih with the forget block of
+   * bias_hh zeroed so that the total is exactly this (Gers et al. 2000; Jozefowicz et al. 2015).
+   * Default 1; null keeps whatever the bias initialiser drew (PyTorch's behaviour).
+   */
+  forgetBias?: number | null;
+  /** LSTM only: peephole connections (Gers & Schmidhuber 2000); default false. */
+  peepholes?: boolean;
+  /** LSTM only: one of Greff et al.'s (2015) variants; default "full". See cells/lstm.ts. */
+  variant?: LstmVariant;
+}
 
 /** What each variant changes, in Greff et al.'s words, and what they found (their section 5). */
 export const LSTM_VARIANT_NOTES: Record<LstmVariant, { change: string; greff2015: string }> = {
@@ -346,9 +361,10 @@ function lstmCell(variant: LstmVariant, peepholes: boolean, forgetBias: number |
   };
 }
 
-export const lstm: CellDescription = {
+export const lstm: CellDescription<"lstm"> = {
   kind: "lstm",
   title: "LSTM",
+  color: "#0072B2", // Okabe & Ito's blue
   summary: "long short-term memory with a forget gate (PyTorch's nn.LSTM); peepholes and Greff et al.'s variants",
   options: {
     forgetBias: option.numberOrNull(

@@ -88,7 +88,7 @@ const mguCell: Cell = {
   },
 };
 
-export const mgu: CellDescription = {
+export const mgu: CellDescription<"mgu"> = {
   kind: "mgu",
   title: "MGU",
   summary: "minimal gated unit (Zhou et al. 2016): one forget gate f; h_t = (1 − f)∘h_{t−1} + f∘n",

@@ -9,6 +9,7 @@ import { fail, GatescopeError } from "../errors";
 import { oneOf, positiveInt } from "../checks";
 import { GRAD_ROLES, INIT_ROLES, type Cell } from "./cell";
 
+/** One option of a cell kind: its default, its help line and its check. */
 export interface CellOption {
   default: unknown;
   /** One line for help texts: what it does and the values it takes. */
@@ -21,18 +22,26 @@ export interface CellOption {
   initialisation?: string;
 }
 
+/** A cell's options after checking, defaults filled in. */
 export type CellOptions = Readonly<Record<string, unknown>>;
 
-export interface CellDescription {
+/**
+ * Everything the library knows about a cell kind: what `registerCell` takes and config checking, models, PyTorch I/O,
+ * figures and `gradcheck` read.
+ */
+export interface CellDescription<K extends string = string> {
   /** The config's `kind`: lower case, digits and underscores. */
-  kind: string;
+  kind: K;
   /** For legends and tables: "LSTM", "GRU". */
   title: string;
+  /** The colour figures draw the kind in (CSS); a kind without one gets a fixed colour from its name. */
+  color?: string;
   /** One line: what the cell is and where it comes from. */
   summary: string;
   options: Readonly<Record<string, CellOption>>;
   /** Checks that involve more than one option; returns a message naming the conflict, or null. */
   conflict?(options: CellOptions): string | null;
+  /** The cell's layout and step functions for checked options. */
   cell(options: CellOptions): Cell;
   /** What the hidden size must be, when not every positive integer will do ("an even number"), or null. */
   checkHidden?(H: number): string | null;
@@ -44,6 +53,7 @@ export interface CellDescription {
     module: "RNN" | "LSTM" | "GRU";
     nonlinearity?: "tanh" | "relu";
     importOptions: CellOptions;
+    /** Why these options have no PyTorch counterpart (a message), or null when they export. */
     unexportable(options: CellOptions): string | null;
   };
 }
@@ -76,10 +86,12 @@ export function unregisterCell(kind: string): void {
   registry.delete(kind);
 }
 
+/** Every registered cell kind, built-in and your own, in registration order. */
 export function cellKinds(): string[] {
   return [...registry.keys()];
 }
 
+/** The registered description of a cell kind; an unknown kind is an error listing the known ones. */
 export function cellDescription(kind: unknown, what = "kind"): CellDescription {
   const d = typeof kind === "string" ? registry.get(kind) : undefined;
   if (!d)
@@ -140,6 +152,7 @@ export function registerBuiltIn(d: CellDescription): void {
 
 /** Option checks shared by the descriptions. */
 export const option = {
+  /** An option taking one of `values` (or null when `dflt` is null and the option may be absent). */
   oneOf<T extends string>(values: readonly T[], dflt: T | null, doc: string): CellOption {
     return {
       default: dflt,
@@ -148,6 +161,7 @@ export const option = {
       check: (v, what) => (v === null && dflt === null ? null : oneOf(v, values, what)),
     };
   },
+  /** A true/false option. */
   boolean(dflt: boolean, doc: string): CellOption {
     return {
       default: dflt,

@@ -71,11 +71,12 @@ function rnnCell(relu: boolean): Cell {
 const rnnTanhCell = rnnCell(false);
 const rnnReluCell = rnnCell(true);
 
-function rnnDescription(relu: boolean): CellDescription {
+function rnnDescription<R extends boolean>(relu: R): CellDescription<R extends true ? "rnn_relu" : "rnn_tanh"> {
   const name = relu ? "relu" : "tanh";
   return {
-    kind: `rnn_${name}`,
+    kind: `rnn_${name}` as R extends true ? "rnn_relu" : "rnn_tanh",
     title: `RNN (${name})`,
+    color: relu ? "#E69F00" : "#D55E00", // Okabe & Ito's orange and vermillion
     summary: `Elman's vanilla RNN, h_t = ${name}(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh) (PyTorch's nn.RNN)`,
     options: {},
     cell: () => (relu ? rnnReluCell : rnnTanhCell),
@@ -83,5 +84,5 @@ function rnnDescription(relu: boolean): CellDescription {
   };
 }
 
-export const rnnTanh = rnnDescription(false);
-export const rnnRelu = rnnDescription(true);
+export const rnnTanh = rnnDescription(false as const);
+export const rnnRelu = rnnDescription(true as const);

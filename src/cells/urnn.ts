@@ -517,7 +517,7 @@ function urnnCell(): Cell {
   };
 }
 
-export const urnn: CellDescription = {
+export const urnn: CellDescription<"urnn"> = {
   kind: "urnn",
   title: "uRNN",
   summary: "unitary evolution RNN (Arjovsky et al. 2016): W = D3 R2 F⁻¹ D2 Π R1 F D1, complex state, modReLU",

@@ -52,10 +52,12 @@ export interface ReproduceArgs {
   wait: boolean;
 }
 
-const positive = (flag: string, v: string) =>
-  /^\d+$/.test(v) && Number(v) >= 1 ? null : `${flag}: expected a positive integer, got "${v}"`;
+/** A user's mistake on the command line, in the voice every command's parser uses. */
+const bad = (message: string): never => {
+  throw new GatescopeError(`reproduce: ${message}`);
+};
 
-export function parseReproduceArgs(argv: string[]): ReproduceArgs | string {
+export function parseReproduceArgs(argv: string[]): ReproduceArgs {
   const args: ReproduceArgs = {
     preset: "quick",
     spec: null,
@@ -75,29 +77,28 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs | string {
     const flag = argv[i];
     if (flag === "--dry-run") args.dryRun = true;
     else if (flag === "--no-wait") args.wait = false;
-    else if (!VALUED.includes(flag)) return `expected one of ${[...VALUED, ...SWITCHES].join(", ")}, got "${flag}"`;
+    else if (!VALUED.includes(flag)) bad(`expected one of ${[...VALUED, ...SWITCHES].join(", ")}, got "${flag}"`);
     if (SWITCHES.includes(flag)) continue;
     const value = argv[++i];
-    if (value === undefined) return `${flag}: expected a value, got none`;
+    if (value === undefined) bad(`${flag}: expected a value, got none`);
     if (flag === "--preset") {
       if (!(PRESETS as readonly string[]).includes(value))
-        return `--preset: expected one of ${PRESETS.join(", ")}, got "${value}"`;
+        bad(`--preset: expected one of ${PRESETS.join(", ")}, got "${value}"`);
       args.preset = value as PresetName;
     } else if (flag === "--seed") {
       if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
-        return `--seed: expected a non-negative integer, got "${value}"`;
+        bad(`--seed: expected a non-negative integer, got "${value}"`);
       args.seed = Number(value);
     } else if (flag === "--jobs" || flag === "--max-parallel") {
-      const bad = positive(flag, value);
-      if (bad) return bad;
+      if (!/^\d+$/.test(value) || Number(value) < 1) bad(`${flag}: expected a positive integer, got "${value}"`);
       if (flag === "--jobs") args.jobs = Number(value);
       else args.maxParallel = Number(value);
     } else if (flag === "--threads") {
-      if (!["1", "2", "auto"].includes(value)) return `--threads: expected 1, 2 or auto, got "${value}"`;
+      if (!["1", "2", "auto"].includes(value)) bad(`--threads: expected 1, 2 or auto, got "${value}"`);
       args.threads = value === "auto" ? value : (Number(value) as 1 | 2);
     } else if (flag === "--executor") {
       if (!(EXECUTORS as readonly string[]).includes(value))
-        return `--executor: expected one of ${EXECUTORS.join(", ")}, got "${value}"`;
+        bad(`--executor: expected one of ${EXECUTORS.join(", ")}, got "${value}"`);
       args.executor = value as ReproduceArgs["executor"];
     } else if (flag === "--sbatch-arg") args.sbatchArgs.push(value);
     else if (flag === "--spec") args.spec = value;
@@ -105,7 +106,7 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs | string {
     else throw new Error(`reproduce: ${flag} is declared in help.ts but has no branch in parseReproduceArgs`);
   }
   if (args.executor !== "slurm" && (args.maxParallel !== null || args.sbatchArgs.length || !args.wait)) {
-    return `--max-parallel, --sbatch-arg and --no-wait: expected --executor slurm, got --executor ${args.executor}`;
+    bad(`--max-parallel, --sbatch-arg and --no-wait: expected --executor slurm, got --executor ${args.executor}`);
   }
   return args;
 }
@@ -242,7 +243,6 @@ async function runOnSlurm(
 
 export async function reproduce(argv: string[], out: (line: string) => void): Promise<number> {
   const args = parseReproduceArgs(argv);
-  if (typeof args === "string") throw new GatescopeError(`reproduce: ${args}`);
   const started = new Date();
   const spec = args.spec ? readSpecFile(args.spec) : preset(args.preset, args.seed);
   const label = args.spec ? `spec:${path.basename(args.spec)}` : args.preset;

@@ -37,6 +37,7 @@ function place(traces: PlotlyTrace[], k: number, legend: boolean): PlotlyTrace[]
   }));
 }
 
+/** Gradient flow before and after training and learning curves, one panel per cell. */
 export function comparisonDashboard(runs: RunResult[], options: { metricName: string; title?: string }): Figure {
   checkKeys("comparisonDashboard options", options, ["metricName", "title"]);
   const first = (r: RunResult) => r.grad_flow[0];

@@ -9,6 +9,7 @@ import { PAPER_STEPS, RECIPES } from "./published";
 import { trainDefaults } from "../train/config";
 import type { ExperimentSpec } from "./spec";
 
+/** One setting, the paper's value and ours. */
 export interface Deviation {
   paper: string;
   setting: string;
@@ -160,6 +161,7 @@ function ours(spec: ExperimentSpec, setting: string): string {
   }
 }
 
+/** Each cited paper's setting beside what the spec does. */
 export function deviations(spec: ExperimentSpec): Deviation[] {
   const tasks = new Set(spec.tasks.map((t) => t.name));
   return RECIPES.filter((r) => r.tasks.some((t) => tasks.has(t))).flatMap((r) =>

@@ -17,15 +17,19 @@ import { readRun, writeRun } from "./store";
 import type { RunSpec } from "./spec";
 import type { Job } from "./worker";
 
+/** Where runs go, how many at once, and progress callbacks. */
 export interface PoolOptions {
   dir: string;
   jobs: number;
   /** Threads per run; "auto": 2 where the runs going at once leave two cores each, else 1. */
   threads?: Threads;
+  /** A run's training progress, as it goes. */
   onProgress?: (id: string, step: number, steps: number) => void;
+  /** A finished run; `cached` when its run file was already there. */
   onDone?: (result: RunResult, cached: boolean) => void;
 }
 
+/** Runs what is not finished on a worker pool, keeping each finished run's file. */
 export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<RunResult[]> {
   const results = new Map<string, RunResult>();
   const todo: RunSpec[] = [];

@@ -18,7 +18,9 @@ import { GatescopeError } from "../errors";
 import { PAPER_STEPS } from "./published";
 import type { ExperimentSpec, CellSpec } from "./spec";
 
+/** A preset's name. */
 export type PresetName = "tiny" | "quick" | "headline" | "paper";
+/** Every preset `reproduce` knows. */
 export const PRESETS: readonly PresetName[] = ["tiny", "quick", "headline", "paper"];
 
 /** The three cells every preset compares: PyTorch's defaults, LSTM forget bias 1 (Gers et al. 2000). */
@@ -118,6 +120,7 @@ function arjovskyTrain(steps: number, probeEvery: number): ExperimentSpec["train
   };
 }
 
+/** The spec of a named preset for a seed. */
 export function preset(name: PresetName, seed: number): ExperimentSpec {
   switch (name) {
     case "tiny":

@@ -15,6 +15,7 @@ import type { TaskName } from "../tasks";
  */
 export type Expectation = "solve" | "fail" | "at_baseline" | "beats_baseline" | "below_baseline_unsolved";
 
+/** Where a claim is written: paper, place, quote and where the quote was checked. */
 export interface Source {
   paper: string;
   where: string;
@@ -23,6 +24,7 @@ export interface Source {
   checked: string;
 }
 
+/** One published outcome: task, cells, lengths, what it predicts and where it is written. */
 export interface Claim {
   task: TaskName;
   /** Experiment cell names the claim is about. */
@@ -57,6 +59,7 @@ export const PAPER_STEPS = {
 const ADDING = PAPER_STEPS.adding;
 const COPY_STEPS = { 100: PAPER_STEPS.copy, 200: PAPER_STEPS.copy, 300: PAPER_STEPS.copy, 500: PAPER_STEPS.copy };
 
+/** The published outcomes ours are judged against, each with its source. */
 export const CLAIMS: Claim[] = [
   {
     task: "adding",
@@ -235,6 +238,7 @@ export const CLAIMS: Claim[] = [
   },
 ];
 
+/** The published claim about a cell on a task at length T, or null. */
 export function findClaim(task: string, T: number, cell: string): Claim | null {
   return CLAIMS.find((c) => c.task === task && c.cells.includes(cell) && T >= c.T[0] && T <= c.T[1]) ?? null;
 }
@@ -299,6 +303,7 @@ export interface Recipe {
   settings: Record<string, { value: string; source: string }>;
 }
 
+/** Each cited paper's settings, which the deviations table sets beside ours. */
 export const RECIPES: Recipe[] = [
   {
     paper: "Arjovsky et al. 2016",

@@ -13,12 +13,13 @@ import { comparisonDashboard } from "./dashboard";
 import { deviations } from "./deviations";
 import type { ResultsFile } from "./results";
 import type { RunResult } from "./run";
+import { lengthKey, rowKey } from "./spec";
 import { groupBy, SUMMARY_HEADINGS, summaryCells, verdictText, type SummaryRow } from "./summary";
 
 /** The runs behind the summary: for each task × T × cell, those at the learning rate validation chose. */
 export function selectedRuns(results: ResultsFile): RunResult[] {
-  const lr = new Map(results.summary.map((r) => [`${r.task}\u0000${r.T}\u0000${r.cell}`, r.lr]));
-  return results.runs.filter((r) => lr.get(`${r.task}\u0000${r.T}\u0000${r.cell}`) === r.lr);
+  const lr = new Map(results.summary.map((r) => [rowKey(r), r.lr]));
+  return results.runs.filter((r) => lr.get(rowKey(r)) === r.lr);
 }
 
 const firstSeed = (rs: RunResult[]) =>
@@ -28,7 +29,7 @@ const firstSeed = (rs: RunResult[]) =>
 export function reportFigures(results: ResultsFile): Array<{ heading: string; caption: string; figure: Figure }> {
   const out: Array<{ heading: string; caption: string; figure: Figure }> = [];
   const runs = selectedRuns(results);
-  for (const rs of groupBy(runs, (r) => `${r.task}\u0000${r.T}`).values()) {
+  for (const rs of groupBy(runs, lengthKey).values()) {
     const { task, T } = rs[0];
     const t = makeTask({ name: task as TaskName, T });
     out.push({
@@ -105,10 +106,7 @@ export function reportFigures(results: ResultsFile): Array<{ heading: string; ca
       });
     }
   }
-  for (const rows of groupBy(
-    results.summary.filter((r) => r.lr_sweep.length > 1),
-    (r) => `${r.task}\u0000${r.T}`,
-  ).values()) {
+  for (const rows of groupBy(results.summary.filter((r) => r.lr_sweep.length > 1), lengthKey).values()) {
     const t = makeTask({ name: rows[0].task as TaskName, T: rows[0].T });
     out.push({
       heading: `Learning-rate sensitivity: ${rows[0].task}, T = ${rows[0].T}`,
@@ -144,7 +142,7 @@ export function memoryRows(
   results: ResultsFile,
 ): Array<{ task: string; T: number; cell: string; first: number; second: number }> {
   const runs = selectedRuns(results).filter((r) => r.final_test_extra?.weight_first !== undefined);
-  return [...groupBy(runs, (r) => `${r.task}\u0000${r.T}\u0000${r.cell}`).values()].map((rs) => ({
+  return [...groupBy(runs, rowKey).values()].map((rs) => ({
     task: rs[0].task,
     T: rs[0].T,
     cell: rs[0].cell,
@@ -188,6 +186,7 @@ function table(head: string[], rows: Array<Array<string | number | Html>>, numer
   return `<table><thead>${tr(head, "th")}</thead>\n<tbody>${body}</tbody></table>`;
 }
 
+/** The self-contained HTML report of a results file: summary, deviations and every figure, offline. */
 export function reportHtml(results: ResultsFile): string {
   const m = results.manifest;
   const keys = Object.keys(SUMMARY_HEADINGS).filter((k) => k !== "agrees");
@@ -201,7 +200,7 @@ export function reportHtml(results: ResultsFile): string {
   );
   const tasks = table(
     ["task", "T", "metric", "trivial baseline", "solved when"],
-    [...groupBy(results.summary, (r) => `${r.task}\u0000${r.T}`).values()].map((rs) => {
+    [...groupBy(results.summary, lengthKey).values()].map((rs) => {
       const t = makeTask({ name: rs[0].task as TaskName, T: rs[0].T });
       return [t.name, t.T, t.metricName, `${t.baselineFormula} = ${num(t.baseline)}`, t.criterion];
     }),

@@ -21,6 +21,7 @@ import { TASK_NAMES } from "../tasks";
 export const RESULTS_SCHEMA = "gatescope.results";
 export const RESULTS_VERSION = 2;
 
+/** What produced the numbers: library, commit, runtime, machine, backend, preset, config and times. */
 export interface Manifest {
   library: string;
   version: string;
@@ -44,6 +45,7 @@ export interface Manifest {
   runs_wall_s: number;
 }
 
+/** results.json: the manifest, every run and the summary. */
 export interface ResultsFile {
   schema: typeof RESULTS_SCHEMA;
   version: typeof RESULTS_VERSION;
@@ -230,6 +232,7 @@ export function parseResults(text: string, where = "results file"): ResultsFile 
   };
 }
 
+/** Reads and checks a results.json of version 1 or 2, as version 2. */
 export function readResults(path: string): ResultsFile {
   let text: string;
   try {

@@ -8,6 +8,7 @@ import { makeTask, validationSet } from "../tasks";
 import { probeGradientFlow, train, type TrainCallbacks } from "../train/train";
 import type { RunSpec } from "./spec";
 
+/** One finished run, as a run file and `results.json` store it. */
 export interface RunResult {
   id: string;
   task: string;
@@ -47,6 +48,7 @@ export interface RunResult {
   wall_s: number;
 }
 
+/** Trains one run and measures it (gradient flow, curves, test score of the selected weights). */
 export async function runOne(spec: RunSpec, onProgress?: (step: number, steps: number) => void): Promise<RunResult> {
   const t0 = Date.now();
   const task = makeTask(spec.task);

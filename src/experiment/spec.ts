@@ -26,6 +26,7 @@ export interface CellSpec {
   lrs?: number[];
 }
 
+/** An experiment: cells × tasks × learning rates × seeds, training settings and the learning-rate protocol. */
 export interface ExperimentSpec {
   cells: CellSpec[];
   /**
@@ -55,6 +56,7 @@ export interface ExperimentSpec {
   pilotSeeds?: number;
 }
 
+/** One run of an experiment: everything needed to redo it alone. */
 export interface RunSpec {
   id: string;
   cell: string;
@@ -78,6 +80,9 @@ export const rowKey = (r: { task: { name: string; T: number } | string; T?: numb
   typeof r.task === "string"
     ? `${r.task}\u0000${r.T}\u0000${r.cell}`
     : `${r.task.name}\u0000${r.task.T}\u0000${r.cell}`;
+
+/** The key of a task at one length (the rows of a summary that share a figure): task and T. */
+export const lengthKey = (r: { task: string; T: number }): string => `${r.task}\u0000${r.T}`;
 
 /**
  * The rate with the lowest mean validation metric, over the seeds every rate ran (a staged

@@ -26,6 +26,7 @@ export function quantile(xs: readonly number[], q: number): number {
   return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
 }
 
+/** The median (the 0.5 quantile). */
 export const median = (xs: readonly number[]): number => quantile(xs, 0.5);
 
 /**

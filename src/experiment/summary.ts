@@ -10,6 +10,7 @@ import type { RunResult } from "./run";
 import { chooseRate, expand, rowKey, type ExperimentSpec } from "./spec";
 import { bootstrapMeanCI, mean, quantile, sd, wilsonCI } from "./stats";
 
+/** One row of the summary: a cell on a task at length T, over its seeds, with intervals and the verdict. */
 export interface SummaryRow {
   task: string;
   T: number;

@@ -1,13 +1,15 @@
 /**
- * The experiment's tables as text for papers and notes: Markdown (GitHub pipes, `|` and
- * newlines escaped) and LaTeX with booktabs (TeX's special characters escaped, Unicode math
- * signs spelled as math). One set of rows feeds both, and summary.md beside results.json.
+ * The experiment's tables as text for papers and notes: Markdown (every cell through the one
+ * Markdown escaper, so data can neither break a table nor make a link) and LaTeX with booktabs
+ * (TeX's special characters escaped, Unicode math signs spelled as math). One set of rows feeds both, and summary.md beside results.json.
  */
 import { deviations } from "./deviations";
 import { memoryRows, outcomeText } from "./report";
 import type { ResultsFile } from "./results";
 import { SUMMARY_HEADINGS, summaryCells, verdictText } from "./summary";
+import { escapeMarkdown } from "../viz/markdown";
 
+/** A table of text cells with its caption and label. */
 export interface TextTable {
   caption: string;
   label: string;
@@ -15,11 +17,11 @@ export interface TextTable {
   rows: string[][];
 }
 
-const mdCell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-
+/** A table as Markdown, cells escaped. */
 export function tableToMarkdown(t: TextTable): string {
-  const line = (cells: string[]) => `| ${cells.map(mdCell).join(" | ")} |`;
-  return [`**${mdCell(t.caption)}**`, "", line(t.head), line(t.head.map(() => "---")), ...t.rows.map(line)].join("\n");
+  const line = (cells: string[]) => `| ${cells.map(escapeMarkdown).join(" | ")} |`;
+  const rule = line(t.head.map(() => "---"));
+  return [`**${escapeMarkdown(t.caption)}**`, "", line(t.head), rule, ...t.rows.map(line)].join("\n");
 }
 
 const TEX: Record<string, string> = {
@@ -53,6 +55,7 @@ export function texEscape(s: string): string {
   return Array.from(s, (ch) => TEX[ch] ?? ch).join("");
 }
 
+/** A table as LaTeX (booktabs), cells escaped. */
 export function tableToLatex(t: TextTable): string {
   const row = (cells: string[]) => `${cells.map(texEscape).join(" & ")} \\\\`;
   return [
@@ -136,12 +139,14 @@ export function resultTables(results: ResultsFile): TextTable[] {
 /** summary.md: what a reader of the repository sees first, every number from results.json. */
 export function summaryMarkdown(results: ResultsFile): string {
   const m = results.manifest;
+  // The manifest is data from a file too: every field goes through the escaper.
+  const by =
+    `${m.command} (gatescope ${m.version}, commit ${m.git_commit ?? "unknown"}, ${m.cpus} × ${m.cpu_model}, ` +
+    `backend ${m.backend.name}; the runs took ${m.runs_wall_s.toFixed(0)} s in all)`;
   return [
-    `# gatescope results: preset \`${m.preset}\`, seed ${m.seed}`,
+    `# gatescope results: preset ${escapeMarkdown(String(m.preset))}, seed ${escapeMarkdown(String(m.seed))}`,
     "",
-    `Generated from results.json by \`${m.command}\` (gatescope ${m.version}, commit ${m.git_commit ?? "unknown"}, ` +
-      `${m.cpus} × ${m.cpu_model}, backend ${m.backend.name}; the runs took ${m.runs_wall_s.toFixed(0)} s in all). ` +
-      `Do not edit by hand.`,
+    `Generated from results.json by ${escapeMarkdown(by)}. Do not edit by hand.`,
     "",
     ...resultTables(results).flatMap((t) => [tableToMarkdown(t), ""]),
   ].join("\n");

@@ -14,6 +14,7 @@ import { trainDefaults } from "../train/config";
 import { optimizerName } from "./deviations";
 import { tableToLatex, tableToMarkdown, resultTables } from "./tables";
 
+/** BibTeX of the cited papers, written by `gatescope writeup`. */
 export const REFERENCES_BIB = `@inproceedings{arjovsky2016unitary,
   title = {Unitary Evolution Recurrent Neural Networks},
   author = {Arjovsky, Martin and Shah, Amar and Bengio, Yoshua},

@@ -52,6 +52,7 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** Writes whole or not at all: a temporary file, fsynced and renamed over the target. */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
   removeStaleTemps(target);
   const tmp = path.join(path.dirname(target), `${tempPrefix(target)}${process.pid}-${counter++}`);

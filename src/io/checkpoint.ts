@@ -17,6 +17,7 @@ import { decodeTensors, encodeTensors } from "./tensor-json";
 export const CHECKPOINT_FORMAT = "gatescope.checkpoint";
 export const CHECKPOINT_VERSION = 1;
 
+/** A checkpoint's file format. */
 export type CheckpointFormat = "json" | "safetensors";
 
 function formatOf(path: string, format: unknown): CheckpointFormat {
@@ -29,6 +30,7 @@ function formatOf(path: string, format: unknown): CheckpointFormat {
   return fail("checkpoint path", `a name ending in .json or .safetensors (or an explicit format)`, path);
 }
 
+/** Saves a network's config and weights (JSON or safetensors, by extension or `format`), atomically. */
 export function saveCheckpoint(net: RecurrentNet, path: string, options: { format?: CheckpointFormat } = {}): void {
   checkKeys("saveCheckpoint options", options, ["format"]);
   const format = formatOf(path, options.format);
@@ -50,6 +52,7 @@ export function saveCheckpoint(net: RecurrentNet, path: string, options: { forma
   }
 }
 
+/** A `RecurrentNet` from a checkpoint, checked whole before anything is built. */
 export function loadCheckpoint(
   path: string,
   options: { format?: CheckpointFormat; kernels?: Kernels } = {},

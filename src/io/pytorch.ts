@@ -4,25 +4,28 @@
  * (weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}), same shapes, same gate order
  * (LSTM i, f, g, o; GRU r, z, n). Sizes and layer count are read off the dict; gradients come
  * back under the same names. PyTorch's GRU is the reset-after variant, so that is what a GRU
- * state dict computes by default and the only GRU `toPyTorch` exports. `gruVariant:
- * "reset_before"` reads the same tensors into Cho et al.'s variant, as Keras's
- * reset_after=False would compute with them.
+ * state dict computes by default and the only GRU `toPyTorch` exports. `cellOptions` reads the
+ * same tensors into another variant of the kind, e.g. `{gruVariant: "reset_before"}`: Cho et
+ * al.'s GRU, as Keras's reset_after=False would compute with them.
  */
 import { checkKeys, GatescopeError, fail, shapeString } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { checkDType, cloneTensor, toTensor, type DType, type Tensor } from "../math/tensor";
 import type { Kind } from "../model/config";
-import { cellDescription, cellKinds, type CellDescription } from "../cells";
-import type { GruVariant } from "../cells/gru";
+import { cellDescription, cellKinds, type CellDescription, type CellOptions } from "../cells";
 import { RecurrentNet } from "../model/recurrent";
 import { readSafetensors, writeSafetensors } from "./safetensors";
 
+/** How `fromPyTorch` builds the network. */
 export interface FromPyTorchOptions {
   /** Default: "float32". */
   dtype?: DType;
   kernels?: Kernels;
-  /** GRU only; default "reset_after" (what PyTorch computes). */
-  gruVariant?: GruVariant;
+  /**
+   * Options of the kind beyond what a state dict says (its description's `options`), e.g. a GRU's
+   * `{gruVariant: "reset_before"}`; default: what PyTorch computes.
+   */
+  cellOptions?: CellOptions;
 }
 
 /** The kinds PyTorch has a module for. */
@@ -43,6 +46,7 @@ function pytorchCell(kind: unknown, what: string): CellDescription & { pytorch: 
   return d as CellDescription & { pytorch: object };
 }
 
+/** A `RecurrentNet` from a PyTorch state dict (`nn.RNN`, `nn.LSTM`, `nn.GRU` names and shapes). */
 export function fromPyTorch(
   kind: Kind,
   stateDict: Record<string, unknown>,
@@ -51,10 +55,8 @@ export function fromPyTorch(
   const d = pytorchCell(kind, "fromPyTorch kind");
   if (typeof stateDict !== "object" || stateDict === null || Array.isArray(stateDict))
     fail("fromPyTorch state dict", "an object of named tensors", stateDict);
-  checkKeys("fromPyTorch options", options, ["dtype", "kernels", "gruVariant"]);
-  if (options.gruVariant !== undefined && !("gruVariant" in d.options)) {
-    fail("fromPyTorch gruVariant", `no gruVariant for kind "${kind}"`, options.gruVariant);
-  }
+  checkKeys("fromPyTorch options", options, ["dtype", "kernels", "cellOptions"]);
+  checkKeys(`fromPyTorch cellOptions (of kind "${kind}")`, options.cellOptions, Object.keys(d.options));
   const dtype = options.dtype === undefined ? "float32" : checkDType(options.dtype, "fromPyTorch dtype");
   const shapeOf = (name: string): number[] => {
     if (!(name in stateDict))
@@ -78,10 +80,7 @@ export function fromPyTorch(
   }
   let numLayers = 1;
   while (`weight_ih_l${numLayers}` in stateDict) numLayers++;
-  const cellOptions = {
-    ...d.pytorch!.importOptions,
-    ...(options.gruVariant ? { gruVariant: options.gruVariant } : {}),
-  };
+  const cellOptions = { ...d.pytorch!.importOptions, ...options.cellOptions };
   // fromParams checks every name and shape together, so a bad dict loads nothing.
   return RecurrentNet.fromParams(
     { kind, inputSize: wih[1], hiddenSize: whh[1], numLayers, dtype, ...cellOptions },

@@ -17,13 +17,16 @@ import type { Kind } from "../model/config";
 import { scaledError } from "../model/gradcheck";
 import { fromPyTorch } from "./pytorch";
 
+/** The scale-normalised error a reference check allows, per dtype. */
 export const TOLERANCE: Record<DType, number> = { float32: 1e-4, float64: 1e-10 };
 
+/** One compared tensor and its scale-normalised error. */
 export interface TensorCheck {
   name: string;
   error: number;
 }
 
+/** What a reference check found: every tensor's error and whether all pass. */
 export interface ReferenceReport {
   kind: Kind;
   /** GRU only. */
@@ -37,6 +40,7 @@ export interface ReferenceReport {
 
 export { scaledError as scaleNormalisedError } from "../model/gradcheck";
 
+/** Checks gatescope against a PyTorch reference (weights, input, outputs and gradients). */
 export function verifyReference(ref: unknown, what: string, kernels?: Kernels): ReferenceReport {
   if (typeof ref !== "object" || ref === null || Array.isArray(ref)) fail(what, "a JSON object", ref);
   const r = ref as Record<string, unknown>;
@@ -48,7 +52,8 @@ export function verifyReference(ref: unknown, what: string, kernels?: Kernels): 
     fail(`${what} gru_variant`, `"reset_after" or "reset_before"`, r.gru_variant);
   }
   const gruVariant = r.gru_variant as "reset_after" | "reset_before" | undefined; // fromPyTorch: GRU only
-  const net = fromPyTorch(kind, r.state_dict as Record<string, unknown>, { dtype, kernels, gruVariant });
+  const cellOptions = gruVariant ? { gruVariant } : {};
+  const net = fromPyTorch(kind, r.state_dict as Record<string, unknown>, { dtype, kernels, cellOptions });
   const { numLayers: L, hiddenSize: H, inputSize: D } = net.config;
   const lstm = net.cell.hasCellState;
   const x = toTensor(r.x, dtype, [-1, -1, D], `${what} x (N×T×D)`);
@@ -96,6 +101,7 @@ export function verifyReference(ref: unknown, what: string, kernels?: Kernels): 
   };
 }
 
+/** `verifyReference` on a reference file written by `scripts/make_torch_fixtures.py`. */
 export function verifyReferenceFile(path: string, kernels?: Kernels): ReferenceReport {
   let doc: unknown;
   try {

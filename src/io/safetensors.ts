@@ -18,11 +18,13 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 const ITEM_SIZE: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
 
+/** What a safetensors file holds. */
 export interface SafetensorsContents {
   tensors: Record<string, Tensor>;
   metadata: Record<string, string>;
 }
 
+/** Safetensors bytes for the tensors (F32 or F64) and string metadata. */
 export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
@@ -54,6 +56,7 @@ function bad(what: string, expected: string, got: string): never {
   throw new GatescopeError(`${what}: expected ${expected}, got ${got}`);
 }
 
+/** Tensors and metadata from safetensors bytes; a damaged file is an error saying what is wrong. */
 export function decodeSafetensors(bytes: Uint8Array, what = "safetensors"): SafetensorsContents {
   if (bytes.length < 8) bad(what, "at least 8 bytes (the header length)", `${bytes.length} bytes`);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -142,10 +145,12 @@ function f16(bits: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+/** Reads a .safetensors file. */
 export function readSafetensors(path: string): SafetensorsContents {
   return decodeSafetensors(fs.readFileSync(path), path);
 }
 
+/** Writes a .safetensors file atomically. */
 export function writeSafetensors(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): void {
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }

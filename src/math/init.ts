@@ -15,6 +15,7 @@ import { GatescopeError, fail, unknownKey } from "../errors";
 import type { Rng } from "./rng";
 import type { FloatArray } from "./tensor";
 
+/** How one weight is drawn: PyTorch's default, uniform, Glorot (xavier), orthogonal, identity, normal or a constant. */
 export type InitSpec =
   | { kind: "pytorch" }
   | { kind: "uniform"; bound: number }
@@ -24,6 +25,7 @@ export type InitSpec =
   | { kind: "normal"; std: number; mean?: number }
   | { kind: "constant"; value: number };
 
+/** Every initialiser kind an `InitSpec` may name. */
 export const INIT_KINDS = ["pytorch", "uniform", "xavier", "orthogonal", "identity", "normal", "constant"] as const;
 
 const FIELDS: Record<InitSpec["kind"], readonly string[]> = {

@@ -36,12 +36,16 @@ export interface Workspace {
   drop(owner: object): void;
 }
 
-// The cells' op signatures differ; each cell checks its twin's arguments against its own reference op.
+/**
+ * A backend's twin of a cell's reference op: same arguments, returns false to hand the call back to the
+ * reference. The cells' op signatures differ; each cell checks its twin's arguments against its own op.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type FastOp = (...args: any[]) => boolean;
 
 export type MatrixKernels = Pick<Kernels, "gemm" | "addRowBias" | "sumRows">;
 
+/** A backend: the matrix kernels every layer runs on, and optional fast twins of the cells' step ops. */
 export interface Kernels {
   /** Shown to the user so they know which code path computed their numbers. */
   readonly name: string;
@@ -74,6 +78,7 @@ export interface Kernels {
 
   /** Threads a product may use (the wasm backend: 1 or 2); results are identical for either. */
   readonly threads?: 1 | 2;
+  /** Lets products use one or two threads; results are bit-identical either way. */
   setThreads?(n: 1 | 2): void;
 
   /** Gives back the memory a large operation grew (the wasm backend); call between operations. */

@@ -20,6 +20,7 @@ function splitmix64(state: { x: bigint }): bigint {
 
 const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 
+/** The one source of randomness (xoshiro128**, seeded through SplitMix64): a seed gives the same draws everywhere. */
 export class Rng {
   private s: Uint32Array;
 
@@ -43,6 +44,7 @@ export class Rng {
     return r;
   }
 
+  /** A generator that continues from a saved `state()`. */
   static fromState(state: readonly number[]): Rng {
     if (
       !Array.isArray(state) ||
@@ -58,6 +60,7 @@ export class Rng {
     return r;
   }
 
+  /** The four 32-bit words of the generator's state, to save and restore with `fromState`. */
   state(): number[] {
     return Array.from(this.s);
   }
@@ -83,6 +86,7 @@ export class Rng {
     return (a * 67108864 + b) / 9007199254740992;
   }
 
+  /** A uniform draw from [lo, hi). */
   range(lo: number, hi: number): number {
     return lo + (hi - lo) * this.uniform();
   }

@@ -5,9 +5,12 @@
  */
 import { GatescopeError, fail, shapeString } from "../errors";
 
+/** Element type of a tensor: float32 for speed, float64 for exact checks. */
 export type DType = "float32" | "float64";
+/** The typed array behind a tensor. */
 export type FloatArray = Float32Array | Float64Array;
 
+/** A dense row-major array with its shape, e.g. N×T×D. */
 export interface Tensor {
   shape: number[];
   data: FloatArray;
@@ -30,6 +33,7 @@ export function bytesOf(dtype: DType, size: number): number {
   return size * (dtype === "float64" ? 8 : 4);
 }
 
+/** A zeroed typed array of `size` values; refuses anything past the 2 GiB array bound before allocating. */
 export function alloc(dtype: DType, size: number): FloatArray {
   if (bytesOf(dtype, size) > MAX_ARRAY_BYTES) {
     throw new GatescopeError(
@@ -50,10 +54,12 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** A tensor of zeros of the given shape. */
 export function zeros(dtype: DType, shape: number[]): Tensor {
   return { shape: shape.slice(), data: alloc(dtype, sizeOf(shape)) };
 }
 
+/** A copy of `t` with its own data, optionally cast to another dtype. */
 export function cloneTensor(t: Tensor, dtype: DType = dtypeOf(t.data)): Tensor {
   const data = alloc(dtype, t.data.length);
   data.set(t.data);

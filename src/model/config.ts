@@ -6,14 +6,12 @@ import { checkKeys, fail, GatescopeError, unknownKey } from "../errors";
 import { positiveInt } from "../checks";
 import { bytesOf, checkDType, MAX_ARRAY_BYTES, type DType } from "../math/tensor";
 import { checkInitSpec, type InitSpec } from "../math/init";
-import type { GruVariant } from "../cells/gru";
-import type { LstmVariant } from "../cells/lstm";
-import { cellDescription, cellKinds, resolveCellOptions } from "../cells";
+import { cellDescription, cellKinds, resolveCellOptions, type BuiltInOptions, type Kind } from "../cells";
 import type { Cell } from "../cells/cell";
 
-/** The built-in kinds; `cellKinds()` lists every registered one, users' included. */
-export type Kind = "rnn_tanh" | "rnn_relu" | "lstm" | "gru" | "mgu" | "indrnn" | "urnn";
+export type { Kind } from "../cells";
 
+/** How each kind of weight is initialised; absent entries follow the cell's default. */
 export interface InitConfig {
   weight_ih?: InitSpec;
   weight_hh?: InitSpec;
@@ -28,6 +26,7 @@ export interface InitConfig {
  *   "glorot"   every weight Glorot uniform, the recurrent ones too, biases 0 (Arjovsky et al.'s code)
  */
 export type InitPreset = "pytorch" | "keras" | "irnn" | "glorot";
+/** Named initialisation schemes: PyTorch's default, Keras's, the IRNN's (identity recurrence) and Glorot throughout. */
 export const INIT_PRESETS: Record<InitPreset, Required<InitConfig>> = {
   pytorch: { weight_ih: { kind: "pytorch" }, weight_hh: { kind: "pytorch" }, bias: { kind: "pytorch" } },
   keras: { weight_ih: { kind: "xavier" }, weight_hh: { kind: "orthogonal" }, bias: { kind: "constant", value: 0 } },
@@ -39,8 +38,8 @@ export const INIT_PRESETS: Record<InitPreset, Required<InitConfig>> = {
   glorot: { weight_ih: { kind: "xavier" }, weight_hh: { kind: "xavier" }, bias: { kind: "constant", value: 0 } },
 };
 
-/** Everything but the sizes: what an experiment's cell entry names. */
-export interface CellConfig {
+/** Everything but the sizes: what an experiment's cell entry names; each built-in kind's options come from its file. */
+export interface CellConfig extends BuiltInOptions {
   /** A registered cell kind (`cellKinds()`); the built-ins are `Kind`. */
   kind: Kind | (string & {});
   /** Stacked layers; default 1. */
@@ -49,28 +48,6 @@ export interface CellConfig {
   dtype?: DType;
   /** A preset name or per-tensor initialisers; default "pytorch". */
   init?: InitPreset | InitConfig;
-  /**
-   * GRU only. "reset_after" (default; PyTorch/cuDNN, Keras reset_after=True, and the only one
-   * PyTorch weights can express) or "reset_before" (Cho et al. 2014 as written, Keras
-   * reset_after=False). See cells/gru.ts for both sets of equations.
-   */
-  gruVariant?: GruVariant;
-  /**
-   * LSTM only. The forget-gate bias at initialisation, set in bias_ih with the forget block of
-   * bias_hh zeroed so that the total is exactly this (Gers et al. 2000; Jozefowicz et al. 2015).
-   * Default 1; null keeps whatever the bias initialiser drew (PyTorch's behaviour).
-   */
-  forgetBias?: number | null;
-  /** LSTM only: peephole connections (Gers & Schmidhuber 2000); default false. */
-  peepholes?: boolean;
-  /** LSTM only: one of Greff et al.'s (2015) variants; default "full". See cells/lstm.ts. */
-  variant?: LstmVariant;
-  /**
-   * GRU only. The update-gate bias at initialisation, set like forgetBias (bias_ih's z block,
-   * bias_hh's zeroed). With h_t = (1−z)∘n + z∘h_{t−1} a positive bias starts the unit keeping
-   * its state — the GRU's analogue of the LSTM forget bias. Default null: the initialiser's.
-   */
-  updateBias?: number | null;
   /** Options of other registered kinds (see their descriptions' `options`). */
   [option: string]: unknown;
 }
@@ -89,6 +66,10 @@ export interface ResolvedConfig extends RecurrentConfig {
 
 const BASE_KEYS = ["kind", "inputSize", "hiddenSize", "numLayers", "dtype", "init"];
 
+/**
+ * A checked config with every default filled in; bad input is an error naming the field, what it expected and what
+ * came.
+ */
 export function resolveConfig(config: unknown): ResolvedConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) fail("config", "an object", config);
   const c = config as Record<string, unknown>;

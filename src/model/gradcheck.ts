@@ -53,6 +53,7 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
+/** Which configurations `gradcheck` tries. */
 export interface GradcheckOptions {
   /** Layer counts to check; default [1, 2]. */
   layers?: number[];
@@ -68,6 +69,7 @@ export interface GradcheckOptions {
   tolerance?: number;
 }
 
+/** One configuration `gradcheck` tried and its errors per parameter. */
 export interface GradcheckCase {
   layers: number;
   truncate: number;
@@ -77,6 +79,7 @@ export interface GradcheckCase {
   pass: boolean;
 }
 
+/** What `gradcheck` found: every case's worst scale-normalised error, and whether all pass. */
 export interface GradcheckReport {
   kind: string;
   config: CellConfig;

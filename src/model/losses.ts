@@ -14,6 +14,7 @@
 import { GatescopeError, fail, shapeString } from "../errors";
 import { dtypeOf, sizeOf, toTensor, zeros, type Tensor } from "../math/tensor";
 
+/** A loss value and its gradient with respect to the prediction. */
 export interface LossResult {
   loss: number;
   /** ∂L/∂prediction, same shape as the prediction. */
@@ -37,6 +38,7 @@ function kept(mask: Float64Array | null, positions: number, what: string): numbe
   return count;
 }
 
+/** Mean squared error over the (optionally masked) elements, and its gradient. */
 export function mse(prediction: Tensor, target: unknown, mask?: unknown): LossResult {
   const dtype = dtypeOf(prediction.data);
   const t = toTensor(target, dtype, prediction.shape, `mse target ${shapeString(prediction.shape)}`);

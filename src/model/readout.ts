@@ -11,12 +11,14 @@ import { jsKernels } from "../backend/js";
 import type { Rng } from "../math/rng";
 import { alloc, checkDType, sizeOf, toTensor, zeros, type DType, type Tensor } from "../math/tensor";
 
+/** Sizes and dtype of a `Linear` readout. */
 export interface LinearConfig {
   inputSize: number;
   outputSize: number;
   dtype?: DType;
 }
 
+/** A linear readout y = h Wᵀ + b with its backward. */
 export class Linear {
   readonly inputSize: number;
   readonly outputSize: number;
@@ -41,6 +43,7 @@ export class Linear {
     this.params = { weight, bias };
   }
 
+  /** y = h Wᵀ + b over the last axis of h. */
   forward(h: unknown): Tensor {
     const x = this.input(h);
     const rows = sizeOf(x.shape) / this.inputSize;

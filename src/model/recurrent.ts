@@ -16,6 +16,7 @@ import { alloc, swap01, toTensor, zeros, type FloatArray, type Tensor } from "..
 import { cellFor, paramShapes, resolveConfig, type RecurrentConfig, type ResolvedConfig } from "./config";
 import { Trace } from "./trace";
 
+/** Initial states for `forward`. */
 export interface ForwardOptions {
   /** Initial hidden state L×N×H; zeros when absent. */
   h0?: unknown;
@@ -23,6 +24,7 @@ export interface ForwardOptions {
   c0?: unknown;
 }
 
+/** The top layer's outputs, the final states and the gate trace of one forward pass. */
 export interface ForwardResult {
   output: Tensor; // N×T×H
   hN: Tensor; // L×N×H
@@ -30,6 +32,7 @@ export interface ForwardResult {
   trace: Trace;
 }
 
+/** The loss's gradients with respect to what `forward` returned. */
 export interface BackwardInput {
   /** ∂L/∂output: N×T×H for every step, or N×H for the last step only; absent = 0. */
   dOutput?: unknown;
@@ -39,11 +42,13 @@ export interface BackwardInput {
   dCn?: unknown;
 }
 
+/** How `backward` runs. */
 export interface BackwardOptions {
   /** Truncated BPTT window k: no gradient crosses the states at steps k, 2k, … (0 = full BPTT). */
   truncate?: number;
 }
 
+/** Gradients of the parameters, the input and the initial states, and ∂L/∂h_t at every step. */
 export interface BackwardResult {
   /** Gradients under PyTorch's parameter names. */
   grads: Record<string, Tensor>;
@@ -56,6 +61,7 @@ export interface BackwardResult {
   dc: Tensor | null;
 }
 
+/** A stack of recurrent layers of one cell kind, with exact BPTT, gate traces and ∂L/∂h_t for every step. */
 export class RecurrentNet {
   readonly config: ResolvedConfig;
   readonly params: Record<string, Tensor>;
@@ -107,6 +113,7 @@ export class RecurrentNet {
     return Object.values(this.params).reduce((s, t) => s + t.data.length, 0);
   }
 
+  /** Runs the stack over x (N×T×D) and keeps what backward and the trace need. */
   forward(x: unknown, options: ForwardOptions = {}): ForwardResult {
     checkKeys("forward options", options, ["h0", "c0"]);
     const { kind, inputSize: D, hiddenSize: H, numLayers: L, dtype } = this.config;

@@ -13,18 +13,21 @@ import { mse, softmaxCrossEntropy } from "./losses";
 import { Linear, lastStep } from "./readout";
 import { RecurrentNet, type BackwardResult, type ForwardResult } from "./recurrent";
 
+/** The recurrent stack, the readout's width and where it reads. */
 export interface SequenceModelConfig {
   rnn: RecurrentConfig;
   outputSize: number;
   readout: "last" | "every";
 }
 
+/** What a loss compares with: regression targets, or class indices with a mask. */
 export interface Targets {
   y: Tensor | null;
   classes: Int32Array | null;
   mask: Float64Array | null;
 }
 
+/** A training step's loss and gradients. */
 export interface LossStep {
   loss: number;
   /** Null when the loss or the readout's gradient is not finite: there is nothing to step with. */
@@ -50,6 +53,7 @@ function firstNonFinite(output: Tensor): string | null {
   );
 }
 
+/** A recurrent stack with a linear readout at the last step or at every step: what `train` trains. */
 export class SequenceModel {
   readonly rnn: RecurrentNet;
   readonly head: Linear;
@@ -76,6 +80,7 @@ export class SequenceModel {
     return { ...this.rnn.params, "head.weight": this.head.params.weight, "head.bias": this.head.params.bias };
   }
 
+  /** The readout's prediction for x. */
   predict(x: unknown): Tensor {
     return this.headOf(this.outputOf(x));
   }

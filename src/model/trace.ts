@@ -6,6 +6,7 @@ import { GatescopeError } from "../errors";
 import type { Cell, LayerWork, TraceSlot } from "../cells/cell";
 import { alloc, dtypeOf, type Tensor } from "../math/tensor";
 
+/** The gates and states of every layer and step of one forward pass, by the names the cell declares. */
 export class Trace {
   /** @internal the per-layer caches backward needs. */
   readonly layers: readonly LayerWork[];

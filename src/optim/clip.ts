@@ -8,6 +8,7 @@
 import { fail } from "../errors";
 import type { Tensor } from "../math/tensor";
 
+/** Gradient clipping: by global norm, or element-wise by value. */
 export type ClipConfig = { kind: "norm"; max: number } | { kind: "value"; max: number };
 
 export function checkClip(c: unknown, what = "clip"): ClipConfig {
@@ -19,6 +20,7 @@ export function checkClip(c: unknown, what = "clip"): ClipConfig {
   return o as ClipConfig;
 }
 
+/** The L2 norm of all gradients together. */
 export function globalNorm(grads: Record<string, Tensor>): number {
   let s = 0;
   for (const g of Object.values(grads)) for (let i = 0; i < g.data.length; i++) s += g.data[i] * g.data[i];

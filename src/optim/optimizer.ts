@@ -13,6 +13,7 @@
 import { checkKeys, GatescopeError, fail } from "../errors";
 import { alloc, dtypeOf, type FloatArray, type Tensor } from "../math/tensor";
 
+/** An optimizer and its settings, named as in `torch.optim`. */
 export type OptimizerConfig =
   | { kind: "sgd"; lr: number; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number }
   | {
@@ -81,6 +82,7 @@ export interface OptimizerState {
   buffers: Record<string, number[]>;
 }
 
+/** SGD, RMSProp and Adam with PyTorch's update rules, checked against `torch.optim`. */
 export class Optimizer {
   readonly config: OptimizerConfig;
   private readonly params: Record<string, Tensor>;
@@ -171,6 +173,7 @@ export class Optimizer {
     }
   }
 
+  /** The step count and moment buffers, for a checkpoint. */
   state(): OptimizerState {
     const buffers: Record<string, number[]> = {};
     for (const [k, b] of this.buffers) buffers[k] = Array.from(b);

@@ -8,6 +8,7 @@
  */
 import { checkKeys, fail } from "../errors";
 
+/** A learning-rate schedule, with optional linear warm-up. */
 export type ScheduleConfig =
   | { kind: "constant"; warmup?: number }
   | { kind: "step"; every: number; gamma: number; warmup?: number }
@@ -42,6 +43,7 @@ export function checkSchedule(c: unknown, what = "schedule"): ScheduleConfig {
   return o as ScheduleConfig;
 }
 
+/** The learning rate at step s (from 0) under a schedule. */
 export function learningRate(base: number, schedule: ScheduleConfig, s: number): number {
   const w = schedule.warmup ?? 0;
   if (s < w) return (base * (s + 1)) / w;

@@ -5,6 +5,7 @@
  */
 import type { Trace } from "../model/trace";
 
+/** Per-step mean, spread and saturation of a gate. */
 export interface GateStats {
   /** What the gate is ("forget gate f"), from the cell's description. */
   label: string;
@@ -14,6 +15,7 @@ export interface GateStats {
   fractionHigh: number[]; // > 0.9
 }
 
+/** Per-step statistics of one traced gate or state over the batch and units. */
 export function gateStats(trace: Trace, name: string, layer?: number): GateStats {
   const t = trace.get(name, layer);
   const [N, T, H] = t.shape;

@@ -21,6 +21,7 @@ export function gradientNorms(dh: Tensor, layer = dh.shape[0] - 1): number[] {
   return Array.from(sums, Math.sqrt);
 }
 
+/** A gradient-flow profile in numbers. */
 export interface FlowSummary {
   /** Least-squares slope of log10‖∂L/∂h_t‖ against t: decades gained per step back in time (negative: vanishing). */
   decadesPerStep: number;
@@ -30,6 +31,7 @@ export interface FlowSummary {
   decadesSpanned: number;
 }
 
+/** How fast ‖∂L/∂h_t‖ vanishes or explodes along t. */
 export function summarizeFlow(norms: number[]): FlowSummary {
   const pts = norms.map((v, t) => [t, v] as const).filter(([, v]) => v > 0 && Number.isFinite(v));
   let slope = 0;

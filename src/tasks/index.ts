@@ -6,6 +6,7 @@ import { checkTaskConfig, type Batch, type Task, type TaskConfig } from "./task"
 
 export * from "./task";
 
+/** A long-memory task by name and length. */
 export function makeTask(config: TaskConfig): Task {
   const { name, T } = checkTaskConfig(config);
   switch (name) {

@@ -7,9 +7,12 @@ import { checkKeys, GatescopeError, fail } from "../errors";
 import type { Rng } from "../math/rng";
 import type { Tensor } from "../math/tensor";
 
+/** A task's name. */
 export type TaskName = "adding" | "adding_hs97" | "copy" | "temporal_order";
+/** Every task `makeTask` knows. */
 export const TASK_NAMES: readonly TaskName[] = ["adding", "adding_hs97", "copy", "temporal_order"];
 
+/** Sequences and their targets. */
 export interface Batch {
   x: Tensor; // N×T×D, float64 (cast to the model's dtype on use)
   /** Regression targets (N×O for a last-step readout), or null for classification. */
@@ -20,6 +23,7 @@ export interface Batch {
   mask: Float64Array | null;
 }
 
+/** How well predictions did on a batch. */
 export interface Evaluation {
   /** The task's test metric: MSE or mean cross-entropy in nats, lower is better. */
   metric: number;
@@ -28,6 +32,7 @@ export interface Evaluation {
   solved: boolean;
 }
 
+/** A long-memory task: sequences from a seeded RNG, its metric, baseline and criterion for solved. */
 export interface Task {
   readonly name: TaskName;
   readonly T: number;
@@ -42,6 +47,7 @@ export interface Task {
   readonly criterion: string;
   /** Sequence length actually fed to the network (copy: T + 20). */
   readonly length: number;
+  /** N fresh sequences and their targets. */
   sample(rng: Rng, N: number): Batch;
   /** Scores predictions (N×O, or N×len×C logits) against a batch. */
   evaluate(prediction: Tensor, batch: Batch): Evaluation;
@@ -49,6 +55,7 @@ export interface Task {
   trivialPrediction(batch: Batch): Tensor;
 }
 
+/** Which task and its length T. */
 export interface TaskConfig {
   name: TaskName;
   T: number;

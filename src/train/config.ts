@@ -9,6 +9,7 @@ import { checkOptimizerConfig, type OptimizerConfig } from "../optim/optimizer";
 import { checkSchedule, type ScheduleConfig } from "../optim/schedule";
 import type { FlowSummary } from "../probe/gradient-flow";
 
+/** Steps, batch, optimizer, clipping, evaluation and stopping. */
 export interface TrainConfig {
   steps: number;
   batchSize: number;
@@ -41,6 +42,7 @@ export interface TrainConfig {
   checkpoint?: { path: string; every: number };
 }
 
+/** One optimizer step. */
 export interface StepRecord {
   step: number;
   loss: number;
@@ -53,6 +55,7 @@ export interface StepRecord {
   wallMs: number;
 }
 
+/** One validation evaluation. */
 export interface EvalRecord {
   step: number;
   metric: number;
@@ -60,6 +63,7 @@ export interface EvalRecord {
   solved: boolean;
 }
 
+/** ‖∂L/∂h_t‖ along t at one point of training. */
 export interface GradFlowRecord {
   step: number;
   /** ‖∂L/∂h_t‖, t = 1..T, top layer, over the probe batch. */
@@ -67,6 +71,7 @@ export interface GradFlowRecord {
   summary: FlowSummary;
 }
 
+/** Everything training recorded. */
 export interface History {
   steps: StepRecord[];
   evals: EvalRecord[];

@@ -28,6 +28,7 @@ import {
   type TrainConfig,
 } from "./config";
 
+/** What training did and the selected weights' validation and test scores. */
 export interface TrainResult {
   history: History;
   stepsDone: number;
@@ -41,11 +42,15 @@ export interface TrainResult {
   selected: { step: number; validation: EvalRecord; test: Omit<EvalRecord, "step"> };
 }
 
+/** Called as training goes, for live charts and progress lines. */
 export interface TrainCallbacks {
+  /** After every optimizer step. */
   onStep?(record: StepRecord, history: History): void;
+  /** After every validation evaluation. */
   onEval?(record: EvalRecord, history: History): void;
 }
 
+/** Callbacks and resumption for `train`. */
 export interface TrainOptions {
   callbacks?: TrainCallbacks;
   /** Continue from a checkpoint written by an earlier run of the same config. */
@@ -101,6 +106,9 @@ export function probeGradientFlow(model: SequenceModel, task: Task, batch: Batch
   return { norms, summary: summarizeFlow(norms) };
 }
 
+/**
+ * Trains a model on a task, evaluating on the validation set and keeping the best weights; resumable from a checkpoint.
+ */
 export async function train(
   model: SequenceModel,
   task: Task,

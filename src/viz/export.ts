@@ -12,6 +12,7 @@ import type { Figure } from "./figure";
 import { figuresPage } from "./html";
 import { launchChromium } from "./browser";
 
+/** Size and density of an exported figure. */
 export interface SaveOptions {
   width?: number;
   height?: number;
@@ -20,6 +21,7 @@ export interface SaveOptions {
   title?: string;
 }
 
+/** Exports a figure as SVG, PNG (headless Chromium) or standalone HTML, by extension. */
 export async function saveFigure(fig: Figure, file: string, options: SaveOptions = {}): Promise<void> {
   return saveFigures([{ figure: fig, file }], options);
 }

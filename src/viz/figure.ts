@@ -3,7 +3,9 @@
  * them. One colour per cell type everywhere, so RNN, LSTM and GRU read the same in every chart.
  */
 import { cellDescription, cellKinds } from "../cells";
+/** One Plotly trace. */
 export type PlotlyTrace = Record<string, unknown> & { type: string };
+/** A Plotly figure as plain data. */
 export interface Figure {
   data: PlotlyTrace[];
   layout: Record<string, unknown>;
@@ -15,16 +17,15 @@ export interface Figure {
  */
 export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 
-export const CELL_COLORS: Record<string, string> = {
-  rnn_tanh: "#D55E00",
-  rnn_relu: "#E69F00",
-  lstm: "#0072B2",
-  gru: "#009E73",
-};
 const FALLBACK = ["#CC79A7", "#000000", "#7f7f7f", "#8c564b", "#9467bd"];
 
+/**
+ * The colour figures give a cell: its kind's own (the description's `color`: Okabe & Ito's for the
+ * built-in RNN, LSTM and GRU), else a fixed one picked by its name (an experiment's cell entry).
+ */
 export function cellColor(cell: string): string {
-  if (CELL_COLORS[cell]) return CELL_COLORS[cell];
+  const own = cellKinds().includes(cell) ? cellDescription(cell).color : undefined;
+  if (own) return own;
   let h = 0;
   for (const ch of cell) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return FALLBACK[h % FALLBACK.length];

@@ -5,6 +5,7 @@ import type { Trace } from "../model/trace";
 import type { GateStats } from "../probe/gates";
 import { baseLayout, cellColor, fade, PALETTE, range, type Figure, type PlotlyTrace } from "./figure";
 
+/** One input channel drawn above a gate heatmap. */
 export interface InputChannel {
   name: string;
   /** One value per step of the sample sequence. */

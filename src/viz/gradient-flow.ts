@@ -3,6 +3,7 @@ import { checkKeys } from "../errors";
 import { summarizeFlow } from "../probe/gradient-flow";
 import { baseLayout, cellColor, cellLabel, range, type Figure } from "./figure";
 
+/** One line of a gradient-flow chart: ‖∂L/∂h_t‖ against t. */
 export interface FlowProfile {
   /** Cell type (picks the colour) and a label for the legend. */
   cell: string;

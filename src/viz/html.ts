@@ -15,6 +15,7 @@ export function plotlyBundle(): string {
   return bundle;
 }
 
+/** Escapes text for HTML content and attribute values. */
 export function escapeHtml(s: string): string {
   return s
     .replace(/&/g, "&amp;")

@@ -2,6 +2,7 @@
 import { checkKeys, fail } from "../errors";
 import { baseLayout, cellColor, cellLabel, fade, type Figure, type PlotlyTrace } from "./figure";
 
+/** One run's learning curve. */
 export interface CurveRun {
   cell: string;
   seed: number;
@@ -109,6 +110,7 @@ export function learningCurves(
   };
 }
 
+/** Per-parameter gradient norms over training. */
 export interface NormSeries {
   steps: number[];
   /** Per-parameter gradient norms, one value per entry of `steps`. */
@@ -164,6 +166,7 @@ export function gradientNormsFigure(s: NormSeries, title = "Gradient norms over 
   };
 }
 
+/** One cell's metric over a swept setting. */
 export interface SweepSeries {
   cell: string;
   label?: string;

@@ -99,11 +99,11 @@ describe("wasm backend selection", () => {
     const memory = new (
       globalThis as unknown as { WebAssembly: { Memory: new (d: object) => object } }
     ).WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
-    const t0 = Date.now();
+    // The worker's own answer, not the start timeout ("no answer in 10 s"): the refusal came at once,
+    // which the message proves without timing anything.
     expect(() => new Pool({}, memory, 0, {} as never)).to.throw(
       /wasm worker: expected it to start, got a failure to instantiate the kernels; using one thread/,
     );
-    expect(Date.now() - t0, "no wait for the start timeout").to.be.below(5000);
   });
 
   it("a real runtime where the V8 flag cannot be set runs the plain build (Node 20) and says why", () => {

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { GatescopeError } from "../../src/errors";
 import { COMMANDS } from "../../src/cli/help";
 import { parseInitArgs } from "../../src/cli/init";
 import { parseReproduceArgs } from "../../src/cli/reproduce";
@@ -51,7 +52,10 @@ describe("command-line help", () => {
       if (["--max-parallel", "--sbatch-arg", "--no-wait"].includes(o.flag)) argv.push("--executor", "slurm");
       expect(parseReproduceArgs(argv), o.flag).to.be.an("object");
     }
-    expect(parseReproduceArgs(["--dryrun"])).to.match(/expected one of --preset, .*--no-wait, got "--dryrun"/);
+    expect(() => parseReproduceArgs(["--dryrun"])).to.throw(
+      GatescopeError,
+      /^reproduce: expected one of --preset, .*--no-wait, got "--dryrun"$/,
+    );
     // A flag the help table declares but the parser has no branch for is an internal error, not --out.
     const options = COMMANDS.reproduce.options;
     options.push({ flag: "--tag", arg: "NAME", default: "none", text: "a flag with no branch" });
@@ -67,7 +71,9 @@ describe("command-line help", () => {
       const value = o.arg ? (o.arg.includes("|") ? o.arg.split("|")[0] : "x") : null;
       expect(() => parseInitArgs(["dir", o.flag, ...(value === null ? [] : [value])]), o.flag).to.not.throw();
     }
+    // Both parsers speak one way: a GatescopeError naming the command, what was expected and what came.
     expect(() => parseInitArgs(["dir", "--pyton", "x"])).to.throw(
+      GatescopeError,
       /init: expected a folder or one of --from, --python, --kernel, --no-install, got "--pyton"/,
     );
     expect(() => parseInitArgs(["dir", "--kernel", "jupyter"])).to.throw(

@@ -108,8 +108,10 @@ describe("runs as independent units", () => {
     expect(arraySpec([4])).to.equal("4");
     expect(shellQuote("/a/b-c.js")).to.equal("/a/b-c.js");
     expect(shellQuote("it's here")).to.equal(`'it'\\''s here'`);
-    expect(parseReproduceArgs(["--max-parallel", "4"])).to.match(/expected --executor slurm, got --executor local/);
-    expect(parseReproduceArgs(["--executor", "pbs"])).to.match(
+    expect(() => parseReproduceArgs(["--max-parallel", "4"])).to.throw(
+      /expected --executor slurm, got --executor local/,
+    );
+    expect(() => parseReproduceArgs(["--executor", "pbs"])).to.throw(
       /--executor: expected one of local, slurm, list, got "pbs"/,
     );
     const ok = parseReproduceArgs([
@@ -125,7 +127,9 @@ describe("runs as independent units", () => {
     expect(parseReproduceArgs([])).to.deep.include({ threads: "auto" });
     expect(parseReproduceArgs(["--threads", "2"])).to.deep.include({ threads: 2 });
     expect(parseReproduceArgs(["--threads", "1"])).to.deep.include({ threads: 1 });
-    expect(parseReproduceArgs(["--threads", "4"])).to.equal('--threads: expected 1, 2 or auto, got "4"');
+    expect(() => parseReproduceArgs(["--threads", "4"])).to.throw(
+      'reproduce: --threads: expected 1, 2 or auto, got "4"',
+    );
   });
 
   it("a different experiment in the same --out is refused before anything runs", () => {

@@ -109,7 +109,7 @@ describe("notebooks in real Jupyter, under tslab and under Deno's kernel", funct
   });
 
   it("tslab: a notebook that does not type-check fails the run with the cell's error text", () => {
-    // Deno's kernel runs cells without type-checking them (the README says so)
+    // Deno's kernel runs cells without type-checking them (docs/notebooks.md says so)
     const r = runner("--kernel", "tslab", "--out", path.join(dir, "bad"), "test/fixtures/notebooks/broken-type.ipynb");
     expect(r.status).to.equal(1);
     expect(r.stdout).to.include('const broken: number = "not a number";');

@@ -1,8 +1,8 @@
 /**
- * The README's TypeScript runs as written: every ```ts block, under real Jupyter in a real tslab
- * kernel (tslab's own compiler, non-strict) and in Deno's kernel, printing the same in both, each
- * a notebook of its own unless its first line says "// continues the block above"; any chart it
- * draws must draw in headless Chromium.
+ * The docs' TypeScript runs as written: every ```ts block of README.md and docs/*.md, under real
+ * Jupyter in a real tslab kernel (tslab's own compiler, non-strict) and in Deno's kernel, printing
+ * the same in both, each a notebook of its own unless its first line says "// continues the block
+ * above"; any chart it draws must draw in headless Chromium.
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
@@ -27,7 +27,13 @@ export function readmeNotebooks(markdown: string): string[][] {
   return groups;
 }
 
-describe("README snippets in real kernels (tslab and Deno)", function () {
+/** README.md and every guide in docs/, as paths from the repository root. */
+export function docPages(): string[] {
+  const docs = fs.readdirSync(path.join(REPO, "docs")).filter((f) => f.endsWith(".md"));
+  return ["README.md", ...docs.sort().map((f) => `docs/${f}`)];
+}
+
+describe("README and docs snippets in real kernels (tslab and Deno)", function () {
   this.timeout(10 * 60 * 1000);
 
   it("finds the blocks and groups continuations with the block they continue", () => {
@@ -36,7 +42,7 @@ describe("README snippets in real kernels (tslab and Deno)", function () {
   });
 
   it("every block runs as written", () => {
-    const groups = readmeNotebooks(fs.readFileSync(path.join(REPO, "README.md"), "utf8"));
+    const groups = docPages().flatMap((page) => readmeNotebooks(fs.readFileSync(path.join(REPO, page), "utf8")));
     expect(groups.length).to.be.at.least(3);
     // Inside the repository, so "gatescope" resolves as an installed package does (node_modules/gatescope).
     const dir = path.join(REPO, "build", "readme");
@@ -66,7 +72,7 @@ describe("README snippets in real kernels (tslab and Deno)", function () {
       });
     const printed = printedBy("tslab");
     expect(printedBy("deno")).to.deep.equal(printed);
-    // What the README says the blocks print.
+    // What the pages say the blocks print.
     expect(printed.join("\n")).to.match(/test MSE 0\.00\d\d \(baseline 0\.167\)/);
     expect(printed.join("\n")).to.match(/^true$/m);
     expect(printed.join("\n")).to.match(/leaky_rnn: PASS/);

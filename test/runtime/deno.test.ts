@@ -5,7 +5,7 @@
  * what is computed in float64 through `Math.exp`/`Math.log`/`Math.tanh`/`Math.log10` (a
  * cross-entropy loss as reported, a log-slope, a float64 model) agrees to rounding only, since
  * Deno's V8 computes those in the last bit differently from Node's. Measured here, so the
- * README's claim stays true.
+ * claim in docs/notebooks.md stays true.
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";

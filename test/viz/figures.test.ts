@@ -9,7 +9,7 @@ import { gradientFlowFigure, gradientFlowHeatmap } from "../../src/viz/gradient-
 import { gateHeatmaps, gateTrajectories, gateSaturationHistogram, stateNormsFigure } from "../../src/viz/gates";
 import { learningCurves, gradientNormsFigure } from "../../src/viz/training";
 import { comparisonDashboard } from "../../src/experiment/dashboard";
-import { CELL_COLORS } from "../../src/viz/figure";
+import { cellDescription } from "../../src/cells";
 import { runAll } from "../../src/experiment/pool";
 import { expand } from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
@@ -39,10 +39,12 @@ describe("figure builders", () => {
     );
     checkFigure(fig, "gradient flow");
     expect((fig.layout.yaxis as { type: string }).type).to.equal("log");
-    expect(fig.data.map((t) => (t.line as { color: string }).color)).to.deep.equal([
-      CELL_COLORS.rnn_tanh,
-      CELL_COLORS.lstm,
-      CELL_COLORS.gru,
+    // Each kind's own colour, from its description: Okabe & Ito's vermillion, blue, bluish green.
+    expect(fig.data.map((t) => (t.line as { color: string }).color)).to.deep.equal(["#D55E00", "#0072B2", "#009E73"]);
+    expect(["rnn_tanh", "lstm", "gru"].map((k) => cellDescription(k).color)).to.deep.equal([
+      "#D55E00",
+      "#0072B2",
+      "#009E73",
     ]);
     expect(fig.data[0].name).to.match(/^RNN \(tanh\) \(-\d\.\d{3} decades\/step\)$/);
     expect((fig.data[0].x as number[]).length).to.equal(30);

@@ -1,16 +1,14 @@
 /**
- * What the backend/probe mutation run found untested: saturation fractions counted exactly, the
- * "js" backend by name, and GATESCOPE_BACKEND named as the reason for a forced backend.
+ * Gate statistics: saturation fractions counted exactly.
  */
 import { expect } from "chai";
-import { backendInfo, kernelsByName } from "../../src/backend";
 import { jsKernels } from "../../src/backend/js";
 import { Rng } from "../../src/math/rng";
 import { RecurrentNet } from "../../src/model/recurrent";
 import { gateStats, stateNorms } from "../../src/probe/gates";
 import { randomTensor } from "../helpers/numeric";
 
-describe("probe and backend details", () => {
+describe("gateStats", () => {
   it("saturation: the fraction of (sequence, unit) below 0.1 and above 0.9 at each step, counted exactly", () => {
     // Large weights saturate many gate activations, so both fractions are far from 0 and 1.
     const net = new RecurrentNet(
@@ -37,19 +35,5 @@ describe("probe and backend details", () => {
     expect(s.fractionLow).to.have.length(T);
     expect(s.fractionLow.some((v) => v > 0) && s.fractionHigh.some((v) => v > 0), "both ends reached").to.equal(true);
     expect(stateNorms(trace)).to.have.length(T);
-  });
-
-  it('"js" names the TypeScript kernels; a forced backend gives GATESCOPE_BACKEND as its reason', () => {
-    expect(kernelsByName("js")).to.equal(jsKernels);
-    const before = process.env.GATESCOPE_BACKEND;
-    try {
-      process.env.GATESCOPE_BACKEND = "js";
-      expect(backendInfo()).to.deep.equal({ name: "js", reason: "GATESCOPE_BACKEND=js" });
-      process.env.GATESCOPE_BACKEND = "wasm-simd";
-      expect(backendInfo()).to.deep.equal({ name: "wasm-simd", reason: "GATESCOPE_BACKEND=wasm-simd" });
-    } finally {
-      if (before === undefined) delete process.env.GATESCOPE_BACKEND;
-      else process.env.GATESCOPE_BACKEND = before;
-    }
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Text as Markdown that renders as exactly that text: data (names from a results file, a
+ * Text as Markdown that renders as exactly that text (the one escaper: notebook tables and progress
+ * lines, summary.md and the writeup's tables): data (names from a results file, a
  * progress field) can neither break a table nor become a link, an image, emphasis or HTML.
  * Markup characters become numeric character references, not backslash escapes: every Markdown
  * renderer decodes a reference to the plain character, while backslashes inside table cells

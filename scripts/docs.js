@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// `npm run docs`: builds the API reference (TypeDoc → build/docs/, every warning an error: a public
+// export without a doc comment fails), checks that every relative link in README.md and docs/*.md
+// resolves, and that every generated block in them equals what the committed files give today.
+// `--write` rewrites the generated blocks instead of checking them; `--no-api` skips TypeDoc; paths
+// given after the options check those pages instead of README.md and docs/*.md.
+//
+// A generated block is the text between
+//   <!-- generated: NAME ARG... -->   and   <!-- end generated -->
+// where NAME is one of GENERATORS below. Numbers the docs quote that no committed file holds
+// (timings, bench ratios, mutation scores) are dated and attributed to their command instead.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+
+const root = path.resolve(__dirname, "..");
+const gs = require(path.join(root, "dist/src"));
+
+const named = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const DOCS = named.length
+  ? named.map((f) => path.relative(root, path.resolve(f)))
+  : ["README.md", ...fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+
+const fmt = (x) => (Math.abs(x) >= 0.01 ? x.toPrecision(3) : x.toPrecision(2));
+
+/** One row per task and T, one column per cell: test metric [95 % CI], solved / seeds. */
+function resultsTable(dir) {
+  const results = gs.readResults(path.join(root, dir, "results.json"));
+  const cells = [...new Set(results.summary.map((r) => r.cell))];
+  const rows = new Map();
+  for (const r of results.summary) {
+    const key = `${r.task} | ${r.T}`;
+    if (!rows.has(key)) rows.set(key, new Map());
+    const [lo, hi] = r.metric_ci95;
+    const made = `${r.solved}/${r.seeds} solved${r.runs_missing ? ` (${r.runs_missing} runs to make)` : ""}`;
+    rows.get(key).set(r.cell, `${fmt(r.metric_mean)} [${fmt(lo)}, ${fmt(hi)}], ${made}`);
+  }
+  const m = results.manifest;
+  return [
+    `From [\`${dir}/results.json\`](${relTo(dir)}/results.json) ` +
+      `(${results.runs.length} runs, backend ${m.backend.name}):`,
+    "",
+    `| task | T | ${cells.join(" | ")} |`,
+    `|---|---|${cells.map(() => "---").join("|")}|`,
+    ...[...rows].map(([key, byCell]) => `| ${key} | ${cells.map((c) => byCell.get(c) ?? "—").join(" | ")} |`),
+  ].join("\n");
+}
+
+/** Each preset's run count: staged pilots and chosen runs, and what a full sweep would be. */
+function presetTable() {
+  const lines = [
+    "| preset | cells | runs | pilots | at the chosen rate | single-rate rows | as a full sweep |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const name of gs.PRESETS) {
+    const spec = gs.preset(name, 0);
+    const runs = gs.expand(spec);
+    const staged = spec.lrSelection === "staged";
+    const stage = (s) => runs.filter((r) => r.stage === s).length;
+    const full = staged ? gs.expand({ ...spec, lrSelection: "full", pilotSeeds: undefined }).length : runs.length;
+    const single = runs.length - stage("pilot") - stage("chosen");
+    const cols = staged ? [stage("pilot"), stage("chosen"), single] : ["—", "—", "—"];
+    lines.push(`| \`${name}\` | ${spec.cells.length} | ${runs.length} | ${cols.join(" | ")} | ${full} |`);
+  }
+  return lines.join("\n");
+}
+
+/** The PyTorch golden files and the kinds they cover. */
+function torchFixtures(dir) {
+  const files = fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".json"));
+  const kinds = [...new Set(files.map((f) => JSON.parse(fs.readFileSync(path.join(root, dir, f), "utf8")).kind))];
+  return `${files.length} PyTorch golden files in \`${dir}\`, covering ${kinds.sort().join(", ")}.`;
+}
+
+const GENERATORS = { results: resultsTable, presets: presetTable, "torch-fixtures": torchFixtures };
+let currentDoc = "README.md";
+const relTo = (p) => path.relative(path.dirname(path.join(root, currentDoc)), path.join(root, p)) || ".";
+
+const BLOCK = /(<!-- generated: ([^>]*?) -->\n)([\s\S]*?)(<!-- end generated -->)/g;
+const write = process.argv.includes("--write");
+const problems = [];
+
+for (const doc of DOCS) {
+  currentDoc = doc;
+  const file = path.join(root, doc);
+  const text = fs.readFileSync(file, "utf8");
+  const next = text.replace(BLOCK, (all, open, call, body, close) => {
+    const [name, ...args] = call.trim().split(/\s+/);
+    if (!GENERATORS[name]) {
+      problems.push(`${doc}: generated block "${name}": expected one of ${Object.keys(GENERATORS).join(", ")}`);
+      return all;
+    }
+    const fresh = `${GENERATORS[name](...args)}\n`;
+    if (!write && fresh !== body)
+      problems.push(`${doc}: generated block "${call.trim()}" is stale: run npm run docs -- --write`);
+    return open + fresh + close;
+  });
+  if (write && next !== text) fs.writeFileSync(file, next);
+
+  // Relative links (not http(s), not mailto, not pure anchors) must name a file or folder that exists.
+  const prose = text.replace(/^```[\s\S]*?^```$/gm, "");
+  for (const m of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = m[1].split("#")[0];
+    if (!target || /^[a-z]+:/i.test(target)) continue;
+    const exists = fs.existsSync(path.resolve(path.dirname(file), target));
+    if (!exists) problems.push(`${doc}: link to ${m[1]}: no such file`);
+  }
+}
+
+if (!process.argv.includes("--no-api")) {
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules/typedoc/bin/typedoc")], { cwd: root, encoding: "utf8" });
+  if (r.status !== 0) problems.push(`typedoc (warnings are errors):\n${r.stdout}${r.stderr}`);
+  else console.log("API reference: build/docs/index.html");
+}
+
+for (const p of problems) console.error(p);
+const verdict = problems.length ? `${problems.length} problem(s)` : "links resolve, generated blocks current";
+console.log(`${DOCS.length} documents checked: ${verdict}`);
+process.exitCode = problems.length ? 1 : 0;
