@@ -25,95 +25,128 @@ export function selectedRuns(results: ResultsFile): RunResult[] {
 const firstSeed = (rs: RunResult[]) =>
   rs.filter((r) => r.seed === Math.min(...rs.filter((x) => x.cell === r.cell).map((x) => x.seed)));
 
-/** Every figure the report shows, with a heading and a caption each (also what the render tests count). */
-export function reportFigures(results: ResultsFile): Array<{ heading: string; caption: string; figure: Figure }> {
-  const out: Array<{ heading: string; caption: string; figure: Figure }> = [];
-  const runs = selectedRuns(results);
-  for (const rs of groupBy(runs, lengthKey).values()) {
+/** One figure of the report with its heading and caption. */
+type ReportFigure = { heading: string; caption: string; figure: Figure };
+
+/** A run's gradient-flow profile at initialisation (dotted), beside which the others are drawn. */
+const initialFlow = (r: RunResult) => ({
+  cell: r.cell,
+  label: `${cellLabel(r.cell)}, initial`,
+  norms: r.grad_flow[0].norms,
+  dash: "dot" as const,
+});
+
+/** One dashboard per task and length: gradient flow, validation curves and gradient norm. */
+function dashboards(runs: RunResult[]): ReportFigure[] {
+  return [...groupBy(runs, lengthKey).values()].map((rs) => {
     const { task, T } = rs[0];
     const t = makeTask({ name: task as TaskName, T });
-    out.push({
+    return {
       heading: `${task}, T = ${T}`,
       figure: comparisonDashboard(rs, { metricName: t.metricName }),
       caption:
         `Gradient flow at initialisation and after training (first seed), validation ${t.metricName} over training ` +
-        `(median and ` +
-        `range over seeds, at the learning rate validation chose), and the global gradient norm. Baseline: ` +
-        `${t.baselineFormula}.`,
-    });
-  }
-  for (const rs of groupBy(runs, (r) => r.task).values()) {
-    const longest = Math.max(...rs.map((r) => r.T));
-    const picks = firstSeed(rs.filter((r) => r.T === longest));
-    const at100 = picks.filter((r) => r.grad_flow.some((g) => g.step === 100));
-    if (at100.length) {
-      out.push({
-        heading: `‖∂L/∂h_t‖ at initialisation and after 100 iterations: ${rs[0].task}, T = ${longest}`,
-        caption:
-          "As Arjovsky et al. (2016) plot it: the norm of the loss gradient with respect to each hidden state, at " +
-          "initialisation (dotted) and after 100 training iterations (solid), first seed of each cell.",
-        figure: gradientFlowFigure(
-          at100.flatMap((r) => [
-            { cell: r.cell, label: `${cellLabel(r.cell)}, initial`, norms: r.grad_flow[0].norms, dash: "dot" as const },
-            {
-              cell: r.cell,
-              label: `${cellLabel(r.cell)}, 100 iterations`,
-              norms: r.grad_flow.find((g) => g.step === 100)!.norms,
-            },
-          ]),
-          `‖∂L/∂h_t‖ at initialisation and after 100 iterations, ${rs[0].task} T = ${longest}`,
-        ),
-      });
-    }
-    out.push({
-      heading: `Gradient flow at initialisation and for the selected weights: ${rs[0].task}, T = ${longest}`,
-      caption: "Dotted: at initialisation. Solid: the weights validation selected (the last profile recorded).",
+        `(median and range over seeds, at the learning rate validation chose), and the global gradient norm. ` +
+        `Baseline: ${t.baselineFormula}.`,
+    };
+  });
+}
+
+/** Arjovsky et al.'s picture: ‖∂L/∂h_t‖ at initialisation and after 100 iterations, where it was probed. */
+function afterHundred(picks: RunResult[], task: string, T: number): ReportFigure[] {
+  const at100 = picks.filter((r) => r.grad_flow.some((g) => g.step === 100));
+  if (!at100.length) return [];
+  return [
+    {
+      heading: `‖∂L/∂h_t‖ at initialisation and after 100 iterations: ${task}, T = ${T}`,
+      caption:
+        "As Arjovsky et al. (2016) plot it: the norm of the loss gradient with respect to each hidden state, at " +
+        "initialisation (dotted) and after 100 training iterations (solid), first seed of each cell.",
       figure: gradientFlowFigure(
-        picks.flatMap((r) => [
-          { cell: r.cell, label: `${cellLabel(r.cell)}, initial`, norms: r.grad_flow[0].norms, dash: "dot" as const },
+        at100.flatMap((r) => [
+          initialFlow(r),
           {
             cell: r.cell,
-            label: `${cellLabel(r.cell)}, trained (step ${r.grad_flow[r.grad_flow.length - 1].step})`,
-            norms: r.grad_flow[r.grad_flow.length - 1].norms,
+            label: `${cellLabel(r.cell)}, 100 iterations`,
+            norms: r.grad_flow.find((g) => g.step === 100)!.norms,
           },
         ]),
-        `‖∂L/∂h_t‖ before and after training, ${rs[0].task} T = ${longest}`,
+        `‖∂L/∂h_t‖ at initialisation and after 100 iterations, ${task} T = ${T}`,
       ),
-    });
-    for (const r of picks) {
-      if (r.grad_flow.length > 2) {
-        out.push({
-          heading: `Gradient flow over training: ${cellLabel(r.cell)}, ${r.task} T = ${longest}`,
-          caption: "Colour: log₁₀‖∂L/∂h_t‖; rows: training steps at which it was probed.",
-          figure: gradientFlowHeatmap(r.grad_flow, `${cellLabel(r.cell)}: log₁₀‖∂L/∂h_t‖ over training`),
-        });
-      }
-    }
-    for (const r of picks) {
-      const clip = results.manifest.config.train.clip ?? null;
-      out.push({
-        heading: `Per-parameter gradient norms: ${cellLabel(r.cell)}, ${r.task} T = ${longest}, seed ${r.seed}`,
-        caption: "Before clipping; crosses mark steps where global-norm clipping acted.",
-        figure: gradientNormsFigure(
-          {
-            steps: r.curve.map((c) => c.step),
-            params: r.param_grad_norms,
-            global: r.curve.map((c) => c.grad_norm),
-            clipAt: clip?.kind === "norm" ? clip.max : undefined,
-          },
-          `${cellLabel(r.cell)}: gradient norms over training`,
-        ),
-      });
-    }
-  }
-  for (const rows of groupBy(results.summary.filter((r) => r.lr_sweep.length > 1), lengthKey).values()) {
+    },
+  ];
+}
+
+/** ‖∂L/∂h_t‖ at initialisation and for the weights validation selected. */
+function beforeAfter(picks: RunResult[], task: string, T: number): ReportFigure {
+  return {
+    heading: `Gradient flow at initialisation and for the selected weights: ${task}, T = ${T}`,
+    caption: "Dotted: at initialisation. Solid: the weights validation selected (the last profile recorded).",
+    figure: gradientFlowFigure(
+      picks.flatMap((r) => [
+        initialFlow(r),
+        {
+          cell: r.cell,
+          label: `${cellLabel(r.cell)}, trained (step ${r.grad_flow[r.grad_flow.length - 1].step})`,
+          norms: r.grad_flow[r.grad_flow.length - 1].norms,
+        },
+      ]),
+      `‖∂L/∂h_t‖ before and after training, ${task} T = ${T}`,
+    ),
+  };
+}
+
+/** Gradient flow over training, for each run probed more than at its start and end. */
+function flowHeatmaps(picks: RunResult[], T: number): ReportFigure[] {
+  return picks
+    .filter((r) => r.grad_flow.length > 2)
+    .map((r) => ({
+      heading: `Gradient flow over training: ${cellLabel(r.cell)}, ${r.task} T = ${T}`,
+      caption: "Colour: log₁₀‖∂L/∂h_t‖; rows: training steps at which it was probed.",
+      figure: gradientFlowHeatmap(r.grad_flow, `${cellLabel(r.cell)}: log₁₀‖∂L/∂h_t‖ over training`),
+    }));
+}
+
+/** Per-parameter gradient norms over training, with the steps clipping acted. */
+function gradientNorms(results: ResultsFile, picks: RunResult[], T: number): ReportFigure[] {
+  const clip = results.manifest.config.train.clip ?? null;
+  return picks.map((r) => ({
+    heading: `Per-parameter gradient norms: ${cellLabel(r.cell)}, ${r.task} T = ${T}, seed ${r.seed}`,
+    caption: "Before clipping; crosses mark steps where global-norm clipping acted.",
+    figure: gradientNormsFigure(
+      {
+        steps: r.curve.map((c) => c.step),
+        params: r.param_grad_norms,
+        global: r.curve.map((c) => c.grad_norm),
+        clipAt: clip?.kind === "norm" ? clip.max : undefined,
+      },
+      `${cellLabel(r.cell)}: gradient norms over training`,
+    ),
+  }));
+}
+
+/** A task's figures at its longest length, first seed of each cell. */
+function taskFigures(results: ResultsFile, rs: RunResult[]): ReportFigure[] {
+  const task = rs[0].task;
+  const longest = Math.max(...rs.map((r) => r.T));
+  const picks = firstSeed(rs.filter((r) => r.T === longest));
+  return [
+    ...afterHundred(picks, task, longest),
+    beforeAfter(picks, task, longest),
+    ...flowHeatmaps(picks, longest),
+    ...gradientNorms(results, picks, longest),
+  ];
+}
+
+/** Validation metric against learning rate, for each task and length whose rows swept rates. */
+function sweeps(results: ResultsFile): ReportFigure[] {
+  return [...groupBy(results.summary.filter((r) => r.lr_sweep.length > 1), lengthKey).values()].map((rows) => {
     const t = makeTask({ name: rows[0].task as TaskName, T: rows[0].T });
-    out.push({
+    return {
       heading: `Learning-rate sensitivity: ${rows[0].task}, T = ${rows[0].T}`,
       caption:
         `Mean validation ${t.metricName} over seeds at each learning rate (bars: best to worst seed); each row of ` +
-        `the summary ` +
-        "uses the rate with the lowest mean.",
+        "the summary uses the rate with the lowest mean.",
       figure: sweepFigure(
         rows.map((r) => ({
           cell: r.cell,
@@ -126,9 +159,18 @@ export function reportFigures(results: ResultsFile): Array<{ heading: string; ca
           title: `Learning-rate sweep, ${rows[0].task} T = ${rows[0].T}`,
         },
       ),
-    });
-  }
-  return out;
+    };
+  });
+}
+
+/** Every figure the report shows, with a heading and a caption each (also what the render tests count). */
+export function reportFigures(results: ResultsFile): ReportFigure[] {
+  const runs = selectedRuns(results);
+  return [
+    ...dashboards(runs),
+    ...[...groupBy(runs, (r) => r.task).values()].flatMap((rs) => taskFigures(results, rs)),
+    ...sweeps(results),
+  ];
 }
 
 const num = (v: number, p = 3) => (Number.isFinite(v) ? v.toPrecision(p) : String(v));
@@ -186,11 +228,10 @@ function table(head: string[], rows: Array<Array<string | number | Html>>, numer
   return `<table><thead>${tr(head, "th")}</thead>\n<tbody>${body}</tbody></table>`;
 }
 
-/** The self-contained HTML report of a results file: summary, deviations and every figure, offline. */
-export function reportHtml(results: ResultsFile): string {
-  const m = results.manifest;
+/** The summary: one row per task, T and cell, with intervals. */
+function summaryTable(results: ResultsFile): string {
   const keys = Object.keys(SUMMARY_HEADINGS).filter((k) => k !== "agrees");
-  const summary = table(
+  return table(
     keys.map((k) => SUMMARY_HEADINGS[k]),
     results.summary.map((r) => {
       const c = summaryCells(r);
@@ -198,7 +239,11 @@ export function reportHtml(results: ResultsFile): string {
     }),
     ["T", "H", "lr", "test metric [95% CI]", "÷ base", "solved [95% CI]", "steps [IQR]"],
   );
-  const tasks = table(
+}
+
+/** Each task's metric, trivial baseline and criterion. */
+function tasksTable(results: ResultsFile): string {
+  return table(
     ["task", "T", "metric", "trivial baseline", "solved when"],
     [...groupBy(results.summary, lengthKey).values()].map((rs) => {
       const t = makeTask({ name: rs[0].task as TaskName, T: rs[0].T });
@@ -206,6 +251,10 @@ export function reportHtml(results: ResultsFile): string {
     }),
     ["T"],
   );
+}
+
+/** Each row beside its published claim: source, prediction, our outcome and the verdict. */
+function publishedTable(results: ResultsFile): string {
   const published_ = (r: SummaryRow): Html => ({
     html:
       e(r.published) +
@@ -218,7 +267,7 @@ export function reportHtml(results: ResultsFile): string {
     html:
       r.agrees === null ? e(verdictText(r)) : `<span class="${r.agrees ? "ok" : "no"}">${verdictText(r)}</span>`,
   });
-  const published = table(
+  return table(
     ["task", "T", "cell", "published (source)", "predicts", "ours", "verdict"],
     results.summary.map((r) => [
       r.task,
@@ -231,24 +280,36 @@ export function reportHtml(results: ResultsFile): string {
     ]),
     ["T"],
   );
-  const devs = table(
+}
+
+/** Each cited paper's setting beside ours. */
+function deviationsTable(results: ResultsFile): string {
+  return table(
     ["paper", "setting", "paper's", "ours"],
-    deviations(m.config).map((d) => [
+    deviations(results.manifest.config).map((d) => [
       d.paper,
       d.setting,
       { html: `${e(d.paper_value)}<br><small>${e(d.source)}</small>` },
       d.ours,
     ]),
   );
-  const missing = results.missing.length
+}
+
+/** The runs not made yet, if any, and how to make them. */
+function missingSection(results: ResultsFile): string {
+  return results.missing.length
     ? `<h2 class="no">Missing runs: ${e(String(results.missing.length))} of ` +
       `${e(String(results.missing.length + results.runs.length))}</h2>
 <p>These runs had no finished result when this report was made; the tables above are without them.
 Run them (<code>gatescope reproduce</code> again with the same options resumes) and collect again.</p>
 <ul>${results.missing.map((id) => `<li><code>${e(id)}</code></li>`).join("")}</ul>`
     : "";
+}
+
+/** Which marked input each adding-problem row remembers (empty for other tasks). */
+function memorySection(results: ResultsFile): string {
   const memoryData = memoryRows(results);
-  const memory = memoryData.length
+  return memoryData.length
     ? `<h2>Which input is remembered</h2>
 <p>The selected weights' test predictions fitted as a·X<sub>first</sub> + b·X<sub>second</sub> + c (mean over seeds).
 A network that adds both marked values has a = b = 1 (¼ on adding_hs97); one that lost the early value has a ≈ 0
@@ -259,13 +320,26 @@ ${table(
   ["T", "a (first marked value)", "b (second)"],
 )}`
     : "";
-  const manifest = Object.entries(m)
+}
+
+/** The manifest's fields, the config apart. */
+function manifestTable(results: ResultsFile): string {
+  return Object.entries(results.manifest)
     .filter(([k]) => k !== "config")
     .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(typeof v === "object" ? JSON.stringify(v) : String(v))}</td></tr>`)
     .join("\n");
-  const figures = reportFigures(results)
+}
+
+/** Every figure with its heading and caption. */
+function figuresSection(results: ResultsFile): string {
+  return reportFigures(results)
     .map((f) => `<h3>${e(f.heading)}</h3>\n${figureHtml(f.figure)}\n<p class="caption">${e(f.caption)}</p>`)
     .join("\n");
+}
+
+/** The self-contained, offline HTML report of a results file: summary, deviations and every figure. */
+export function reportHtml(results: ResultsFile): string {
+  const m = results.manifest;
   const body = `<h1>gatescope: the vanishing-gradient comparison</h1>
 <p>Preset <code>${e(m.preset)}</code>, seed ${e(String(m.seed))}, ${results.runs.length} runs on ${e(String(m.jobs))}
 worker(s): ${e(num(m.runs_wall_s, 4))} s of runs in all, ${e(num(m.wall_s, 4))} s of wall time for this invocation
@@ -278,19 +352,19 @@ The test set is scored once per run, for the selected weights; every number in t
 Intervals: percentile bootstrap 95 % of the mean over seeds (2000 resamples), Wilson 95 % for the solve rate; steps
 to solve: median [interquartile range] over the seeds that solved.</p>
 <h3>Tasks, metrics and success criteria</h3>
-${tasks}
+${tasksTable(results)}
 <h2>Summary</h2>
-${summary}
+${summaryTable(results)}
 <h2>Published vs ours</h2>
-${published}
-${memory}
-${missing}
+${publishedTable(results)}
+${memorySection(results)}
+${missingSection(results)}
 <h2>Deviations from the original recipes</h2>
-${devs}
+${deviationsTable(results)}
 <h2>Figures</h2>
-${figures}
+${figuresSection(results)}
 <h2>Manifest</h2>
-<table><tbody>${manifest}</tbody></table>
+<table><tbody>${manifestTable(results)}</tbody></table>
 <h3>Configuration</h3>
 <pre>${e(JSON.stringify(m.config, null, 2))}</pre>`;
   return htmlPage("gatescope report", body);
