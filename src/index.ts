@@ -139,7 +139,7 @@ export {
 export { figureHtml, figuresPage, htmlPage, escapeHtml, jsonForScript, plotlyInjection } from "./viz/html";
 export { saveFigure, type SaveOptions } from "./viz/export";
 export { addStaticImages } from "./viz/static-images";
-export { reportHtml, reportFigures } from "./experiment/report";
+export { reportHtml, reportFigures, type ReportFigure } from "./experiment/report";
 export { comparisonDashboard } from "./experiment/dashboard";
 export { SequenceModel, type SequenceModelConfig, type LossStep, type Targets } from "./model/sequence-model";
 export {

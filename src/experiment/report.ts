@@ -26,7 +26,7 @@ const firstSeed = (rs: RunResult[]) =>
   rs.filter((r) => r.seed === Math.min(...rs.filter((x) => x.cell === r.cell).map((x) => x.seed)));
 
 /** One figure of the report with its heading and caption. */
-type ReportFigure = { heading: string; caption: string; figure: Figure };
+export type ReportFigure = { heading: string; caption: string; figure: Figure };
 
 /** A run's gradient-flow profile at initialisation (dotted), beside which the others are drawn. */
 const initialFlow = (r: RunResult) => ({
