@@ -1,7 +1,8 @@
 /**
  * The experiment's tables as text for papers and notes: Markdown (every cell through the one
  * Markdown escaper, so data can neither break a table nor make a link) and LaTeX with booktabs
- * (TeX's special characters escaped, Unicode math signs spelled as math). One set of rows feeds both, and summary.md beside results.json.
+ * (TeX's special characters escaped, Unicode math signs spelled as math). One set of rows feeds both,
+ * and summary.md beside results.json.
  */
 import { deviations } from "./deviations";
 import { memoryRows, outcomeText } from "./report";

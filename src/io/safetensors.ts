@@ -33,7 +33,8 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Rec
   for (const name of names) {
     const t = tensors[name];
     const bytes = t.data.BYTES_PER_ELEMENT * t.data.length;
-    header[name] = { dtype: t.data instanceof Float64Array ? "F64" : "F32", shape: t.shape, data_offsets: [offset, offset + bytes] };
+    const dtype = t.data instanceof Float64Array ? "F64" : "F32";
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -62,17 +63,23 @@ export function decodeSafetensors(bytes: Uint8Array, what = "safetensors"): Safe
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n64 = buf.readBigUInt64LE(0);
   if (n64 > BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8))) {
-    bad(what, `a header length of at most ${Math.min(MAX_HEADER_BYTES, bytes.length - 8)} bytes (file is ${bytes.length} bytes)`, `${n64}`);
+    const most = Math.min(MAX_HEADER_BYTES, bytes.length - 8);
+    bad(what, `a header length of at most ${most} bytes (file is ${bytes.length} bytes)`, `${n64}`);
   }
   const n = Number(n64);
-  if (n === 0 || buf[8] !== 0x7b) bad(`${what} header`, "a JSON object starting with '{'", n === 0 ? "an empty header" : `byte 0x${buf[8].toString(16)}`);
+  if (n === 0 || buf[8] !== 0x7b) {
+    const got = n === 0 ? "an empty header" : `byte 0x${buf[8].toString(16)}`;
+    bad(`${what} header`, "a JSON object starting with '{'", got);
+  }
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(8, 8 + n)));
   } catch (err) {
     bad(`${what} header`, "UTF-8 JSON", `unparseable bytes (${(err as Error).message})`);
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) bad(`${what} header`, "a JSON object", typeof header);
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    bad(`${what} header`, "a JSON object", typeof header);
+  }
   const dataStart = 8 + n;
   const dataLen = bytes.length - dataStart;
   const view = new DataView(buf.buffer, buf.byteOffset + dataStart, dataLen);
@@ -81,7 +88,9 @@ export function decodeSafetensors(bytes: Uint8Array, what = "safetensors"): Safe
   const tensors: Record<string, Tensor> = {};
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === "__metadata__") {
-      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) bad(`${what} __metadata__`, "an object of strings", typeof entry);
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+        bad(`${what} __metadata__`, "an object of strings", typeof entry);
+      }
       for (const [k, v] of Object.entries(entry as object)) {
         if (typeof v !== "string") bad(`${what} __metadata__.${k}`, "a string", typeof v);
         metadata[k] = v;
@@ -91,18 +100,25 @@ export function decodeSafetensors(bytes: Uint8Array, what = "safetensors"): Safe
     const w = `${what} tensor "${name}"`;
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof e !== "object" || e === null) bad(w, "{dtype, shape, data_offsets}", typeof e);
-    if (typeof e.dtype !== "string" || !(e.dtype in ITEM_SIZE)) bad(`${w} dtype`, `one of ${Object.keys(ITEM_SIZE).join(", ")}`, JSON.stringify(e.dtype));
-    if (!Array.isArray(e.shape) || !e.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) bad(`${w} shape`, "an array of non-negative integers", JSON.stringify(e.shape));
+    if (typeof e.dtype !== "string" || !(e.dtype in ITEM_SIZE)) {
+      bad(`${w} dtype`, `one of ${Object.keys(ITEM_SIZE).join(", ")}`, JSON.stringify(e.dtype));
+    }
+    if (!Array.isArray(e.shape) || !e.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+      bad(`${w} shape`, "an array of non-negative integers", JSON.stringify(e.shape));
+    }
     const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0) || off[0] > off[1] || off[1] > dataLen) {
-      const past = Array.isArray(off) && off[1] > dataLen ? " (past the end: the file is truncated or the header is wrong)" : "";
+    const natural = (o: unknown) => Number.isSafeInteger(o) && (o as number) >= 0;
+    if (!Array.isArray(off) || off.length !== 2 || !off.every(natural) || off[0] > off[1] || off[1] > dataLen) {
+      const past =
+        Array.isArray(off) && off[1] > dataLen ? " (past the end: the file is truncated or the header is wrong)" : "";
       bad(`${w} data_offsets`, `[begin, end] with 0 ≤ begin ≤ end ≤ ${dataLen}`, JSON.stringify(off) + past);
     }
     const shape = e.shape as number[];
     const [begin, end] = off as number[];
     const item = ITEM_SIZE[e.dtype];
     if (end - begin !== sizeOf(shape) * item) {
-      bad(`${w}`, `${sizeOf(shape) * item} bytes for ${e.dtype} of shape [${shape.join(", ")}]`, `${end - begin} bytes`);
+      const need = `${sizeOf(shape) * item} bytes for ${e.dtype} of shape [${shape.join(", ")}]`;
+      bad(`${w}`, need, `${end - begin} bytes`);
     }
     ranges.push([begin, end, name]);
     const data = alloc(e.dtype === "F64" ? "float64" : "float32", sizeOf(shape));
@@ -113,11 +129,14 @@ export function decodeSafetensors(bytes: Uint8Array, what = "safetensors"): Safe
   let covered = 0;
   for (const [begin, end, name] of ranges) {
     if (begin !== covered) {
-      bad(`${what} tensor "${name}"`, `data starting at byte ${covered} (no overlaps or holes)`, `data_offsets [${begin}, ${end}]`);
+      const where = `data_offsets [${begin}, ${end}]`;
+      bad(`${what} tensor "${name}"`, `data starting at byte ${covered} (no overlaps or holes)`, where);
     }
     covered = end;
   }
-  if (covered !== dataLen) bad(`${what} data`, `${covered} bytes after the header`, `${dataLen} bytes (truncated or trailing data)`);
+  if (covered !== dataLen) {
+    bad(`${what} data`, `${covered} bytes after the header`, `${dataLen} bytes (truncated or trailing data)`);
+  }
   return { tensors, metadata };
 }
 
@@ -151,6 +170,10 @@ export function readSafetensors(path: string): SafetensorsContents {
 }
 
 /** Writes a .safetensors file atomically. */
-export function writeSafetensors(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): void {
+export function writeSafetensors(
+  path: string,
+  tensors: Record<string, Tensor>,
+  metadata: Record<string, string> = {},
+): void {
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }

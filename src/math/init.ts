@@ -32,10 +32,16 @@ const FIELDS: Record<InitSpec["kind"], readonly string[]> = {
   pytorch: [], uniform: ["bound"], xavier: ["gain"], orthogonal: ["gain"], identity: ["scale"],
   normal: ["std", "mean"], constant: ["value"],
 };
-const REQUIRED: Partial<Record<InitSpec["kind"], readonly string[]>> = { uniform: ["bound"], normal: ["std"], constant: ["value"] };
+const REQUIRED: Partial<Record<InitSpec["kind"], readonly string[]>> = {
+  uniform: ["bound"],
+  normal: ["std"],
+  constant: ["value"],
+};
 
 export function checkInitSpec(spec: unknown, what: string): InitSpec {
-  if (typeof spec !== "object" || spec === null) fail(what, `an initialiser {kind: ${INIT_KINDS.join("|")}, ...}`, spec);
+  if (typeof spec !== "object" || spec === null) {
+    fail(what, `an initialiser {kind: ${INIT_KINDS.join("|")}, ...}`, spec);
+  }
   const kind = (spec as { kind?: unknown }).kind;
   if (typeof kind !== "string" || !(INIT_KINDS as readonly string[]).includes(kind)) {
     fail(`${what}.kind`, `one of ${INIT_KINDS.join(", ")}`, kind);
@@ -88,7 +94,9 @@ export function initialise(spec: InitSpec, out: FloatArray, rows: number, cols: 
 
 function identity(out: FloatArray, rows: number, cols: number, scale: number): void {
   if (rows !== cols) {
-    throw new GatescopeError(`identity initialiser: expected a square block (hidden×hidden), got ${rows}×${cols}; use it for weight_hh`);
+    throw new GatescopeError(
+      `identity initialiser: expected a square block (hidden×hidden), got ${rows}×${cols}; use it for weight_hh`,
+    );
   }
   out.fill(0);
   for (let i = 0; i < rows; i++) out[i * cols + i] = scale;

@@ -27,14 +27,20 @@ function maskOf(mask: unknown, positions: number[], what: string): Float64Array 
   if (mask === undefined || mask === null) return null;
   const m = toTensor(mask, "float64", positions, `${what} mask (${shapeString(positions)})`).data as Float64Array;
   for (let i = 0; i < m.length; i++) {
-    if (m[i] !== 0 && m[i] !== 1) throw new GatescopeError(`${what} mask: expected 0 or 1, got ${m[i]} at flat index ${i}`);
+    if (m[i] !== 0 && m[i] !== 1) {
+      throw new GatescopeError(`${what} mask: expected 0 or 1, got ${m[i]} at flat index ${i}`);
+    }
   }
   return m;
 }
 
 function kept(mask: Float64Array | null, positions: number, what: string): number {
   const count = mask ? mask.reduce((a, b) => a + b, 0) : positions;
-  if (count === 0) throw new GatescopeError(`${what}: expected at least one position with a target, got none (empty input or all-zero mask)`);
+  if (count === 0) {
+    throw new GatescopeError(
+      `${what}: expected at least one position with a target, got none (empty input or all-zero mask)`,
+    );
+  }
   return count;
 }
 
@@ -62,14 +68,24 @@ export function mse(prediction: Tensor, target: unknown, mask?: unknown): LossRe
 }
 
 /** `targets`: class indices, one per position (shape = logits' shape without the last axis). */
-export function softmaxCrossEntropy(logits: Tensor, targets: ArrayLike<number> | number[][], mask?: unknown): LossResult {
+export function softmaxCrossEntropy(
+  logits: Tensor,
+  targets: ArrayLike<number> | number[][],
+  mask?: unknown,
+): LossResult {
   const dtype = dtypeOf(logits.data);
   const C = logits.shape[logits.shape.length - 1];
-  if (logits.shape.length < 2 || !(C >= 1)) fail("softmaxCrossEntropy logits", "shape [..., C] with C ≥ 1 classes", `shape ${shapeString(logits.shape)}`);
+  if (logits.shape.length < 2 || !(C >= 1)) {
+    fail("softmaxCrossEntropy logits", "shape [..., C] with C ≥ 1 classes", `shape ${shapeString(logits.shape)}`);
+  }
   const positions = logits.shape.slice(0, -1);
   const P = sizeOf(positions);
-  const flat = Array.isArray(targets) ? (targets as unknown[]).flat(Infinity) as number[] : Array.from(targets as ArrayLike<number>);
-  if (flat.length !== P) fail("softmaxCrossEntropy targets", `${P} class indices (one per position of ${shapeString(positions)})`, targets);
+  const flat = Array.isArray(targets)
+    ? ((targets as unknown[]).flat(Infinity) as number[])
+    : Array.from(targets as ArrayLike<number>);
+  if (flat.length !== P) {
+    fail("softmaxCrossEntropy targets", `${P} class indices (one per position of ${shapeString(positions)})`, targets);
+  }
   const m = maskOf(mask, positions, "softmaxCrossEntropy");
   const count = kept(m, P, "softmaxCrossEntropy");
   const grad = zeros(dtype, logits.shape);
@@ -77,7 +93,9 @@ export function softmaxCrossEntropy(logits: Tensor, targets: ArrayLike<number> |
   for (let p = 0; p < P; p++) {
     if (m && m[p] === 0) continue;
     const c = flat[p];
-    if (!Number.isInteger(c) || c < 0 || c >= C) fail(`softmaxCrossEntropy target at position ${p}`, `an integer class in [0, ${C - 1}]`, c);
+    if (!Number.isInteger(c) || c < 0 || c >= C) {
+      fail(`softmaxCrossEntropy target at position ${p}`, `an integer class in [0, ${C - 1}]`, c);
+    }
     const row = p * C;
     let max = -Infinity;
     for (let k = 0; k < C; k++) max = Math.max(max, logits.data[row + k]);

@@ -15,8 +15,12 @@ export function checkClip(c: unknown, what = "clip"): ClipConfig {
   if (typeof c !== "object" || c === null) fail(what, "{kind: norm|value, max} or null", c);
   const o = c as Record<string, unknown>;
   if (o.kind !== "norm" && o.kind !== "value") fail(`${what}.kind`, `"norm" or "value"`, o.kind);
-  if (typeof o.max !== "number" || !(o.max > 0) || !Number.isFinite(o.max)) fail(`${what}.max`, "a positive number", o.max);
-  if (Object.keys(o).some((k) => k !== "kind" && k !== "max")) fail(what, "only {kind, max}", Object.keys(o).join(", "));
+  if (typeof o.max !== "number" || !(o.max > 0) || !Number.isFinite(o.max)) {
+    fail(`${what}.max`, "a positive number", o.max);
+  }
+  if (Object.keys(o).some((k) => k !== "kind" && k !== "max")) {
+    fail(what, "only {kind, max}", Object.keys(o).join(", "));
+  }
   return o as ClipConfig;
 }
 
@@ -28,7 +32,10 @@ export function globalNorm(grads: Record<string, Tensor>): number {
 }
 
 /** Clips in place; returns the global norm before and after. */
-export function clipGradients(grads: Record<string, Tensor>, clip: ClipConfig | null): { before: number; after: number; clipped: boolean } {
+export function clipGradients(
+  grads: Record<string, Tensor>,
+  clip: ClipConfig | null,
+): { before: number; after: number; clipped: boolean } {
   const before = globalNorm(grads);
   if (!clip) return { before, after: before, clipped: false };
   let clipped = false;
