@@ -1,16 +1,17 @@
 /**
  * `gatescope run-one DIR [--index I]`: runs run I of the experiment in DIR/experiment.json and
- * writes DIR/runs/<id>.json atomically; a run already finished is left alone. Without --index,
- * I comes from SLURM_ARRAY_TASK_ID (a Slurm array) or JOB_COMPLETION_INDEX (a Kubernetes
- * Indexed Job). The result is the same wherever it runs: same spec, seed and backend, same numbers.
- * A task runs on one thread (GATESCOPE_THREADS overrides), as schedulers give each task one CPU.
+ * writes DIR/runs/<id>.json atomically; a run already finished is left alone, and one stopped mid-way
+ * resumes from its checkpoint (DIR/checkpoints/<id>.json). Without --index, I comes from
+ * SLURM_ARRAY_TASK_ID (a Slurm array) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). The result is
+ * the same wherever it runs: same spec, seed and backend, same numbers. A task runs on one thread
+ * (GATESCOPE_THREADS overrides), as schedulers give each task one CPU.
  */
 import { setThreads } from "../backend";
 import { GatescopeError } from "../errors";
 import { runStates } from "../experiment/collect";
 import { runOne } from "../experiment/run";
 import { rowKey } from "../experiment/spec";
-import { readRun, runPath, writeRun } from "../experiment/store";
+import { readRun, runCheckpoint, runPath, writeRun } from "../experiment/store";
 
 export async function runOneCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const dirs: string[] = [];
@@ -51,7 +52,7 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
     out(`run ${raw} (${spec.id}) already finished: ${runPath(dirs[0], spec.id)}`);
     return 0;
   }
-  const r = await runOne(spec);
+  const r = await runOne(spec, undefined, runCheckpoint(dirs[0], spec));
   writeRun(dirs[0], spec, r);
   out(
     `run ${raw} (${spec.id}): val ${r.final_val_metric.toPrecision(3)}, test ${r.final_test_metric.toPrecision(3)}, ` +

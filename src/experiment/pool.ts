@@ -2,8 +2,8 @@
  * Runs an experiment's runs across the CPU cores with a Piscina worker pool (one run per
  * worker, no shared state, so each is exactly as deterministic as alone) or in-process with
  * jobs = 1, each run's model on one or two threads (identical results) so that runs × threads
- * never exceed the cores. Finished runs are stored one file each (atomic writes) and are not redone: an
- * interrupted experiment resumes where it stopped.
+ * never exceed the cores. Finished runs are stored one file each (atomic writes) and are not redone, and a run
+ * in progress checkpoints as it goes: an interrupted experiment resumes where it stopped.
  */
 import * as os from "os";
 import * as path from "path";
@@ -13,7 +13,7 @@ import { defaultKernels, setThreads, type Threads } from "../backend";
 import { GatescopeError } from "../errors";
 import { isBuiltIn } from "../cells";
 import { runOne, type RunResult } from "./run";
-import { readRun, writeRun } from "./store";
+import { readRun, runCheckpoint, writeRun } from "./store";
 import type { RunSpec } from "./spec";
 import type { Job } from "./worker";
 
@@ -59,7 +59,10 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
     const before = defaultKernels().threads ?? 1;
     setThreads(threads);
     try {
-      for (const spec of todo) finish(spec, await runOne(spec, (s, n) => options.onProgress?.(spec.id, s, n)));
+      for (const spec of todo) {
+        const progress = (s: number, n: number) => options.onProgress?.(spec.id, s, n);
+        finish(spec, await runOne(spec, progress, runCheckpoint(options.dir, spec)));
+      }
     } finally {
       setThreads(before);
     }
@@ -77,7 +80,7 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
             options.onProgress?.(m.id, m.step, m.steps),
           );
           try {
-            const job: Job = { spec, port: port2, threads };
+            const job: Job = { spec, port: port2, threads, checkpoint: runCheckpoint(options.dir, spec) };
             finish(spec, await pool.run(job, { transferList: [port2] }));
           } finally {
             port1.close();

@@ -2,9 +2,12 @@
  * One experiment run, start to finish, deterministic from its seed. Training decisions read the
  * validation set; the test metric is measured once, for the weights validation selected.
  */
+import * as fs from "fs";
 import { Rng } from "../math/rng";
 import { SequenceModel } from "../model/sequence-model";
 import { makeTask, validationSet } from "../tasks";
+import { resumeProblem } from "../train/checkpoint";
+import type { TrainConfig } from "../train/config";
 import { probeGradientFlow, train, type TrainCallbacks } from "../train/train";
 import type { RunSpec } from "./spec";
 
@@ -48,8 +51,16 @@ export interface RunResult {
   wall_s: number;
 }
 
-/** Trains one run and measures it (gradient flow, curves, test score of the selected weights). */
-export async function runOne(spec: RunSpec, onProgress?: (step: number, steps: number) => void): Promise<RunResult> {
+/**
+ * Trains one run and measures it (gradient flow, curves, test score of the selected weights). With a `checkpoint`,
+ * it writes one as it goes and resumes from the one there if that was made by this run (same spec and stamp), so
+ * a run stopped mid-way loses at most `every` steps and ends with the numbers of an uninterrupted run.
+ */
+export async function runOne(
+  spec: RunSpec,
+  onProgress?: (step: number, steps: number) => void,
+  checkpoint?: TrainConfig["checkpoint"],
+): Promise<RunResult> {
   const t0 = Date.now();
   const task = makeTask(spec.task);
   const rng = new Rng(spec.seed);
@@ -59,9 +70,12 @@ export async function runOne(spec: RunSpec, onProgress?: (step: number, steps: n
   );
   const steps = spec.train.steps;
   const callbacks: TrainCallbacks = { onEval: (e) => onProgress?.(e.step, steps) };
-  const r = await train(model, task, { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])] }, rng, {
-    callbacks,
-  });
+  const config: TrainConfig = { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])], checkpoint };
+  // A checkpoint of another spec or stamp, or a damaged one, is not resumed: the run starts over and replaces it.
+  const resume = checkpoint && fs.existsSync(checkpoint.path) && !resumeProblem(checkpoint.path, model, task, config);
+  const piece = Date.now();
+  const r = await train(model, task, config, rng, { callbacks, resumeFrom: resume ? checkpoint.path : undefined });
+  const earlierPieces = r.elapsedMs - (Date.now() - piece);
   if (!r.history.gradFlow.some((g) => g.step === r.selected.step)) {
     // The model now holds the selected weights (an early stop's, or the best on validation): profile them too.
     r.history.gradFlow.push({ step: r.selected.step, ...probeGradientFlow(model, task, validationSet(task, 128)) });
@@ -106,6 +120,6 @@ export async function runOne(spec: RunSpec, onProgress?: (step: number, steps: n
       grad_norm_clipped: s.gradNormClipped,
     })),
     param_grad_norms,
-    wall_s: (Date.now() - t0) / 1000,
+    wall_s: (Date.now() - t0 + earlierPieces) / 1000,
   };
 }

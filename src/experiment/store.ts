@@ -2,6 +2,7 @@
  * An experiment on disk, so that any executor can run its runs and one merge collects them:
  *   DIR/experiment.json   the spec (and the preset and seed that made it), written once
  *   DIR/runs/<id>.json    one finished run each, written atomically by whoever ran it
+ *   DIR/checkpoints/<id>.json  a run in progress, so that a stopped run resumes (removed when it finishes)
  * A run file counts as finished only if it is whole and was made from the same run spec, by
  * the same backend and library version — anything else is redone, never trusted.
  */
@@ -11,6 +12,7 @@ import { backendInfo } from "../backend";
 import { GatescopeError, fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { gatescopePackage } from "../package-root";
+import { trainDefaults } from "../train/config";
 import type { RunResult } from "./run";
 import { expand, type ExperimentSpec, type RunSpec } from "./spec";
 
@@ -26,6 +28,7 @@ export interface ExperimentFile {
 
 export const experimentPath = (dir: string) => path.join(dir, "experiment.json");
 export const runPath = (dir: string, id: string) => path.join(dir, "runs", `${id}.json`);
+export const checkpointPath = (dir: string, id: string) => path.join(dir, "checkpoints", `${id}.json`);
 
 /** Writes DIR/experiment.json, or checks that the one there describes the same experiment. */
 export function writeExperiment(dir: string, file: Omit<ExperimentFile, "format" | "version">): void {
@@ -87,9 +90,24 @@ export function readRun(dir: string, spec: RunSpec): RunResult | null {
   }
 }
 
+/** Stores a finished run; its checkpoint, if any, has served and goes. */
 export function writeRun(dir: string, spec: RunSpec, result: RunResult): void {
   fs.mkdirSync(path.join(dir, "runs"), { recursive: true });
   writeFileAtomic(runPath(dir, spec.id), JSON.stringify({ spec, made: provenance(), result }));
+  fs.rmSync(checkpointPath(dir, spec.id), { force: true });
+}
+
+/**
+ * Where and how often a run of `dir` checkpoints: at evaluations, about 30 times a run (a checkpoint holds the
+ * history so far, so writing one costs more as the run goes), stamped with the backend and library version so
+ * that a run resumes only under the code that began it (as a run file counts only under it).
+ */
+export function runCheckpoint(dir: string, spec: RunSpec): { path: string; every: number; stamp: string } {
+  fs.mkdirSync(path.join(dir, "checkpoints"), { recursive: true });
+  const { backend, version } = provenance();
+  const { evalEvery } = trainDefaults(spec.train);
+  const every = evalEvery * Math.ceil(spec.train.steps / 30 / evalEvery);
+  return { path: checkpointPath(dir, spec.id), every, stamp: `${backend} ${version}` };
 }
 
 /**

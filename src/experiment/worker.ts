@@ -1,6 +1,7 @@
 /** Piscina worker: runs one experiment and reports progress through the port it was given. */
 import type { MessagePort } from "worker_threads";
 import { setThreads } from "../backend";
+import type { TrainConfig } from "../train/config";
 import { runOne, type RunResult } from "./run";
 import type { RunSpec } from "./spec";
 
@@ -9,12 +10,14 @@ export interface Job {
   port: MessagePort;
   /** Threads for this run's model, chosen so that runs × threads do not exceed the cores. */
   threads: 1 | 2;
+  /** Where the run checkpoints as it goes, and resumes from. */
+  checkpoint: TrainConfig["checkpoint"];
 }
 
-export default async function work({ spec, port, threads }: Job): Promise<RunResult> {
+export default async function work({ spec, port, threads, checkpoint }: Job): Promise<RunResult> {
   setThreads(threads);
   try {
-    return await runOne(spec, (step, steps) => port.postMessage({ id: spec.id, step, steps }));
+    return await runOne(spec, (step, steps) => port.postMessage({ id: spec.id, step, steps }), checkpoint);
   } finally {
     port.close();
   }

@@ -11,7 +11,7 @@ import type { SequenceModel } from "../model/sequence-model";
 import type { Task } from "../tasks";
 import { writeFileAtomic } from "../io/atomic";
 import { decodeTensors, encodeTensors } from "../io/tensor-json";
-import type { CheckedTrainConfig, History } from "./config";
+import { checkTrainConfig, type CheckedTrainConfig, type History, type TrainConfig } from "./config";
 
 const CKPT_FORMAT = "gatescope.train-checkpoint";
 
@@ -23,12 +23,15 @@ export interface CheckpointContents {
   history: History;
   /** The weights with the lowest validation metric so far, for selection (null before any evaluation). */
   best: { step: number; metric: number; params: Record<string, Tensor> } | null;
+  /** Wall time the run had taken when this was written, in milliseconds, over every piece it ran in. */
+  elapsedMs: number;
 }
 
-/** What must match for a checkpoint to be resumed: everything but steps and checkpointing itself. */
+/** What must match for a checkpoint to be resumed: everything but steps and checkpointing itself, and the stamp. */
 function identity(model: SequenceModel, task: Task, c: CheckedTrainConfig) {
-  const { steps: _s, checkpoint: _c, ...rest } = c;
-  return JSON.parse(JSON.stringify({ model: model.config, task: { name: task.name, T: task.T }, train: rest }));
+  const { steps: _s, checkpoint, ...rest } = c;
+  const stamp = checkpoint?.stamp === undefined ? {} : { stamp: checkpoint.stamp };
+  return JSON.parse(JSON.stringify({ model: model.config, task: { name: task.name, T: task.T }, train: rest, ...stamp }));
 }
 
 export function writeTrainCheckpoint(
@@ -46,9 +49,21 @@ export function writeTrainCheckpoint(
       optimizer: k.optimizer,
       params: encodeTensors(k.params),
       history: k.history,
+      elapsedMs: k.elapsedMs,
       best: k.best && { step: k.best.step, metric: k.best.metric, params: encodeTensors(k.best.params) },
     }),
   );
+}
+
+/** Why the checkpoint at `path` cannot resume this run (another config or stamp, damaged), or null when it can. */
+export function resumeProblem(path: string, model: SequenceModel, task: Task, config: TrainConfig): string | null {
+  try {
+    readTrainCheckpoint(path, model, task, checkTrainConfig(config));
+    return null;
+  } catch (err) {
+    if (err instanceof GatescopeError) return err.message;
+    throw err;
+  }
 }
 
 export function readTrainCheckpoint(
@@ -85,6 +100,10 @@ export function readTrainCheckpoint(
     fail(`training checkpoint ${path} best`, "null or {step, metric, params}", b);
   }
   const best = b ? { step: b.step, metric: b.metric, params: decode(b.params, "best.params") } : null;
+  // Checkpoints from before elapsedMs was recorded resume with the earlier pieces' time unknown: counted as 0.
+  const elapsedMs = doc.elapsedMs ?? 0;
+  if (typeof elapsedMs !== "number" || !(elapsedMs >= 0))
+    fail(`training checkpoint ${path} elapsedMs`, "a number ≥ 0", elapsedMs);
   return {
     step: doc.step as number,
     params,
@@ -92,5 +111,6 @@ export function readTrainCheckpoint(
     rng: doc.rng as number[],
     history: doc.history as History,
     best,
+    elapsedMs,
   };
 }

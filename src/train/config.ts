@@ -38,8 +38,11 @@ export interface TrainConfig {
   truncate?: number;
   /** Steps at which to record ‖∂L/∂h_t‖ on a fixed probe batch, before that step's update. */
   gradFlowAt?: number[];
-  /** Write a resumable checkpoint every `every` steps. */
-  checkpoint?: { path: string; every: number };
+  /**
+   * Write a resumable checkpoint every `every` steps. A `stamp` (say, the backend and library version) must match
+   * too for a checkpoint to resume: numbers from different code are never mixed in one run.
+   */
+  checkpoint?: { path: string; every: number; stamp?: string };
 }
 
 /** One optimizer step. */
@@ -121,7 +124,7 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   if (typeof c !== "object" || c === null) fail("train config", "an object", c);
   checkKeys("train config", c, TRAIN_KEYS);
   checkKeys("train config.trainSet", c.trainSet, ["size", "seed"]);
-  checkKeys("train config.checkpoint", c.checkpoint, ["path", "every"]);
+  checkKeys("train config.checkpoint", c.checkpoint, ["path", "every", "stamp"]);
   if (c.earlyStop !== undefined && typeof c.earlyStop !== "boolean")
     fail("train config.earlyStop", "a boolean", c.earlyStop);
   const posInt = (v: unknown, what: string) => positiveInt(v, `train config.${what}`);
@@ -147,6 +150,8 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
   if (c.checkpoint !== undefined) {
     if (typeof c.checkpoint.path !== "string") fail("train config.checkpoint.path", "a file path", c.checkpoint.path);
     posInt(c.checkpoint.every, "checkpoint.every");
+    if (c.checkpoint.stamp !== undefined && typeof c.checkpoint.stamp !== "string")
+      fail("train config.checkpoint.stamp", "a string", c.checkpoint.stamp);
   }
   return {
     steps: c.steps,

@@ -40,6 +40,8 @@ export interface TrainResult {
   final: EvalRecord;
   /** The weights the model holds now: chosen on validation, then scored once on the test set. */
   selected: { step: number; validation: EvalRecord; test: Omit<EvalRecord, "step"> };
+  /** Wall time of training in milliseconds, over every piece it ran in (a resumed run counts the earlier ones). */
+  elapsedMs: number;
 }
 
 /** Called as training goes, for live charts and progress lines. */
@@ -135,6 +137,8 @@ export async function train(
   let rng = rngIn;
   let history: History = { steps: [], evals: [], gradFlow: [] };
   let start = 0;
+  // Wall time counts from the earliest piece: a resumed run's clock starts where the checkpoint's stopped.
+  let began = Date.now();
   // The weights with the lowest validation metric so far (earliest on ties), for selection.
   const best = {
     step: -1,
@@ -151,6 +155,7 @@ export async function train(
     params["head.bias"].data.set(ck.params["head.bias"].data);
     history = ck.history;
     start = ck.step;
+    began -= ck.elapsedMs;
     if (ck.best) {
       best.step = ck.best.step;
       best.metric = ck.best.metric;
@@ -188,7 +193,8 @@ export async function train(
     }
     const { nonFinite: _overflow, ...test } = evaluate(model, task, testSet(task, c.testSize));
     const selected = { step: chosen.step, validation: chosen, test };
-    return { history, stepsDone, stopped, message, solvedAt: solved ? solved.step : null, final, selected };
+    const elapsedMs = Date.now() - began;
+    return { history, stepsDone, stopped, message, solvedAt: solved ? solved.step : null, final, selected, elapsedMs };
   };
   if (start === 0) {
     const e = validate(0);
@@ -263,6 +269,7 @@ export async function train(
         model,
         task,
         config: c,
+        elapsedMs: Date.now() - began,
         best: best.step >= 0 ? { step: best.step, metric: best.metric, params: best.params } : null,
       });
     }
