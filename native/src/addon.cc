@@ -302,7 +302,11 @@ Napi::Value SumRows(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-/** Each step op's buffers, in order, as row widths in H-wide blocks (RNN ops: 1 per element). */
+/**
+ * Each step op's buffers, in order, as row widths in H-wide blocks (RNN ops: 1 per element).
+ * src/backend/step-ops.ts has the same table for the TypeScript side; test/backend/native.test.ts
+ * holds the two equal.
+ */
 const std::vector<std::vector<int>> STEP_WIDTHS = {
     {4, 1, 1, 1},              // LSTM_FORWARD: gates, cPrev, cNext, hNext
     {4, 1, 1, 1, 1, 1, 1, 4},  // LSTM_BACKWARD: gates, cPrev, cCur, dH, dcNext, dC, dcPrev, dA

@@ -13,12 +13,10 @@
 import { GatescopeError } from "../errors";
 import { gatescopePackage } from "../package-root";
 import { referenceMatrix, type Kernels } from "../math/kernels";
-import type { lstmOps } from "../cells/lstm";
-import type { gruOps } from "../cells/gru";
-import type { rnnOps } from "../cells/rnn";
 import type { urnnOps } from "../cells/urnn";
 import type { FloatArray } from "../math/tensor";
 import { jsWorkspace } from "./js";
+import { STEP_CODE, stepTwins, type StepCall } from "./step-ops";
 
 /** The ISA builds inside the addon. */
 export type NativeIsa = "base" | "avx2" | "avx512";
@@ -32,18 +30,6 @@ export interface NativeAddon {
   setThreads(n: number): void;
   setIsa(isa: string): void;
   info(): { isa: NativeIsa; best: NativeIsa; lanes: number; available: NativeIsa[] };
-}
-
-/** The step ops' numbers in native/src/kernels.h. */
-const enum Op {
-  LstmForward,
-  LstmBackward,
-  GruForwardGates,
-  GruForwardState,
-  GruBackwardState,
-  GruBackwardReset,
-  RnnForward,
-  RnnBackward,
 }
 
 /** The compiled addon of this package (prebuilt or built at install), or an error saying why not. */
@@ -85,59 +71,28 @@ export function createNativeKernels(addon: NativeAddon = loadNative(), isa?: Nat
     active.set(addon, self);
   };
   call(own);
-  const step = (...args: unknown[]) =>
+  // addon.step(op, N, H, flag, array0, offset0, array1, offset1, …), its arguments in one reused list.
+  const argv: unknown[] = [];
+  const step = (c: StepCall): boolean => {
+    if (!c.all(f32)) return false;
+    argv.length = 4 + 2 * c.size;
+    argv[0] = STEP_CODE[c.kernel];
+    argv[1] = c.N;
+    argv[2] = c.H;
+    argv[3] = c.flag;
+    for (let b = 0; b < c.size; b++) {
+      argv[4 + 2 * b] = c.arrays[b];
+      argv[5 + 2 * b] = c.offsets[b];
+    }
     call(() => {
       own();
-      addon.step(...args);
+      addon.step(...argv);
     });
+    return true;
+  };
 
-  // Twins of the cells' reference ops (same arguments); false hands a float64 call back to the cell.
-  type References = typeof lstmOps & typeof gruOps & typeof rnnOps & typeof urnnOps;
-  const ops: { [K in keyof References]: (...args: Parameters<References[K]>) => boolean } = {
-    lstmForward(N, H, gates, gOff, cs, hs, prev) {
-      if (!(f32(gates) && f32(cs) && f32(hs))) return false;
-      const next = prev + N * H;
-      step(Op.LstmForward, N, H, false, gates, gOff, cs, prev, cs, next, hs, next);
-      return true;
-    },
-    lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
-      if (!(f32(gates) && f32(cs) && f32(dH) && f32(dcNext) && f32(dC) && f32(dcPrev) && f32(dA))) return false;
-      const cur = prev + N * H;
-      step(Op.LstmBackward, N, H, false, gates, gOff, cs, prev, cs, cur, dH, prev, dcNext, 0, dC, prev, dcPrev, 0,
-        dA, gOff);
-      return true;
-    },
-    gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
-      if (!(f32(gates) && f32(scratch) && f32(hs) && f32(extra))) return false;
-      step(Op.GruForwardGates, N, H, after, gates, gOff, scratch, 0, hs, prev, extra, prev);
-      return true;
-    },
-    gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
-      if (!(f32(gates) && f32(scratch) && f32(hs))) return false;
-      step(Op.GruForwardState, N, H, after, gates, gOff, scratch, 0, hs, prev, hs, prev + N * H);
-      return true;
-    },
-    gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
-      if (!(f32(gates) && f32(hs) && f32(dH) && f32(dA) && f32(dhPrev))) return false;
-      step(Op.GruBackwardState, N, H, false, gates, gOff, hs, prev, dH, prev, dA, gOff, dhPrev, 0);
-      return true;
-    },
-    gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
-      if (!(f32(gates) && f32(hs) && f32(extra) && f32(drh) && f32(dA) && f32(dAhh) && f32(dhPrev))) return false;
-      step(Op.GruBackwardReset, N, H, after, gates, gOff, hs, prev, extra, prev, drh, 0, dA, gOff, dAhh, gOff,
-        dhPrev, 0);
-      return true;
-    },
-    rnnForward(count, a, aOff, hs, relu) {
-      if (!(f32(a) && f32(hs))) return false;
-      step(Op.RnnForward, count, 1, relu, a, aOff, hs, aOff + count);
-      return true;
-    },
-    rnnBackward(count, a, aOff, hs, dH, dA, relu) {
-      if (!(f32(a) && f32(hs) && f32(dH) && f32(dA))) return false;
-      step(Op.RnnBackward, count, 1, relu, a, aOff, hs, aOff + count, dH, aOff, dA, aOff);
-      return true;
-    },
+  // The uRNN's twins (its step is a chain of factors, not a row kernel); false hands a float64 call back to the cell.
+  const urnn: { [K in keyof typeof urnnOps]: (...args: Parameters<(typeof urnnOps)[K]>) => boolean } = {
     urnnForward(N, H, c, b, row, gates, hs) {
       if (!(f32(b) && f32(gates) && f32(hs))) return false;
       call(() => (own(), addon.unitary(false, N, H / 2, c.packed, 0, b, 0, hs, row, gates, row, hs, row + N * H)));
@@ -155,7 +110,7 @@ export function createNativeKernels(addon: NativeAddon = loadNative(), isa?: Nat
   return {
     name: `native-${chosen}`,
     isa: chosen,
-    ops,
+    ops: { ...stepTwins(step), ...urnn },
     workspace: jsWorkspace,
     get threads() {
       return threads;

@@ -1,4 +1,5 @@
 /** What the wasm backend's two threads share: the layout of their control block and the jobs by number. */
+import { STEP_KERNEL_ORDER, type StepKernel } from "./step-ops";
 
 /** Int32 words, then float64 arguments (pointers reach 4 GiB, past int32). */
 export const CONTROL = {
@@ -16,20 +17,9 @@ export const CONTROL = {
   spins: 20000,
 } as const;
 
-/** The kernels the worker runs, by index. */
-export const OPS = [
-  "gemm_nn",
-  "gemm_nt",
-  "lstm_forward",
-  "lstm_backward",
-  "gru_forward_gates",
-  "gru_forward_state",
-  "gru_backward_state",
-  "gru_backward_reset",
-  "rnn_forward",
-  "rnn_backward",
-] as const;
-export type Op = (typeof OPS)[number];
+/** The kernels the worker runs, by index: the products' halves and the step kernels' (step-ops.ts). */
+export type Op = "gemm_nn" | "gemm_nt" | StepKernel;
+export const OPS: readonly Op[] = ["gemm_nn", "gemm_nt", ...STEP_KERNEL_ORDER];
 
 export interface WorkerData {
   module: object;

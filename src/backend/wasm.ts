@@ -16,12 +16,10 @@ import * as path from "path";
 import { GatescopeError } from "../errors";
 import { gatescopePackage } from "../package-root";
 import { referenceMatrix, type Kernels, type Workspace } from "../math/kernels";
-import type { lstmOps } from "../cells/lstm";
-import type { gruOps } from "../cells/gru";
-import type { rnnOps } from "../cells/rnn";
 import { alloc, MAX_ARRAY_BYTES, type DType, type FloatArray } from "../math/tensor";
 import { Pool } from "./pool";
-import type { Op } from "./protocol";
+import { CONTROL, type Op } from "./protocol";
+import { elementwise, STEP_KERNELS, stepTwins, type StepCall } from "./step-ops";
 
 interface Exports {
   heap_base(): number;
@@ -139,23 +137,6 @@ const SPLIT_MIN_MACS = 1 << 18;
 /** Likewise for gate math: N·H units per step (H = 128's 4096 split; H = 32's 1024 do not). */
 const SPLIT_MIN_UNITS = 2048;
 
-type RowOp =
-  | "lstm_forward"
-  | "lstm_backward"
-  | "gru_forward_gates"
-  | "gru_forward_state"
-  | "gru_backward_state"
-  | "gru_backward_reset";
-/** Row widths of each gate op's arguments after (N, H), in H-wide blocks; 0 for a flag. */
-const ROW_WIDTHS: Record<RowOp, readonly number[]> = {
-  lstm_forward: [4, 1, 1, 1, 0, 0, 0, 0], // gates, cPrev, cNext, hNext
-  lstm_backward: [4, 1, 1, 1, 1, 1, 1, 4], // gates, cPrev, cCur, dH, dcNext, dC, dcPrev, dA
-  gru_forward_gates: [3, 3, 1, 1, 0, 0, 0, 0], // gates, scratch, hPrev, extra, after
-  gru_forward_state: [3, 3, 1, 1, 0, 0, 0, 0], // gates, scratch, hPrev, hNext, after
-  gru_backward_state: [3, 1, 1, 3, 1, 0, 0, 0], // gates, hPrev, dH, dA, dhPrev
-  gru_backward_reset: [3, 1, 1, 1, 3, 3, 1, 0], // gates, hPrev, extra, drh, dA, dAhh, dhPrev, after
-};
-
 /**
  * The two builds of wasm/assembly (scripts/build-wasm.js): relaxed SIMD, whose multiply-adds are
  * fused where the CPU has FMA, and plain SIMD, which every SIMD runtime runs. Their float32
@@ -261,6 +242,126 @@ class Arena implements Workspace {
   }
 }
 
+/** One instance of a build and what its pieces below share: its memory, arena and second thread. */
+interface WasmState {
+  readonly module: object;
+  memory: WasmMemory;
+  x: Exports;
+  arena: Arena;
+  threads: 1 | 2;
+  /** Started by the first op worth splitting, over this memory. */
+  pool: Pool | null;
+}
+type Fn = (...args: number[]) => void;
+
+/** A fresh instance with a small memory (a WebAssembly memory only grows: giving it back means a new one). */
+function instantiate(s: Pick<WasmState, "module" | "pool">): Pick<WasmState, "memory" | "x" | "arena" | "pool"> {
+  s.pool?.close();
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+  const abort = () => {
+    throw new Error("wasm abort");
+  };
+  const x = new WebAssembly.Instance(s.module, { env: { memory, abort } }).exports as unknown as Exports;
+  // Below the arena: the packing buffers of gemm_nn, one for this thread and one for the worker.
+  x.set_pack(x.heap_base());
+  return { memory, x, arena: new Arena(memory, x.heap_base() + 2 * x.PACK_BYTES.value), pool: null };
+}
+
+/** The second thread, started on first use; if it cannot start, one thread from then on, with a warning. */
+function worker(s: WasmState): Pool | null {
+  try {
+    const pack = s.x.heap_base() + s.x.PACK_BYTES.value;
+    return (s.pool ??= new Pool(s.module, s.memory, pack, s.x as unknown as Record<Op, Fn>));
+  } catch (err) {
+    s.threads = 1;
+    process.emitWarning(`gatescope: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+/** A float32 array's element `off` as a byte address in wasm memory. */
+const ptr = (a: FloatArray, off: number) => a.byteOffset + off * 4;
+
+/**
+ * The step kernels: each call runs in wasm when H (an elementwise kernel: the count) is a
+ * multiple of 4 and every buffer is in the arena. On two threads, rows [n0, N) go to the
+ * worker; an elementwise kernel splits at a multiple of 4 values, so both halves take the SIMD path.
+ */
+function stepKernels(s: WasmState): (c: StepCall) => boolean {
+  const args = new Float64Array(CONTROL.args);
+  /** The arguments for `count` rows from row `first`: (count, H, buffers…, flag), no H if elementwise. */
+  const argsFor = (c: StepCall, first: number, count: number) => {
+    const widths = STEP_KERNELS[c.kernel];
+    let i = 0;
+    args[i++] = count;
+    if (!elementwise(c.kernel)) args[i++] = c.H;
+    for (let b = 0; b < c.size; b++) args[i++] = ptr(c.arrays[b], c.offsets[b] + widths[b] * first * c.H);
+    args[i++] = +c.flag;
+    args.fill(0, i); // a wasm export ignores arguments past its own
+    return args;
+  };
+  const inArena = (a: FloatArray) => s.arena.has(a);
+  return (c) => {
+    if ((elementwise(c.kernel) ? c.N : c.H) % 4 || !c.all(inArena)) return false;
+    const two = s.threads === 2 && c.N * c.H >= SPLIT_MIN_UNITS ? worker(s) : null;
+    const n0 = !two ? c.N : elementwise(c.kernel) ? (c.N >> 3) << 2 : c.N >> 1;
+    if (two) {
+      const a = argsFor(c, n0, c.N - n0);
+      two.post(c.kernel, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+    }
+    const a = argsFor(c, 0, n0);
+    (s.x[c.kernel] as unknown as Fn)(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+    two?.join();
+    return true;
+  };
+}
+
+/** C = op(A)·op(B) + beta·C in wasm, for arrays in the arena; the reference kernels take the rest. */
+function products(s: WasmState): Kernels["gemm"] {
+  return (tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
+    const { x, arena } = s;
+    if ((tA && tB) || !(arena.has(A) && arena.has(B) && arena.has(C)))
+      return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+    // The kernels overwrite C when beta is 0, except where K = 0 leaves nothing to write.
+    if (beta === 0 && K === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
+    const a = ptr(A, aOff),
+      c = ptr(C, cOff);
+    let b = ptr(B, bOff);
+    if (tB && K < 8 && N >= 8) {
+      // Dot products this short (an input projection, K = D) cost more in setup than in sums:
+      // with Bᵀ laid out K×N, the product vectorises over N instead.
+      const bt = arena.scratch(K * N);
+      x.transpose(N, K, b, ldb, ptr(bt, 0));
+      [b, tB, ldb] = [ptr(bt, 0), false, N];
+    }
+    // Two threads split the output columns at a multiple of 16, so every column takes the
+    // path (tile or edge) and the summation order it takes on one thread.
+    const two = s.threads === 2 && N >= 32 && M * N * K >= SPLIT_MIN_MACS ? worker(s) : null;
+    const half = two ? (N >> 5) << 4 : 0;
+    if (tB) {
+      if (two) {
+        two.post("gemm_nt", M, N - half, K, a, lda, b + half * ldb * 4, ldb, c + half * 4, ldc, beta);
+        x.gemm_nt(M, half, K, a, lda, b, ldb, c, ldc, beta);
+        two.join();
+      } else x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc, beta);
+    } else if (N >= 8) {
+      const ars = tA ? 1 : lda,
+        acs = tA ? lda : 1;
+      if (two) {
+        two.post("gemm_nn", M, N - half, K, a, ars, acs, b + half * 4, ldb, c + half * 4, ldc, beta);
+        x.gemm_nn(M, half, K, a, ars, acs, b, ldb, c, ldc, beta);
+        two.join();
+      } else x.gemm_nn(M, N, K, a, ars, acs, b, ldb, c, ldc, beta);
+    } else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc, beta);
+    else {
+      // A narrow B (few columns): transpose it so the product becomes dot products along K.
+      const bt = arena.scratch(N * K);
+      x.transpose(K, N, b, ldb, ptr(bt, 0));
+      x.gemm_nt(M, N, K, a, lda, ptr(bt, 0), K, c, ldc, beta);
+    }
+  };
+}
+
 /** Compiles and instantiates one build; throws where WebAssembly SIMD (or relaxed SIMD) or threads are missing. */
 export function createWasmKernels(
   build: WasmBuild = "simd",
@@ -273,237 +374,42 @@ export function createWasmKernels(
     );
   }
   const module = new WebAssembly.Module(bytes);
-  // A WebAssembly memory only grows; giving it back means a fresh instance (see `release`).
-  let memory: WasmMemory, x: Exports, arena: Arena;
-  let threads: 1 | 2 = 1;
-  let pool: Pool | null = null; // started by the first product worth splitting, over this memory
-  type Fn = (...args: number[]) => void;
-  const instantiate = () => {
-    pool?.close();
-    pool = null;
-    memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-    const env = {
-      memory,
-      abort: () => {
-        throw new Error("wasm abort");
-      },
-    };
-    x = new WebAssembly.Instance(module, { env }).exports as unknown as Exports;
-    // Below the arena: the packing buffers of gemm_nn, one for this thread and one for the worker.
-    x.set_pack(x.heap_base());
-    arena = new Arena(memory, x.heap_base() + 2 * x.PACK_BYTES.value);
-  };
-  instantiate();
-  const p = (a: FloatArray, off: number) => a.byteOffset + off * 4;
-  // Checked per array (no rest arguments): these run inside the time loop, which allocates nothing.
-  const ok = (a: FloatArray) => arena.has(a);
-
-  /** The second thread, started on first use; if it cannot start, one thread from then on, with a warning. */
-  const worker = (): Pool | null => {
-    try {
-      return (pool ??= new Pool(module, memory, x.heap_base() + x.PACK_BYTES.value, x as unknown as Record<Op, Fn>));
-    } catch (err) {
-      threads = 1;
-      process.emitWarning(`gatescope: ${(err as Error).message}`);
-      return null;
-    }
-  };
-  type Arg = number | boolean;
-  /**
-   * A per-row gate op over N rows; on two threads, rows [N/2, N) go to the worker. Every pointer
-   * argument is an N-row buffer whose row width in H-wide blocks ROW_WIDTHS gives (0: a flag).
-   */
-  function rows(
-    op: RowOp,
-    N: number,
-    H: number,
-    a2: Arg,
-    a3: Arg,
-    a4: Arg,
-    a5: Arg,
-    a6: Arg = 0,
-    a7: Arg = 0,
-    a8: Arg = 0,
-    a9: Arg = 0,
-  ): void {
-    const two = threads === 2 && N * H >= SPLIT_MIN_UNITS ? worker() : null;
-    const n0 = two ? N >> 1 : N;
-    if (two) {
-      const w = ROW_WIDTHS[op],
-        o = n0 * H * 4;
-      two.post(
-        op,
-        N - n0,
-        H,
-        +a2 + w[0] * o,
-        +a3 + w[1] * o,
-        +a4 + w[2] * o,
-        +a5 + w[3] * o,
-        +a6 + w[4] * o,
-        +a7 + w[5] * o,
-        +a8 + w[6] * o,
-        +a9 + w[7] * o,
-      );
-    }
-    (x[op] as unknown as Fn)(n0, H, +a2, +a3, +a4, +a5, +a6, +a7, +a8, +a9);
-    two?.join();
-  }
-  /** The vanilla RNN's elementwise ops over `count` values; two threads split at a multiple of 4. */
-  function elements(count: number, a: number, h: number, relu: boolean, dH = -1, dA = -1): void {
-    const two = threads === 2 && count >= SPLIT_MIN_UNITS ? worker() : null;
-    const k0 = two ? (count >> 3) << 2 : count,
-      o = k0 * 4;
-    if (two && dH < 0) two.post("rnn_forward", count - k0, a + o, h + o, +relu, 0, 0, 0, 0, 0);
-    if (two && dH >= 0) two.post("rnn_backward", count - k0, a + o, h + o, dH + o, dA + o, +relu, 0, 0, 0);
-    if (dH < 0) x.rnn_forward(k0, a, h, relu);
-    else x.rnn_backward(k0, a, h, dH, dA, relu);
-    two?.join();
-  }
-
-  // Twins of the cells' reference ops (same arguments); false hands the call back to the cell.
-  type References = typeof lstmOps & typeof gruOps & typeof rnnOps;
-  const ops: { [K in keyof References]: (...args: Parameters<References[K]>) => boolean } = {
-    lstmForward(N, H, gates, gOff, cs, hs, prev) {
-      if (H % 4 || !(ok(gates) && ok(cs) && ok(hs))) return false;
-      rows("lstm_forward", N, H, p(gates, gOff), p(cs, prev), p(cs, prev + N * H), p(hs, prev + N * H));
-      return true;
-    },
-    lstmBackward(N, H, gates, gOff, cs, prev, dH, dcNext, dC, dcPrev, dA) {
-      if (H % 4 || !(ok(gates) && ok(cs) && ok(dH) && ok(dcNext) && ok(dC) && ok(dcPrev) && ok(dA))) return false;
-      rows(
-        "lstm_backward",
-        N,
-        H,
-        p(gates, gOff),
-        p(cs, prev),
-        p(cs, prev + N * H),
-        p(dH, prev),
-        p(dcNext, 0),
-        p(dC, prev),
-        p(dcPrev, 0),
-        p(dA, gOff),
-      );
-      return true;
-    },
-    gruForwardGates(N, H, gates, gOff, scratch, hs, extra, prev, after) {
-      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs) && ok(extra))) return false;
-      rows("gru_forward_gates", N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(extra, prev), after);
-      return true;
-    },
-    gruForwardState(N, H, gates, gOff, scratch, hs, prev, after) {
-      if (H % 4 || !(ok(gates) && ok(scratch) && ok(hs))) return false;
-      rows("gru_forward_state", N, H, p(gates, gOff), p(scratch, 0), p(hs, prev), p(hs, prev + N * H), after);
-      return true;
-    },
-    gruBackwardState(N, H, gates, gOff, hs, prev, dH, dA, dhPrev) {
-      if (H % 4 || !(ok(gates) && ok(hs) && ok(dH) && ok(dA) && ok(dhPrev))) return false;
-      rows("gru_backward_state", N, H, p(gates, gOff), p(hs, prev), p(dH, prev), p(dA, gOff), p(dhPrev, 0));
-      return true;
-    },
-    gruBackwardReset(N, H, gates, gOff, hs, extra, prev, drh, dA, dAhh, dhPrev, after) {
-      if (H % 4 || !(ok(gates) && ok(hs) && ok(extra) && ok(drh) && ok(dA) && ok(dAhh) && ok(dhPrev))) return false;
-      rows(
-        "gru_backward_reset",
-        N,
-        H,
-        p(gates, gOff),
-        p(hs, prev),
-        p(extra, prev),
-        p(drh, 0),
-        p(dA, gOff),
-        p(dAhh, gOff),
-        p(dhPrev, 0),
-        after,
-      );
-      return true;
-    },
-    rnnForward(count, a, aOff, hs, relu) {
-      if (count % 4 || !(ok(a) && ok(hs))) return false;
-      elements(count, p(a, aOff), p(hs, aOff + count), relu);
-      return true;
-    },
-    rnnBackward(count, a, aOff, hs, dH, dA, relu) {
-      if (count % 4 || !(ok(a) && ok(hs) && ok(dH) && ok(dA))) return false;
-      elements(count, p(a, aOff), p(hs, aOff + count), relu, p(dH, aOff), p(dA, aOff));
-      return true;
-    },
-  };
-
+  const s: WasmState = { module, threads: 1, ...instantiate({ module, pool: null }) };
   return {
     name: `wasm-${build}`,
     get exports() {
-      return x;
+      return s.x;
     },
     get arena() {
-      return arena;
+      return s.arena;
     },
     get workspace() {
-      return arena;
+      return s.arena;
     },
     // Once retained caches are copied out, nothing a user holds aliases the arena, so between
     // operations the whole memory can be dropped and a fresh, small one taken.
     release() {
-      arena.begin();
-      instantiate();
+      s.arena.begin();
+      Object.assign(s, instantiate(s));
     },
     memoryBytes() {
-      return memory.buffer.byteLength;
+      return s.memory.buffer.byteLength;
     },
-    ops,
+    ops: stepTwins(stepKernels(s)),
     get threads() {
-      return threads;
+      return s.threads;
     },
     setThreads(n) {
-      threads = n;
+      s.threads = n;
     },
-    gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
-      if ((tA && tB) || !(ok(A) && ok(B) && ok(C)))
-        return referenceMatrix.gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
-      // The kernels overwrite C when beta is 0, except where K = 0 leaves nothing to write.
-      if (beta === 0 && K === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
-      const a = p(A, aOff),
-        c = p(C, cOff);
-      let b = p(B, bOff);
-      if (tB && K < 8 && N >= 8) {
-        // Dot products this short (an input projection, K = D) cost more in setup than in sums:
-        // with Bᵀ laid out K×N, the product vectorises over N instead.
-        const bt = arena.scratch(K * N);
-        x.transpose(N, K, b, ldb, p(bt, 0));
-        [b, tB, ldb] = [p(bt, 0), false, N];
-      }
-      // Two threads split the output columns at a multiple of 16, so every column takes the
-      // path (tile or edge) and the summation order it takes on one thread.
-      const two = threads === 2 && N >= 32 && M * N * K >= SPLIT_MIN_MACS ? worker() : null;
-      const half = two ? (N >> 5) << 4 : 0;
-      if (tB) {
-        if (two) {
-          two.post("gemm_nt", M, N - half, K, a, lda, b + half * ldb * 4, ldb, c + half * 4, ldc, beta);
-          x.gemm_nt(M, half, K, a, lda, b, ldb, c, ldc, beta);
-          two.join();
-        } else x.gemm_nt(M, N, K, a, lda, b, ldb, c, ldc, beta);
-      } else if (N >= 8) {
-        const ars = tA ? 1 : lda,
-          acs = tA ? lda : 1;
-        if (two) {
-          two.post("gemm_nn", M, N - half, K, a, ars, acs, b + half * 4, ldb, c + half * 4, ldc, beta);
-          x.gemm_nn(M, half, K, a, ars, acs, b, ldb, c, ldc, beta);
-          two.join();
-        } else x.gemm_nn(M, N, K, a, ars, acs, b, ldb, c, ldc, beta);
-      } else if (tA) x.gemm_tn(M, N, K, a, lda, b, ldb, c, ldc, beta);
-      else {
-        // A narrow B (few columns): transpose it so the product becomes dot products along K.
-        const bt = arena.scratch(N * K);
-        x.transpose(K, N, b, ldb, p(bt, 0));
-        x.gemm_nt(M, N, K, a, lda, p(bt, 0), K, c, ldc, beta);
-      }
-    },
+    gemm: products(s),
     addRowBias(M, N, bias, bOff, C, cOff, ldc) {
-      if (!(ok(bias) && ok(C))) return referenceMatrix.addRowBias(M, N, bias, bOff, C, cOff, ldc);
-      x.add_row_bias(M, N, p(bias, bOff), p(C, cOff), ldc);
+      if (!(s.arena.has(bias) && s.arena.has(C))) return referenceMatrix.addRowBias(M, N, bias, bOff, C, cOff, ldc);
+      s.x.add_row_bias(M, N, ptr(bias, bOff), ptr(C, cOff), ldc);
     },
     sumRows(M, N, C, cOff, ldc, out, outOff) {
-      if (!(ok(C) && ok(out))) return referenceMatrix.sumRows(M, N, C, cOff, ldc, out, outOff);
-      x.sum_rows(M, N, p(C, cOff), ldc, p(out, outOff));
+      if (!(s.arena.has(C) && s.arena.has(out))) return referenceMatrix.sumRows(M, N, C, cOff, ldc, out, outOff);
+      s.x.sum_rows(M, N, ptr(C, cOff), ldc, ptr(out, outOff));
     },
   };
 }

@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { backendInfo, chooseNative, defaultKernels, kernelsByName } from "../../src/backend";
 import { createNativeKernels, loadNative, type NativeIsa } from "../../src/backend/native";
+import { STEP_KERNEL_ORDER, STEP_KERNELS } from "../../src/backend/step-ops";
 import type { Chain } from "../../src/cells/urnn";
 import { GatescopeError } from "../../src/errors";
 import { jsKernels } from "../../src/backend/js";
@@ -132,6 +133,29 @@ describe("native backend: calls that do not fit are errors, never a crash", () =
     expect(() => k.ops.gruBackwardReset(N, H, f32(3 * N * H), 0, f32(N * H), f32(N * H), 0, f32(N * H),
       f32(3 * N * H), f32(3 * N * H - 8), f32(N * H), true)).to.throw(
       "native gruBackwardReset buffer 5: expected at least 48 elements (1×48 from 0, 48 apart), got 40",
+    );
+  });
+
+  it("the addon's step kernels are the shared table's (step-ops.ts): number, buffer count, row widths", () => {
+    const N = 2, H = 8;
+    const NAMES = ["lstmForward", "lstmBackward", "gruForwardGates", "gruForwardState", "gruBackwardState",
+      "gruBackwardReset", "rnnForward", "rnnBackward"];
+    STEP_KERNEL_ORDER.forEach((kernel, code) => {
+      const widths: readonly number[] = STEP_KERNELS[kernel];
+      const args = (short = -1) => widths.flatMap((w, b) => [f32(N * H * w - (b === short ? 1 : 0)), 0]);
+      addon.step(code, N, H, false, ...args()); // exactly the table's sizes: accepted
+      const arity = 4 + 2 * widths.length;
+      expect(() => addon.step(code, N, H, false, ...args().slice(2)), kernel).to.throw(
+        `${NAMES[code]}: expected ${arity} arguments, got ${arity - 2}`,
+      );
+      widths.forEach((_, b) =>
+        expect(() => addon.step(code, N, H, false, ...args(b)), `${kernel} buffer ${b}`).to.throw(
+          `${NAMES[code]} buffer ${b}: expected at least ${N * H * widths[b]} elements`,
+        ),
+      );
+    });
+    expect(() => addon.step(STEP_KERNEL_ORDER.length, N, H, false)).to.throw(
+      `step op: expected 0–${STEP_KERNEL_ORDER.length - 1}`,
     );
   });
 
