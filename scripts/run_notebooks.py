@@ -49,13 +49,16 @@ class LingeringClient(NotebookClient):
     async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
         if not hasattr(self, "_cells"):
             self._cells = {}
+        # Known from the start, not only once idle: nbclient gives up on this poll iopub_timeout
+        # seconds after the reply (a loaded machine can take longer), and the cell's outputs that
+        # come after that must still find it.
+        self._cells[parent_msg_id] = (cell, cell_index)
         while True:
             msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
             if msg["parent_header"].get("msg_id") == parent_msg_id:
                 try:
                     self.process_message(msg, cell, cell_index)
                 except CellExecutionComplete:
-                    self._cells[parent_msg_id] = (cell, cell_index)
                     return
             else:
                 self._route(msg)
@@ -107,6 +110,8 @@ def run(path, kernel, out_dir, timeout, urls, linger):
     client = LingeringClient(nb, kernel_name=kernel, timeout=timeout,
                              resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
     client.linger = linger
+    # nbclient's 4 s wait for a cell's idle status after its reply is short on a loaded machine.
+    client.iopub_timeout = 60
     name = os.path.splitext(os.path.basename(path))[0]
     t0 = time.time()
     ok = True
