@@ -33,7 +33,8 @@ function resultsTable(dir) {
     const key = `${r.task} | ${r.T}`;
     if (!rows.has(key)) rows.set(key, new Map());
     const [lo, hi] = r.metric_ci95;
-    const made = `${r.solved}/${r.seeds} solved${r.runs_missing ? ` (${r.runs_missing} runs to make)` : ""}`;
+    const toMake = r.runs_missing === 1 ? "1 run to make" : `${r.runs_missing} runs to make`;
+    const made = `${r.solved}/${r.seeds} solved${r.runs_missing ? ` (${toMake})` : ""}`;
     rows.get(key).set(r.cell, `${fmt(r.metric_mean)} [${fmt(lo)}, ${fmt(hi)}], ${made}`);
   }
   const m = results.manifest;
