@@ -21,6 +21,10 @@ import { Pool } from "./pool";
 import { CONTROL, type Op } from "./protocol";
 import { elementwise, STEP_KERNELS, stepTwins, type StepCall } from "./step-ops";
 
+/** C = A·Bᵀ (gemm_nt) or Aᵀ·B (gemm_tn) + beta·C over byte addresses, each matrix with its leading dimension. */
+type GemmT = (M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number,
+  ldc: number, beta: number) => void;
+
 interface Exports {
   heap_base(): number;
   set_pack(p: number): void;
@@ -38,30 +42,8 @@ interface Exports {
     ldc: number,
     beta: number,
   ): void;
-  gemm_nt(
-    M: number,
-    N: number,
-    K: number,
-    A: number,
-    lda: number,
-    B: number,
-    ldb: number,
-    C: number,
-    ldc: number,
-    beta: number,
-  ): void;
-  gemm_tn(
-    M: number,
-    N: number,
-    K: number,
-    A: number,
-    lda: number,
-    B: number,
-    ldb: number,
-    C: number,
-    ldc: number,
-    beta: number,
-  ): void;
+  gemm_nt: GemmT;
+  gemm_tn: GemmT;
   transpose(rows: number, cols: number, src: number, lds: number, dst: number): void;
   add_row_bias(M: number, N: number, b: number, C: number, ldc: number): void;
   sum_rows(M: number, N: number, C: number, ldc: number, out: number): void;
