@@ -2,6 +2,7 @@
 import * as path from "path";
 import { GatescopeError } from "../errors";
 import { collect } from "../experiment/collect";
+import { checkpointStep } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
 
 export function collectCommand(argv: string[], out: (line: string) => void): number {
@@ -24,6 +25,9 @@ export function collectCommand(argv: string[], out: (line: string) => void): num
     `collected ${runs.length - missing.length} of ${runs.length} runs into ${path.resolve(argv[0])}/results.json, ` +
       `report.html, summary.md`,
   );
-  for (const m of missing) out(`  missing: ${m.id}`);
+  for (const m of missing) {
+    const at = checkpointStep(argv[0], m.id);
+    out(`  missing: ${m.id}${at === null ? "" : ` (in progress: checkpoint at step ${at} of ${m.train.steps})`}`);
+  }
   return 0;
 }

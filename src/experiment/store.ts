@@ -97,6 +97,16 @@ export function writeRun(dir: string, spec: RunSpec, result: RunResult): void {
   fs.rmSync(checkpointPath(dir, spec.id), { force: true });
 }
 
+/** The step a run's checkpoint in `dir` has reached, or null where there is no readable one. */
+export function checkpointStep(dir: string, id: string): number | null {
+  try {
+    const { step } = JSON.parse(fs.readFileSync(checkpointPath(dir, id), "utf8"));
+    return Number.isInteger(step) ? step : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Where and how often a run of `dir` checkpoints: at evaluations, about 30 times a run (a checkpoint holds the
  * history so far, so writing one costs more as the run goes), stamped with the backend and library version so

@@ -5,7 +5,8 @@ import * as path from "path";
 import { runOne, type RunResult } from "../../src/experiment/run";
 import { expand } from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
-import { checkpointPath, runCheckpoint, writeRun } from "../../src/experiment/store";
+import { collectCommand } from "../../src/cli/collect";
+import { checkpointPath, runCheckpoint, writeExperiment, writeRun } from "../../src/experiment/store";
 import { tmpDir } from "../helpers/tmp";
 
 describe("experiment run checkpoints", () => {
@@ -60,6 +61,16 @@ describe("experiment run checkpoints", () => {
     };
     await spoil("another-backend 0.0.0", (text) => text);
     await spoil(undefined, () => "{ half a fi");
+  });
+
+  it("collect names a run in progress with its checkpoint's step", async () => {
+    const dir = fresh();
+    writeExperiment(dir, { preset: "tiny", seed: 3, spec: preset("tiny", 3) });
+    await stopAt(dir, 30);
+    const lines: string[] = [];
+    collectCommand([dir], (l) => lines.push(l));
+    expect(lines).to.include(`  missing: ${spec.id} (in progress: checkpoint at step 20 of 40)`);
+    expect(lines.filter((l) => l.startsWith("  missing: ")).length).to.equal(expand(preset("tiny", 3)).length);
   });
 
   it("a finished run's checkpoint goes when its run file is written", async () => {
