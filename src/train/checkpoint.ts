@@ -31,7 +31,8 @@ export interface CheckpointContents {
 function identity(model: SequenceModel, task: Task, c: CheckedTrainConfig) {
   const { steps: _s, checkpoint, ...rest } = c;
   const stamp = checkpoint?.stamp === undefined ? {} : { stamp: checkpoint.stamp };
-  return JSON.parse(JSON.stringify({ model: model.config, task: { name: task.name, T: task.T }, train: rest, ...stamp }));
+  const which = { name: task.name, T: task.T };
+  return JSON.parse(JSON.stringify({ model: model.config, task: which, train: rest, ...stamp }));
 }
 
 export function writeTrainCheckpoint(
