@@ -11,6 +11,7 @@ import { saveFigures } from "../viz/export";
 import { reportFigures } from "./report";
 import type { ResultsFile } from "./results";
 import { trainDefaults } from "../train/config";
+import { expand, rowKey, type RunSpec } from "./spec";
 import { optimizerName } from "./deviations";
 import { tableToLatex, tableToMarkdown, resultTables } from "./tables";
 
@@ -76,54 +77,99 @@ export const REFERENCES_BIB = `@inproceedings{arjovsky2016unitary,
 const list = (xs: string[]) =>
   xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;
 
-/** The methods paragraph: cells, sizes, data, optimizer, budget, seeds, selection, statistics, hardware, software. */
+/**
+ * A setting that may differ between groups (cells, or tasks at one T): the commonest value, then
+ * the groups that differ from it — "30000 (adding T = 200: 47000; copy T = 100: 50000)".
+ */
+function mostly(
+  pairs: Array<[group: string, value: string]>,
+  say = (group: string, value: string) => `${group}: ${value}`,
+): string {
+  const count = new Map<string, number>();
+  for (const [, v] of pairs) count.set(v, (count.get(v) ?? 0) + 1);
+  const common = [...count].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  const own = [...new Map(pairs.filter(([, v]) => v !== common))].map(([g, v]) => say(g, v));
+  return own.length ? `${common} (${own.join("; ")})` : common;
+}
+
+/** The runs of r's row (its task, T and cell). */
+const rowOf = (runs: RunSpec[], r: RunSpec) => runs.filter((x) => rowKey(x) === rowKey(r));
+
+/**
+ * The methods paragraph: cells, sizes, data, optimizer, rates and how one is chosen, budget,
+ * seeds, selection, statistics, hardware, software. Read from the experiment's runs, so a
+ * setting a cell or a task overrides is said where it applies.
+ */
 export function methodsParagraph(results: ResultsFile): string {
   const m = results.manifest;
-  const c = m.config;
-  const t = c.train;
-  const sizes = trainDefaults(t);
-  const cells = c.cells.map((cell) => {
-    const sizes = [...new Set(results.summary.filter((r) => r.cell === cell.name).map((r) => r.hidden))].sort(
-      (a, b) => a - b,
+  const spec = m.config;
+  const runs = expand(spec);
+  const at = (r: RunSpec) => `${r.task.name} T = ${r.task.T}`;
+  const byCell = (f: (r: RunSpec) => string) => mostly(runs.map((r) => [r.cell, f(r)]));
+  const byLength = (f: (r: RunSpec) => string) => mostly(runs.map((r) => [at(r), f(r)]));
+  const cells = spec.cells.map((c) => {
+    const H = mostly(
+      runs.filter((r) => r.cell === c.name).map((r) => [r.task.name, String(r.hidden)]),
+      (task, h) => `${h} on ${task}`,
     );
-    return (
-      `${cell.name} ` +
-      `(${cell.rnn.kind}${typeof cell.rnn.init === "string" ? `, ${cell.rnn.init} initialisation` : ""}, H = ` +
-      `${sizes.join("/") || c.hidden})`
-    );
+    const init = typeof c.rnn.init === "string" ? `, ${c.rnn.init} initialisation` : "";
+    const complex = c.rnn.kind === "urnn" ? ", H/2 complex units" : "";
+    return `${c.name} (${c.rnn.kind}${init}, H = ${H}${complex})`;
   });
-  const tasks = c.tasks.map((task) => `${task.name} at T = ${task.T.join(", ")}`);
-  const lrs = c.lrs
-    ? `learning rates {${c.lrs.join(", ")}} (the one with the lowest mean validation metric reported per row)`
-    : t.optimizer
-      ? `learning rate ${t.optimizer.lr}`
-      : "lr per cell";
-  const clip = t.clip
-    ? `${t.clip.kind === "norm" ? "global-norm" : "element-wise"} gradient clipping at ${t.clip.max}`
-    : "no gradient clipping";
+  const lengths = new Map<string, number[]>();
+  for (const task of spec.tasks) lengths.set(task.name, [...(lengths.get(task.name) ?? []), ...task.T]);
+  const tasks = [...lengths].map(([name, T]) => `${name} at T = ${T.join(", ")}`);
+  const rates = byCell((r) => {
+    const lrs = [...new Set(rowOf(runs, r).filter((x) => x.stage !== "chosen").map((x) => x.lr))];
+    return lrs.length > 1 ? `learning rates {${lrs.join(", ")}}` : `learning rate ${lrs[0]}`;
+  });
+  const pilot = spec.pilotSeeds ?? 2;
+  const swept = runs.some((r) => rowOf(runs, r).some((x) => x.lr !== r.lr));
+  const choice = !swept
+    ? ""
+    : spec.lrSelection === "staged"
+      ? `, one chosen per row on validation, staged: every rate on the first ${pilot} seed${pilot === 1 ? "" : "s"}, ` +
+        "the one with the lowest mean validation metric on the rest"
+      : ", every rate on every seed, the one with the lowest mean validation metric reported per row";
+  const clip = byCell(({ train: { clip } }) =>
+    clip ? `${clip.kind === "norm" ? "global-norm" : "element-wise"} at ${clip.max}` : "none",
+  );
+  const t = runs[0].train;
   const data = t.trainSet
     ? `a fixed training set of ${t.trainSet.size} sequences`
     : "freshly sampled training sequences at every step";
-  const seeds = c.seeds.length;
+  const sizes = (r: RunSpec) => trainDefaults(r.train);
+  const seeds = mostly(
+    [...new Set(runs.map(at))].map((row) => [
+      row,
+      String(new Set(runs.filter((r) => at(r) === row).map((r) => r.seed)).size),
+    ]),
+  );
+  const made = m.preset.startsWith("spec:")
+    ? `gatescope reproduce --spec ${m.preset.slice(5)}`
+    : `gatescope reproduce --preset ${m.preset}${m.seed ? ` --seed ${m.seed}` : ""}`;
+  const finished = results.missing.length
+    ? `The ${results.runs.length} finished runs (of ${results.runs.length + results.missing.length})`
+    : `The ${results.runs.length} runs`;
   return [
     `We compare ${list(cells)} on ${list(tasks)}, one recurrent layer with a linear readout, in ` +
-      `${c.cells[0].rnn.dtype ?? "float32"}.`,
-    `Each run trains on ${data} with ` +
-      `${optimizerName(t.optimizer?.kind)}, ${lrs}, batch ` +
-      `size ${t.batchSize} and ${clip},`,
-    `for at most ${t.steps} ` +
+      `${spec.cells[0].rnn.dtype ?? "float32"}.`,
+    `Each run trains on ${data} with ${byCell((r) => optimizerName(r.train.optimizer.kind))}, ` +
+      `${rates}${choice}, batch size ${byLength((r) => String(r.train.batchSize))} and gradient clipping ` +
+      `${clip},`,
+    `for at most ${byLength((r) => String(r.train.steps))} ` +
       `steps${t.earlyStop ? ", stopping early once the task's criterion holds on the validation set" : ""}.`,
-    `Validation (${sizes.validationSize} sequences) and test (${sizes.testSize} sequences) ` +
-      `sets are fixed, disjoint streams;`,
-    `weights are selected at the evaluation (every ${sizes.evalEvery} steps) ` +
+    `Validation (${byLength((r) => String(sizes(r).validationSize))} sequences) and test ` +
+      `(${byLength((r) => String(sizes(r).testSize))} sequences) sets are fixed, disjoint streams;`,
+    `weights are selected at the evaluation (every ${byLength((r) => String(sizes(r).evalEvery))} steps) ` +
       `with the lowest validation metric, and the test set is scored once, for those weights.`,
-    `We report the mean over ${seeds} seed${seeds === 1 ? "" : "s"} with a percentile-bootstrap 95% interval (2000 ` +
+    `We report the mean over a row's seeds, ${seeds} per row, with a percentile-bootstrap 95% interval (2000 ` +
       `resamples) and solve rates with Wilson 95% intervals.`,
-    `The ${results.runs.length} runs took ${m.runs_wall_s.toFixed(0)} s in all (the sum of their wall times, one ` +
+    `${finished} took ${m.runs_wall_s.toFixed(0)} s in all (the sum of their wall times, one ` +
       `core each) on ${m.cpus} × ${m.cpu_model}`,
     `(${m.platform}, Node.js ${m.node}, backend ${m.backend.name}),`,
-    `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the command was ` +
-      `\`${m.command}\`.`,
+    `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the runs come ` +
+      `from \`${made}\`${m.command.startsWith("gatescope reproduce") ? "" : `, merged by \`${m.command}\``}.`,
   ].join(" ");
 }
 

@@ -12,6 +12,9 @@ import { backendInfo } from "../../src/backend";
 import { runStates } from "../../src/experiment/collect";
 import { readResults } from "../../src/experiment/results";
 import { readRun } from "../../src/experiment/store";
+import { reportFigures } from "../../src/experiment/report";
+import { resultTables, tableToLatex, tableToMarkdown } from "../../src/experiment/tables";
+import { methodsParagraph } from "../../src/experiment/writeup";
 import { CLI, REPO } from "../helpers/paths";
 import { tmpDir } from "../helpers/tmp";
 
@@ -28,6 +31,18 @@ describe("committed headline results", function () {
     expect(raw.runs.map((r: { id: string }) => `${r.id}.json`).sort()).to.deep.equal(runFiles().sort());
     const again = readResults(path.join(DIR, "results.json")); // derives the summary from the runs
     expect(JSON.parse(JSON.stringify(again.summary))).to.deep.equal(raw.summary);
+  });
+
+  it("the committed writeup is what `gatescope writeup` makes of the committed results.json", () => {
+    const results = readResults(path.join(DIR, "results.json"));
+    const text = (name: string) => fs.readFileSync(path.join(DIR, "writeup", name), "utf8");
+    expect(text("methods.md")).to.equal(methodsParagraph(results) + "\n");
+    expect(text("tables.md")).to.equal(resultTables(results).map(tableToMarkdown).join("\n\n") + "\n");
+    expect(text("tables.tex")).to.equal(resultTables(results).map(tableToLatex).join("\n"));
+    const figures = fs.readdirSync(path.join(DIR, "writeup", "figures"));
+    const headings = reportFigures(results).map((f) => f.heading);
+    expect(figures.filter((f) => f.endsWith(".svg")).length, figures.join(", ")).to.equal(headings.length);
+    expect(figures.filter((f) => f.endsWith(".png")).length, figures.join(", ")).to.equal(headings.length);
   });
 
   it("the quickest committed run, redone alone on a copy of the folder, gives the same numbers", () => {

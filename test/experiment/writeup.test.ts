@@ -54,7 +54,7 @@ describe("gatescope writeup", () => {
       expect(methods).to.include(
         `The ${results.runs.length} runs took ${results.manifest.runs_wall_s.toFixed(0)} s in all`,
       );
-      expect(methods).to.include("batch size 16").and.include("at most 40 steps").and.include("1 seed ");
+      expect(methods).to.include("batch size 16").and.include("at most 40 steps").and.include("seeds, 1 per row");
       expect(methods).to.include(results.manifest.cpu_model);
     },
   );
@@ -75,6 +75,22 @@ describe("gatescope writeup", () => {
     expect(r.stderr).to.match(/results file .*nothing\/results.json: expected a readable file/);
   });
 
+  it("says each setting a cell or a task overrides where it applies (the headline's spec)", () => {
+    const methods = methodsParagraph(readResults(path.join(REPO, "results/headline/results.json")));
+    for (const said of [
+      "lstm (lstm, glorot initialisation, H = 128 (40 on copy))",
+      "urnn (urnn, keras initialisation, H = 1024 (256 on copy), H/2 complex units)",
+      "on adding at T = 100, 200 and copy at T = 100",
+      "learning rates {0.0001, 0.001, 0.01} (irnn: learning rates {0.00001, 0.0001, 0.001}; urnn: learning rate 0.001)",
+      "staged: every rate on the first 2 seeds, the one with the lowest mean validation metric on the rest",
+      "gradient clipping element-wise at 1 (urnn: none)",
+      "for at most 30000 (adding T = 200: 47000; copy T = 100: 50000) steps",
+      "5 (adding T = 200: 3) per row",
+      "the runs come from `gatescope reproduce --preset headline`",
+    ])
+      expect(methods).to.include(said);
+  });
+
   it("a spec with no optimizer at its top (each cell names its own, as schema-v1 files may) is described", () => {
     const results = readResults(path.join(REPO, "results/quick/results.json"));
     const { optimizer: _, ...train } = results.manifest.config.train;
@@ -88,7 +104,7 @@ describe("gatescope writeup", () => {
       })),
     };
     const v1 = { ...results, manifest: { ...results.manifest, config } };
-    expect(methodsParagraph(v1)).to.include("with the optimizer each cell names, lr per cell, batch size 32");
+    expect(methodsParagraph(v1)).to.include("with SGD, learning rate 0.1, batch size 32");
     const optimizer = deviations(config).find((d) => d.setting === "optimizer")!.ours;
     expect(optimizer).to.equal(
       "the optimizer each cell names, lr per cell; rnn_tanh: SGD, lr 0.1; lstm: SGD, lr 0.1; gru: SGD, lr 0.1",
