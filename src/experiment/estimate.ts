@@ -1,7 +1,10 @@
 /**
  * What an experiment will cost before it runs: each distinct model × task × batch is built and
  * timed for a few real training steps on this machine (after three warm-up steps: the first
- * ones pay for compiling and for growing buffers, measured 2–7× a settled step), and a run's
+ * ones pay for compiling and for growing buffers, measured 2–7× a settled step). A step's cost
+ * is the median of the timed steps, each timed alone: a mean of three moved the `headline`
+ * bound between 41 and 50 CPU-hours as other work came and went on a 2-core machine, and one
+ * pre-empted step should not move it. A run's
  * CPU time is bounded by its step limit times that step, plus its evaluations (a forward pass
  * is about a third of a training step). Early stopping makes real runs shorter; the bound is
  * what a scheduler's time limit must allow.
@@ -20,7 +23,17 @@ export interface RunEstimate {
   cpu_s: number;
 }
 
-export function estimateRuns(runs: RunSpec[], timedSteps = 3): RunEstimate[] {
+/** The median of `n` calls of `step`, each timed alone (`clock` in ms, injectable for tests). */
+export function medianStepMs(step: () => void, n: number, clock = () => performance.now()): number {
+  const ms = Array.from({ length: n }, () => {
+    const t0 = clock();
+    step();
+    return clock() - t0;
+  }).sort((a, b) => a - b);
+  return n % 2 ? ms[(n - 1) / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+}
+
+export function estimateRuns(runs: RunSpec[], timedSteps = 5): RunEstimate[] {
   // One thread: what a run costs a core (a second thread saves wall time, not CPU time).
   const threads = defaultKernels().threads ?? 1;
   setThreads(1);
@@ -43,10 +56,9 @@ function estimate(runs: RunSpec[], timedSteps: number): RunEstimate[] {
         rng,
       );
       const batch = task.sample(rng, run.train.batchSize);
-      for (let i = 0; i < 3; i++) model.lossAndGrads(batch.x, batch, task.loss);
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < timedSteps; i++) model.lossAndGrads(batch.x, batch, task.loss);
-      stepMs.set(key, Number(process.hrtime.bigint() - t0) / 1e6 / timedSteps);
+      const step = () => model.lossAndGrads(batch.x, batch, task.loss);
+      for (let i = 0; i < 3; i++) step();
+      stepMs.set(key, medianStepMs(step, timedSteps));
     }
     const ms = stepMs.get(key)!;
     const t = run.train;

@@ -8,6 +8,7 @@ import { tmpDir } from "../helpers/tmp";
 import { expand } from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
 import { parseReproduceArgs } from "../../src/cli/reproduce";
+import { medianStepMs } from "../../src/experiment/estimate";
 
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, "reproduce", ...args], { encoding: "utf8" });
 
@@ -92,6 +93,17 @@ describe("gatescope reproduce", () => {
     expect(r.stdout).to.match(/^adding-T200-gru-lr0\.01-s2\s+3000\s+\d+\.\d\s+\d+ (s|min)$/m);
     expect(r.stdout).to.match(/estimated CPU time: ≤ \d+(\.\d)? (s|min|h)/);
     expect(fs.existsSync(out)).to.equal(false);
+  });
+
+  it("a step's estimate is the median of steps timed alone: one pre-empted step does not move it", () => {
+    const costs = [4, 4, 90, 5, 4]; // ms; the third step lost the core
+    let now = 0;
+    let i = 0;
+    const step = () => (now += costs[i++]);
+    expect(medianStepMs(step, 5, () => now)).to.equal(4);
+    expect(i).to.equal(5);
+    i = 0;
+    expect(medianStepMs(step, 4, () => now)).to.equal(4.5); // the middle two of 4, 4, 5, 90
   });
 
   it("bad arguments and configs fail before any work starts, naming the field", () => {
