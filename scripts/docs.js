@@ -110,7 +110,8 @@ for (const doc of DOCS) {
 }
 
 if (!process.argv.includes("--no-api")) {
-  const r = spawnSync(process.execPath, [path.join(root, "node_modules/typedoc/bin/typedoc")], { cwd: root, encoding: "utf8" });
+  const typedoc = path.join(root, "node_modules/typedoc/bin/typedoc");
+  const r = spawnSync(process.execPath, [typedoc], { cwd: root, encoding: "utf8" });
   if (r.status !== 0) problems.push(`typedoc (warnings are errors):\n${r.stdout}${r.stderr}`);
   else console.log("API reference: build/docs/index.html");
 }

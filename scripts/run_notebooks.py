@@ -125,12 +125,14 @@ def run(path, kernel, out_dir, timeout, urls, linger):
         for o in c.get("outputs", []))]
     if failed:
         ok = False
-    unexecuted = [c for c in nb.cells if c.cell_type == "code" and c.get("execution_count") is None and c.source.strip()]
+    unexecuted = [c for c in nb.cells
+                  if c.cell_type == "code" and c.get("execution_count") is None and c.source.strip()]
     if ok and unexecuted:
         ok = False
         print(f"FAIL {path}: {len(unexecuted)} code cell(s) never ran", flush=True)
     for cell in failed[:1]:
-        print(f"FAIL {path}: cell {nb.cells.index(cell)} failed\n--- cell source ---\n{cell.source}\n--- error ---\n{error_text(cell)}\n", flush=True)
+        print(f"FAIL {path}: cell {nb.cells.index(cell)} failed\n--- cell source ---\n{cell.source}\n"
+              f"--- error ---\n{error_text(cell)}\n", flush=True)
     os.makedirs(out_dir, exist_ok=True)
     nbformat.write(nb, os.path.join(out_dir, f"{name}.ipynb"))
     export_html(nb, out_dir, name, urls)

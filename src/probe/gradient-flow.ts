@@ -23,7 +23,10 @@ export function gradientNorms(dh: Tensor, layer = dh.shape[0] - 1): number[] {
 
 /** A gradient-flow profile in numbers. */
 export interface FlowSummary {
-  /** Least-squares slope of log10‖∂L/∂h_t‖ against t: decades gained per step back in time (negative: vanishing). */
+  /**
+   * Least-squares slope of log10‖∂L/∂h_t‖ against t: decades gained per step back in time
+   * (negative: vanishing).
+   */
   decadesPerStep: number;
   /** ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: below 1 vanishing, above 1 exploding. */
   firstOverLast: number;
