@@ -24,11 +24,12 @@ export const optimizerName = (kind: OptimizerConfig["kind"] | undefined): string
     ? "the optimizer each cell names"
     : ({ rmsprop: "RMSProp", adam: "Adam", sgd: "SGD" } as Record<string, string>)[kind] ?? kind;
 
+/** How a staged sweep spends its seeds (the deviations table and the methods paragraph say it alike). */
+export const stagedText = (spec: ExperimentSpec): string =>
+  `staged: every rate on the first ${spec.pilotSeeds ?? 2} seed(s), the chosen one on the rest`;
+
 function optimizerText(o: OptimizerConfig | undefined, lrs: number[] | undefined, spec: ExperimentSpec): string {
-  const how =
-    spec.lrSelection === "staged"
-      ? ` (staged: every rate on the first ${spec.pilotSeeds ?? 2} seed(s), the chosen one on the rest)`
-      : "";
+  const how = spec.lrSelection === "staged" ? ` (${stagedText(spec)})` : "";
   const lr =
     lrs && lrs.length > 1
       ? `lr swept over {${lrs.join(", ")}}, chosen on validation${how}`

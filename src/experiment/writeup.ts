@@ -12,7 +12,7 @@ import { reportFigures } from "./report";
 import type { ResultsFile } from "./results";
 import { trainDefaults } from "../train/config";
 import { expand, rowKey, type RunSpec } from "./spec";
-import { optimizerName } from "./deviations";
+import { optimizerName, stagedText } from "./deviations";
 import { tableToLatex, tableToMarkdown, resultTables } from "./tables";
 
 /** BibTeX of the cited papers, written by `gatescope writeup`. */
@@ -92,9 +92,6 @@ function mostly(
   return own.length ? `${common} (${own.join("; ")})` : common;
 }
 
-/** The runs of r's row (its task, T and cell). */
-const rowOf = (runs: RunSpec[], r: RunSpec) => runs.filter((x) => rowKey(x) === rowKey(r));
-
 /**
  * The methods paragraph: cells, sizes, data, optimizer, rates and how one is chosen, budget,
  * seeds, selection, statistics, hardware, software. Read from the experiment's runs, so a
@@ -119,25 +116,24 @@ export function methodsParagraph(results: ResultsFile): string {
   const lengths = new Map<string, number[]>();
   for (const task of spec.tasks) lengths.set(task.name, [...(lengths.get(task.name) ?? []), ...task.T]);
   const tasks = [...lengths].map(([name, T]) => `${name} at T = ${T.join(", ")}`);
+  const rowRates = new Map<string, Set<number>>(); // the rates each row sweeps (a chosen run repeats one)
+  for (const r of runs) rowRates.set(rowKey(r), (rowRates.get(rowKey(r)) ?? new Set()).add(r.lr));
   const rates = byCell((r) => {
-    const lrs = [...new Set(rowOf(runs, r).filter((x) => x.stage !== "chosen").map((x) => x.lr))];
+    const lrs = [...rowRates.get(rowKey(r))!];
     return lrs.length > 1 ? `learning rates {${lrs.join(", ")}}` : `learning rate ${lrs[0]}`;
   });
-  const pilot = spec.pilotSeeds ?? 2;
-  const swept = runs.some((r) => rowOf(runs, r).some((x) => x.lr !== r.lr));
-  const choice = !swept
+  const choice = ![...rowRates.values()].some((lrs) => lrs.size > 1)
     ? ""
     : spec.lrSelection === "staged"
-      ? `, one chosen per row on validation, staged: every rate on the first ${pilot} seed${pilot === 1 ? "" : "s"}, ` +
-        "the one with the lowest mean validation metric on the rest"
+      ? `, one chosen per row by its mean validation metric (${stagedText(spec)})`
       : ", every rate on every seed, the one with the lowest mean validation metric reported per row";
   const clip = byCell(({ train: { clip } }) =>
     clip ? `${clip.kind === "norm" ? "global-norm" : "element-wise"} at ${clip.max}` : "none",
   );
-  const t = runs[0].train;
-  const data = t.trainSet
-    ? `a fixed training set of ${t.trainSet.size} sequences`
-    : "freshly sampled training sequences at every step";
+  const data = byLength(({ train: { trainSet: set } }) =>
+    set ? `a fixed training set of ${set.size} sequences` : "freshly sampled training sequences at every step",
+  );
+  const early = runs.some((r) => r.train.earlyStop);
   const sizes = (r: RunSpec) => trainDefaults(r.train);
   const seeds = mostly(
     [...new Set(runs.map(at))].map((row) => [
@@ -158,7 +154,7 @@ export function methodsParagraph(results: ResultsFile): string {
       `${rates}${choice}, batch size ${byLength((r) => String(r.train.batchSize))} and gradient clipping ` +
       `${clip},`,
     `for at most ${byLength((r) => String(r.train.steps))} ` +
-      `steps${t.earlyStop ? ", stopping early once the task's criterion holds on the validation set" : ""}.`,
+      `steps${early ? ", stopping early once the task's criterion holds on the validation set" : ""}.`,
     `Validation (${byLength((r) => String(sizes(r).validationSize))} sequences) and test ` +
       `(${byLength((r) => String(sizes(r).testSize))} sequences) sets are fixed, disjoint streams;`,
     `weights are selected at the evaluation (every ${byLength((r) => String(sizes(r).evalEvery))} steps) ` +

@@ -82,7 +82,7 @@ describe("gatescope writeup", () => {
       "urnn (urnn, keras initialisation, H = 1024 (256 on copy), H/2 complex units)",
       "on adding at T = 100, 200 and copy at T = 100",
       "learning rates {0.0001, 0.001, 0.01} (irnn: learning rates {0.00001, 0.0001, 0.001}; urnn: learning rate 0.001)",
-      "staged: every rate on the first 2 seeds, the one with the lowest mean validation metric on the rest",
+      "one chosen per row by its mean validation metric (staged: every rate on the first 2 seed(s), the chosen one",
       "gradient clipping element-wise at 1 (urnn: none)",
       "for at most 30000 (adding T = 200: 47000; copy T = 100: 50000) steps",
       "5 (adding T = 200: 3) per row",
