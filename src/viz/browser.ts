@@ -52,6 +52,7 @@ export interface BrowserLike {
 
 export interface PageLike {
   goto(url: string, options?: { waitUntil?: "load" | "domcontentloaded" | "networkidle" }): Promise<unknown>;
+  addInitScript(script: string): Promise<unknown>;
   waitForFunction(fn: string, arg?: unknown, options?: { timeout?: number }): Promise<unknown>;
   evaluate<R>(fn: string): Promise<R>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;

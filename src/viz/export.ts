@@ -1,7 +1,9 @@
 /**
  * saveFigure(fig, path) and saveFigures([...]): figures for a writeup. ".html" is a self-contained offline page;
  * ".svg" and ".png" are drawn by plotly.js in headless Chromium (Plotly.toImage) at the
- * requested size. Written atomically.
+ * requested size. Written atomically, and byte for byte the same every time: plotly.js names its clip paths
+ * and traces with Math.random, so the export page draws it from a generator seeded by the file's name (distinct
+ * names keep ids apart when several SVGs are inlined in one document).
  */
 import * as os from "os";
 import * as path from "path";
@@ -11,6 +13,24 @@ import { writeFileAtomic } from "../io/atomic";
 import type { Figure } from "./figure";
 import { figuresPage } from "./html";
 import { launchChromium } from "./browser";
+
+/** Replaces Math.random, before any page script runs, with mulberry32 seeded by the URL's fragment. */
+const SEEDED_RANDOM = `(() => {
+  let a = Number(location.hash.slice(1)) >>> 0;
+  Math.random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+})();`;
+
+/** FNV-1a: a file name as a 32-bit seed. */
+function nameSeed(file: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of Buffer.from(path.basename(file), "utf8")) h = Math.imul(h ^ ch, 0x01000193) >>> 0;
+  return h;
+}
 
 /** Size and density of an exported figure. */
 export interface SaveOptions {
@@ -54,10 +74,11 @@ export async function saveFigures(
   try {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatescope-export-"));
     const tab = await browser.newPage({ viewport: { width, height } });
+    await tab.addInitScript(SEEDED_RANDOM);
     for (const [k, { figure, file }] of images.entries()) {
       const htmlFile = path.join(dir, `figure-${k}.html`);
       fs.writeFileSync(htmlFile, page(figure));
-      await tab.goto(`file://${htmlFile}`, { waitUntil: "load" });
+      await tab.goto(`file://${htmlFile}#${nameSeed(file)}`, { waitUntil: "load" });
       await tab.waitForFunction(
         "document.querySelector('.gatescope-plot[data-gatescope-rendered]') !== null",
         undefined,

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { launchChromium, type BrowserLike } from "../../src/viz/browser";
 import { figuresPage, figureHtml, htmlPage } from "../../src/viz/html";
-import { saveFigure } from "../../src/viz/export";
+import { saveFigure, saveFigures } from "../../src/viz/export";
 import { reportHtml, reportFigures } from "../../src/experiment/report";
 import { gradientFlowFigure } from "../../src/viz/gradient-flow";
 import { gateHeatmaps, gateSaturationHistogram } from "../../src/viz/gates";
@@ -236,6 +236,28 @@ describe("charts in headless Chromium", () => {
       () => expect.fail(),
       (e: Error) => expect(e.message).to.match(/ending in .html, .svg or .png/),
     );
+  });
+
+  it("saveFigure writes the same bytes every time, and ids that differ between file names", async () => {
+    const fig = gradientFlowFigure([
+      { cell: "lstm", norms: [1e-3, 1e-2, 1e-1, 1] },
+      { cell: "gru", norms: [1, 2, 3, 4] },
+    ]);
+    const a = path.join(dir, "again", "flow.svg");
+    fs.mkdirSync(path.dirname(a));
+    const files = [path.join(dir, "flow.svg"), a, path.join(dir, "other.svg"), path.join(dir, "flow.png")];
+    await saveFigures(files.map((file) => ({ figure: fig, file })));
+    const png = path.join(dir, "again", "flow.png");
+    await saveFigure(fig, png);
+    const [first, again, other] = files.map((f) => fs.readFileSync(f, "utf8"));
+    const ids = (svg: string) => svg.match(/id="defs-[0-9a-f]+"|trace scatter trace[0-9a-f]+/g)!;
+    expect(ids(again)).to.deep.equal(ids(first));
+    expect(again === first, "the same SVG bytes").to.equal(true);
+    expect(fs.readFileSync(png).equals(fs.readFileSync(files[3]))).to.equal(true);
+    // Plotly's random names are where they would differ: one uid for the clip paths, one per trace.
+    expect(ids(first)).to.have.length(3);
+    expect(ids(other)).to.have.length(3);
+    expect(ids(other).filter((id) => ids(first).includes(id))).to.deep.equal([]);
   });
 
   it("without a browser, export says how to install one", async () => {
