@@ -9,7 +9,8 @@ const root = path.resolve(__dirname, "..");
 const asc = require.resolve("assemblyscript/bin/asc.js", { paths: [root] });
 const common = ["wasm/assembly/index.ts", "-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--sharedMemory",
   "--initialMemory", "1", "--maximumMemory", "65536"];
-for (const [file, features] of [["kernels.wasm", "simd,threads"], ["kernels-relaxed.wasm", "simd,threads,relaxed-simd"]]) {
+const builds = [["kernels.wasm", "simd,threads"], ["kernels-relaxed.wasm", "simd,threads,relaxed-simd"]];
+for (const [file, features] of builds) {
   execFileSync(process.execPath, [asc, ...common, "--enable", features, "-o", `wasm/build/${file}`], {
     cwd: root,
     stdio: "inherit",

@@ -14,10 +14,13 @@ CASES = [
     ("sgd", {"lr": 0.1}, {"kind": "sgd", "lr": 0.1}),
     ("sgd_momentum_wd", {"lr": 0.05, "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.01},
      {"kind": "sgd", "lr": 0.05, "momentum": 0.9, "dampening": 0.1, "weightDecay": 0.01}),
-    ("sgd_nesterov", {"lr": 0.05, "momentum": 0.8, "nesterov": True}, {"kind": "sgd", "lr": 0.05, "momentum": 0.8, "nesterov": True}),
+    ("sgd_nesterov", {"lr": 0.05, "momentum": 0.8, "nesterov": True},
+     {"kind": "sgd", "lr": 0.05, "momentum": 0.8, "nesterov": True}),
     ("rmsprop", {"lr": 0.01}, {"kind": "rmsprop", "lr": 0.01}),
-    ("rmsprop_centered_momentum_wd", {"lr": 0.01, "alpha": 0.9, "eps": 1e-6, "momentum": 0.5, "centered": True, "weight_decay": 0.02},
-     {"kind": "rmsprop", "lr": 0.01, "alpha": 0.9, "eps": 1e-6, "momentum": 0.5, "centered": True, "weightDecay": 0.02}),
+    ("rmsprop_centered_momentum_wd",
+     {"lr": 0.01, "alpha": 0.9, "eps": 1e-6, "momentum": 0.5, "centered": True, "weight_decay": 0.02},
+     {"kind": "rmsprop", "lr": 0.01, "alpha": 0.9, "eps": 1e-6, "momentum": 0.5, "centered": True,
+      "weightDecay": 0.02}),
     ("adam", {"lr": 0.001}, {"kind": "adam", "lr": 0.001}),
     ("adam_wd", {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-7, "weight_decay": 0.1},
      {"kind": "adam", "lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-7, "weightDecay": 0.1}),
@@ -59,7 +62,8 @@ def main():
         for h, g in zip(holders, gs.values()):
             h.grad = g.clone()
         total = torch.nn.utils.clip_grad_norm_(holders, max_norm)
-        clips.append({"max": max_norm, "norm": float(total), "clipped": {k: h.grad.tolist() for k, h in zip(gs, holders)}})
+        clipped = {k: h.grad.tolist() for k, h in zip(gs, holders)}
+        clips.append({"max": max_norm, "norm": float(total), "clipped": clipped})
     doc = {
         "torch_version": torch.__version__,
         "start": {k: v.tolist() for k, v in start.items()},

@@ -72,7 +72,8 @@ def make(kind, layers, dtype, seed, H):
     h0 = (0.5 * torch.randn(layers, N, H, dtype=tdtype)).requires_grad_()
     grad_output = torch.randn(N, T, H, dtype=tdtype)
     grad_h_n = torch.randn(layers, N, H, dtype=tdtype)
-    ref = {"kind": "gru" if kind == "gru_rb" else kind, "dtype": dtype, "torch_version": torch.__version__, "seed": seed, "hidden": H}
+    ref = {"kind": "gru" if kind == "gru_rb" else kind, "dtype": dtype, "torch_version": torch.__version__,
+           "seed": seed, "hidden": H}
     if kind == "gru_rb":
         ref["gru_variant"] = "reset_before"
     if kind == "lstm":

@@ -28,7 +28,10 @@ case "$cmd" in
 start)
   port=${3:-6817}
   for tool in munged slurmctld slurmd sinfo; do
-    command -v "$tool" >/dev/null || { echo "$0: expected $tool on PATH (apt-get install slurmctld slurmd slurm-client munge), got none" >&2; exit 1; }
+    command -v "$tool" >/dev/null || {
+      echo "$0: expected $tool on PATH (apt-get install slurmctld slurmd slurm-client munge), got none" >&2
+      exit 1
+    }
   done
   mkdir -p "$dir"/{etc,munge,state,spool,log,run}
   dir=$(cd "$dir" && pwd)

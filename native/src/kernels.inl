@@ -210,8 +210,8 @@ static void lstmForward(int64_t H, float* row, const float* cPrev, float* cNext,
   });
 }
 
-// dc = dc' + dh∘o∘(1 − τ²); da_i = dc∘g∘i(1−i); da_f = dc∘c_{t−1}∘f(1−f); da_g = dc∘i∘(1−g²);
-// da_o = dh∘τ∘o(1−o); dc_{t−1} = dc∘f
+// dc = dc' + dh∘o∘(1 − τ²); da_i = dc∘g∘i(1−i); da_f = dc∘c_{t−1}∘f(1−f);
+// da_g = dc∘i∘(1−g²); da_o = dh∘τ∘o(1−o); dc_{t−1} = dc∘f
 static void lstmBackward(int64_t H, const float* row, const float* cPrev, const float* cCur, const float* dH,
                          const float* dcNext, float* dC, float* dcPrev, float* drow) {
   lanes(H, [&](Lane L) {
@@ -261,8 +261,8 @@ static void gruBackwardState(int64_t H, const float* row, const float* hPrev, co
   });
 }
 
-// da_r = dr∘r(1−r), dr = da_n∘hn (after) or d(r∘h)∘h_{t−1} (before); after: dAhh = [da_r | da_z | da_n∘r];
-// before: dh_{t−1} += d(r∘h)∘r
+// da_r = dr∘r(1−r), dr = da_n∘hn (after) or d(r∘h)∘h_{t−1} (before);
+// after: dAhh = [da_r | da_z | da_n∘r]; before: dh_{t−1} += d(r∘h)∘r
 static void gruBackwardReset(int64_t H, const float* row, const float* hPrev, const float* extra, const float* drh,
                              float* drow, float* dhhRow, float* dhPrev, bool after) {
   lanes(H, [&](Lane L) {

@@ -14,7 +14,8 @@ export function checkFigure(fig: Figure, what: string): void {
   const title = (fig.layout.title as { text?: string } | undefined)?.text;
   expect(title, `${what}: title`).to.be.a("string").and.not.empty;
   for (const [key, axis] of Object.entries(fig.layout)) {
-    if (/^[xy]axis\d*$/.test(key)) expect(AXIS_TYPES, `${what}: ${key}.type`).to.include((axis as { type?: string }).type);
+    if (/^[xy]axis\d*$/.test(key))
+      expect(AXIS_TYPES, `${what}: ${key}.type`).to.include((axis as { type?: string }).type);
   }
   fig.data.forEach((t, k) => {
     const w = `${what}: trace ${k} (${t.type})`;

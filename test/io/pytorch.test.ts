@@ -24,7 +24,8 @@ describe("PyTorch interop", () => {
     const file = path.join(dir, "gru.safetensors");
     savePyTorchSafetensors(net, file);
     const back = loadPyTorchSafetensors("gru", file);
-    for (const [k, t] of Object.entries(net.params)) expect(Array.from(back.params[k].data), k).to.deep.equal(Array.from(t.data));
+    for (const [k, t] of Object.entries(net.params))
+      expect(Array.from(back.params[k].data), k).to.deep.equal(Array.from(t.data));
   });
 
   it("a missing or misshaped tensor loads nothing and says what it expected", () => {
@@ -32,11 +33,15 @@ describe("PyTorch interop", () => {
     const sd = ref.state_dict;
     const { bias_hh_l1: _gone, ...missing } = sd;
     expect(() => fromPyTorch("gru", missing)).to.throw(/missing \[bias_hh_l1\]/);
-    expect(() => fromPyTorch("gru", { ...sd, weight_hh_l1: sd.weight_hh_l1.slice(1) })).to.throw(/parameter weight_hh_l1 \[15, 5\]: expected shape \[15, 5\], got \[14, 5\]/);
+    expect(() => fromPyTorch("gru", { ...sd, weight_hh_l1: sd.weight_hh_l1.slice(1) })).to.throw(
+      /parameter weight_hh_l1 \[15, 5\]: expected shape \[15, 5\], got \[14, 5\]/,
+    );
     expect(() => fromPyTorch("lstm", sd)).to.throw(/weight_hh_l0: expected shape \[4·H, H\] for lstm, got \[15, 5\]/);
     expect(() => fromPyTorch("gru", { weight_ih_l0: sd.weight_ih_l0 })).to.throw(/expected a tensor "weight_hh_l0"/);
     expect(() => fromPyTorch("mlp" as never, sd)).to.throw(/fromPyTorch kind: expected one of/);
-    expect(() => fromPyTorch("gru", sd, { dtype: "float64", device: "cuda" } as never)).to.throw(/unknown option "device"/);
+    expect(() => fromPyTorch("gru", sd, { dtype: "float64", device: "cuda" } as never)).to.throw(
+      /unknown option "device"/,
+    );
   });
 
   it("refuses to export a reset-before GRU, which PyTorch cannot compute", () => {

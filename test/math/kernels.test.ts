@@ -3,7 +3,10 @@ import { jsKernels } from "../../src/backend/js";
 import { Rng } from "../../src/math/rng";
 
 /** C = beta·C + op(A)·op(B), from the definition, on the same strided storage. */
-function reference(tA: boolean, tB: boolean, M: number, N: number, K: number, A: Float64Array, lda: number, B: Float64Array, ldb: number, beta: number, C: Float64Array, ldc: number) {
+function reference(
+  tA: boolean, tB: boolean, M: number, N: number, K: number,
+  A: Float64Array, lda: number, B: Float64Array, ldb: number, beta: number, C: Float64Array, ldc: number,
+) {
   const out = C.slice();
   for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
     let s = 0;
@@ -26,10 +29,12 @@ describe("js kernels", () => {
         const got = C.slice();
         jsKernels.gemm(tA, tB, M, N, K, A, 0, lda, B, 0, ldb, beta, got, 0, ldc);
         for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
-          expect(got[i * ldc + j]).to.be.closeTo(want[i * ldc + j], 1e-12, `M${M} N${N} K${K} tA${tA} tB${tB} beta${beta} (${i},${j})`);
+          const where = `M${M} N${N} K${K} tA${tA} tB${tB} beta${beta} (${i},${j})`;
+          expect(got[i * ldc + j]).to.be.closeTo(want[i * ldc + j], 1e-12, where);
         }
         // Entries outside the M×N window (the padding) are untouched.
-        for (let i = 0; i < M; i++) for (let j = N; j < ldc && i * ldc + j < C.length; j++) expect(got[i * ldc + j]).to.equal(C[i * ldc + j]);
+        for (let i = 0; i < M; i++)
+          for (let j = N; j < ldc && i * ldc + j < C.length; j++) expect(got[i * ldc + j]).to.equal(C[i * ldc + j]);
       }
     }
   });
@@ -38,7 +43,8 @@ describe("js kernels", () => {
     const A = rand(20), B = rand(20), C = new Float64Array(20);
     jsKernels.gemm(false, true, 2, 2, 3, A, 5, 3, B, 7, 3, 0, C, 11, 2);
     const a = (i: number, k: number) => A[5 + i * 3 + k], b = (j: number, k: number) => B[7 + j * 3 + k];
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expect(C[11 + i * 2 + j]).to.be.closeTo(a(i, 0) * b(j, 0) + a(i, 1) * b(j, 1) + a(i, 2) * b(j, 2), 1e-14);
+    const dot = (i: number, j: number) => a(i, 0) * b(j, 0) + a(i, 1) * b(j, 1) + a(i, 2) * b(j, 2);
+    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expect(C[11 + i * 2 + j]).to.be.closeTo(dot(i, j), 1e-14);
     expect(C[10]).to.equal(0);
     expect(C[15]).to.equal(0);
   });

@@ -10,7 +10,8 @@ function run(kind: Kind, seed: number) {
   const x = randomTensor(rng, [4, 12, 3], 1, "float32");
   const fwd = net.forward(x);
   const bwd = net.backward(fwd, { dOutput: randomTensor(rng, [4, 12, 8], 1, "float32") });
-  return [fwd.output.data, fwd.hN.data, ...Object.values(bwd.grads).map((g) => g.data), bwd.dX.data].map((a) => Buffer.from(a.buffer).toString("hex"));
+  const arrays = [fwd.output.data, fwd.hN.data, ...Object.values(bwd.grads).map((g) => g.data), bwd.dX.data];
+  return arrays.map((a) => Buffer.from(a.buffer).toString("hex"));
 }
 
 describe("determinism", () => {

@@ -9,7 +9,8 @@ describe("probes", () => {
   it("gradient norms: Frobenius over batch and units per step, for the chosen layer", () => {
     // L=2, N=2, T=3, H=2: layer 1, step t holds values t+1 for sequence 0 and 2(t+1) for sequence 1.
     const data = new Float64Array(2 * 2 * 3 * 2);
-    for (let n = 0; n < 2; n++) for (let t = 0; t < 3; t++) for (let j = 0; j < 2; j++) data[((1 * 2 + n) * 3 + t) * 2 + j] = (n + 1) * (t + 1);
+    for (let n = 0; n < 2; n++)
+      for (let t = 0; t < 3; t++) for (let j = 0; j < 2; j++) data[((1 * 2 + n) * 3 + t) * 2 + j] = (n + 1) * (t + 1);
     const norms = gradientNorms({ shape: [2, 2, 3, 2], data });
     norms.forEach((v, t) => expect(v).to.be.closeTo(Math.sqrt(2 * (t + 1) ** 2 + 2 * (2 * (t + 1)) ** 2), 1e-12));
     expect(gradientNorms({ shape: [2, 2, 3, 2], data }, 0)).to.deep.equal([0, 0, 0]);
@@ -17,7 +18,8 @@ describe("probes", () => {
 
   it("decay rate, first/last ratio and step gains of an exactly geometric profile", () => {
     const T = 40;
-    const norms = Array.from({ length: T }, (_, t) => 10 ** (-0.1 * (T - 1 - t))); // vanishing backwards: 0.1 decade per step
+    // vanishing backwards: 0.1 decade per step
+    const norms = Array.from({ length: T }, (_, t) => 10 ** (-0.1 * (T - 1 - t)));
     const s = summarizeFlow(norms);
     expect(s.decadesPerStep).to.be.closeTo(-0.1, 1e-12);
     expect(Math.log10(s.firstOverLast)).to.be.closeTo(-3.9, 1e-12);
@@ -46,7 +48,8 @@ describe("probes", () => {
     const norms = stateNorms(trace, "h");
     for (let t = 0; t < 5; t++) {
       let total = 0;
-      for (let n = 0; n < 4; n++) total += Math.hypot(...Array.from(h.data.subarray((n * 5 + t) * 3, (n * 5 + t + 1) * 3)));
+      for (let n = 0; n < 4; n++)
+        total += Math.hypot(...Array.from(h.data.subarray((n * 5 + t) * 3, (n * 5 + t + 1) * 3)));
       expect(norms[t]).to.be.closeTo(total / 4, 1e-12);
     }
   });

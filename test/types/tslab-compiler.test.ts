@@ -17,7 +17,9 @@ const ts50 = require("@tslab/typescript-for-tslab") as typeof import("typescript
 // types: [] is stricter than tslab (which has Node's types): our .d.ts must not need them.
 const NOTEBOOK = `
 declare const console: { log(line: string): void };
-import { RecurrentNet, Rng, Linear, lastStep, mse, fromPyTorch, toPyTorch, toNested, type Tensor, type RecurrentConfig } from "gatescope";
+import {
+  RecurrentNet, Rng, Linear, lastStep, mse, fromPyTorch, toPyTorch, toNested, type Tensor, type RecurrentConfig,
+} from "gatescope";
 const rng = new Rng(0);
 const config: RecurrentConfig = { kind: "lstm", inputSize: 2, hiddenSize: 4, numLayers: 2, forgetBias: 1 };
 const net = new RecurrentNet(config, rng);
@@ -28,7 +30,10 @@ const last = lastStep(fwd.output);
 const loss = mse(head.forward(last), [[1]]);
 const bwd = net.backward(fwd, { dOutput: head.backward(last, loss.grad).dInput }, { truncate: 2 });
 const again = fromPyTorch("lstm", toPyTorch(net));
-console.log(JSON.stringify({ gates: fwd.trace.names, f: f.shape, dh: bwd.dh.shape, loss: loss.loss > 0, layers: again.config.numLayers, nested: (toNested(f) as number[][][]).length }));
+const nested = (toNested(f) as number[][][]).length;
+const layers = again.config.numLayers;
+const positive = loss.loss > 0;
+console.log(JSON.stringify({ gates: fwd.trace.names, f: f.shape, dh: bwd.dh.shape, loss: positive, layers, nested }));
 `;
 
 describe("public types under tslab's compiler (TypeScript 5.0, ES2022, no DOM, non-strict)", () => {
@@ -56,10 +61,13 @@ describe("public types under tslab's compiler (TypeScript 5.0, ES2022, no DOM, n
     const program = ts50.createProgram([file], options);
     const emitted = program.emit();
     const diagnostics = ts50.getPreEmitDiagnostics(program).concat(emitted.diagnostics);
-    const messages = diagnostics.map((d) => `${d.file ? path.relative(dir, d.file.fileName) : ""}: ${ts50.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    const where = (d: (typeof diagnostics)[number]) => (d.file ? path.relative(dir, d.file.fileName) : "");
+    const messages = diagnostics.map((d) => `${where(d)}: ${ts50.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     expect(messages).to.deep.equal([]);
     const r = spawnSync(process.execPath, [path.join(dir, "notebook.js")], { encoding: "utf8", cwd: dir });
     expect(r.status, r.stderr).to.equal(0);
-    expect(JSON.parse(r.stdout)).to.deep.equal({ gates: ["i", "f", "g", "o", "c", "h"], f: [1, 3, 4], dh: [2, 1, 3, 4], loss: true, layers: 2, nested: 1 });
+    expect(JSON.parse(r.stdout)).to.deep.equal({
+      gates: ["i", "f", "g", "o", "c", "h"], f: [1, 3, 4], dh: [2, 1, 3, 4], loss: true, layers: 2, nested: 1,
+    });
   });
 });

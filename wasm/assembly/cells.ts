@@ -55,7 +55,9 @@ export function lstm_backward(N: i32, H: i32, gates: usize, cPrev: usize, cCur: 
 
 // ---- GRU: gates row [r | z | n]; scratch row = h_{t−1} W_hhᵀ + b_hh (N×3H) ------------------
 
-export function gru_forward_gates(N: i32, H: i32, gates: usize, scratch: usize, hPrev: usize, extra: usize, after: bool): void {
+export function gru_forward_gates(
+  N: i32, H: i32, gates: usize, scratch: usize, hPrev: usize, extra: usize, after: bool,
+): void {
   const HB = <usize>H * 4;
   for (let n = 0; n < N; n++) {
     const row = gates + <usize>n * 3 * HB;
@@ -70,7 +72,9 @@ export function gru_forward_gates(N: i32, H: i32, gates: usize, scratch: usize, 
   }
 }
 
-export function gru_forward_state(N: i32, H: i32, gates: usize, scratch: usize, hPrev: usize, hNext: usize, after: bool): void {
+export function gru_forward_state(
+  N: i32, H: i32, gates: usize, scratch: usize, hPrev: usize, hNext: usize, after: bool,
+): void {
   const HB = <usize>H * 4;
   for (let n = 0; n < N; n++) {
     const row = gates + <usize>n * 3 * HB;
@@ -86,7 +90,9 @@ export function gru_forward_state(N: i32, H: i32, gates: usize, scratch: usize, 
   }
 }
 
-export function gru_backward_state(N: i32, H: i32, gates: usize, hPrev: usize, dH: usize, dA: usize, dhPrev: usize): void {
+export function gru_backward_state(
+  N: i32, H: i32, gates: usize, hPrev: usize, dH: usize, dA: usize, dhPrev: usize,
+): void {
   const HB = <usize>H * 4;
   for (let n = 0; n < N; n++) {
     const row = gates + <usize>n * 3 * HB;
