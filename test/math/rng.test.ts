@@ -72,7 +72,9 @@ describe("Rng (xoshiro128** seeded by SplitMix64)", () => {
     expect(files.length).to.be.above(40);
     const global = ["Math", "random"].join("."); // spelled apart so this file does not match itself
     const offenders = files.filter((f) => fs.readFileSync(f, "utf8").includes(global));
-    expect(offenders.map((f) => path.relative(REPO, f))).to.deep.equal([]);
+    // The one exception draws nothing: it replaces the export page's generator with a seeded one, so plotly.js's
+    // ids come out the same every time (test/viz/render.test.ts holds the bytes equal).
+    expect(offenders.map((f) => path.relative(REPO, f))).to.deep.equal(["src/viz/export.ts"]);
   });
 
   it("derived streams: one per (seed, index), repeatable, distinct from each other and from Rng(seed)", () => {

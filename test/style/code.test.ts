@@ -61,7 +61,9 @@ const read = (names: string[], dir = REPO) =>
 
 describe("house style", () => {
   it(`lines of code in the repository stay within ${MAX_LINE} characters`, () => {
-    const code = tracked().filter((f) => CODE.test(f) && !f.startsWith("results/") && fs.existsSync(path.join(REPO, f)));
+    const code = tracked().filter(
+      (f) => CODE.test(f) && !f.startsWith("results/") && fs.existsSync(path.join(REPO, f)),
+    );
     expect(code.length).to.be.above(100);
     expect(longLines(read(code))).to.deep.equal([]);
   });
