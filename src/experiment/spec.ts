@@ -132,13 +132,10 @@ export function hiddenForParams(
 }
 
 const checkLrs = (lrs: unknown, what: string): number[] => {
-  if (
-    !Array.isArray(lrs) ||
-    lrs.length === 0 ||
-    !lrs.every((v) => typeof v === "number" && v > 0 && Number.isFinite(v))
-  ) {
-    fail(what, "a non-empty array of positive learning rates", lrs);
-  }
+  if (!Array.isArray(lrs) || lrs.length === 0) fail(what, "a non-empty array of positive learning rates", lrs);
+  lrs.forEach((v, i) => {
+    if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) fail(`${what}[${i}]`, "a positive learning rate", v);
+  });
   if (new Set(lrs).size !== lrs.length) fail(what, "distinct learning rates", lrs);
   return lrs as number[];
 };
@@ -157,8 +154,10 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
   if (!Array.isArray(spec.tasks) || spec.tasks.length === 0)
     fail("experiment.tasks", "a non-empty array of {name, T: number[]}", spec.tasks);
   const checkSeeds = (seeds: unknown, what: string) => {
-    if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0))
-      fail(what, "a non-empty array of non-negative integers", seeds);
+    if (!Array.isArray(seeds) || seeds.length === 0) fail(what, "a non-empty array of non-negative integers", seeds);
+    seeds.forEach((s, i) => {
+      if (!(Number.isSafeInteger(s) && s >= 0)) fail(`${what}[${i}]`, "a non-negative integer", s);
+    });
   };
   checkSeeds(spec.seeds, "experiment.seeds");
   positiveInt(spec.hidden, "experiment.hidden");

@@ -130,15 +130,24 @@ describe("bad configurations are refused, rule by rule", () => {
       () => expand(spec({ tasks: [{ name: "adding", T: [] }] })),
       /^experiment\.tasks\[adding\]\.T: expected a non-empty array/,
     );
-    for (const seeds of [[], [-1], [1.5], "0"]) {
+    for (const seeds of [[], "0"]) {
       refuses(() => expand(spec({ seeds })), /^experiment\.seeds: expected a non-empty array of non-negative integers/);
     }
+    // A wrong entry is named by its index, not only by the array's length.
+    refuses(() => expand(spec({ seeds: [-1] })), /^experiment\.seeds\[0\]: expected a non-negative integer, got -1$/);
+    refuses(
+      () => expand(spec({ seeds: [0, 1.5] })),
+      /^experiment\.seeds\[1\]: expected a non-negative integer, got 1.5$/,
+    );
     refuses(() => expand(spec({ hidden: 0 })), /^experiment\.hidden: expected a positive integer, got 0$/);
-    for (const lrs of [[], [0], [-0.1], [NaN], ["0.1"], 0.1]) {
+    for (const lrs of [[], 0.1]) {
       refuses(() => expand(spec({ lrs })), /^experiment\.lrs: expected a non-empty array of positive learning rates/);
     }
-    refuses(() => expand(spec({ lrs: [0.1, 0] })), /^experiment\.lrs: expected a non-empty array of positive/);
-    refuses(() => expand(spec({ seeds: [0, -1] })), /^experiment\.seeds: expected a non-empty array of non-negative/);
+    for (const [lrs, got] of [[[0], "0"], [[-0.1], "-0.1"], [[NaN], "NaN"], [["0.1"], '"0.1"'], [[0.1, 0], "0"]]) {
+      const i = (lrs as unknown[]).length - 1;
+      const want = `experiment.lrs[${i}]: expected a positive learning rate, got ${got}`;
+      expect(() => expand(spec({ lrs }))).to.throw(want);
+    }
     refuses(() => expand(spec({ lrs: [0.1, 0.1] })), /^experiment\.lrs: expected distinct learning rates/);
     expect(expand(spec({ lrs: [0.1, 0.01] })).map((r) => r.id)).to.deep.equal([
       "adding-T10-x-lr0.1-s0",
@@ -162,7 +171,7 @@ describe("bad configurations are refused, rule by rule", () => {
     );
     refuses(
       () => expand(cell({ lrs: [0] })),
-      /^experiment\.cells\[x\]\.lrs: expected a non-empty array of positive learning rates/,
+      /^experiment\.cells\[x\]\.lrs\[0\]: expected a positive learning rate, got 0$/,
     );
     refuses(
       () => expand(cell({ hidden: 0 })),

@@ -119,6 +119,10 @@ describe("experiment specs", () => {
     expect(() => expand({ ...spec, tasks: [{ name: "adding", T: [10], seeds: [] }] })).to.throw(
       "experiment.tasks[adding].seeds: expected a non-empty array of non-negative integers, got an array of length 0",
     );
+    // The entry that is wrong is named, not only the array's length.
+    expect(() => expand({ ...spec, seeds: [0, 1, NaN] })).to.throw(
+      "experiment.seeds[2]: expected a non-negative integer, got NaN",
+    );
   });
 });
 
