@@ -5,7 +5,7 @@
  */
 import type { OptimizerConfig } from "../optim/optimizer";
 import { cellDescription } from "../cells";
-import { PAPER_STEPS, RECIPES } from "./published";
+import { PAPER_LENGTHS, PAPER_STEPS, RECIPES } from "./published";
 import { trainDefaults } from "../train/config";
 import type { ExperimentSpec } from "./spec";
 
@@ -76,6 +76,23 @@ function budgetShortfalls(spec: ExperimentSpec): string[] {
   });
 }
 
+/** The lengths the spec runs with their seed counts, then the paper's lengths of those tasks it leaves out. */
+function lengthsText(spec: ExperimentSpec): string {
+  const ran = spec.tasks
+    .filter((task) => task.name in PAPER_LENGTHS)
+    .map(
+    (task) => `${task.name} T = ${task.T.join(", ")} (${(task.seeds ?? spec.seeds).length} seeds)`,
+  );
+  const left = Object.entries(PAPER_LENGTHS)
+    .filter(([name]) => spec.tasks.some((task) => task.name === name))
+    .map(([name, Ts]) => {
+      const missing = Ts.filter((T) => !spec.tasks.some((task) => task.name === name && task.T.includes(T)));
+      return missing.length ? `${name} T = ${missing.join(", ")}` : "";
+    })
+    .filter((s) => s);
+  return ran.join("; ") + (left.length ? `. Not run: ${left.join("; ")}` : "");
+}
+
 /** What the spec did for each setting a recipe names (cells with their own overrides listed after). */
 function ours(spec: ExperimentSpec, setting: string): string {
   const t = spec.train;
@@ -96,6 +113,8 @@ function ours(spec: ExperimentSpec, setting: string): string {
             : null,
         ),
       ].join("; ");
+    case "lengths":
+      return lengthsText(spec);
     case "batch":
       return String(t.batchSize);
     case "clipping": {

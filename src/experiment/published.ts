@@ -58,6 +58,11 @@ export const PAPER_STEPS = {
 };
 const ADDING = PAPER_STEPS.adding;
 const COPY_STEPS = { 100: PAPER_STEPS.copy, 200: PAPER_STEPS.copy, 300: PAPER_STEPS.copy, 500: PAPER_STEPS.copy };
+/** The lengths Arjovsky et al. ran each task at (the panels of their Fig. 2 and Fig. 1). */
+export const PAPER_LENGTHS: Partial<Record<TaskName, number[]>> = {
+  adding: Object.keys(ADDING).map(Number),
+  copy: Object.keys(COPY_STEPS).map(Number),
+};
 
 /** The published outcomes ours are judged against, each with its source. */
 export const CLAIMS: Claim[] = [
@@ -309,6 +314,12 @@ export const RECIPES: Recipe[] = [
     paper: "Arjovsky et al. 2016",
     tasks: ["adding", "copy"],
     settings: {
+      lengths: {
+        value: `${Object.entries(PAPER_LENGTHS)
+          .map(([task, Ts]) => `${task} T = ${Ts.join(", ")}`)
+          .join("; ")}; one run per model and T`,
+        source: `${DRAFT}, captions of Fig. 1 ("time lags of 100, 200, 300, 500") and Fig. 2 ("T=100, 200, 400, 750")`,
+      },
       optimizer: {
         value: "RMSProp, lr 1e-3, decay 0.9, cache initialised to 1e-3, no ε",
         source:

@@ -101,5 +101,21 @@ describe("published outcomes", () => {
     expect(paper.find((r) => r.setting === "init")!.ours).to.include("rnn_tanh_glorot: glorot; lstm_glorot: glorot");
     expect(RECIPES[0].settings.iterations.source).to.not.include("default");
   });
+
+  it("the deviations table names the lengths a preset leaves out of the paper's, with its seed counts", () => {
+    const lengths = (name: "quick" | "headline" | "paper") =>
+      deviations(preset(name, 0)).find((r) => r.setting === "lengths")!;
+    expect(lengths("headline").paper_value).to.equal(
+      "adding T = 100, 200, 400, 750; copy T = 100, 200, 300, 500; one run per model and T",
+    );
+    expect(lengths("headline").ours).to.equal(
+      "adding T = 100 (5 seeds); adding T = 200 (3 seeds); copy T = 100 (5 seeds). " +
+        "Not run: adding T = 400, 750; copy T = 200, 300, 500",
+    );
+    expect(lengths("quick").ours, "copy is not run at all, so none of its lengths is listed").to.equal(
+      "adding T = 50, 100, 200 (3 seeds). Not run: adding T = 400, 750",
+    );
+    expect(lengths("paper").ours).to.not.include("Not run: adding");
+  });
 });
 
