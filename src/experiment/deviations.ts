@@ -80,9 +80,7 @@ function budgetShortfalls(spec: ExperimentSpec): string[] {
 function lengthsText(spec: ExperimentSpec): string {
   const ran = spec.tasks
     .filter((task) => task.name in PAPER_LENGTHS)
-    .map(
-    (task) => `${task.name} T = ${task.T.join(", ")} (${(task.seeds ?? spec.seeds).length} seeds)`,
-  );
+    .map((task) => `${task.name} T = ${task.T.join(", ")} (${(task.seeds ?? spec.seeds).length} seeds)`);
   const left = Object.entries(PAPER_LENGTHS)
     .filter(([name]) => spec.tasks.some((task) => task.name === name))
     .map(([name, Ts]) => {
