@@ -247,7 +247,11 @@ describe("bad configurations are refused, rule by rule", () => {
     const A = "Arjovsky et al. 2016",
       HS = "Hochreiter & Schmidhuber 1997";
     expect(rows).to.deep.equal([
-      [A, "lengths", "adding T = 100, 200, 400, 750 (5 seeds); copy T = 100, 200 (5 seeds). Not run: copy T = 300, 500"],
+      [
+        A,
+        "lengths",
+        "adding T = 100, 200, 400, 750 (5 seeds); copy T = 100, 200 (5 seeds). Not run: copy T = 300, 500",
+      ],
       [A, "optimizer", sweep],
       [A, "batch", "20"],
       [A, "clipping", "element-wise at 1, every other cell; urnn: none"],
