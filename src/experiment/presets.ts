@@ -78,6 +78,7 @@ const HEADLINE_CELLS: CellSpec[] = [
       dtype: "float32",
       init: { weight_ih: { kind: "xavier" }, weight_hh: { kind: "identity" }, bias: { kind: "constant", value: 0 } },
     },
+    // Arjovsky et al.: it "only ran without blowing up with incredibly low learning rates" (they give none).
     lrs: [1e-5, 1e-4, 1e-3],
     hiddenByTask: { copy: 80 },
   },
