@@ -185,10 +185,13 @@ export const SUMMARY_HEADINGS: Record<string, string> = {
  * A row's verdict in words. Null is "not comparable": nothing comparable published, or (with the
  * paper's steps known) a budget too short to show the claim — `judge` says which it can show.
  */
-export function verdictText(r: Pick<SummaryRow, "agrees" | "steps_run" | "paper_steps" | "runs_missing">): string {
+export function verdictText(
+  r: Pick<SummaryRow, "agrees" | "expect" | "steps_run" | "paper_steps" | "runs_missing">,
+): string {
   if (r.agrees !== null) return r.agrees ? "agrees" : "deviates";
   if (r.runs_missing > 0) return `not yet: ${r.runs_missing} of the row's runs still to make`;
-  if (!r.paper_steps) return "not comparable";
+  // A claim without a predicate is not comparable at any budget: naming the budget would suggest otherwise.
+  if (r.expect === null || !r.paper_steps) return "not comparable";
   return `not comparable: ≤ ${r.steps_run} steps run, the paper ran ${r.paper_steps}`;
 }
 

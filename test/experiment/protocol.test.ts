@@ -205,6 +205,8 @@ describe("validation protocol", () => {
     expect(verdictText(atBaseline(100))).to.equal("not comparable: ≤ 100 steps run, the paper ran 47000");
     expect(atBaseline(47000)).to.deep.include({ agrees: false, steps_run: 47000 });
     expect(verdictText(atBaseline(47000))).to.equal("deviates");
+    // A published outcome with no predicate (Arjovsky et al.'s unshown copy IRNN) is not comparable whatever ran.
+    expect(verdictText({ ...atBaseline(100), expect: null })).to.equal("not comparable");
     // A row whose experiment still has runs to make (a staged sweep's chosen seeds, say) gets no verdict yet.
     const partial = summarize(runs, new Map([["adding\u0000200\u0000lstm", 3]]))[0];
     expect(partial).to.deep.include({ agrees: null, runs_missing: 3 });
