@@ -194,5 +194,10 @@ export async function writeup(results: ResultsFile, out: string): Promise<string
   });
   await saveFigures(figures, { width: 1000, height: 600, scale: 2 });
   written.push(...figures.map((f) => f.name));
+  // Figures are numbered in the report's order, so a new row renumbers those after it: a figure file of ours that
+  // this writeup did not make is a stale copy under its old number, and goes.
+  const made = new Set(figures.map((f) => path.basename(f.file)));
+  for (const name of fs.readdirSync(path.join(out, "figures")))
+    if (/^\d{2}-[a-z0-9-]+\.(svg|png)$/.test(name) && !made.has(name)) fs.rmSync(path.join(out, "figures", name));
   return written;
 }
