@@ -198,6 +198,6 @@ export async function writeup(results: ResultsFile, out: string): Promise<string
   // this writeup did not make is a stale copy under its old number, and goes.
   const made = new Set(figures.map((f) => path.basename(f.file)));
   for (const name of fs.readdirSync(path.join(out, "figures")))
-    if (/^\d{2}-[a-z0-9-]+\.(svg|png)$/.test(name) && !made.has(name)) fs.rmSync(path.join(out, "figures", name));
+    if (/^\d{2,}-[a-z0-9-]+\.(svg|png)$/.test(name) && !made.has(name)) fs.rmSync(path.join(out, "figures", name));
   return written;
 }

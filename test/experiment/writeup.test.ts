@@ -24,12 +24,12 @@ describe("gatescope writeup", () => {
       const out = path.join(res, "writeup");
       // An earlier writeup's figure under a number this one does not make goes; a file not named as ours stays.
       fs.mkdirSync(path.join(out, "figures"), { recursive: true });
-      fs.writeFileSync(path.join(out, "figures", "99-stale-figure.svg"), "<svg></svg>");
+      fs.writeFileSync(path.join(out, "figures", "100-stale-figure.svg"), "<svg></svg>");
       fs.writeFileSync(path.join(out, "figures", "notes.txt"), "mine");
       const r = cli("writeup", res);
       expect(r.status, r.stdout + r.stderr).to.equal(0);
       const figures = fs.readdirSync(path.join(out, "figures")).filter((f) => f !== "notes.txt");
-      expect(figures).not.to.include("99-stale-figure.svg");
+      expect(figures).not.to.include("100-stale-figure.svg");
       expect(fs.readFileSync(path.join(out, "figures", "notes.txt"), "utf8")).to.equal("mine");
       const svgs = figures.filter((f) => f.endsWith(".svg"));
       expect(svgs.length).to.be.at.least(4);
