@@ -161,8 +161,8 @@ export function methodsParagraph(results: ResultsFile): string {
       `with the lowest validation metric, and the test set is scored once, for those weights.`,
     `We report the mean over a row's seeds, ${seeds} per row, with a percentile-bootstrap 95% interval (2000 ` +
       `resamples) and solve rates with Wilson 95% intervals.`,
-    `${finished} took ${m.runs_wall_s.toFixed(0)} s in all (the sum of their wall times, one ` +
-      `core each) on ${m.cpus} × ${m.cpu_model}`,
+    `${finished} took ${m.runs_wall_s.toFixed(0)} s in all (the sum of their wall times, each run one ` +
+      `thread) on ${m.cpus} × ${m.cpu_model}`,
     `(${m.platform}, Node.js ${m.node}, backend ${m.backend.name}),`,
     `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the runs come ` +
       `from \`${made}\`${m.command.startsWith("gatescope reproduce") ? "" : `, merged by \`${m.command}\``}.`,
