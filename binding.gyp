@@ -5,7 +5,7 @@
     "cflags_cc": ["-O3", "-std=gnu++17", "-ffp-contract=fast", "-fno-math-errno"],
     "cflags_cc!": ["-fno-exceptions", "-O2"],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-    "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"]
+    "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "GS_SOURCES=<!(node scripts/kernel-id.js native)"]
   },
   "targets": [
     {

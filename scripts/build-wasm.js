@@ -3,7 +3,9 @@
 // relaxed SIMD (fused multiply-add), which the backend prefers where the runtime validates it.
 "use strict";
 const { execFileSync } = require("child_process");
+const fs = require("fs");
 const path = require("path");
+const { sourcesHash } = require("./kernel-id");
 
 const root = path.resolve(__dirname, "..");
 const asc = require.resolve("assemblyscript/bin/asc.js", { paths: [root] });
@@ -16,3 +18,5 @@ for (const [file, features] of builds) {
     stdio: "inherit",
   });
 }
+// The sources' hash beside the builds they made: src/backend/arithmetic.ts reads it into the kernel build id.
+fs.writeFileSync(path.join(root, "wasm", "build", "kernels-id.json"), JSON.stringify({ sources: sourcesHash("wasm") }));

@@ -40,7 +40,7 @@ function resultsTable(dir) {
   const m = results.manifest;
   return [
     `From [\`${dir}/results.json\`](${relTo(dir)}/results.json) ` +
-      `(${results.runs.length} runs, backend ${m.backend.name}):`,
+      `(${results.runs.length} runs, ${gs.madeWith(m)}):`,
     "",
     `| task | T | ${cells.join(" | ")} |`,
     `|---|---|${cells.map(() => "---").join("|")}|`,

@@ -4,9 +4,11 @@
  */
 export { GatescopeError } from "./errors";
 export { Rng } from "./math/rng";
-export { sigmoid, type Kernels, type Workspace, type FastOp } from "./math/kernels";
+export { sigmoid, type KernelArithmetic, type Kernels, type Workspace, type FastOp } from "./math/kernels";
+export type { Arithmetic } from "./backend/arithmetic";
 export { jsKernels } from "./backend/js";
 export {
+  backendArithmetic,
   backendInfo,
   defaultKernels,
   kernelsByName,
@@ -194,4 +196,4 @@ export { deviations, type Deviation } from "./experiment/deviations";
 export { summaryMarkdown, tableToMarkdown, tableToLatex, type TextTable } from "./experiment/tables";
 export { writeup, methodsParagraph, REFERENCES_BIB } from "./experiment/writeup";
 export { bootstrapMeanCI, wilsonCI, quantile, median } from "./experiment/stats";
-export { readResults, parseResults, type ResultsFile, type Manifest } from "./experiment/results";
+export { madeWith, readResults, parseResults, type ResultsFile, type Manifest } from "./experiment/results";

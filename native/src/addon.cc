@@ -14,6 +14,10 @@
 #include <vector>
 
 #include "kernels.h"
+#include "route.h"
+
+#define GS_STR2(x) #x
+#define GS_STR(x) GS_STR2(x)
 
 namespace {
 
@@ -188,22 +192,6 @@ bool matrix(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t 
 
 // ---- Calls -------------------------------------------------------------------------------------
 
-/** out (cols×rows) ← src (rows×cols, rows `ld` apart) transposed. */
-void transpose(std::vector<float>& out, const float* src, int64_t rows, int64_t cols, int64_t ld) {
-  out.resize(rows * cols);
-  for (int64_t r = 0; r < rows; r++)
-    for (int64_t c = 0; c < cols; c++) out[c * rows + r] = src[r * ld + c];
-}
-
-/** C (M×N) ← beta·C + Cᵀᵀ, with Cᵀ N×M in `t`. */
-void addTransposed(float* C, int64_t ldc, const std::vector<float>& t, int64_t M, int64_t N, int beta) {
-  for (int64_t i = 0; i < M; i++)
-    for (int64_t j = 0; j < N; j++) C[i * ldc + j] = beta ? C[i * ldc + j] + t[j * M + i] : t[j * M + i];
-}
-
-/** Products smaller than this many multiply-adds stay on one thread: a hand-off costs ~1 µs, and measured
- * with npm run bench, H = 32's per-step products (32×128×32 = 2^17) ran slower on two. */
-constexpr int64_t SPLIT_MIN_MACS = 1 << 18;
 /** Gate ops over fewer units than this stay on one thread. */
 constexpr int64_t SPLIT_MIN_UNITS = 2048;
 
@@ -232,43 +220,8 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     return env.Undefined();
   g.A = A, g.B = B, g.C = C, g.beta = static_cast<int>(beta);
   if (g.M == 0 || g.N == 0) return env.Undefined();
-  const KernelTable& k = *s.table;
-  const bool worth = g.M * g.N * g.K >= SPLIT_MIN_MACS;
-  const int64_t W = k.lanes;
-  if (g.tB && g.K < W && g.N >= W && !g.tA) {
-    // Dot products this short (an input projection, K = D) cost more in setup than in sums:
-    // Bᵀ laid out K×N makes it an NN product, vectorised over N.
-    transpose(s.transposed, B, g.N, g.K, g.ldb);
-    g.B = s.transposed.data(), g.ldb = g.N, g.tB = false;
-  } else if (g.N < W && !g.tB) {
-    // A narrow C (a few columns, as in ∂L/∂x with D inputs): compute Cᵀ = op(B)ᵀ op(A)ᵀ, whose
-    // rows are M wide, then add it in. With A transposed that is a TN product as stored; else Bᵀ
-    // is laid out N×K and the product is dot products along A's rows (NT).
-    s.scratch.resize(g.N * g.M);
-    GemmArgs t{true, false, g.N, g.M, g.K, B, g.ldb, A, g.lda, 0, s.scratch.data(), g.M};
-    if (!g.tA) {
-      transpose(s.transposed, B, g.K, g.N, g.ldb);
-      t = GemmArgs{false, true, g.N, g.M, g.K, s.transposed.data(), g.K, A, g.lda, 0, s.scratch.data(), g.M};
-    }
-    split(s, g.M, 16, worth, [&](int64_t a, int64_t b) { k.gemm(t, a, b); });
-    addTransposed(C, g.ldc, s.scratch, g.M, g.N, g.beta);
-    return env.Undefined();
-  }
-  if (g.tB && g.M <= 64 && g.K >= W) {
-    // A batch of rows against a weight matrix (a step's h_{t−1} W_hhᵀ): dot products would sum
-    // lanes at every element, so compute Cᵀ = B·Aᵀ instead, an NN product whose vectors run along
-    // the batch, and add it in. The two threads take rows of Cᵀ (columns of C).
-    transpose(s.transposed, A, g.M, g.K, g.lda);
-    s.scratch.resize(g.N * g.M);
-    split(s, g.N, 8, worth, [&](int64_t r0, int64_t r1) {
-      GemmArgs t{false, false, r1 - r0, g.M, g.K, B + r0 * g.ldb, g.ldb, s.transposed.data(), g.M, 0,
-                 s.scratch.data() + r0 * g.M, g.M};
-      k.gemm(t, 0, g.M);
-    });
-    addTransposed(C, g.ldc, s.scratch, g.M, g.N, g.beta);
-    return env.Undefined();
-  }
-  split(s, g.N, 16, worth, [&](int64_t a, int64_t b) { k.gemm(g, a, b); });
+  route::gemm(*s.table, g, s.scratch, s.transposed,
+              [&](int64_t total, int64_t grain, bool worth, auto f) { split(s, total, grain, worth, f); });
   return env.Undefined();
 }
 
@@ -396,12 +349,7 @@ Napi::Value Unitary(const Napi::CallbackInfo& info) {
   }
   const KernelTable& k = *s.table;
   split(s, u.N, 1, u.N >= 2 && K >= 64, [&](int64_t n0, int64_t n1) { k.unitary(u, n0, n1); });
-  for (int64_t n = 0; n < (u.backward ? u.N : 0); n++) {
-    const float* p = u.part + n * 8 * K;
-    for (int64_t i = 0; i < 3 * K; i++) dth[i] += p[i];
-    for (int64_t i = 0; i < 2 * H; i++) dv[i] += p[3 * K + i];
-    for (int64_t i = 0; i < K; i++) db[i] += p[7 * K + i];
-  }
+  if (u.backward) route::unitaryPartials(u, dth, dv, db);
   return env.Undefined();
 }
 
@@ -427,7 +375,10 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-/** { isa: the build in use, best: the default for this CPU, lanes, available: [the builds this CPU runs] } */
+/**
+ * { isa: the build in use, best: the default for this CPU, lanes, available: [the builds this CPU runs],
+ *   builds: {isa: {rules, sources}} for every build compiled in }
+ */
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
@@ -439,6 +390,15 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   for (const char* isa : {"avx512", "avx2", "base"})
     if (cpuHas(isa)) available.Set(n++, isa);
   o.Set("available", available);
+  // Every build's arithmetic, the ones this CPU cannot run too: a run made by one is accepted by its class.
+  Napi::Object builds = Napi::Object::New(env);
+  for (const char* isa : {"avx512", "avx2", "base"}) {
+    Napi::Object b = Napi::Object::New(env);
+    b.Set("rules", std::string(tableFor(isa)->rules) + ", routes at " + std::to_string(route::ROUTE_W));
+    b.Set("sources", GS_STR(GS_SOURCES));
+    builds.Set(isa, b);
+  }
+  o.Set("builds", builds);
   return o;
 }
 

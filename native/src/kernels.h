@@ -46,6 +46,8 @@ struct UnitaryArgs {
 struct KernelTable {
   const char* isa;
   int lanes;
+  /** The rounding rules that decide this build's bits besides its sources (kernels.inl's GS_RULES). */
+  const char* rules;
   /** C[:, j0:j1] ← beta·C + op(A)·op(B) for those columns (NN, NT or TN; never TT). */
   void (*gemm)(const GemmArgs& g, int64_t j0, int64_t j1);
   /** Rows [n0, n1) of a step op (RNN ops: elements [n0, n1) of N·H). */

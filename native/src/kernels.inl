@@ -19,7 +19,19 @@ constexpr int NV = 2;
 constexpr int TR = W == 16 ? 4 : 3;  // AVX-512's 32 registers hold a 4×4 tile of 8-lane sums
 constexpr int TC = 4;
 /** K block of NN/TN products: an MR×KC strip of A and a KC×NV·W panel of B stay in L1. */
-constexpr int64_t KC = 256;
+#define GS_KC 256
+constexpr int64_t KC = GS_KC;
+
+// This build's rounding rules, beside its sources (scripts/kernel-id.js): whether a·b + c rounds once, how many
+// lanes a dot product sums on, the K block of NN/TN products. Builds with equal rules and sources give equal bits.
+#ifdef __FMA__
+#define GS_MADD "fused"
+#else
+#define GS_MADD "rounded twice"
+#endif
+#define GS_STR2(x) #x
+#define GS_STR(x) GS_STR2(x)
+#define GS_RULES "a·b + c " GS_MADD ", dot products on " GS_STR(GS_DOT_LANES) " lanes, K blocks of " GS_STR(GS_KC)
 
 // ---- NN and TN: C[i, j] = Σ_k A[i·ars + k·acs] B[k·ldb + j] --------------------------------
 
@@ -342,5 +354,5 @@ static void step(const StepArgs& s, int64_t n0, int64_t n1) {
 
 }  // namespace GS_NS
 
-extern const KernelTable GS_TABLE = {GS_ISA,           GS_W,               GS_NS::gemm,   GS_NS::step,
-                                     GS_NS::unitary, GS_NS::addRowBias, GS_NS::sumRows};
+extern const KernelTable GS_TABLE = {GS_ISA,         GS_W,           GS_RULES,           GS_NS::gemm,
+                                     GS_NS::step,    GS_NS::unitary, GS_NS::addRowBias, GS_NS::sumRows};

@@ -21,7 +21,12 @@ typedef int32_t VI __attribute__((vector_size(W * 4)));
  * Dot products (NT products) sum W lanes at the end of every element; past 8 lanes that tree costs
  * more than the products at the engine's sizes (K = H), so they run on at most 8.
  */
-constexpr int DW = W < 8 ? W : 8;
+#if GS_W >= 8
+#define GS_DOT_LANES 8
+#else
+#define GS_DOT_LANES GS_W
+#endif
+constexpr int DW = GS_DOT_LANES;
 typedef float VD __attribute__((vector_size(DW * 4)));
 
 static inline VD loadD(const float* p) { VD v; std::memcpy(&v, p, sizeof v); return v; }

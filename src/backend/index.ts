@@ -7,10 +7,11 @@
  */
 import * as os from "os";
 import { GatescopeError } from "../errors";
-import type { Kernels } from "../math/kernels";
+import type { KernelArithmetic, Kernels } from "../math/kernels";
+import { arithmeticOf, type Arithmetic } from "./arithmetic";
 import { jsKernels } from "./js";
 import { createNativeKernels, loadNative, type NativeAddon, type NativeIsa } from "./native";
-import { createWasmKernels, relaxedSimdSupported, type WasmBuild } from "./wasm";
+import { createWasmKernels, relaxedSimdSupported, wasmArithmetic, WASM_BUILDS, type WasmBuild } from "./wasm";
 
 /**
  * "wasm" is the best wasm build this runtime runs, "native" the addon's build for this CPU;
@@ -174,4 +175,31 @@ export function defaultKernels(): Kernels {
  */
 export function releaseMemory(kernels: Kernels = defaultKernels()): void {
   kernels.release?.();
+}
+
+/**
+ * Every build this installation can describe, whether or not this CPU runs it: the addon's ISA builds (an
+ * AVX2 machine still knows its AVX-512 build's arithmetic), the wasm builds this runtime validates, js.
+ */
+function knownBuilds(): Array<{ name: string } & KernelArithmetic> {
+  const known: Array<{ name: string } & KernelArithmetic> = [{ name: "js", ...jsKernels.arithmetic! }];
+  try {
+    addon ??= loadNative();
+    for (const [isa, a] of Object.entries(addon.info().builds)) known.push({ name: `native-${isa}`, ...a });
+  } catch {
+    // no addon here: its builds are not known, and runs they made are accepted only by their id
+  }
+  for (const build of WASM_BUILDS) {
+    const a = wasmArithmetic(build);
+    if (a) known.push({ name: `wasm-${build}`, ...a });
+  }
+  return known;
+}
+
+/**
+ * The arithmetic `kernels` (default: the default backend) compute with: the kernel build id and the class of
+ * backends that share it. A run made with one id is accepted wherever any backend of its class runs.
+ */
+export function backendArithmetic(kernels: Kernels = defaultKernels()): Arithmetic {
+  return arithmeticOf(kernels, knownBuilds());
 }

@@ -12,7 +12,7 @@
  */
 import { GatescopeError } from "../errors";
 import { gatescopePackage } from "../package-root";
-import { referenceMatrix, type Kernels } from "../math/kernels";
+import { referenceMatrix, type KernelArithmetic, type Kernels } from "../math/kernels";
 import type { urnnOps } from "../cells/urnn";
 import type { FloatArray } from "../math/tensor";
 import { jsWorkspace } from "./js";
@@ -29,7 +29,14 @@ export interface NativeAddon {
   unitary(...args: unknown[]): void;
   setThreads(n: number): void;
   setIsa(isa: string): void;
-  info(): { isa: NativeIsa; best: NativeIsa; lanes: number; available: NativeIsa[] };
+  info(): {
+    isa: NativeIsa;
+    best: NativeIsa;
+    lanes: number;
+    available: NativeIsa[];
+    /** Every build compiled in, those this CPU cannot run too. */
+    builds: Record<NativeIsa, KernelArithmetic>;
+  };
 }
 
 /** The compiled addon of this package (prebuilt or built at install), or an error saying why not. */
@@ -110,6 +117,7 @@ export function createNativeKernels(addon: NativeAddon = loadNative(), isa?: Nat
   return {
     name: `native-${chosen}`,
     isa: chosen,
+    arithmetic: addon.info().builds[chosen],
     ops: { ...stepTwins(step), ...urnn },
     workspace: jsWorkspace,
     get threads() {

@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GatescopeError } from "../errors";
 import { gatescopePackage } from "../package-root";
-import { referenceMatrix, type Kernels, type Workspace } from "../math/kernels";
+import { referenceMatrix, type KernelArithmetic, type Kernels, type Workspace } from "../math/kernels";
 import { alloc, MAX_ARRAY_BYTES, type DType, type FloatArray } from "../math/tensor";
 import { Pool } from "./pool";
 import { CONTROL, type Op } from "./protocol";
@@ -144,6 +144,42 @@ export function relaxedSimdSupported(bytes: Uint8Array = fs.readFileSync(wasmPat
     return false; // a runtime without V8 flags
   }
   return WebAssembly.validate(bytes);
+}
+
+/**
+ * A module whose one function returns f32x4.relaxed_madd(splat a, splat b, splat c)'s lane 0: where the
+ * engine fuses it, (1 + 2⁻¹²)² − (1 + 2⁻¹¹) is 2⁻²⁴; rounded twice it is 0.
+ */
+const MADD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7d, 0x7d, 0x7d, 0x01, 0x7d, // type: (f32, f32, f32) → f32
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x07, 0x05, 0x01, 0x01, 0x6d, 0x00, 0x00, // export "m"
+  0x0a, 0x16, 0x01, 0x14, 0x00, // code: one body, no locals
+  0x20, 0x00, 0xfd, 0x13, 0x20, 0x01, 0xfd, 0x13, 0x20, 0x02, 0xfd, 0x13, // f32x4.splat of each argument
+  0xfd, 0x85, 0x02, 0xfd, 0x1f, 0x00, 0x0b, // f32x4.relaxed_madd, extract lane 0, end
+]);
+
+/** Whether this engine fuses relaxed multiply-add (V8 does on x86-64 with FMA); where relaxedSimdSupported(). */
+export function relaxedMaddFused(): boolean {
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(MADD_PROBE), {});
+  const m = (exports as { m: (a: number, b: number, c: number) => number }).m;
+  const a = 1 + 2 ** -12;
+  return m(a, a, -(1 + 2 ** -11)) !== 0;
+}
+
+/**
+ * A build's arithmetic: plain SIMD rounds a·b + c twice everywhere (WebAssembly fixes it); relaxed SIMD does
+ * what the engine does with relaxed_madd, measured here. Null for a relaxed build this runtime cannot run.
+ */
+export function wasmArithmetic(build: WasmBuild): KernelArithmetic | null {
+  const { sources } = JSON.parse(fs.readFileSync(path.join(path.dirname(wasmPath()), "kernels-id.json"), "utf8"));
+  if (build === "simd") return { rules: "WebAssembly SIMD: a·b + c rounded twice", sources };
+  if (!relaxedSimdSupported()) return null;
+  return {
+    rules: `WebAssembly relaxed SIMD: a·b + c ${relaxedMaddFused() ? "fused" : "rounded twice"} (this engine's)`,
+    sources,
+  };
 }
 
 class Arena implements Workspace {
@@ -359,6 +395,7 @@ export function createWasmKernels(
   const s: WasmState = { module, threads: 1, ...instantiate({ module, pool: null }) };
   return {
     name: `wasm-${build}`,
+    arithmetic: wasmArithmetic(build)!, // a relaxed build that got here runs
     get exports() {
       return s.x;
     },

@@ -12,7 +12,7 @@ export function collectCommand(argv: string[], out: (line: string) => void): num
     );
   }
   const started = new Date();
-  const { file, runs, missing } = collect(argv[0], {
+  const { file, runs, missing, other } = collect(argv[0], {
     command: ["gatescope", "collect", ...argv].join(" "),
     jobs: 0,
     executor: "collect",
@@ -25,9 +25,17 @@ export function collectCommand(argv: string[], out: (line: string) => void): num
     `collected ${runs.length - missing.length} of ${runs.length} runs into ${path.resolve(argv[0])}/results.json, ` +
       `report.html, summary.md`,
   );
+  const a = file.manifest.arithmetic!;
+  out(`arithmetic ${a.id} (${a.rules}), made by any of ${a.backends.join(", ")}`);
+  const otherwise = new Map(other.map((o) => [o.id, o.made]));
   for (const m of missing) {
     const at = checkpointStep(argv[0], m.id);
-    out(`  missing: ${m.id}${at === null ? "" : ` (in progress: checkpoint at step ${at} of ${m.train.steps})`}`);
+    const why = otherwise.has(m.id)
+      ? ` (its file was made with ${otherwise.get(m.id)}: to be redone here, never mixed)`
+      : at === null
+        ? ""
+        : ` (in progress: checkpoint at step ${at} of ${m.train.steps})`;
+    out(`  missing: ${m.id}${why}`);
   }
   return 0;
 }

@@ -10,7 +10,7 @@ import { reportHtml } from "./report";
 import { manifest, RESULTS_SCHEMA, RESULTS_VERSION, type Manifest, type ResultsFile } from "./results";
 import type { RunResult } from "./run";
 import { chooseRate, expand, rowKey, type RunSpec } from "./spec";
-import { readExperiment, readRun } from "./store";
+import { readExperiment, readRun, runFileState } from "./store";
 import { groupBy, missingByRow, summarize } from "./summary";
 import { summaryMarkdown } from "./tables";
 
@@ -19,6 +19,8 @@ export interface Collected {
   runs: RunSpec[];
   /** Run specs without a finished run file, in spec order. */
   missing: RunSpec[];
+  /** Missing runs whose file was made with another arithmetic or version, and which: redone, never mixed. */
+  other: Array<{ id: string; made: string }>;
 }
 
 /** A staged sweep's chosen rate per row whose pilot runs have all finished in `dir` (validation only). */
@@ -34,13 +36,15 @@ export function stagedChoice(dir: string, runs: RunSpec[]): (row: string) => num
   return (row) => picks.get(row) ?? null;
 }
 
-/** The experiment's runs with their finished results (null where none is, or where a run is still pending). */
-export function runStates(dir: string): Array<{ spec: RunSpec; result: RunResult | null }> {
+/**
+ * The experiment's runs with their finished results (null where none is, or where a run is still pending) and,
+ * where a run file was made with another arithmetic or version, which.
+ */
+export function runStates(dir: string): Array<{ spec: RunSpec; result: RunResult | null; other: string | null }> {
   const spec = readExperiment(dir).spec;
-  return expand(spec, stagedChoice(dir, expand(spec))).map((run) => ({
-    spec: run,
-    result: run.pending ? null : readRun(dir, run),
-  }));
+  return expand(spec, stagedChoice(dir, expand(spec))).map((run) =>
+    run.pending ? { spec: run, result: null, other: null } : { spec: run, ...runFileState(dir, run) },
+  );
 }
 
 export function collect(
@@ -68,5 +72,6 @@ export function collect(
   writeFileAtomic(path.join(dir, "results.json"), JSON.stringify(file));
   writeFileAtomic(path.join(dir, "report.html"), reportHtml(file));
   writeFileAtomic(path.join(dir, "summary.md"), summaryMarkdown(file));
-  return { file, runs: states.map((s) => s.spec), missing };
+  const other = states.filter((s) => s.other).map((s) => ({ id: s.spec.id, made: s.other! }));
+  return { file, runs: states.map((s) => s.spec), missing, other };
 }

@@ -9,7 +9,8 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
-import { backendInfo } from "../backend";
+import { backendArithmetic, backendInfo } from "../backend";
+import type { Arithmetic } from "../backend/arithmetic";
 import { GatescopeError, fail } from "../errors";
 import { gatescopePackage } from "../package-root";
 import type { RunResult } from "./run";
@@ -31,6 +32,9 @@ export interface Manifest {
   cpus: number;
   cpu_model: string;
   backend: { name: string; reason: string };
+  /** The arithmetic every run here was made with: any backend of `backends` gives their bits (absent in files
+   * written before it was recorded, whose runs name only their backend). */
+  arithmetic?: Arithmetic;
   command: string;
   preset: string;
   seed: number;
@@ -43,6 +47,15 @@ export interface Manifest {
   wall_s: number;
   /** The runs' own wall times, summed: what computing the results cost. */
   runs_wall_s: number;
+}
+
+/**
+ * What computed the runs, in words for reports: the arithmetic's id and the backends that give its bits, or,
+ * in files from before it was recorded, the backend.
+ */
+export function madeWith(m: Manifest): string {
+  const a = m.arithmetic;
+  return a ? `arithmetic ${a.id} (${a.backends.join(", ")})` : `backend ${m.backend.name}`;
 }
 
 /** results.json: the manifest, every run and the summary. */
@@ -89,6 +102,7 @@ export function manifest(
     cpus: os.cpus().length,
     cpu_model: os.cpus()[0]?.model ?? "unknown",
     backend: backendInfo(),
+    arithmetic: backendArithmetic(),
     ...fields,
   };
 }
@@ -129,6 +143,7 @@ function checkRun(r: unknown, where: string, version: 1 | 2): void {
   is("solved_at", (v) => v === null || int(v), "an integer or null");
   for (const k of ["stopped", "message"]) is(k, str, "a string");
   is("wall_s", num, "a finite number");
+  is("cpu_s", (v) => v === undefined || v === null || num(v), "a finite number or null");
   is("grad_flow", list({ step: int, norms: nums }), "[{step, norms: number[]}]");
   is("evals", list({ step: int, metric, extra: records }), "[{step, metric, extra}]");
   is(

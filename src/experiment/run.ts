@@ -49,6 +49,8 @@ export interface RunResult {
   /** Per-parameter gradient norms, thinned like `curve`. */
   param_grad_norms: Record<string, number[]>;
   wall_s: number;
+  /** CPU seconds, over every piece (train/clock.ts says whose); null where not measured or not yet recorded. */
+  cpu_s: number | null;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function runOne(
   spec: RunSpec,
   onProgress?: (step: number, steps: number) => void,
   checkpoint?: TrainConfig["checkpoint"],
+  cpuClock?: () => number,
 ): Promise<RunResult> {
   const t0 = Date.now();
   const task = makeTask(spec.task);
@@ -74,7 +77,8 @@ export async function runOne(
   // A checkpoint of another spec or stamp, or a damaged one, is not resumed: the run starts over and replaces it.
   const resume = checkpoint && fs.existsSync(checkpoint.path) && !resumeProblem(checkpoint.path, model, task, config);
   const piece = Date.now();
-  const r = await train(model, task, config, rng, { callbacks, resumeFrom: resume ? checkpoint.path : undefined });
+  const resumeFrom = resume ? checkpoint.path : undefined;
+  const r = await train(model, task, config, rng, { callbacks, resumeFrom, ...(cpuClock ? { cpuClock } : {}) });
   const earlierPieces = r.elapsedMs - (Date.now() - piece);
   if (!r.history.gradFlow.some((g) => g.step === r.selected.step)) {
     // The model now holds the selected weights (an early stop's, or the best on validation): profile them too.
@@ -121,5 +125,6 @@ export async function runOne(
     })),
     param_grad_norms,
     wall_s: (Date.now() - t0 + earlierPieces) / 1000,
+    cpu_s: Number.isFinite(r.cpuMs) ? r.cpuMs / 1000 : null,
   };
 }

@@ -3,12 +3,12 @@
  *   DIR/experiment.json   the spec (and the preset and seed that made it), written once
  *   DIR/runs/<id>.json    one finished run each, written atomically by whoever ran it
  *   DIR/checkpoints/<id>.json  a run in progress, so that a stopped run resumes (removed when it finishes)
- * A run file counts as finished only if it is whole and was made from the same run spec, by
- * the same backend and library version — anything else is redone, never trusted.
+ * A run file counts as finished only if it is whole and was made from the same run spec, with the
+ * same arithmetic (any backend of its class) and library version — anything else is redone, never trusted.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { backendInfo } from "../backend";
+import { backendArithmetic, backendInfo } from "../backend";
 import { GatescopeError, fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { gatescopePackage } from "../package-root";
@@ -64,30 +64,57 @@ export function readExperiment(dir: string): ExperimentFile {
   return doc;
 }
 
-/** What makes two runs' numbers comparable beyond the spec: the code that computed them. */
-function provenance(): { backend: string; version: string } {
+/**
+ * What makes two runs' numbers comparable beyond the spec: the arithmetic that computed them (a kernel build
+ * id, which every backend of its class shares) and the library version. `backend` names the one used, `class`
+ * every backend known here that gives the same bits; neither decides acceptance.
+ */
+export interface Made {
+  arithmetic: string;
+  class: string[];
+  backend: string;
+  version: string;
+}
+
+function provenance(): Made {
   let version = "unknown";
   try {
     version = gatescopePackage().version;
   } catch {
-    // a copy without its package.json: runs still compare by backend
+    // a copy without its package.json: runs still compare by arithmetic
   }
-  return { backend: backendInfo().name, version };
+  const a = backendArithmetic();
+  return { arithmetic: a.id, class: a.backends, backend: backendInfo().name, version };
+}
+
+/** Why a run file's `made` does not match this process's, or null when it does. */
+function otherMaking(m: Partial<Made> | undefined): string | null {
+  const p = provenance();
+  if (m?.arithmetic !== p.arithmetic)
+    return `arithmetic ${m?.arithmetic ?? `unrecorded (made by ${(m as { backend?: string })?.backend ?? "?"})`}`;
+  return m.version === p.version ? null : `version ${m.version}`;
+}
+
+/** What the run file for `spec` in `dir` holds: a finished run, one made otherwise (and how), or nothing usable. */
+export function runFileState(dir: string, spec: RunSpec): { result: RunResult | null; other: string | null } {
+  const file = runPath(dir, spec.id);
+  if (!fs.existsSync(file)) return { result: null, other: null };
+  try {
+    const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    const r = doc.result as RunResult;
+    if (JSON.stringify(doc.spec) !== JSON.stringify(spec)) return { result: null, other: null };
+    const other = otherMaking(doc.made);
+    if (other) return { result: null, other };
+    const whole = typeof r === "object" && r !== null && r.id === spec.id && Array.isArray(r.evals);
+    return { result: whole ? r : null, other };
+  } catch {
+    return { result: null, other: null };
+  }
 }
 
 /** The finished run for `spec` in `dir`, or null when it is missing, damaged or made differently. */
 export function readRun(dir: string, spec: RunSpec): RunResult | null {
-  const file = runPath(dir, spec.id);
-  if (!fs.existsSync(file)) return null;
-  try {
-    const doc = JSON.parse(fs.readFileSync(file, "utf8"));
-    const same =
-      JSON.stringify(doc.spec) === JSON.stringify(spec) && JSON.stringify(doc.made) === JSON.stringify(provenance());
-    const r = doc.result as RunResult;
-    return same && typeof r === "object" && r !== null && r.id === spec.id && Array.isArray(r.evals) ? r : null;
-  } catch {
-    return null;
-  }
+  return runFileState(dir, spec).result;
 }
 
 /** Stores a finished run; its checkpoint, if any, has served and goes. */
@@ -109,15 +136,15 @@ export function checkpointStep(dir: string, id: string): number | null {
 
 /**
  * Where and how often a run of `dir` checkpoints: at evaluations, about 30 times a run (a checkpoint holds the
- * history so far, so writing one costs more as the run goes), stamped with the backend and library version so
- * that a run resumes only under the code that began it (as a run file counts only under it).
+ * history so far, so writing one costs more as the run goes), stamped with the arithmetic and library version so
+ * that a run resumes only where its bits can be made (as a run file counts only there).
  */
 export function runCheckpoint(dir: string, spec: RunSpec): { path: string; every: number; stamp: string } {
   fs.mkdirSync(path.join(dir, "checkpoints"), { recursive: true });
-  const { backend, version } = provenance();
+  const { arithmetic, version } = provenance();
   const { evalEvery } = trainDefaults(spec.train);
   const every = evalEvery * Math.ceil(spec.train.steps / 30 / evalEvery);
-  return { path: checkpointPath(dir, spec.id), every, stamp: `${backend} ${version}` };
+  return { path: checkpointPath(dir, spec.id), every, stamp: `arithmetic ${arithmetic} ${version}` };
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Piscina worker: runs one experiment and reports progress through the port it was given. */
 import type { MessagePort } from "worker_threads";
 import { setThreads } from "../backend";
+import { threadCpuMs } from "../train/clock";
 import type { TrainConfig } from "../train/config";
 import { runOne, type RunResult } from "./run";
 import type { RunSpec } from "./spec";
@@ -17,7 +18,9 @@ export interface Job {
 export default async function work({ spec, port, threads, checkpoint }: Job): Promise<RunResult> {
   setThreads(threads);
   try {
-    return await runOne(spec, (step, steps) => port.postMessage({ id: spec.id, step, steps }), checkpoint);
+    // Runs share the pool's process: each counts its own thread's CPU.
+    const progress = (step: number, steps: number) => port.postMessage({ id: spec.id, step, steps });
+    return await runOne(spec, progress, checkpoint, threadCpuMs);
   } finally {
     port.close();
   }

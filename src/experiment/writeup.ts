@@ -9,7 +9,7 @@ import * as path from "path";
 import { writeFileAtomic } from "../io/atomic";
 import { saveFigures } from "../viz/export";
 import { reportFigures } from "./report";
-import type { ResultsFile } from "./results";
+import { madeWith, type ResultsFile } from "./results";
 import { trainDefaults } from "../train/config";
 import { expand, rowKey, type RunSpec } from "./spec";
 import { optimizerName, stagedText } from "./deviations";
@@ -163,7 +163,7 @@ export function methodsParagraph(results: ResultsFile): string {
       `resamples) and solve rates with Wilson 95% intervals.`,
     `${finished} took ${m.runs_wall_s.toFixed(0)} s in all (the sum of their wall times, each run one ` +
       `thread) on ${m.cpus} × ${m.cpu_model}`,
-    `(${m.platform}, Node.js ${m.node}, backend ${m.backend.name}),`,
+    `(${m.platform}, Node.js ${m.node}, ${madeWith(m)}),`,
     `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the runs come ` +
       `from \`${made}\`${m.command.startsWith("gatescope reproduce") ? "" : `, merged by \`${m.command}\``}.`,
   ].join(" ");

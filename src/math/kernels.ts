@@ -45,10 +45,20 @@ export type FastOp = (...args: any[]) => boolean;
 
 export type MatrixKernels = Pick<Kernels, "gemm" | "addRowBias" | "sumRows">;
 
+/** What a build says of its own arithmetic (src/backend/arithmetic.ts makes its kernel build id of it). */
+export interface KernelArithmetic {
+  /** The rounding rules beside the sources, in words (a·b + c rounded once or twice, how dot products sum). */
+  rules: string;
+  /** A hash of the sources that compute them (scripts/kernel-id.js), or what else pins them. */
+  sources: string;
+}
+
 /** A backend: the matrix kernels every layer runs on, and optional fast twins of the cells' step ops. */
 export interface Kernels {
   /** Shown to the user so they know which code path computed their numbers. */
   readonly name: string;
+  /** What decides this backend's float32 bits; kernels without it are a class of one, by name. */
+  readonly arithmetic?: KernelArithmetic;
 
   /**
    * C ← beta·C + op(A)·op(B), with op(A) M×K and op(B) K×N; op(X) = Xᵀ when tX is set.

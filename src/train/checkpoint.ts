@@ -25,6 +25,8 @@ export interface CheckpointContents {
   best: { step: number; metric: number; params: Record<string, Tensor> } | null;
   /** Wall time the run had taken when this was written, in milliseconds, over every piece it ran in. */
   elapsedMs: number;
+  /** The process CPU time it had taken, likewise. */
+  cpuMs: number;
 }
 
 /** What must match for a checkpoint to be resumed: everything but steps and checkpointing itself, and the stamp. */
@@ -51,6 +53,7 @@ export function writeTrainCheckpoint(
       params: encodeTensors(k.params),
       history: k.history,
       elapsedMs: k.elapsedMs,
+      cpuMs: k.cpuMs,
       best: k.best && { step: k.best.step, metric: k.best.metric, params: encodeTensors(k.best.params) },
     }),
   );
@@ -101,10 +104,12 @@ export function readTrainCheckpoint(
     fail(`training checkpoint ${path} best`, "null or {step, metric, params}", b);
   }
   const best = b ? { step: b.step, metric: b.metric, params: decode(b.params, "best.params") } : null;
-  // Checkpoints from before elapsedMs was recorded resume with the earlier pieces' time unknown: counted as 0.
-  const elapsedMs = doc.elapsedMs ?? 0;
-  if (typeof elapsedMs !== "number" || !(elapsedMs >= 0))
-    fail(`training checkpoint ${path} elapsedMs`, "a number ≥ 0", elapsedMs);
+  // Checkpoints from before a time was recorded resume with the earlier pieces' time unknown: counted as 0.
+  const time = (k: "elapsedMs" | "cpuMs"): number => {
+    const ms = doc[k] ?? 0;
+    if (typeof ms !== "number" || !(ms >= 0)) fail(`training checkpoint ${path} ${k}`, "a number ≥ 0", ms);
+    return ms;
+  };
   return {
     step: doc.step as number,
     params,
@@ -112,6 +117,7 @@ export function readTrainCheckpoint(
     rng: doc.rng as number[],
     history: doc.history as History,
     best,
-    elapsedMs,
+    elapsedMs: time("elapsedMs"),
+    cpuMs: time("cpuMs"),
   };
 }

@@ -19,6 +19,7 @@ import type { SequenceModel } from "../model/sequence-model";
 import { gradientNorms, summarizeFlow } from "../probe/gradient-flow";
 import { sampleFixedSet, testSet, validationSet, type Batch, type Task } from "../tasks";
 import { readTrainCheckpoint, writeTrainCheckpoint } from "./checkpoint";
+import { processCpuMs } from "./clock";
 import {
   checkTrainConfig,
   type EvalRecord,
@@ -42,6 +43,8 @@ export interface TrainResult {
   selected: { step: number; validation: EvalRecord; test: Omit<EvalRecord, "step"> };
   /** Wall time of training in milliseconds, over every piece it ran in (a resumed run counts the earlier ones). */
   elapsedMs: number;
+  /** This process's CPU time (user + system, every thread) over the same pieces, in milliseconds. */
+  cpuMs: number;
 }
 
 /** Called as training goes, for live charts and progress lines. */
@@ -57,6 +60,8 @@ export interface TrainOptions {
   callbacks?: TrainCallbacks;
   /** Continue from a checkpoint written by an earlier run of the same config. */
   resumeFrom?: string;
+  /** The CPU clock the result's `cpuMs` reads, in milliseconds (default: this process's). */
+  cpuClock?: () => number;
 }
 
 function firstNonFinite(tensors: Record<string, Tensor>): string | null {
@@ -119,7 +124,8 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainResult> {
   const c = checkTrainConfig(config);
-  checkKeys("train options", options, ["callbacks", "resumeFrom"]);
+  checkKeys("train options", options, ["callbacks", "resumeFrom", "cpuClock"]);
+  const cpuNow = options.cpuClock ?? processCpuMs;
   checkKeys("train options.callbacks", options.callbacks, ["onStep", "onEval"]);
   if (
     model.readout !== task.readout ||
@@ -139,6 +145,7 @@ export async function train(
   let start = 0;
   // Wall time counts from the earliest piece: a resumed run's clock starts where the checkpoint's stopped.
   let began = Date.now();
+  let cpuBegan = cpuNow();
   // The weights with the lowest validation metric so far (earliest on ties), for selection.
   const best = {
     step: -1,
@@ -156,6 +163,7 @@ export async function train(
     history = ck.history;
     start = ck.step;
     began -= ck.elapsedMs;
+    cpuBegan -= ck.cpuMs;
     if (ck.best) {
       best.step = ck.best.step;
       best.metric = ck.best.metric;
@@ -193,8 +201,9 @@ export async function train(
     }
     const { nonFinite: _overflow, ...test } = evaluate(model, task, testSet(task, c.testSize));
     const selected = { step: chosen.step, validation: chosen, test };
-    const elapsedMs = Date.now() - began;
-    return { history, stepsDone, stopped, message, solvedAt: solved ? solved.step : null, final, selected, elapsedMs };
+    const [elapsedMs, cpuMs] = [Date.now() - began, cpuNow() - cpuBegan];
+    const solvedAt = solved ? solved.step : null;
+    return { history, stepsDone, stopped, message, solvedAt, final, selected, elapsedMs, cpuMs };
   };
   if (start === 0) {
     const e = validate(0);
@@ -270,6 +279,7 @@ export async function train(
         task,
         config: c,
         elapsedMs: Date.now() - began,
+        cpuMs: cpuNow() - cpuBegan,
         best: best.step >= 0 ? { step: best.step, metric: best.metric, params: best.params } : null,
       });
     }

@@ -15,7 +15,7 @@ describe("experiment run checkpoints", () => {
   const fresh = () => path.join(root, `e${n++}`);
   // tiny: 40 steps, an evaluation (and so a checkpoint) every 10
   const spec = expand(preset("tiny", 3)).find((r) => r.cell === "lstm")!;
-  const numbers = ({ wall_s: _w, ...rest }: RunResult) => rest;
+  const numbers = ({ wall_s: _w, cpu_s: _c, ...rest }: RunResult) => rest;
 
   /** Runs `spec` in `dir` until the evaluation at `step`, as a killed process would stop (under `stamp` if given). */
   async function stopAt(dir: string, step: number, stamp?: string) {
@@ -41,11 +41,14 @@ describe("experiment run checkpoints", () => {
     expect(whole.seen).to.deep.equal([0, 10, 20, 30, 40]);
     const dir = fresh();
     await stopAt(dir, 30); // the checkpoint at 20 is on disk; step 30's is written after its evaluation
-    expect(JSON.parse(fs.readFileSync(checkpointPath(dir, spec.id), "utf8")).step).to.equal(20);
+    const ck = JSON.parse(fs.readFileSync(checkpointPath(dir, spec.id), "utf8"));
+    expect(ck.step).to.equal(20);
+    expect(ck.cpuMs).to.be.greaterThan(0);
     const resumed = await finish(dir);
     expect(resumed.seen).to.deep.equal([30, 40]); // it did not start over
     expect(numbers(resumed.r)).to.deep.equal(numbers(whole.r));
     expect(resumed.r.wall_s).to.be.greaterThan(0);
+    expect(resumed.r.cpu_s! * 1000, "the earlier piece's CPU time counts").to.be.greaterThan(ck.cpuMs);
   });
 
   it("a checkpoint of other code (another stamp) or a damaged one is not resumed: the run starts over", async () => {

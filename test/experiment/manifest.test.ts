@@ -6,13 +6,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { backendInfo } from "../../src/backend";
+import { backendArithmetic, backendInfo } from "../../src/backend";
 import { preset } from "../../src/experiment/presets";
 import { manifest } from "../../src/experiment/results";
 import { REPO } from "../helpers/paths";
 
 describe("a results manifest says what computed it", () => {
-  it("library, version, commit, Node, platform, CPU and backend, beside the invocation's own fields", () => {
+  it("library, version, commit, Node, platform, CPU, backend and arithmetic, beside the invocation's fields", () => {
     const fields = {
       command: "gatescope reproduce",
       preset: "tiny",
@@ -35,6 +35,7 @@ describe("a results manifest says what computed it", () => {
       cpus: os.cpus().length,
       cpu_model: os.cpus()[0].model,
       backend: backendInfo(),
+      arithmetic: backendArithmetic(),
       ...fields,
     });
     expect(m.git_commit, "this checkout is a git repository").to.match(/^[0-9a-f]{40}$/);

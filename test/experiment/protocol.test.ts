@@ -59,6 +59,7 @@ const run = (over: Partial<RunResult>): RunResult => ({
   curve: [],
   param_grad_norms: {},
   wall_s: 0,
+  cpu_s: 0,
   ...over,
 });
 

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { backendInfo } from "../../src/backend";
+import { backendArithmetic, backendInfo } from "../../src/backend";
 import { expand } from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
 import type { RunResult } from "../../src/experiment/run";
@@ -13,6 +13,7 @@ import {
   lockDir,
   readExperiment,
   readRun,
+  runFileState,
   runPath,
   writeExperiment,
   writeRun,
@@ -27,7 +28,9 @@ describe("experiment store", () => {
   const spec = preset("tiny", 0);
   const run = expand(spec)[0];
   const result = { id: run.id, evals: [] } as unknown as RunResult;
-  const made = { backend: backendInfo().name, version: gatescopePackage().version };
+  const a = backendArithmetic();
+  const version = gatescopePackage().version;
+  const made = { arithmetic: a.id, class: a.backends, backend: backendInfo().name, version };
 
   it("experiment.json is written once, read back whole, and a different spec in the same directory is refused", () => {
     const dir = fresh();
@@ -64,7 +67,7 @@ describe("experiment store", () => {
     expect(attempt(JSON.stringify(doc))).not.to.throw();
   });
 
-  it("a run file counts only when whole, for the same run spec, backend and version", () => {
+  it("a run file counts only when whole, for the same run spec, arithmetic and version", () => {
     const dir = fresh();
     expect(readRun(dir, run)).to.equal(null); // missing
     writeRun(dir, run, result);
@@ -74,7 +77,9 @@ describe("experiment store", () => {
     const variants: [string, unknown][] = [
       ["not JSON", "{"],
       ["another run's spec", { spec: { ...run, seed: run.seed + 1 }, made, result }],
-      ["another backend", { spec: run, made: { ...made, backend: "other" }, result }],
+      ["another arithmetic", { spec: run, made: { ...made, arithmetic: "0123456789abcdef" }, result }],
+      ["only a backend named (before arithmetic was recorded)", { spec: run, made: { backend: made.backend,
+        version: made.version }, result }],
       ["another version", { spec: run, made: { ...made, version: "0.0.0-other" }, result }],
       ["no provenance", { spec: run, result }],
       ["no result", { spec: run, made }],
@@ -90,6 +95,12 @@ describe("experiment store", () => {
     }
     fs.writeFileSync(file, JSON.stringify({ spec: run, made, result }));
     expect(readRun(dir, run)).to.deep.equal(result);
+    // Another backend of the same arithmetic made it: accepted (the class decides, not the name).
+    fs.writeFileSync(file, JSON.stringify({ spec: run, made: { ...made, backend: "native-avx2" }, result }));
+    expect(readRun(dir, run)).to.deep.equal(result);
+    expect(runFileState(dir, { ...run }).other).to.equal(null);
+    fs.writeFileSync(file, JSON.stringify({ spec: run, made: { ...made, arithmetic: "0123456789abcdef" }, result }));
+    expect(runFileState(dir, run)).to.deep.equal({ result: null, other: "arithmetic 0123456789abcdef" });
   });
 
   it("--out: missing parents are made one by one and proved writable; a file in the way is named", () => {

@@ -91,10 +91,16 @@ describe("gatescope writeup", () => {
       "one chosen per row by its mean validation metric (staged: every rate on the first 2 seed(s), the chosen one",
       "gradient clipping element-wise at 1 (urnn: none)",
       "for at most 30000 (adding T = 200: 47000; copy T = 100: 50000) steps",
-      "5 (adding T = 200: 3) per row",
+      "5 per row",
       "the runs come from `gatescope reproduce --preset headline`",
     ])
       expect(methods).to.include(said);
+    // A task's own seeds are said where they apply (the headline gave adding T = 200 three before 7 Dec 2026).
+    const results = readResults(path.join(REPO, "results/headline/results.json"));
+    const tasks = results.manifest.config.tasks.map((t) => (t.T[0] === 200 ? { ...t, seeds: [0, 1, 2] } : t));
+    const fewer = methodsParagraph({ ...results, manifest: { ...results.manifest, config: { ...results.manifest.config,
+      tasks } } });
+    expect(fewer).to.include("5 (adding T = 200: 3) per row");
   });
 
   it("a spec with no optimizer at its top (each cell names its own, as schema-v1 files may) is described", () => {

@@ -76,6 +76,7 @@ describe("gatescope reproduce", () => {
       JSON.parse(fs.readFileSync(path.join(d, "results.json"), "utf8")).runs.map((x: Record<string, unknown>) => ({
         ...x,
         wall_s: 0,
+        cpu_s: 0,
       }));
     expect(strip(b)).to.deep.equal(strip(a));
     fs.rmSync(path.join(a, "runs", fs.readdirSync(path.join(a, "runs"))[0]));
