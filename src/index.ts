@@ -190,8 +190,9 @@ export {
   type Source,
   type Recipe,
   type Outcome,
+  type Verdict,
 } from "./experiment/published";
-export { summarize, formatSummary, summaryCells, type SummaryRow } from "./experiment/summary";
+export { summarize, formatSummary, summaryCells, type SeedStats, type SummaryRow } from "./experiment/summary";
 export { deviations, type Deviation } from "./experiment/deviations";
 export { summaryMarkdown, tableToMarkdown, tableToLatex, type TextTable } from "./experiment/tables";
 export { writeup, methodsParagraph, REFERENCES_BIB } from "./experiment/writeup";

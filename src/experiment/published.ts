@@ -7,6 +7,7 @@
 import type { TaskName } from "../tasks";
 
 /**
+ * What a claim predicts, as a predicate on a row's seeds (`judge`):
  *   solve                    every seed's selected weights meet the task's criterion on test
  *   fail                     no seed does
  *   at_baseline              no seed solves and the interval's low end is ≥ 0.9 × baseline
@@ -14,6 +15,13 @@ import type { TaskName } from "../tasks";
  *   below_baseline_unsolved  below the baseline (high end < baseline), and no seed solves
  */
 export type Expectation = "solve" | "fail" | "at_baseline" | "beats_baseline" | "below_baseline_unsolved";
+
+/**
+ * A row against a claim: it agrees, it deviates, or — for the predicates on an interval — the interval spans
+ * the claim's reference (0.9 × baseline for at_baseline, the baseline for the others) while the mean lies on
+ * one side of it: inconclusive, more seeds would tell. Counting predicates (solve, fail) are never inconclusive.
+ */
+export type Verdict = "agrees" | "deviates" | "inconclusive";
 
 /** Where a claim is written: paper, place, quote and where the quote was checked. */
 export interface Source {
@@ -37,6 +45,8 @@ export interface Claim {
   source: Source;
   /** The steps the paper ran at each T (from its figures); absent where it trained to a criterion instead. */
   steps?: Record<number, number>;
+  /** The learning rate the paper trained these cells at, where it states one (a second verdict is drawn there). */
+  lr?: number;
 }
 
 const ARJOVSKY = "Arjovsky, Shah & Bengio 2016, Unitary Evolution Recurrent Neural Networks (ICML)";
@@ -44,6 +54,8 @@ const HS97 = "Hochreiter & Schmidhuber 1997, Long Short-Term Memory (Neural Comp
 /** The paper's later draft, with its figures, in the authors' repository before the paper folder was deleted. */
 const DRAFT = "amarshah/complex_RNN at 94dc6fbf (2 Dec 2015), paper/uRNN/uRNN.tex";
 const FIGURES = "amarshah/complex_RNN at 94dc6fbf, paper/uRNN/figures (x-axes read by eye)";
+/** Their rate for every model but the IRNN (draft §4: "a learning rate of 10^{-3}"; optimizations.py). */
+const ARJOVSKY_LR = 1e-3;
 const TANH = ["rnn_tanh", "rnn_tanh_glorot"];
 const LSTM = ["lstm", "lstm_glorot"];
 
@@ -79,6 +91,7 @@ export const CLAIMS: Claim[] = [
       checked: DRAFT,
     },
     steps: ADDING,
+    lr: ARJOVSKY_LR,
   },
   {
     task: "adding",
@@ -93,6 +106,7 @@ export const CLAIMS: Claim[] = [
       checked: DRAFT,
     },
     steps: ADDING,
+    lr: ARJOVSKY_LR,
   },
   {
     task: "adding",
@@ -107,6 +121,7 @@ export const CLAIMS: Claim[] = [
       checked: DRAFT,
     },
     steps: ADDING,
+    lr: ARJOVSKY_LR,
   },
   {
     task: "adding",
@@ -137,6 +152,7 @@ export const CLAIMS: Claim[] = [
       quote: "the uRNN is able to completely solve each time length in very few training iterations",
     },
     steps: COPY_STEPS,
+    lr: ARJOVSKY_LR,
   },
   {
     task: "copy",
@@ -151,6 +167,7 @@ export const CLAIMS: Claim[] = [
       quote: "The LSTM is able to beat the baseline only for $100$ times steps.",
     },
     steps: COPY_STEPS,
+    lr: ARJOVSKY_LR,
   },
   {
     task: "copy",
@@ -167,6 +184,7 @@ export const CLAIMS: Claim[] = [
         "same cost as the memoryless strategy",
     },
     steps: COPY_STEPS,
+    lr: ARJOVSKY_LR,
   },
   {
     task: "copy",
@@ -182,6 +200,7 @@ export const CLAIMS: Claim[] = [
       checked: `${FIGURES}: memory_100.jpeg`,
     },
     steps: COPY_STEPS,
+    lr: ARJOVSKY_LR,
   },
   {
     task: "copy",
@@ -283,18 +302,18 @@ export interface Outcome {
  * baseline) and refute that it does not (a solve the paper never saw), but not the reverse —
  * those verdicts are null, "not comparable at this budget".
  */
-export function judge(expect: Expectation | null, o: Outcome, paperSteps: number | null = null): boolean | null {
+export function judge(expect: Expectation | null, o: Outcome, paperSteps: number | null = null): Verdict | null {
   const verdict = predicate(expect, o);
   if (verdict === null || paperSteps === null || o.steps >= paperSteps) return verdict;
   switch (expect) {
     case "solve":
     case "beats_baseline":
-      return verdict ? true : null;
+      return verdict === "agrees" ? verdict : null;
     case "fail":
     case "at_baseline":
-      return verdict ? null : false;
+      return verdict === "deviates" ? verdict : null;
     default: // below_baseline_unsolved: a solve refutes it at any budget; the rest needs the paper's
-      return o.solved > 0 ? false : null;
+      return o.solved > 0 ? "deviates" : null;
   }
 }
 
@@ -303,20 +322,26 @@ export function paperSteps(claim: Claim | null, T: number): number | null {
   return claim?.steps?.[T] ?? null;
 }
 
-function predicate(expect: Expectation | null, o: Outcome): boolean | null {
+function predicate(expect: Expectation | null, o: Outcome): Verdict | null {
+  const yes = (holds: boolean): Verdict => (holds ? "agrees" : "deviates");
+  // The interval wholly below the reference, wholly at or above it, or across it (inconclusive).
+  const against = (reference: number, under: Verdict, over: Verdict): Verdict => {
+    const [lo, hi] = o.metric_ci95;
+    return hi < reference ? under : lo >= reference ? over : "inconclusive";
+  };
   switch (expect) {
     case null:
       return null;
     case "solve":
-      return o.solved === o.seeds;
+      return yes(o.solved === o.seeds);
     case "fail":
-      return o.solved === 0;
+      return yes(o.solved === 0);
     case "at_baseline":
-      return o.solved === 0 && o.metric_ci95[0] >= 0.9 * o.baseline;
+      return o.solved > 0 ? "deviates" : against(0.9 * o.baseline, "deviates", "agrees");
     case "beats_baseline":
-      return o.metric_ci95[1] < o.baseline;
+      return against(o.baseline, "agrees", "deviates");
     case "below_baseline_unsolved":
-      return o.solved === 0 && o.metric_ci95[1] < o.baseline;
+      return o.solved > 0 ? "deviates" : against(o.baseline, "agrees", "deviates");
   }
 }
 

@@ -14,7 +14,9 @@ import { deviations } from "./deviations";
 import { madeWith, type ResultsFile } from "./results";
 import type { RunResult } from "./run";
 import { lengthKey, rowKey } from "./spec";
-import { groupBy, SUMMARY_HEADINGS, summaryCells, verdictText, type SummaryRow } from "./summary";
+import {
+  authorsVerdictText, groupBy, SEEDS_NOTE, SUMMARY_HEADINGS, summaryCells, verdictText, type SummaryRow,
+} from "./summary";
 
 /** The runs behind the summary: for each task × T × cell, those at the learning rate validation chose. */
 export function selectedRuns(results: ResultsFile): RunResult[] {
@@ -230,7 +232,7 @@ function table(head: string[], rows: Array<Array<string | number | Html>>, numer
 
 /** The summary: one row per task, T and cell, with intervals. */
 function summaryTable(results: ResultsFile): string {
-  const keys = Object.keys(SUMMARY_HEADINGS).filter((k) => k !== "agrees");
+  const keys = Object.keys(SUMMARY_HEADINGS).filter((k) => k !== "verdict");
   return table(
     keys.map((k) => SUMMARY_HEADINGS[k]),
     results.summary.map((r) => {
@@ -265,10 +267,12 @@ function publishedTable(results: ResultsFile): string {
   });
   const verdict = (r: SummaryRow): Html => ({
     html:
-      r.agrees === null ? e(verdictText(r)) : `<span class="${r.agrees ? "ok" : "no"}">${verdictText(r)}</span>`,
+      r.verdict === null
+        ? e(verdictText(r))
+        : `<span class="${{ agrees: "ok", deviates: "no", inconclusive: "open" }[r.verdict]}">${verdictText(r)}</span>`,
   });
   return table(
-    ["task", "T", "cell", "published (source)", "predicts", "ours", "verdict"],
+    ["task", "T", "cell", "published (source)", "predicts", "ours", "verdict", "at the paper's rate"],
     results.summary.map((r) => [
       r.task,
       r.T,
@@ -277,6 +281,7 @@ function publishedTable(results: ResultsFile): string {
       r.expect ?? "—",
       outcomeText(r),
       verdict(r),
+      authorsVerdictText(r) || "—",
     ]),
     ["T"],
   );
@@ -355,6 +360,7 @@ to solve: median [interquartile range] over the seeds that solved.</p>
 ${tasksTable(results)}
 <h2>Summary</h2>
 ${summaryTable(results)}
+<p>${e(SEEDS_NOTE)}</p>
 <h2>Published vs ours</h2>
 ${publishedTable(results)}
 ${memorySection(results)}

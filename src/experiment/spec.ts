@@ -85,14 +85,24 @@ export const rowKey = (r: { task: { name: string; T: number } | string; T?: numb
 export const lengthKey = (r: { task: string; T: number }): string => `${r.task}\u0000${r.T}`;
 
 /**
+ * The seeds that choose a row's rate: those every rate ran (a staged sweep's pilot, all of a full sweep's). With
+ * one rate nothing is chosen, and none are.
+ */
+export function selectionSeeds(runs: ReadonlyArray<{ lr: number; seed: number }>): number[] {
+  const rates = new Set(runs.map((r) => r.lr));
+  if (rates.size < 2) return [];
+  return [...new Set(runs.map((r) => r.seed))].filter((s) =>
+    [...rates].every((lr) => runs.some((r) => r.lr === lr && r.seed === s)),
+  );
+}
+
+/**
  * The rate with the lowest mean validation metric, over the seeds every rate ran (a staged
  * sweep's pilot; all of them in a full one). NaN never wins; ties keep the smaller rate.
  */
 export function chooseRate(runs: ReadonlyArray<{ lr: number; seed: number; final_val_metric: number }>): number {
   const rates = [...new Set(runs.map((r) => r.lr))].sort((a, b) => a - b);
-  const common = [...new Set(runs.map((r) => r.seed))].filter((s) =>
-    rates.every((lr) => runs.some((r) => r.lr === lr && r.seed === s)),
-  );
+  const common = selectionSeeds(runs);
   let best = rates[0],
     bestVal = NaN;
   for (const lr of rates) {

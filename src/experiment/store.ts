@@ -15,6 +15,7 @@ import { gatescopePackage } from "../package-root";
 import { trainDefaults } from "../train/config";
 import type { RunResult } from "./run";
 import { expand, type ExperimentSpec, type RunSpec } from "./spec";
+import { makeTask } from "../tasks";
 
 const FORMAT = "gatescope.experiment";
 
@@ -101,15 +102,28 @@ export function runFileState(dir: string, spec: RunSpec): { result: RunResult | 
   if (!fs.existsSync(file)) return { result: null, other: null };
   try {
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
-    const r = doc.result as RunResult;
     if (JSON.stringify(doc.spec) !== JSON.stringify(spec)) return { result: null, other: null };
     const other = otherMaking(doc.made);
-    if (other) return { result: null, other };
-    const whole = typeof r === "object" && r !== null && r.id === spec.id && Array.isArray(r.evals);
-    return { result: whole ? r : null, other };
+    return { result: other ? null : finishedRun(doc.result, spec), other };
   } catch {
     return { result: null, other: null };
   }
+}
+
+/**
+ * A stored result as a finished run, or null where it is not one: another run's, without its learning curve, or
+ * with a metric missing or not finite — which only a run stopped for non-finite numbers may have (JSON's null,
+ * read as NaN, never as 0). `solved` is recomputed from the stored measures by the task's criterion, not read.
+ */
+function finishedRun(r: RunResult | null | undefined, spec: RunSpec): RunResult | null {
+  if (typeof r !== "object" || r === null || r.id !== spec.id || !Array.isArray(r.evals)) return null;
+  const metrics = [r.final_val_metric, r.final_test_metric];
+  if (!metrics.every((m) => Number.isFinite(m)) && !(r.stopped === "non-finite" && metrics.every((m) => m === null)))
+    return null;
+  const [val, test] = metrics.map((m) => m ?? NaN);
+  const extra = r.final_test_extra ?? {};
+  const solved = Number.isFinite(test) && makeTask(spec.task).solvedBy({ metric: test, extra });
+  return { ...r, final_val_metric: val, final_test_metric: test, solved };
 }
 
 /** The finished run for `spec` in `dir`, or null when it is missing, damaged or made differently. */

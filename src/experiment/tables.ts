@@ -7,7 +7,7 @@
 import { deviations } from "./deviations";
 import { memoryRows, outcomeText } from "./report";
 import { madeWith, type ResultsFile } from "./results";
-import { SUMMARY_HEADINGS, summaryCells, verdictText } from "./summary";
+import { authorsVerdictText, SEEDS_NOTE, SUMMARY_HEADINGS, summaryCells, verdictText } from "./summary";
 import { escapeMarkdown } from "../viz/markdown";
 
 /** A table of text cells with its caption and label. */
@@ -86,7 +86,7 @@ export function resultTables(results: ResultsFile): TextTable[] {
       caption:
         `Test metric of the weights selected on validation: mean over ${seeds} seeds with a bootstrap 95% interval; ` +
         "solve rate with a Wilson 95% interval; steps to solve: median [interquartile range] over the seeds that " +
-        "solved.",
+        `solved. ${SEEDS_NOTE}`,
       label: "tab:summary",
       head: keys.map((k) => SUMMARY_HEADINGS[k]),
       rows: results.summary.map((r) => {
@@ -96,10 +96,12 @@ export function resultTables(results: ResultsFile): TextTable[] {
     },
     {
       caption:
-        "Published outcomes beside ours; each verdict is a predicate on the row (not comparable: nothing comparable " +
-        "published, or fewer steps than the paper ran where that budget cannot show the claim).",
+        "Published outcomes beside ours; each verdict is a predicate on the row (inconclusive: its interval spans " +
+        "the claim's reference; not comparable: nothing comparable published, or fewer steps than the paper ran " +
+        "where that budget cannot show the claim); where the paper states its rate and ours differs, the verdict " +
+        "of our runs at its rate.",
       label: "tab:published",
-      head: ["task", "T", "cell", "published", "source", "ours", "verdict"],
+      head: ["task", "T", "cell", "published", "source", "ours", "verdict", "at the paper's rate"],
       rows: results.summary.map((r) => [
         r.task,
         String(r.T),
@@ -108,6 +110,7 @@ export function resultTables(results: ResultsFile): TextTable[] {
         r.source ? `${r.source.paper}, ${r.source.where}` : "—",
         outcomeText(r),
         verdictText(r),
+        authorsVerdictText(r) || "—",
       ]),
     },
     ...(memoryRows(results).length

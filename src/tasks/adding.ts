@@ -22,8 +22,8 @@
 import type { Rng } from "../math/rng";
 import { zeros, type Tensor } from "../math/tensor";
 import { mse } from "../model/losses";
-import { HS97_CRITERION, hs97Verdict } from "./hs97";
-import type { Batch, Task } from "./task";
+import { HS97_CRITERION, hs97Measures, hs97Solved } from "./hs97";
+import type { Batch, Evaluation, Task } from "./task";
 
 function sample(rng: Rng, N: number, T: number, hs97: boolean): Batch {
   const x = zeros("float64", [N, T, 2]);
@@ -97,6 +97,7 @@ export function memoryWeights(prediction: Tensor, batch: Batch): [number, number
 
 export function addingTask(T: number, variant: "adding" | "adding_hs97"): Task {
   const hs97 = variant === "adding_hs97";
+  const solvedBy = (e: Omit<Evaluation, "solved">) => (hs97 ? hs97Solved(e) : e.metric < 0.01);
   return {
     name: variant,
     T,
@@ -123,8 +124,10 @@ export function addingTask(T: number, variant: "adding" | "adding_hs97"): Task {
       const N = prediction.data.length;
       const [weight_first, weight_second] = memoryWeights(prediction, batch);
       const extra = { max_abs_error: worst, fraction_within_0_04: within / N, weight_first, weight_second };
-      return hs97 ? hs97Verdict(metric, N - within, N, extra) : { metric, extra, solved: metric < 0.01 };
+      const e = hs97 ? hs97Measures(metric, N - within, N, extra) : { metric, extra };
+      return { ...e, solved: solvedBy(e) };
     },
+    solvedBy,
     trivialPrediction(batch) {
       const p = zeros("float64", batch.y!.shape);
       p.data.fill(hs97 ? 0.5 : 1);

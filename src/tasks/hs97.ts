@@ -12,7 +12,10 @@ export const HS97_MAX_WRONG_RATE = 3 / 2560;
 
 export const HS97_CRITERION = "at most 3 of 2560 test sequences wrong (Hochreiter & Schmidhuber 1997)";
 
+/** HS97's criterion on the measures `hs97Measures` gives: at most 3 wrong per 2560. */
+export const hs97Solved = (e: Omit<Evaluation, "solved">): boolean => e.extra.wrong_rate <= HS97_MAX_WRONG_RATE;
+
 /** The counts behind the verdict, as HS97 report them: `wrong` of `of`, and the rate. */
-export function hs97Verdict(metric: number, wrong: number, of: number, extra: Record<string, number> = {}): Evaluation {
-  return { metric, extra: { ...extra, wrong, of, wrong_rate: wrong / of }, solved: wrong / of <= HS97_MAX_WRONG_RATE };
+export function hs97Measures(metric: number, wrong: number, of: number, extra: Record<string, number> = {}) {
+  return { metric, extra: { ...extra, wrong, of, wrong_rate: wrong / of } };
 }

@@ -51,6 +51,8 @@ export interface Task {
   sample(rng: Rng, N: number): Batch;
   /** Scores predictions (N×O, or N×len×C logits) against a batch. */
   evaluate(prediction: Tensor, batch: Batch): Evaluation;
+  /** The criterion, from the measures `evaluate` returns: a stored run's `solved` is recomputed, not trusted. */
+  solvedBy(e: Omit<Evaluation, "solved">): boolean;
   /** The trivial predictor's output for a batch, for the empirical baseline check. */
   trivialPrediction(batch: Batch): Tensor;
 }

@@ -15,7 +15,7 @@
 import type { Rng } from "../math/rng";
 import { zeros, type Tensor } from "../math/tensor";
 import { softmaxCrossEntropy } from "../model/losses";
-import { HS97_CRITERION, hs97Verdict } from "./hs97";
+import { HS97_CRITERION, hs97Measures, hs97Solved } from "./hs97";
 import { argmaxAt, type Batch, type Task } from "./task";
 
 const A = 0,
@@ -82,8 +82,10 @@ export function temporalOrderTask(T: number): Task {
           }
         }
       }
-      return hs97Verdict(metric, wrong, N, { accuracy: right / N });
+      const e = hs97Measures(metric, wrong, N, { accuracy: right / N });
+      return { ...e, solved: hs97Solved(e) };
     },
+    solvedBy: hs97Solved,
     trivialPrediction(batch) {
       return zeros("float64", [batch.x.shape[0], CLASSES]);
     },

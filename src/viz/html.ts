@@ -104,6 +104,7 @@ export function htmlPage(title: string, body: string): string {
  th { background: #f3f3f3; }
  td.num { text-align: right; font-variant-numeric: tabular-nums; }
  .ok { color: #1a7f37; font-weight: 600; } .no { color: #b00020; font-weight: 600; }
+ .open { color: #8a6d00; font-weight: 600; }
  .caption { color: #444; font-size: 0.9em; max-width: 60em; }
  code, pre { background: #f6f8fa; padding: 1px 4px; }
 </style>

@@ -18,10 +18,10 @@ import { parseReproduceArgs } from "../../src/cli/reproduce";
 const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
   spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env });
 const results = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8"));
-/** Every run's numbers; wall time is the one field allowed to differ between executors. */
+/** Every run's numbers; wall and CPU time are the fields allowed to differ between executors. */
 const runs = (dir: string) =>
   results(dir)
-    .runs.map((r: Record<string, unknown>) => ({ ...r, wall_s: 0 }))
+    .runs.map((r: Record<string, unknown>) => ({ ...r, wall_s: 0, cpu_s: 0 }))
     .sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id));
 
 const hasSlurm = () => ["sbatch", "slurmctld", "slurmd", "munged"].every((t) => spawnSync("which", [t]).status === 0);
@@ -88,7 +88,7 @@ describe("runs as independent units", () => {
     expect(doc.runs).to.have.length(1);
     expect(doc.missing).to.deep.equal(["adding-T12-lstm-s4", "adding-T12-gru-s4"]);
     const same = results(local).runs.find((x: { id: string }) => x.id === doc.runs[0].id);
-    expect({ ...doc.runs[0], wall_s: 0 }).to.deep.equal({ ...same, wall_s: 0 });
+    expect({ ...doc.runs[0], wall_s: 0, cpu_s: 0 }).to.deep.equal({ ...same, wall_s: 0, cpu_s: 0 });
     expect(fs.readFileSync(path.join(out, "report.html"), "utf8")).to.include("Missing runs: 2 of 3");
   });
 

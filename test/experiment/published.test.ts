@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import {
-  CLAIMS, findClaim, judge, PAPER_STEPS, paperSteps, RECIPES, type Expectation,
+  CLAIMS, findClaim, judge, PAPER_STEPS, paperSteps, RECIPES, type Expectation, type Verdict,
 } from "../../src/experiment/published";
 import { deviations } from "../../src/experiment/deviations";
 import { preset } from "../../src/experiment/presets";
@@ -19,17 +19,18 @@ const row = (solved: number, ci: [number, number], seeds = 3, baseline = 0.167, 
 
 describe("published outcomes", () => {
   it("each predicate decides agree / deviate on constructed rows", () => {
-    const cases: Array<[Expectation, ReturnType<typeof row>, boolean]> = [
-      ["solve", row(3, [0.001, 0.003]), true],
-      ["solve", row(2, [0.001, 0.05]), false],
-      ["fail", row(0, [0.16, 0.17]), true],
-      ["fail", row(1, [0.05, 0.17]), false],
-      ["at_baseline", row(0, [0.16, 0.18]), true],
-      ["at_baseline", row(0, [0.1, 0.18]), false], // a seed got well below: not "at" it
-      ["beats_baseline", row(0, [0.05, 0.12]), true],
-      ["beats_baseline", row(0, [0.05, 0.17]), false], // the interval reaches the baseline
-      ["below_baseline_unsolved", row(0, [0.05, 0.12]), true],
-      ["below_baseline_unsolved", row(3, [0.001, 0.002]), false], // solved: "not close to 0" fails
+    const cases: Array<[Expectation, ReturnType<typeof row>, Verdict]> = [
+      ["solve", row(3, [0.001, 0.003]), "agrees"],
+      ["solve", row(2, [0.001, 0.05]), "deviates"],
+      ["fail", row(0, [0.16, 0.17]), "agrees"],
+      ["fail", row(1, [0.05, 0.17]), "deviates"],
+      ["at_baseline", row(0, [0.16, 0.18]), "agrees"],
+      ["at_baseline", row(0, [0.05, 0.12]), "deviates"], // wholly below 0.9 × baseline: not "at" it
+      ["at_baseline", row(0, [0.1, 0.18]), "inconclusive"], // a seed got well below, the interval spans 0.15
+      ["beats_baseline", row(0, [0.05, 0.12]), "agrees"],
+      ["beats_baseline", row(0, [0.05, 0.17]), "inconclusive"], // the interval reaches the baseline
+      ["below_baseline_unsolved", row(0, [0.05, 0.12]), "agrees"],
+      ["below_baseline_unsolved", row(3, [0.001, 0.002]), "deviates"], // solved: "not close to 0" fails
     ];
     for (const [e, r, want] of cases) expect(judge(e, r), `${e} ${JSON.stringify(r)}`).to.equal(want);
     expect(judge(null, row(3, [0, 0]))).to.equal(null);
@@ -38,22 +39,22 @@ describe("published outcomes", () => {
   it("a budget shorter than the paper's confirms only what shows early and refutes only a solve they never saw", () => {
     const short = 3000,
       paper = 30000;
-    const cases: Array<[Expectation, ReturnType<typeof row>, boolean | null]> = [
-      ["solve", row(3, [0.001, 0.003], 3, 0.167, short), true], // solved in fewer steps: solved in theirs too
+    const cases: Array<[Expectation, ReturnType<typeof row>, Verdict | null]> = [
+      ["solve", row(3, [0.001, 0.003], 3, 0.167, short), "agrees"], // solved in fewer steps: solved in theirs too
       ["solve", row(0, [0.16, 0.17], 3, 0.167, short), null], // not yet: more steps might
-      ["beats_baseline", row(0, [0.05, 0.12], 3, 0.167, short), true],
+      ["beats_baseline", row(0, [0.05, 0.12], 3, 0.167, short), "agrees"],
       ["beats_baseline", row(0, [0.16, 0.18], 3, 0.167, short), null],
       ["at_baseline", row(0, [0.16, 0.18], 3, 0.167, short), null], // "stays at it for 30 000 steps" is not shown
-      ["at_baseline", row(3, [0.001, 0.003], 3, 0.167, short), false], // beat it sooner than they ran: a result
+      ["at_baseline", row(3, [0.001, 0.003], 3, 0.167, short), "deviates"], // beat it sooner than they ran
       ["fail", row(0, [0.16, 0.17], 3, 0.167, short), null],
-      ["fail", row(1, [0.05, 0.17], 3, 0.167, short), false],
+      ["fail", row(1, [0.05, 0.17], 3, 0.167, short), "deviates"],
       ["below_baseline_unsolved", row(0, [0.05, 0.12], 3, 0.167, short), null],
-      ["below_baseline_unsolved", row(3, [0.001, 0.002], 3, 0.167, short), false],
+      ["below_baseline_unsolved", row(3, [0.001, 0.002], 3, 0.167, short), "deviates"],
     ];
     for (const [e, r, want] of cases) expect(judge(e, r, paper), `${e} ${JSON.stringify(r)}`).to.equal(want);
     // At the paper's budget or beyond, or with no budget known, the plain predicate.
-    expect(judge("at_baseline", row(0, [0.16, 0.18], 3, 0.167, paper), paper)).to.equal(true);
-    expect(judge("at_baseline", row(0, [0.16, 0.18], 3, 0.167, short), null)).to.equal(true);
+    expect(judge("at_baseline", row(0, [0.16, 0.18], 3, 0.167, paper), paper)).to.equal("agrees");
+    expect(judge("at_baseline", row(0, [0.16, 0.18], 3, 0.167, short), null)).to.equal("agrees");
     expect(paperSteps(findClaim("adding", 200, "lstm"), 200)).to.equal(47000);
     expect(paperSteps(findClaim("copy", 100, "urnn"), 100)).to.equal(PAPER_STEPS.copy);
     expect(paperSteps(findClaim("adding_hs97", 100, "lstm"), 100), "HS97 trained to a criterion").to.equal(null);
@@ -112,7 +113,7 @@ describe("published outcomes", () => {
       "adding T = 100, 200, 400, 750; copy T = 100, 200, 300, 500; one run per model and T",
     );
     expect(lengths("headline").ours).to.equal(
-      "adding T = 100 (5 seeds); adding T = 200 (3 seeds); copy T = 100 (5 seeds). " +
+      "adding T = 100 (5 seeds); adding T = 200 (5 seeds); copy T = 100 (5 seeds). " +
         "Not run: adding T = 400, 750; copy T = 200, 300, 500",
     );
     expect(lengths("quick").ours, "copy is not run at all, so none of its lengths is listed").to.equal(

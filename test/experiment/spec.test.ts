@@ -101,10 +101,10 @@ describe("experiment specs", () => {
     expect(of("adding", 100, "lstm")[0].train).to.deep.include({ steps: 30000, batchSize: 20, earlyStop: true });
     expect(of("adding", 200, "lstm")[0].train.steps).to.equal(47000);
     expect(of("copy", 100, "gru")[0].train.steps).to.equal(50000);
-    // 5 seeds at T = 100, 3 at T = 200: 3 rates × 2 pilot seeds, then the chosen rate on the rest
+    // 5 seeds at every length: 3 rates × 2 pilot seeds, then the chosen rate on 3 fresh ones
     expect(new Set(of("adding", 100, "rnn_tanh").map((r) => r.seed)).size).to.equal(5);
     expect(of("adding", 100, "rnn_tanh")).to.have.length(3 * 2 + 3);
-    expect(of("adding", 200, "gru")).to.have.length(3 * 2 + 1);
+    expect(of("adding", 200, "gru")).to.have.length(3 * 2 + 3);
     expect(of("adding", 100, "urnn").map((r) => [r.lr, r.hidden, r.train.clip])).to.deep.equal(
       Array(5).fill([1e-3, 1024, null]),
     );
@@ -112,7 +112,7 @@ describe("experiment specs", () => {
     expect([of("copy", 100, "rnn_tanh")[0].hidden, of("copy", 100, "irnn")[0].hidden]).to.deep.equal([80, 80]);
     expect(of("adding", 100, "lstm")[0].rnn).to.deep.include({ init: "glorot", forgetBias: 1 });
     expect(of("adding", 100, "lstm")[0].train.optimizer).to.deep.equal({ kind: "rmsprop", lr: 1e-4, alpha: 0.9 });
-    expect(runs).to.have.length(113);
+    expect(runs).to.have.length(123);
     expect(() => expand({ ...spec, tasks: [{ name: "adding", T: [10], steps: 5 } as never] })).to.throw(
       /experiment.tasks\[adding\]/,
     );

@@ -97,7 +97,10 @@ describe("staged learning-rate selection", () => {
     const chosen = chooseRate(pilots);
     const rest = runs.filter((x) => x.cell === "lstm" && x.seed > 0);
     expect(rest.map((x) => x.lr)).to.deep.equal([chosen, chosen]);
-    expect(summary.find((s) => s.cell === "lstm")!).to.deep.include({ lr: chosen, seeds: 3 });
+    // Reported over the two seeds that did not choose the rate; all three beside them.
+    const row = summary.find((s) => s.cell === "lstm")!;
+    expect(row).to.deep.include({ lr: chosen, seeds: 2, fresh: true });
+    expect(row.with_pilots!.seeds).to.equal(3);
 
     // The list executor: the pilots first; the chosen runs once they have finished.
     const listed = path.join(dir, "list");
@@ -120,7 +123,7 @@ describe("staged learning-rate selection", () => {
     expect(cli(["collect", listed]).status).to.equal(0);
     const strip = (f: string) =>
       readResults(path.join(f, "results.json"))
-        .runs.map((x) => ({ ...x, wall_s: 0 }))
+        .runs.map((x) => ({ ...x, wall_s: 0, cpu_s: 0 }))
         .sort((a, b) => a.id.localeCompare(b.id));
     expect(strip(listed), "run for run the same numbers as the local run").to.deep.equal(strip(out));
   });

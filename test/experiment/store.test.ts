@@ -27,7 +27,9 @@ describe("experiment store", () => {
   const fresh = () => path.join(root, `e${n++}`);
   const spec = preset("tiny", 0);
   const run = expand(spec)[0];
-  const result = { id: run.id, evals: [] } as unknown as RunResult;
+  const result = {
+    id: run.id, evals: [], final_val_metric: 0.1, final_test_metric: 0.1, final_test_extra: {}, solved: false,
+  } as unknown as RunResult;
   const a = backendArithmetic();
   const version = gatescopePackage().version;
   const made = { arithmetic: a.id, class: a.backends, backend: backendInfo().name, version };
@@ -88,6 +90,10 @@ describe("experiment store", () => {
       ["an empty result", { spec: run, made, result: {} }],
       ["another run's result", { spec: run, made, result: { ...result, id: "other" } }],
       ["evals not a list", { spec: run, made, result: { ...result, evals: {} } }],
+      // Metrics missing, null (JSON's NaN or ±Infinity) or not numbers: not a finished run, never a score of 0.
+      ["a null test metric", { spec: run, made, result: { ...result, final_test_metric: null } }],
+      ["no validation metric", { spec: run, made, result: { ...result, final_val_metric: undefined } }],
+      ["a test metric of a string", { spec: run, made, result: { ...result, final_test_metric: "0.1" } }],
     ];
     for (const [what, doc] of variants) {
       fs.writeFileSync(file, typeof doc === "string" ? doc : JSON.stringify(doc));
@@ -95,6 +101,15 @@ describe("experiment store", () => {
     }
     fs.writeFileSync(file, JSON.stringify({ spec: run, made, result }));
     expect(readRun(dir, run)).to.deep.equal(result);
+    // `solved` is the task's criterion on the stored measures, not the stored flag (adding: MSE < 0.01).
+    fs.writeFileSync(file, JSON.stringify({ spec: run, made, result: { ...result, solved: true } }));
+    expect(readRun(dir, run)!.solved).to.equal(false);
+    fs.writeFileSync(file, JSON.stringify({ spec: run, made, result: { ...result, final_test_metric: 0.005 } }));
+    expect(readRun(dir, run)!.solved).to.equal(true);
+    // A run that stopped on non-finite numbers may hold null metrics: read as NaN, unsolved.
+    const diverged = { ...result, stopped: "non-finite", final_val_metric: null, final_test_metric: null };
+    fs.writeFileSync(file, JSON.stringify({ spec: run, made, result: diverged }));
+    expect(readRun(dir, run)).to.deep.include({ final_val_metric: NaN, final_test_metric: NaN, solved: false });
     // Another backend of the same arithmetic made it: accepted (the class decides, not the name).
     fs.writeFileSync(file, JSON.stringify({ spec: run, made: { ...made, backend: "native-avx2" }, result }));
     expect(readRun(dir, run)).to.deep.equal(result);

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parseResults } from "../../src/experiment/results";
-import { formatSummary, summaryCells, SUMMARY_HEADINGS } from "../../src/experiment/summary";
+import { formatSummary, SEEDS_NOTE, summaryCells, SUMMARY_HEADINGS } from "../../src/experiment/summary";
 import { REPO } from "../helpers/paths";
 
 const quick = () => parseResults(fs.readFileSync(path.join(REPO, "results/quick/results.json"), "utf8"));
@@ -23,7 +23,7 @@ describe("the summary as printed", () => {
 
   it("columns line up under their headings; the last is not padded; claims follow, one per compared row", () => {
     const { summary } = quick();
-    const rows = summary.map((r, i) => (i === 0 ? { ...r, agrees: false, expect: "fail" as const } : r));
+    const rows = summary.map((r, i) => (i === 0 ? { ...r, verdict: "deviates" as const, expect: "fail" as const } : r));
     const lines = formatSummary(rows).split("\n");
     const keys = Object.keys(SUMMARY_HEADINGS);
     const dashes = lines[1].split(" ");
@@ -36,11 +36,11 @@ describe("the summary as printed", () => {
       expect(printed, `row ${i}`).to.deep.equal(keys.map((k) => summaryCells(r)[k]));
       expect(lines[2 + i], "no trailing spaces").to.equal(lines[2 + i].trimEnd());
     });
-    expect(summaryCells(rows[0]).agrees).to.equal("NO");
-    const unjudged = rows.find((r) => r.agrees === null)!;
-    expect(summaryCells(unjudged).agrees).to.equal("—");
+    expect(summaryCells(rows[0]).verdict).to.equal("NO");
+    const unjudged = rows.find((r) => r.verdict === null)!;
+    expect(summaryCells(unjudged).verdict).to.equal("—");
     expect(unjudged.published).to.equal("not reported by the cited papers");
-    expect(summaryCells(rows.find((r) => r.agrees === true)!).agrees).to.equal("yes");
+    expect(summaryCells(rows.find((r) => r.verdict === "agrees")!).verdict).to.equal("yes");
     const claims = lines.slice(lines.indexOf("Published outcomes (predicate on the row above):") + 1);
     expect(claims).to.have.length(rows.filter((r) => r.expect !== null).length);
     expect(claims[0]).to.equal(`  ${rows[0].task} T=${rows[0].T} ${rows[0].cell}: ${rows[0].published} — DEVIATES`);
@@ -54,7 +54,9 @@ describe("the summary as printed", () => {
             : new RegExp(` — not comparable: ≤ ${r.steps_run} steps run, the paper ran ${r.paper_steps}$`),
         );
     const none = formatSummary(rows.filter((r) => r.expect === null)).split("\n");
-    expect(none).to.have.length(2 + rows.filter((r) => r.expect === null).length); // no claims section
+    // the table, the note on seeds, and no claims section
+    expect(none).to.have.length(4 + rows.filter((r) => r.expect === null).length);
+    expect(none.slice(-2)).to.deep.equal(["", SEEDS_NOTE]);
   });
 });
 
