@@ -165,6 +165,7 @@ export {
   type TrainResult,
   type TrainCallbacks,
   type TrainOptions,
+  type StopSignal,
 } from "./train/train";
 export { type TrainConfig, type History, type StepRecord, type EvalRecord, type GradFlowRecord } from "./train/config";
 export { gradientNorms, summarizeFlow, stepGains, type FlowSummary } from "./probe/gradient-flow";
@@ -177,7 +178,7 @@ export {
   type RunSpec,
   type CellSpec,
 } from "./experiment/spec";
-export { runOne, type RunResult } from "./experiment/run";
+export { runOne, type RunOptions, type RunResult } from "./experiment/run";
 export { runAll, type PoolOptions } from "./experiment/pool";
 export { preset, PRESETS, type PresetName } from "./experiment/presets";
 export {

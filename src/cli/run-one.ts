@@ -52,7 +52,13 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
     out(`run ${raw} (${spec.id}) already finished: ${runPath(dirs[0], spec.id)}`);
     return 0;
   }
-  const r = await runOne(spec, undefined, runCheckpoint(dirs[0], spec));
+  // A SIGTERM (Slurm's pre-emption, a session's end) or SIGINT writes a checkpoint at the step the run is on.
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => stop.abort(sig);
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, onSignal);
+  const r = await runOne(spec, { checkpoint: runCheckpoint(dirs[0], spec), signal: stop.signal }).finally(() => {
+    for (const sig of ["SIGTERM", "SIGINT"] as const) process.off(sig, onSignal);
+  });
   writeRun(dirs[0], spec, r);
   out(
     `run ${raw} (${spec.id}): val ${r.final_val_metric.toPrecision(3)}, test ${r.final_test_metric.toPrecision(3)}, ` +

@@ -61,7 +61,7 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
     try {
       for (const spec of todo) {
         const progress = (s: number, n: number) => options.onProgress?.(spec.id, s, n);
-        finish(spec, await runOne(spec, progress, runCheckpoint(options.dir, spec)));
+        finish(spec, await runOne(spec, { onProgress: progress, checkpoint: runCheckpoint(options.dir, spec) }));
       }
     } finally {
       setThreads(before);

@@ -8,7 +8,7 @@ import { SequenceModel } from "../model/sequence-model";
 import { makeTask, validationSet } from "../tasks";
 import { resumeProblem } from "../train/checkpoint";
 import type { TrainConfig } from "../train/config";
-import { probeGradientFlow, train, type TrainCallbacks } from "../train/train";
+import { probeGradientFlow, train, type StopSignal, type TrainCallbacks } from "../train/train";
 import type { RunSpec } from "./spec";
 
 /** One finished run, as a run file and `results.json` store it. */
@@ -53,17 +53,25 @@ export interface RunResult {
   cpu_s: number | null;
 }
 
+/** How a run is run: progress, where it checkpoints, whose CPU time it counts, and a signal that stops it. */
+export interface RunOptions {
+  /** At every evaluation: the step reached and the run's budget. */
+  onProgress?: (step: number, steps: number) => void;
+  /** Where the run checkpoints, and resumes from when the checkpoint there is its own. */
+  checkpoint?: TrainConfig["checkpoint"];
+  /** Whose CPU time `cpu_s` counts, in milliseconds (default: this process's; train/clock.ts). */
+  cpuClock?: () => number;
+  /** Aborted (SIGTERM, SIGINT): the run writes a checkpoint at the step it is on and stops with an error. */
+  signal?: StopSignal;
+}
+
 /**
  * Trains one run and measures it (gradient flow, curves, test score of the selected weights). With a `checkpoint`,
  * it writes one as it goes and resumes from the one there if that was made by this run (same spec and stamp), so
  * a run stopped mid-way loses at most `every` steps and ends with the numbers of an uninterrupted run.
  */
-export async function runOne(
-  spec: RunSpec,
-  onProgress?: (step: number, steps: number) => void,
-  checkpoint?: TrainConfig["checkpoint"],
-  cpuClock?: () => number,
-): Promise<RunResult> {
+export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunResult> {
+  const { onProgress, checkpoint, cpuClock, signal } = how;
   const t0 = Date.now();
   const task = makeTask(spec.task);
   const rng = new Rng(spec.seed);
@@ -78,7 +86,7 @@ export async function runOne(
   const resume = checkpoint && fs.existsSync(checkpoint.path) && !resumeProblem(checkpoint.path, model, task, config);
   const piece = Date.now();
   const resumeFrom = resume ? checkpoint.path : undefined;
-  const r = await train(model, task, config, rng, { callbacks, resumeFrom, ...(cpuClock ? { cpuClock } : {}) });
+  const r = await train(model, task, config, rng, { callbacks, resumeFrom, cpuClock, signal });
   const earlierPieces = r.elapsedMs - (Date.now() - piece);
   if (!r.history.gradFlow.some((g) => g.step === r.selected.step)) {
     // The model now holds the selected weights (an early stop's, or the best on validation): profile them too.

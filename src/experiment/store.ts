@@ -16,6 +16,7 @@ import { trainDefaults } from "../train/config";
 import type { RunResult } from "./run";
 import { expand, type ExperimentSpec, type RunSpec } from "./spec";
 import { makeTask } from "../tasks";
+import { checkpointFiles } from "../train/checkpoint";
 
 const FORMAT = "gatescope.experiment";
 
@@ -135,7 +136,7 @@ export function readRun(dir: string, spec: RunSpec): RunResult | null {
 export function writeRun(dir: string, spec: RunSpec, result: RunResult): void {
   fs.mkdirSync(path.join(dir, "runs"), { recursive: true });
   writeFileAtomic(runPath(dir, spec.id), JSON.stringify({ spec, made: provenance(), result }));
-  fs.rmSync(checkpointPath(dir, spec.id), { force: true });
+  for (const f of checkpointFiles(checkpointPath(dir, spec.id))) fs.rmSync(f, { force: true });
 }
 
 /** The step a run's checkpoint in `dir` has reached, or null where there is no readable one. */

@@ -205,7 +205,7 @@ export const SUMMARY_HEADINGS: Record<string, string> = {
   H: "H",
   lr: "lr",
   test: "test metric [95% CI]",
-  pilots: "with pilots (solved)",
+  pilots: "with pilots",
   ratio: "÷ base",
   solved: "solved [95% CI]",
   steps: "steps [IQR]",

@@ -20,7 +20,7 @@ export default async function work({ spec, port, threads, checkpoint }: Job): Pr
   try {
     // Runs share the pool's process: each counts its own thread's CPU.
     const progress = (step: number, steps: number) => port.postMessage({ id: spec.id, step, steps });
-    return await runOne(spec, progress, checkpoint, threadCpuMs);
+    return await runOne(spec, { onProgress: progress, checkpoint, cpuClock: threadCpuMs });
   } finally {
     port.close();
   }

@@ -1,8 +1,16 @@
 /**
- * Resumable training checkpoints: weights, optimizer state, RNG state, step and history, as
- * exact JSON (atomic write). A checkpoint only resumes the run that wrote it: model, task and
- * training config must match, so a resumed run equals an uninterrupted one bit for bit.
+ * Resumable training checkpoints: weights, optimizer state, RNG state, step and history, exact
+ * (atomic write). A checkpoint only resumes the run that wrote it: model, task and training config
+ * must match, so a resumed run equals an uninterrupted one bit for bit.
+ *
+ * Two files. PATH (JSON, version 2): everything but the per-step records, tensors and optimizer
+ * buffers as their bytes in base64 — under 1 MB for the headline's models at any step. PATH's
+ * steps log (`stepsLogPath`): one row of float64 per step (step, loss, lr, gradient norms,
+ * clipped, wall ms, each parameter's gradient norm), only ever appended to, its first `count`
+ * rows and their sha256 named in PATH, which is written after the rows: rows past `count` (a
+ * write cut short) are cut off on resume; a log that does not match is no checkpoint.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import { GatescopeError, fail } from "../errors";
 import type { Tensor } from "../math/tensor";
@@ -10,8 +18,8 @@ import type { OptimizerState } from "../optim/optimizer";
 import type { SequenceModel } from "../model/sequence-model";
 import type { Task } from "../tasks";
 import { writeFileAtomic } from "../io/atomic";
-import { decodeTensors, encodeTensors } from "../io/tensor-json";
-import { checkTrainConfig, type CheckedTrainConfig, type History, type TrainConfig } from "./config";
+import { decodeTensors, encodeTensors, fromBase64, toBase64 } from "../io/tensor-json";
+import { checkTrainConfig, type CheckedTrainConfig, type History, type StepRecord, type TrainConfig } from "./config";
 
 const CKPT_FORMAT = "gatescope.train-checkpoint";
 
@@ -37,26 +45,98 @@ function identity(model: SequenceModel, task: Task, c: CheckedTrainConfig) {
   return JSON.parse(JSON.stringify({ model: model.config, task: which, train: rest, ...stamp }));
 }
 
+/** The steps log beside a checkpoint. */
+export const stepsLogPath = (path: string): string => `${path.replace(/\.json$/, "")}.steps.f64`;
+
+/** A checkpoint's files, for whoever removes or commits it. */
+export const checkpointFiles = (path: string): string[] => [path, stepsLogPath(path)];
+
+/** The fixed fields of a steps-log row, then one gradient norm per parameter in the log's `params` order. */
+const STEP_FIELDS = ["step", "loss", "lr", "gradNorm", "gradNormClipped", "clipped", "wallMs"] as const;
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+/** The steps log's bytes (empty where there is none). */
+function readLog(path: string): Buffer {
+  try {
+    return fs.readFileSync(stepsLogPath(path));
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+/** A run that starts from step 0 starts its steps log anew. */
+export function startStepsLog(path: string): void {
+  fs.rmSync(stepsLogPath(path), { force: true });
+}
+
 export function writeTrainCheckpoint(
   path: string,
   k: CheckpointContents & { model: SequenceModel; task: Task; config: CheckedTrainConfig },
 ): void {
+  const steps = k.history.steps;
+  const params = Object.keys(k.params);
+  const width = (STEP_FIELDS.length + params.length) * 8;
+  let log = readLog(path);
+  let onDisk = Math.floor(log.length / width);
+  if (onDisk > steps.length) [log, onDisk] = [Buffer.alloc(0), 0]; // not this run's: begin it again
+  if (log.length !== onDisk * width) fs.writeFileSync(stepsLogPath(path), log.subarray(0, onDisk * width));
+  const rows = new Float64Array((steps.length - onDisk) * (width / 8));
+  steps.slice(onDisk).forEach((r, i) => {
+    const row = [...STEP_FIELDS.map((f) => Number(r[f])), ...params.map((p) => r.paramGradNorms[p])];
+    rows.set(row, (i * width) / 8);
+  });
+  // Appended first, so that PATH never names rows that are not there.
+  fs.appendFileSync(stepsLogPath(path), new Uint8Array(rows.buffer));
+  const count = steps.length;
+  const written = Buffer.concat([log.subarray(0, onDisk * width), new Uint8Array(rows.buffer)]);
+  // A buffer has its parameter's dtype (the optimizer allocates it alike): float32 values stay exact in float32.
+  const buffers = Object.fromEntries(
+    Object.entries(k.optimizer.buffers).map(([key, b]) => {
+      const dtype = k.params[key.slice(key.indexOf(":") + 1)]?.data instanceof Float32Array ? "float32" : "float64";
+      return [key, { dtype, base64: toBase64(dtype === "float32" ? Float32Array.from(b) : Float64Array.from(b)) }];
+    }),
+  );
   writeFileAtomic(
     path,
     JSON.stringify({
       format: CKPT_FORMAT,
-      version: 1,
+      version: 2,
       identity: identity(k.model, k.task, k.config),
       step: k.step,
       rng: k.rng,
-      optimizer: k.optimizer,
-      params: encodeTensors(k.params),
-      history: k.history,
+      optimizer: { step: k.optimizer.step, buffers },
+      params: encodeTensors(k.params, true),
+      steps: { params, count, sha256: sha256(written.subarray(0, count * width)) },
+      evals: k.history.evals,
+      gradFlow: k.history.gradFlow,
       elapsedMs: k.elapsedMs,
       cpuMs: k.cpuMs,
-      best: k.best && { step: k.best.step, metric: k.best.metric, params: encodeTensors(k.best.params) },
+      best: k.best && { step: k.best.step, metric: k.best.metric, params: encodeTensors(k.best.params, true) },
     }),
   );
+}
+
+/** The step records PATH names, read back from its log, which is cut to them; throws where they are not there. */
+function readSteps(path: string, doc: Record<string, unknown>): StepRecord[] {
+  const s = doc.steps as { params?: unknown; count?: unknown; sha256?: unknown } | undefined;
+  if (!Array.isArray(s?.params) || !Number.isInteger(s?.count) || typeof s?.sha256 !== "string")
+    fail(`training checkpoint ${path} steps`, "{params, count, sha256}", s);
+  const params = s!.params as string[];
+  const count = s!.count as number;
+  const width = (STEP_FIELDS.length + params.length) * 8;
+  const log = readLog(path);
+  if (log.length < count * width || sha256(log.subarray(0, count * width)) !== s!.sha256)
+    fail(`training checkpoint ${path} steps log`, `${count} steps matching its sha256`, `${log.length} bytes`);
+  if (log.length > count * width) fs.truncateSync(stepsLogPath(path), count * width);
+  const values = new Float64Array(new Uint8Array(log.subarray(0, count * width)).buffer);
+  const n = width / 8;
+  return Array.from({ length: count }, (_, i) => {
+    const row = values.subarray(i * n, (i + 1) * n);
+    const [step, loss, lr, gradNorm, gradNormClipped, clipped, wallMs] = row;
+    const paramGradNorms = Object.fromEntries(params.map((p, j) => [p, row[STEP_FIELDS.length + j]]));
+    return { step, loss, lr, gradNorm, gradNormClipped, clipped: clipped === 1, paramGradNorms, wallMs };
+  });
 }
 
 /** Why the checkpoint at `path` cannot resume this run (another config or stamp, damaged), or null when it can. */
@@ -82,8 +162,8 @@ export function readTrainCheckpoint(
   } catch (err) {
     throw new GatescopeError(`training checkpoint ${path}: expected readable JSON, got ${(err as Error).message}`);
   }
-  if (doc.format !== CKPT_FORMAT || doc.version !== 1)
-    fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 1`, `${doc.format} ${doc.version}`);
+  if (doc.format !== CKPT_FORMAT || doc.version !== 2)
+    fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 2`, `${doc.format} ${doc.version}`);
   const want = JSON.stringify(identity(model, task, c));
   if (JSON.stringify(doc.identity) !== want) {
     throw new GatescopeError(
@@ -93,10 +173,18 @@ export function readTrainCheckpoint(
   const live = model.params();
   const decode = (raw: unknown, what: string) => decodeTensors(raw, `training checkpoint ${path} ${what}`, live);
   const params = decode(doc.params, "params");
-  const h = doc.history as History;
-  if (!h || !Array.isArray(h.steps) || !Array.isArray(h.evals) || !Array.isArray(h.gradFlow)) {
-    fail(`training checkpoint ${path} history`, "{steps, evals, gradFlow} arrays", h);
-  }
+  const { evals, gradFlow } = doc as { evals: History["evals"]; gradFlow: History["gradFlow"] };
+  if (!Array.isArray(evals) || !Array.isArray(gradFlow))
+    fail(`training checkpoint ${path} history`, "evals and gradFlow arrays", { evals, gradFlow });
+  const o = doc.optimizer as { step?: unknown; buffers?: Record<string, unknown> } | undefined;
+  if (typeof o?.buffers !== "object" || o.buffers === null)
+    fail(`training checkpoint ${path} optimizer`, "{step, buffers}", o);
+  const buffers = Object.fromEntries(
+    Object.entries(o!.buffers!).map(([k, b]) => {
+      const { dtype, base64 } = (b ?? {}) as { dtype?: unknown; base64?: unknown };
+      return [k, Array.from(fromBase64(base64, dtype, `training checkpoint ${path} optimizer ${k}`))];
+    }),
+  );
   if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps)
     fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
   const b = doc.best as { step: number; metric: number; params: unknown } | null | undefined;
@@ -113,9 +201,9 @@ export function readTrainCheckpoint(
   return {
     step: doc.step as number,
     params,
-    optimizer: doc.optimizer as OptimizerState,
+    optimizer: { step: o!.step, buffers } as OptimizerState,
     rng: doc.rng as number[],
-    history: doc.history as History,
+    history: { steps: readSteps(path, doc), evals, gradFlow },
     best,
     elapsedMs: time("elapsedMs"),
     cpuMs: time("cpuMs"),

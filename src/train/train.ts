@@ -18,7 +18,7 @@ import { learningRate } from "../optim/schedule";
 import type { SequenceModel } from "../model/sequence-model";
 import { gradientNorms, summarizeFlow } from "../probe/gradient-flow";
 import { sampleFixedSet, testSet, validationSet, type Batch, type Task } from "../tasks";
-import { readTrainCheckpoint, writeTrainCheckpoint } from "./checkpoint";
+import { readTrainCheckpoint, startStepsLog, writeTrainCheckpoint } from "./checkpoint";
 import { processCpuMs } from "./clock";
 import {
   checkTrainConfig,
@@ -62,6 +62,17 @@ export interface TrainOptions {
   resumeFrom?: string;
   /** The CPU clock the result's `cpuMs` reads, in milliseconds (default: this process's). */
   cpuClock?: () => number;
+  /**
+   * Once aborted (a SIGTERM, say), training stops after the step it is on, writes a checkpoint there if it
+   * checkpoints, and throws a GatescopeError that says where; resuming from it gives the uninterrupted numbers.
+   */
+  signal?: StopSignal;
+}
+
+/** What training reads of an AbortSignal (typed structurally: tslab's compiler has no DOM or Node types). */
+export interface StopSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
 }
 
 function firstNonFinite(tensors: Record<string, Tensor>): string | null {
@@ -124,7 +135,7 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainResult> {
   const c = checkTrainConfig(config);
-  checkKeys("train options", options, ["callbacks", "resumeFrom", "cpuClock"]);
+  checkKeys("train options", options, ["callbacks", "resumeFrom", "cpuClock", "signal"]);
   const cpuNow = options.cpuClock ?? processCpuMs;
   checkKeys("train options.callbacks", options.callbacks, ["onStep", "onEval"]);
   if (
@@ -169,7 +180,7 @@ export async function train(
       best.metric = ck.best.metric;
       for (const [k, t] of Object.entries(ck.best.params)) best.params[k].data.set(t.data);
     }
-  }
+  } else if (c.checkpoint) startStepsLog(c.checkpoint.path);
   const validation = validationSet(task, c.validationSize);
   const probe = validationSet(task, Math.min(c.validationSize, 128));
   const flowAt = new Set(c.gradFlowAt);
@@ -268,7 +279,8 @@ export async function train(
       }
       if (c.earlyStop && e.solved) return done("solved", `solved at step ${stepsDone}`, stepsDone);
     }
-    if (c.checkpoint && stepsDone % c.checkpoint.every === 0) {
+    const stop = options.signal?.aborted;
+    if (c.checkpoint && (stepsDone % c.checkpoint.every === 0 || stop)) {
       writeTrainCheckpoint(c.checkpoint.path, {
         step: stepsDone,
         params,
@@ -282,6 +294,11 @@ export async function train(
         cpuMs: cpuNow() - cpuBegan,
         best: best.step >= 0 ? { step: best.step, metric: best.metric, params: best.params } : null,
       });
+    }
+    if (stop) {
+      const kept = c.checkpoint ? `; its checkpoint at that step is ${c.checkpoint.path}` : " (no checkpoint kept)";
+      const by = String(options.signal!.reason ?? "a signal");
+      throw new GatescopeError(`training: stopped at step ${stepsDone} of ${c.steps} by ${by}${kept}`);
     }
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -8,6 +8,8 @@ import { preset } from "../../src/experiment/presets";
 import { collectCommand } from "../../src/cli/collect";
 import { checkpointPath, runCheckpoint, writeExperiment, writeRun } from "../../src/experiment/store";
 import { tmpDir } from "../helpers/tmp";
+import { CLI } from "../helpers/paths";
+import { spawn } from "child_process";
 
 describe("experiment run checkpoints", () => {
   const root = tmpDir("run-checkpoints");
@@ -25,14 +27,14 @@ describe("experiment run checkpoints", () => {
     };
     let thrown: unknown;
     const checkpoint = { ...runCheckpoint(dir, spec), ...(stamp && { stamp }) };
-    await runOne(spec, onProgress, checkpoint).catch((err) => (thrown = err));
+    await runOne(spec, { onProgress, checkpoint }).catch((err) => (thrown = err));
     expect(thrown).to.equal(stop);
   }
 
   /** Runs `spec` in `dir` to the end, with the evaluated steps it went through. */
   async function finish(dir: string) {
     const seen: number[] = [];
-    const r = await runOne(spec, (s) => seen.push(s), runCheckpoint(dir, spec));
+    const r = await runOne(spec, { onProgress: (s) => seen.push(s), checkpoint: runCheckpoint(dir, spec) });
     return { r, seen };
   }
 
@@ -84,6 +86,48 @@ describe("experiment run checkpoints", () => {
     const { r } = await finish(dir);
     writeRun(dir, spec, r);
     expect(fs.existsSync(file)).to.equal(false);
-    expect(fs.readdirSync(path.join(dir, "checkpoints"))).to.deep.equal([]);
+    expect(fs.readdirSync(path.join(dir, "checkpoints"))).to.deep.equal([]); // the steps log went with it
+  });
+
+  it("a signal stops a run at the step it is on, its checkpoint there resuming to the same numbers", async () => {
+    const whole = await finish(fresh());
+    const dir = fresh();
+    const stop = new AbortController();
+    // Checkpoints every 10 steps; the signal comes during step 15, between two of them.
+    const checkpoint = runCheckpoint(dir, spec);
+    const onProgress = (s: number) => s === 10 && setTimeout(() => stop.abort("SIGTERM"), 0);
+    const err = await runOne(spec, { checkpoint, signal: stop.signal, onProgress }).catch((e: Error) => e);
+    expect((err as Error).message).to.match(/^training: stopped at step (\d+) of 40 by SIGTERM; its checkpoint at /);
+    const at = Number(/step (\d+)/.exec((err as Error).message)![1]);
+    expect(JSON.parse(fs.readFileSync(checkpoint.path, "utf8")).step).to.equal(at);
+    expect(at % 10, "between the regular checkpoints").to.not.equal(0);
+    const resumed = await finish(dir);
+    expect(numbers(resumed.r)).to.deep.equal(numbers(whole.r));
+  });
+
+  it("run-one given SIGTERM mid-run exits, its checkpoint written; run again, it ends as never stopped", async () => {
+    const long = { ...preset("tiny", 3), train: { ...preset("tiny", 3).train, steps: 4000, evalEvery: 1000 } };
+    const make = (d: string) => writeExperiment(d, { preset: "spec:test", seed: 3, spec: long });
+    const [a, b] = [fresh(), fresh()];
+    make(a);
+    make(b);
+    const run = (d: string) => spawn(process.execPath, [CLI, "run-one", d, "--index", "1"], { stdio: "pipe" });
+    const whole = run(a);
+    await new Promise((done) => whole.on("exit", done));
+    const child = run(b);
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    // Once its first checkpoint is on disk the loop is running: stop it then.
+    const ckpt = path.join(b, "checkpoints", `${expand(long)[1].id}.json`);
+    while (!fs.existsSync(ckpt)) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGTERM");
+    const code = await new Promise((done) => child.on("exit", (c) => done(c)));
+    expect(code, stderr).to.equal(2);
+    expect(stderr).to.match(/stopped at step \d+ of 4000 by SIGTERM; its checkpoint at that step is /);
+    const again = run(b);
+    expect(await new Promise((done) => again.on("exit", done))).to.equal(0);
+    const result = (d: string) =>
+      JSON.parse(fs.readFileSync(path.join(d, "runs", `${expand(long)[1].id}.json`), "utf8"));
+    expect(numbers(result(b).result)).to.deep.equal(numbers(result(a).result));
   });
 });

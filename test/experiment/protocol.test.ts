@@ -242,7 +242,7 @@ describe("validation protocol", () => {
     const text = formatSummary([row]).split("\n");
     expect(text[0]).to.match(
       new RegExp(
-        "^task\\s+T\\s+cell\\s+H\\s+lr\\s+test metric \\[95% CI\\]\\s+with pilots \\(solved\\)\\s+÷ base\\s+" +
+        "^task\\s+T\\s+cell\\s+H\\s+lr\\s+test metric \\[95% CI\\]\\s+with pilots\\s+÷ base\\s+" +
           "solved \\[95% CI\\]\\s+steps \\[IQR\\]\\s+verdict$",
       ),
     );

@@ -57,7 +57,7 @@ describe("gatescope reproduce", () => {
     for (const row of doc.summary) {
       expect(row.metric_ci95).to.have.length(2);
       expect(row.solved_ci95).to.have.length(2);
-      expect(row.agrees, "T = 12 is outside every cited range").to.equal(null);
+      expect(row.verdict, "T = 12 is outside every cited range").to.equal(null);
     }
     expect(r.stdout).to.match(/task\s+T\s+cell\s+H\s+lr\s+test metric \[95% CI\]/);
     for (const line of r.stdout.split("\n").filter((l) => l.startsWith("adding ")))

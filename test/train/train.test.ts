@@ -5,6 +5,8 @@ import { Rng } from "../../src/math/rng";
 import { SequenceModel } from "../../src/model/sequence-model";
 import { makeTask } from "../../src/tasks";
 import { train, probeGradientFlow } from "../../src/train/train";
+import { stepsLogPath } from "../../src/train/checkpoint";
+import { fromBase64, toBase64 } from "../../src/io/tensor-json";
 import type { TrainConfig, History } from "../../src/train/config";
 import { testSet } from "../../src/tasks";
 import { tmpDir } from "../helpers/tmp";
@@ -106,18 +108,26 @@ describe("training", () => {
       const a = model("gru", 5);
       await train(a.m, a.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, a.rng);
       const good = JSON.parse(fs.readFileSync(ckpt, "utf8"));
+      // A float32 tensor's bytes with one entry replaced.
+      const spoilAt = (t: { dtype: string; base64: string }, i: number, v: number) => {
+        const a = fromBase64(t.base64, t.dtype, "t");
+        a[i] = v;
+        t.base64 = toBase64(a);
+      };
       const cases: Array<[(d: Record<string, any>) => void, RegExp]> = [
         [(d) => (d.rng = [0, 0, 0, 0]), /Rng state: expected at least one non-zero word/],
-        [(d) => (d.params.weight_hh_l0.data[3] = null), /params.weight_hh_l0\[3\]: expected a finite number, got null/],
+        [(d) => spoilAt(d.params.weight_hh_l0, 3, NaN), /params.weight_hh_l0\[3\]: expected a finite number, got NaN/],
         [
-          (d) => (d.optimizer.buffers[Object.keys(d.optimizer.buffers)[0]][0] = null),
-          /optimizer state buffer .*\[0\]: expected a finite number, got null/,
+          (d) => (d.optimizer.buffers[Object.keys(d.optimizer.buffers)[0]].base64 = toBase64(new Float32Array([NaN]))),
+          /optimizer state buffer .*: expected \d+ numbers, got/,
         ],
-        [(d) => (d.history = { steps: 3 }), /history: expected \{steps, evals, gradFlow\} arrays/],
-        [(d) => (d.format = "x"), /spoiled.json: expected format "gatescope.train-checkpoint" version 1, got "x 1"/],
+        [(d) => (d.evals = 3), /history: expected evals and gradFlow arrays/],
+        [(d) => (d.steps.count += 1), /steps log: expected 21 steps matching its sha256/],
+        [(d) => (d.steps.sha256 = "0".repeat(64)), /steps log: expected 20 steps matching its sha256/],
+        [(d) => (d.format = "x"), /spoiled.json: expected format "gatescope.train-checkpoint" version 2, got "x 2"/],
         [
-          (d) => (d.version = 2),
-          /spoiled.json: expected format "gatescope.train-checkpoint" version 1, got "gatescope.train-checkpoint 2"/,
+          (d) => (d.version = 1),
+          /spoiled.json: expected format "gatescope.train-checkpoint" version 2, got "gatescope.train-checkpoint 1"/,
         ],
         [(d) => (d.step = 21), /spoiled.json step: expected an integer in \[0, 20\], got 21/],
         [(d) => (d.step = -1), /step: expected an integer in \[0, 20\], got -1/],
@@ -130,6 +140,7 @@ describe("training", () => {
         spoil(doc);
         const bad = path.join(dir, "spoiled.json");
         fs.writeFileSync(bad, JSON.stringify(doc));
+        fs.copyFileSync(stepsLogPath(ckpt), stepsLogPath(bad)); // the steps log goes with its checkpoint
         const b = model("gru", 5);
         const before = snapshot(b.m);
         let err: Error | null = null;
