@@ -22,11 +22,25 @@ export interface Deviation {
 export const optimizerName = (kind: OptimizerConfig["kind"] | undefined): string =>
   kind === undefined
     ? "the optimizer each cell names"
-    : ({ rmsprop: "RMSProp", adam: "Adam", sgd: "SGD" } as Record<string, string>)[kind] ?? kind;
+    : ({ rmsprop: "RMSProp (PyTorch's: cache from 0, ε = 1e-8)", adam: "Adam", sgd: "SGD" } as Record<string, string>)[
+        kind
+      ] ?? kind;
 
 /** How a staged sweep spends its seeds (the deviations table and the methods paragraph say it alike). */
 export const stagedText = (spec: ExperimentSpec): string =>
   `staged: every rate on the first ${spec.pilotSeeds ?? 2} seed(s), the chosen one on the rest`;
+
+/** How many seeds each length runs and which of them a verdict rests on. */
+function seedsText(spec: ExperimentSpec): string {
+  const counts = [...new Set(spec.tasks.map((t) => (t.seeds ?? spec.seeds).length))].join(" or ");
+  const swept = spec.lrSelection === "staged"
+    ? `the first ${spec.pilotSeeds ?? 2} choose a swept rate, and a row's numbers and verdict come from the others ` +
+      "(every seed where a cell has one rate)"
+    : spec.lrs && spec.lrs.length > 1
+      ? "every seed runs every rate and chooses it: no seed is fresh (such rows are marked †)"
+      : "one rate: every seed is fresh";
+  return `${counts} seeds per row; ${swept}`;
+}
 
 function optimizerText(o: OptimizerConfig | undefined, lrs: number[] | undefined, spec: ExperimentSpec): string {
   const how = spec.lrSelection === "staged" ? ` (${stagedText(spec)})` : "";
@@ -174,6 +188,16 @@ function ours(spec: ExperimentSpec, setting: string): string {
       return "the criterion on the held-out validation set; reported on the test set";
     case "architecture":
       return "one layer, PyTorch-form LSTM with Gers' forget gate, unscaled tanh/sigmoid, linear readout";
+    case "seeds":
+      return seedsText(spec);
+    case "readout":
+      return "PyTorch's nn.Linear: weights and bias U(±1/√H)";
+    case "batches":
+      return "each of a batch's sequences drawn from the fixed set with replacement, by the run's seed";
+    case "copy_classes":
+      return "10 (blank, 8 symbols, delimiter), as input and as output";
+    case "modrelu":
+      return "no ε; bias initialised to 0 (the draft's value)";
     default:
       return "—";
   }

@@ -205,8 +205,27 @@ export const CLAIMS: Claim[] = [
   {
     task: "copy",
     cells: ["irnn"],
-    T: [100, 500],
-    // "So poor relative to other models" is a comparison without a number: no predicate can test it.
+    T: [100, 100],
+    // Left out of the paper's figures, but its curve is in the authors' figure folder: far above the baseline.
+    expect: "at_baseline",
+    text:
+      "run by Arjovsky et al. but not shown in the paper: in the authors' figure its cross entropy falls from 6 to " +
+      "about 1.7 over 10^6 examples, far above the memoryless baseline",
+    source: {
+      paper: ARJOVSKY,
+      where: "§4, opening paragraph (\"we do not show IRNN curves\"); the curve: figure memory_100_IRNN.jpeg",
+      checked: `${FIGURES}: memory_100_IRNN.jpeg (read 7 Dec 2026)`,
+      quote:
+        "Since the performance was so poor relative to other models we compare against, we do not show IRNN curves " +
+        "in the figures.",
+    },
+    steps: COPY_STEPS,
+  },
+  {
+    task: "copy",
+    cells: ["irnn"],
+    T: [200, 500],
+    // "So poor relative to other models" is a comparison without a number, and no figure of it at these lags.
     expect: null,
     text:
       "run by Arjovsky et al. but not shown: unstable except at very low learning rates, and so poor beside the " +
@@ -367,8 +386,9 @@ export const RECIPES: Recipe[] = [
       optimizer: {
         value: "RMSProp, lr 1e-3 (the IRNN: very low rates, not given), decay 0.9, cache initialised to 1e-3, no ε",
         source:
-          `authors' code, optimizations.py rms_prop; ${DRAFT}, §4: "a learning rate of 10^{-3} and a decay rate ` +
-          `of 0.9"; the IRNN "only ran without blowing up with incredibly low learning rates"`,
+          `authors' code, optimizations.py rms_prop (cache = 1e-3·ones; p − lr·g/√cache, no ε); ${DRAFT}, §4: "a ` +
+          `learning rate of 10^{-3} and a decay rate of 0.9"; the IRNN "only ran without blowing up with incredibly ` +
+          `low learning rates"`,
       },
       batch: {
         value: "20 (adding: 20 and 50 both run, the better reported)",
@@ -399,12 +419,41 @@ export const RECIPES: Recipe[] = [
       iterations: {
         value:
           `adding: T = 100 to ${ADDING[100]} steps, 200 to ${ADDING[200]}, 400 to ${ADDING[400]}, 750 to ` +
-          `${ADDING[750]} (each panel's longest curve); copy: 10^6 examples, ${PAPER_STEPS.copy} steps at batch 20`,
-        source: `${FIGURES}: adding_*.jpeg, memory_*.jpeg; n_iter is a required positional argument of their scripts`,
+          `${ADDING[750]} (each panel's longest curve, the LSTM's; the uRNN's end near 21 000 at T = 100 and ` +
+          `30 000 at T = 200, the tanh RNN's near 36 000 at T = 200); copy: 10^6 examples, ${PAPER_STEPS.copy} ` +
+          "steps at batch 20",
+        source:
+          `${FIGURES}: adding_*.jpeg, memory_*.jpeg (adding_200.jpeg re-read 7 Dec 2026); n_iter is a required ` +
+          "positional argument of their scripts",
       },
       selection: {
         value: "the parameters with the best test-set MSE kept (selection on test)",
         source: "authors' code: best_params when mse < best_test_loss",
+      },
+      seeds: {
+        value: "one run per model and T; the rate fixed in advance (1e-3), not chosen",
+        source: `${DRAFT}, §4; one curve per model in each panel of Fig. 1 and Fig. 2`,
+      },
+      readout: {
+        value: "Glorot uniform weights, bias 0",
+        source: "authors' models.py at 94dc6fbf: out_mat = initialize_matrix (Glorot), out_bias zeros",
+      },
+      batches: {
+        value: "consecutive slices of the fixed training set, in order",
+        source:
+          "authors' complex_RNN_adding.py and complex_RNN_memory.py at 94dc6fbf: givens slice " +
+          "s_train_x[:, n_batch·index : n_batch·(index + 1)]",
+      },
+      copy_classes: {
+        value: "9 outputs (as issue 44's audit read their data; not re-read here)",
+        source:
+          "authors' complex_RNN_memory.py at 94dc6fbf takes n_output from its data file (trainingRNNs-master " +
+          "memory_data_300.pkl), which is not stored here",
+      },
+      modrelu: {
+        value: "modulus + 1e-5 in the rescaling; bias U[−0.01, 0.01] in the code, 0 in the draft",
+        source:
+          `authors' models.py at 94dc6fbf: rescale = max(modulus + hidden_bias, 0) / (modulus + 1e-5); ${DRAFT}`,
       },
     },
   },
