@@ -220,9 +220,10 @@ describe("bad configurations are refused, rule by rule", () => {
       train: { steps: 10, batchSize: 4, optimizer: { kind: "rmsprop", lr: 0.001, alpha: 0.9 }, clip: null },
     };
     const ours = Object.fromEntries(deviations(s).map((d) => [d.setting, d.ours]));
+    const R = "RMSProp (PyTorch's: cache from 0, ε = 1e-8)";
     expect(ours.optimizer).to.equal(
-      "RMSProp, lr 0.001, alpha 0.9; gru: SGD, lr 0.1; " +
-        "gru0: RMSProp, lr swept over {0.1, 0.2}, chosen on validation, alpha 0.9",
+      `${R}, lr 0.001, alpha 0.9; gru: SGD, lr 0.1; gru0: ${R}, lr swept over {0.1, 0.2}, chosen on validation, ` +
+        "alpha 0.9",
     );
     expect(ours.clipping).to.equal("none, every cell");
     expect(ours.init).to.equal(
@@ -231,7 +232,7 @@ describe("bad configurations are refused, rule by rule", () => {
         "no c_t → output-gate matrix (gatescope's peepholes are Gers' diagonal ones on i, f, o)",
     );
     expect(deviations({ ...s, lrSelection: "staged", seeds: [0, 1, 2] }).find((d) => d.setting === "optimizer")!.ours)
-      .to.include("gru0: RMSProp, lr swept over {0.1, 0.2}, chosen on validation (staged: every rate on the first 2 " +
+      .to.include(`gru0: ${R}, lr swept over {0.1, 0.2}, chosen on validation (staged: every rate on the first 2 ` +
         "seed(s), the chosen one on the rest)");
     const adam = deviations({ ...s, train: { ...s.train, optimizer: { kind: "adam", lr: 0.01 } } });
     expect(adam.find((d) => d.setting === "optimizer")!.ours).to.match(/^Adam, lr 0\.01; gru: SGD, lr 0\.1;/);
@@ -240,9 +241,10 @@ describe("bad configurations are refused, rule by rule", () => {
   it("the paper preset's deviations, row by row, as its spec has them", () => {
     const rows = deviations(preset("paper", 0)).map((d) => [d.paper, d.setting, d.ours]);
     const staged = "(staged: every rate on the first 2 seed(s), the chosen one on the rest)";
+    const R = "RMSProp (PyTorch's: cache from 0, ε = 1e-8)";
     const sweep =
-      `RMSProp, lr swept over {0.0001, 0.001, 0.01}, chosen on validation ${staged}, alpha 0.9; urnn: RMSProp, ` +
-      `lr 0.001, alpha 0.9; irnn: RMSProp, lr swept over {0.00001, 0.0001, 0.001}, chosen on validation ${staged}, ` +
+      `${R}, lr swept over {0.0001, 0.001, 0.01}, chosen on validation ${staged}, alpha 0.9; urnn: ${R}, ` +
+      `lr 0.001, alpha 0.9; irnn: ${R}, lr swept over {0.00001, 0.0001, 0.001}, chosen on validation ${staged}, ` +
       "alpha 0.9";
     const A = "Arjovsky et al. 2016",
       HS = "Hochreiter & Schmidhuber 1997";
@@ -282,6 +284,16 @@ describe("bad configurations are refused, rule by rule", () => {
           'or a solve the paper never saw), else "not comparable"',
       ],
       [A, "selection", "weights with the best validation metric (validation set of 1000), test scored once"],
+      [
+        A,
+        "seeds",
+        "5 seeds per row; the first 2 choose a swept rate, and a row's numbers and verdict come from the others " +
+          "(every seed where a cell has one rate)",
+      ],
+      [A, "readout", "PyTorch's nn.Linear: weights and bias U(±1/√H)"],
+      [A, "batches", "each of a batch's sequences drawn from the fixed set with replacement, by the run's seed"],
+      [A, "copy_classes", "10 (blank, 8 symbols, delimiter), as input and as output"],
+      [A, "modrelu", "no ε; bias initialised to 0 (the draft's value)"],
       [HS, "sequence_length", "fixed at T"],
       [HS, "criterion", "the criterion on the held-out validation set; reported on the test set"],
       [HS, "optimizer", sweep],

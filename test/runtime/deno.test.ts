@@ -24,8 +24,8 @@ function start(runtime: "node" | "deno", args: string[], env: Record<string, str
   return r.stdout;
 }
 
-/** Wall-clock fields: the only numbers a run records that are not computed from its seed. */
-const TIMES = new Set(["wall_s", "wallMs"]);
+/** Wall and CPU times: the only numbers a run records that are not computed from its seed. */
+const TIMES = new Set(["wall_s", "wallMs", "cpu_s"]);
 
 /** Every number of `a` equals `b`'s bit for bit, but for wall times (skipped) and the paths `near` names. */
 function sameNumbers(a: unknown, b: unknown, where: string, near: RegExp): void {
