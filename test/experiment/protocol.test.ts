@@ -9,6 +9,7 @@ import { makeTask, testSet, validationSet, sampleFixedSet, type Batch, type Task
 import { evaluate, train } from "../../src/train/train";
 import { formatSummary, SEEDS_NOTE, summarize, summaryCells, verdictText } from "../../src/experiment/summary";
 import type { RunResult } from "../../src/experiment/run";
+import { runResult as run } from "../helpers/run-result";
 
 const same = (a: Batch, b: Batch) => a.x.data.length === b.x.data.length && a.x.data.every((v, i) => v === b.x.data[i]);
 
@@ -34,34 +35,7 @@ function testSetLies(T: number, size: number): { task: Task; testCalls: () => nu
 const adder = (kind: "rnn_tanh" | "gru", hiddenSize: number, rng: Rng) =>
   new SequenceModel({ rnn: { kind, inputSize: 2, hiddenSize }, outputSize: 1, readout: "last" }, rng);
 
-const run = (over: Partial<RunResult>): RunResult => ({
-  id: "x",
-  task: "adding",
-  T: 100,
-  cell: "lstm",
-  seed: 0,
-  hidden: 8,
-  params: 100,
-  lr: 0.01,
-  steps: 100,
-  final_val_metric: 0.1,
-  final_test_metric: 0.1,
-  final_test_extra: {},
-  selected_by: "validation",
-  selected_step: 100,
-  baseline: 1 / 6,
-  solved: false,
-  solved_at: null,
-  stopped: "steps",
-  message: "",
-  grad_flow: [],
-  evals: [],
-  curve: [],
-  param_grad_norms: {},
-  wall_s: 0,
-  cpu_s: 0,
-  ...over,
-});
+
 
 describe("validation protocol", () => {
   it("validation, test and training streams are three different fixed sets", () => {

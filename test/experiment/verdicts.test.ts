@@ -7,37 +7,16 @@ import { expect } from "chai";
 import { judge, type Expectation } from "../../src/experiment/published";
 import type { RunResult } from "../../src/experiment/run";
 import { authorsVerdictText, summarize } from "../../src/experiment/summary";
+import { runResult } from "../helpers/run-result";
 
 const B = 1 / 6; // the adding problem's baseline
 
-/** A finished adding run at T = 100: seed, rate, test metric (validation alike) and whether it solved. */
-const run = (cell: string, lr: number, seed: number, metric: number, solved = metric < 0.01): RunResult => ({
-  id: `adding-T100-${cell}-lr${lr}-s${seed}`,
-  task: "adding",
-  T: 100,
-  cell,
-  seed,
-  hidden: 8,
-  params: 100,
-  lr,
-  steps: 30000,
-  final_val_metric: metric,
-  final_test_metric: metric,
-  final_test_extra: {},
-  selected_by: "validation",
-  selected_step: 100,
-  baseline: B,
-  solved,
-  solved_at: solved ? 100 : null,
-  stopped: "steps",
-  message: "",
-  grad_flow: [],
-  evals: [],
-  curve: [],
-  param_grad_norms: {},
-  wall_s: 0,
-  cpu_s: 0,
-});
+/** A finished adding run at T = 100 over the paper's 30 000 steps: seed, rate, test metric (validation alike). */
+const run = (cell: string, lr: number, seed: number, metric: number, solved = metric < 0.01): RunResult =>
+  runResult({
+    id: `adding-T100-${cell}-lr${lr}-s${seed}`, cell, seed, lr, steps: 30000, solved, solved_at: solved ? 100 : null,
+    final_val_metric: metric, final_test_metric: metric,
+  });
 
 describe("verdicts a referee would sign", () => {
   it("a staged row's numbers and verdict come from its fresh seeds; the pilots' are shown second", () => {

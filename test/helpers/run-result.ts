@@ -1,0 +1,31 @@
+/** A finished run record for summary and verdict tests: an LSTM on adding at T = 100, unsolved, but for `over`. */
+import type { RunResult } from "../../src/experiment/run";
+
+export const runResult = (over: Partial<RunResult>): RunResult => ({
+  id: "x",
+  task: "adding",
+  T: 100,
+  cell: "lstm",
+  seed: 0,
+  hidden: 8,
+  params: 100,
+  lr: 0.01,
+  steps: 100,
+  final_val_metric: 0.1,
+  final_test_metric: 0.1,
+  final_test_extra: {},
+  selected_by: "validation",
+  selected_step: 100,
+  baseline: 1 / 6,
+  solved: false,
+  solved_at: null,
+  stopped: "steps",
+  message: "",
+  grad_flow: [],
+  evals: [],
+  curve: [],
+  param_grad_norms: {},
+  wall_s: 0,
+  cpu_s: 0,
+  ...over,
+});
