@@ -181,8 +181,11 @@ export function releaseMemory(kernels: Kernels = defaultKernels()): void {
  * Every build this installation can describe, whether or not this CPU runs it: the addon's ISA builds (an
  * AVX2 machine still knows its AVX-512 build's arithmetic), the wasm builds this runtime validates, js.
  */
+let known: Array<{ name: string } & KernelArithmetic> | undefined;
 function knownBuilds(): Array<{ name: string } & KernelArithmetic> {
-  const known: Array<{ name: string } & KernelArithmetic> = [{ name: "js", ...jsKernels.arithmetic! }];
+  // A process's builds do not change: read them once (collect asks for every run file it reads).
+  if (known) return known;
+  known = [{ name: "js", ...jsKernels.arithmetic! }];
   try {
     addon ??= loadNative();
     for (const [isa, a] of Object.entries(addon.info().builds)) known.push({ name: `native-${isa}`, ...a });

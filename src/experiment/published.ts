@@ -386,9 +386,9 @@ export const RECIPES: Recipe[] = [
       optimizer: {
         value: "RMSProp, lr 1e-3 (the IRNN: very low rates, not given), decay 0.9, cache initialised to 1e-3, no ε",
         source:
-          `authors' code, optimizations.py rms_prop (cache = 1e-3·ones; p − lr·g/√cache, no ε); ${DRAFT}, §4: "a ` +
-          `learning rate of 10^{-3} and a decay rate of 0.9"; the IRNN "only ran without blowing up with incredibly ` +
-          `low learning rates"`,
+          `authors' code, optimizations.py rms_prop (cache = 1e-3·ones; p − lr·g/√cache, no ε); ` +
+          `${DRAFT}, §4: "a learning rate of 10^{-3} and a decay rate of 0.9"; the IRNN "only ran without ` +
+          `blowing up with incredibly low learning rates"`,
       },
       batch: {
         value: "20 (adding: 20 and 50 both run, the better reported)",
