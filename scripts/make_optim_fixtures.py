@@ -2,12 +2,14 @@
 """Reference update sequences from torch.optim, for test/optim: same start, same gradients,
 same learning rates per step, PyTorch's parameters after every step. float64 throughout.
     /usr/bin/python3 scripts/make_optim_fixtures.py test/fixtures/optim.json
-Also records torch.nn.utils.clip_grad_norm_ on the same gradients.
+Also records torch.nn.utils.clip_grad_norm_ on the same gradients, and Arjovsky et al.'s RMSProp
+("rmsprop-arjovsky") from `arjovsky_rms_prop`, their Theano rms_prop transcribed line by line.
 """
 import json
 import os
 import sys
 
+import numpy as np
 import torch
 
 CASES = [
@@ -27,6 +29,25 @@ CASES = [
     ("adamw", {"lr": 0.01, "weight_decay": 0.1}, {"kind": "adam", "lr": 0.01, "weightDecay": 0.1, "decoupled": True}),
 ]
 STEPS = 8
+
+
+def arjovsky_rms_prop(start, grads, lrs):
+    """amarshah/complex_RNN optimizations.py rms_prop, in numpy:
+        rmsprop = [theano.shared(1e-3*np.ones_like(p.get_value())) for p in parameters]
+        new_rmsprop = [0.9 * vel + 0.1 * (g**2) for vel, g in zip(rmsprop, gradients)]
+        updates2 = [(p, p - learning_rate * g / T.sqrt(rms)) for p, g, rms in zip(parameters, gradients, new_rmsprop)]
+    (their learning rate is a shared variable, so it may change between steps as ours does)."""
+    params = {k: v.numpy().copy() for k, v in start.items()}
+    rmsprop = {k: 1e-3 * np.ones_like(p) for k, p in params.items()}
+    trajectory = []
+    for gs, lr in zip(grads, lrs):
+        for k in params:
+            g = gs[k].numpy()
+            new_rmsprop = 0.9 * rmsprop[k] + 0.1 * (g ** 2)
+            rmsprop[k] = new_rmsprop
+            params[k] = params[k] - lr * g / np.sqrt(new_rmsprop)
+        trajectory.append({k: p.tolist() for k, p in params.items()})
+    return trajectory
 
 
 def main():
@@ -55,6 +76,9 @@ def main():
             lrs.append(lr)
             trajectory.append({k: p.detach().tolist() for k, p in params.items()})
         cases.append({"name": name, "config": ours, "lrs": lrs, "trajectory": trajectory})
+    lrs = [1e-3 * scale for scale in lrs_scale]
+    cases.append({"name": "rmsprop_arjovsky", "config": {"kind": "rmsprop-arjovsky", "lr": 1e-3}, "lrs": lrs,
+                  "trajectory": arjovsky_rms_prop(start, grads, lrs)})
     clips = []
     for max_norm in (0.5, 100.0):
         gs = {k: g.clone() for k, g in grads[0].items()}

@@ -89,7 +89,7 @@ export {
   type GradcheckReport,
   type GradcheckCase,
 } from "./model/gradcheck";
-export { Linear, lastStep, type LinearConfig } from "./model/readout";
+export { Linear, lastStep, READOUT_INITS, type LinearConfig, type ReadoutInit } from "./model/readout";
 export { mse, softmaxCrossEntropy, type LossResult } from "./model/losses";
 export {
   fromPyTorch,

@@ -18,7 +18,7 @@ import { MultiBar, Presets } from "cli-progress";
 import { backendInfo, type Threads } from "../backend";
 import { GatescopeError } from "../errors";
 import { collect, runStates, type Collected } from "../experiment/collect";
-import { estimateRuns, formatDuration } from "../experiment/estimate";
+import { estimateRuns, formatDuration, type RunEstimate } from "../experiment/estimate";
 import { runAll } from "../experiment/pool";
 import { PRESETS, preset, type PresetName } from "../experiment/presets";
 import {
@@ -31,7 +31,7 @@ import {
   type TaskState,
 } from "../experiment/slurm";
 import { expand, type ExperimentSpec, type RunSpec } from "../experiment/spec";
-import { lockDir, readRun, runPath, writeExperiment } from "../experiment/store";
+import { lockDir, readExperiment, readRun, runPath, writeExperiment } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
 import { flagsOf } from "./help";
 
@@ -136,19 +136,44 @@ function dryRun(
         `${full} runs`,
     );
   }
-  const est = estimateRuns(runs);
+  // The out directory's finished runs of this experiment need no time, and their steps are early stopping's record.
+  const done = sameExperiment(args.out, spec) ? runStates(args.out).filter((st) => st.result) : [];
+  const finished = done.map((st) => ({ spec: st.spec, steps: st.result!.steps }));
+  const isDone = new Set(done.map((st) => st.spec.id));
+  const todo = runs.filter((r) => !isDone.has(r.id));
+  const est = estimateRuns(todo, 5, finished);
   const width = Math.max(...runs.map((r) => r.id.length));
-  out(`${"run".padEnd(width)}  steps  ms/step  CPU bound`);
-  runs.forEach((r, i) => {
+  if (done.length) out(`${done.length} of the ${runs.length} runs are finished in ${args.out}: listed are the others`);
+  out(`${"run".padEnd(width)}  steps  ms/step  CPU bound  expected`);
+  todo.forEach((r, i) => {
     const steps = String(r.train.steps).padStart(5);
-    out(`${r.id.padEnd(width)}  ${steps}  ${est[i].step_ms.toFixed(1).padStart(7)}  ${formatDuration(est[i].cpu_s)}`);
+    const e = est[i];
+    const expected = e.expected_s === null ? "—" : `${formatDuration(e.expected_s)} (${e.record} finished)`;
+    const cols = `${steps}  ${e.step_ms.toFixed(1).padStart(7)}  ${formatDuration(e.cpu_s).padStart(9)}  ${expected}`;
+    out(`${r.id.padEnd(width)}  ${cols}`);
   });
-  const total = est.reduce((s, e) => s + e.cpu_s, 0);
+  const bound = (es: RunEstimate[]) => es.reduce((sum, e) => sum + e.cpu_s, 0);
+  const total = bound(est);
   out(
     `estimated CPU time: ≤ ${formatDuration(total)} (every run to its step limit; early stops make it shorter), ` +
       `≤ ${formatDuration(total / args.jobs)} wall on ${args.jobs} worker(s); steps timed on this machine, ` +
       `backend ${backendInfo().name}`,
   );
+  const known = est.filter((e) => e.expected_s !== null);
+  if (known.length) {
+    const others = est.filter((e) => e.expected_s === null);
+    const rest = others.length ? `, plus ≤ ${formatDuration(bound(others))} for the others` : "";
+    out(
+      `expected: ${formatDuration(known.reduce((sum, e) => sum + e.expected_s!, 0))} for the ${known.length} ` +
+        `run(s) whose rows have finished runs (at the median of their steps)${rest}`,
+    );
+  }
+}
+
+/** Whether `dir` holds this experiment already (its finished runs then count). */
+function sameExperiment(dir: string, spec: ExperimentSpec): boolean {
+  const file = path.join(dir, "experiment.json");
+  return fs.existsSync(file) && JSON.stringify(readExperiment(dir).spec) === JSON.stringify(spec);
 }
 
 const runLine = (r: Collected["file"]["runs"][number], cached: boolean) =>

@@ -22,9 +22,12 @@ export interface Deviation {
 export const optimizerName = (kind: OptimizerConfig["kind"] | undefined): string =>
   kind === undefined
     ? "the optimizer each cell names"
-    : ({ rmsprop: "RMSProp (PyTorch's: cache from 0, ε = 1e-8)", adam: "Adam", sgd: "SGD" } as Record<string, string>)[
-        kind
-      ] ?? kind;
+    : ({
+        rmsprop: "RMSProp (PyTorch's: cache from 0, ε = 1e-8)",
+        "rmsprop-arjovsky": "RMSProp (Arjovsky et al.'s: cache from 1e-3, no ε)",
+        adam: "Adam",
+        sgd: "SGD",
+      } as Record<string, string>)[kind] ?? kind;
 
 /** How a staged sweep spends its seeds (the deviations table and the methods paragraph say it alike). */
 export const stagedText = (spec: ExperimentSpec): string =>
@@ -191,7 +194,9 @@ function ours(spec: ExperimentSpec, setting: string): string {
     case "seeds":
       return seedsText(spec);
     case "readout":
-      return "PyTorch's nn.Linear: weights and bias U(±1/√H)";
+      return spec.readoutInit === "glorot"
+        ? "Glorot uniform weights, bias 0 (as the authors)"
+        : "PyTorch's nn.Linear: weights and bias U(±1/√H)";
     case "batches":
       return "each of a batch's sequences drawn from the fixed set with replacement, by the run's seed";
     case "copy_classes":

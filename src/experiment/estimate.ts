@@ -7,13 +7,16 @@
  * pre-empted step should not move it. A run's
  * CPU time is bounded by its step limit times that step, plus its evaluations (a forward pass
  * is about a third of a training step). Early stopping makes real runs shorter; the bound is
- * what a scheduler's time limit must allow.
+ * what a scheduler's time limit must allow. Where finished runs of the same row (task, T, cell and
+ * step limit) record how far early stopping let them go, the median of their steps gives an
+ * expected time beside the bound.
  */
 import { defaultKernels, setThreads } from "../backend";
 import { Rng } from "../math/rng";
-import { SequenceModel } from "../model/sequence-model";
 import { makeTask } from "../tasks";
 import { trainDefaults } from "../train/config";
+import { median } from "./stats";
+import { modelFor } from "./run";
 import type { RunSpec } from "./spec";
 
 export interface RunEstimate {
@@ -21,53 +24,75 @@ export interface RunEstimate {
   step_ms: number;
   /** Upper bound: every step of the step limit, every evaluation. */
   cpu_s: number;
+  /** At the median steps of the row's finished runs (null: none has finished). */
+  expected_s: number | null;
+  /** How many finished runs of the row the expectation reads. */
+  record: number;
+}
+
+/** A finished run, as the expectation reads it: its spec (row and step limit) and how many steps it ran. */
+export interface FinishedRun {
+  spec: RunSpec;
+  steps: number;
 }
 
 /** The median of `n` calls of `step`, each timed alone (`clock` in ms, injectable for tests). */
 export function medianStepMs(step: () => void, n: number, clock = () => performance.now()): number {
-  const ms = Array.from({ length: n }, () => {
-    const t0 = clock();
-    step();
-    return clock() - t0;
-  }).sort((a, b) => a - b);
-  return n % 2 ? ms[(n - 1) / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+  return median(
+    Array.from({ length: n }, () => {
+      const t0 = clock();
+      step();
+      return clock() - t0;
+    }),
+  );
 }
 
-export function estimateRuns(runs: RunSpec[], timedSteps = 5): RunEstimate[] {
+/** Estimates each run's CPU time, bounded and (with `finished` runs of its row) expected; `timedSteps` per model. */
+export function estimateRuns(runs: RunSpec[], timedSteps = 5, finished: readonly FinishedRun[] = []): RunEstimate[] {
   // One thread: what a run costs a core (a second thread saves wall time, not CPU time).
   const threads = defaultKernels().threads ?? 1;
   setThreads(1);
   try {
-    return estimate(runs, timedSteps);
+    return estimate(runs, timedSteps, finished);
   } finally {
     setThreads(threads);
   }
 }
 
-function estimate(runs: RunSpec[], timedSteps: number): RunEstimate[] {
+const rowOf = (r: RunSpec) => JSON.stringify([r.task, r.cell, r.train.steps, r.train.earlyStop ?? false]);
+
+function estimate(runs: RunSpec[], timedSteps: number, finished: readonly FinishedRun[]): RunEstimate[] {
+  const record = new Map<string, number[]>();
+  for (const f of finished) {
+    const steps = record.get(rowOf(f.spec)) ?? [];
+    record.set(rowOf(f.spec), [...steps, f.steps]);
+  }
   const stepMs = new Map<string, number>();
   return runs.map((run) => {
     const key = JSON.stringify([run.rnn, run.task, run.train.batchSize]);
     if (!stepMs.has(key)) {
       const task = makeTask(run.task);
       const rng = new Rng(run.seed);
-      const model = new SequenceModel(
-        { rnn: { ...run.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout },
-        rng,
-      );
+      const model = modelFor(run, task, rng);
       const batch = task.sample(rng, run.train.batchSize);
       const step = () => model.lossAndGrads(batch.x, batch, task.loss);
       for (let i = 0; i < 3; i++) step();
       stepMs.set(key, medianStepMs(step, timedSteps));
     }
     const ms = stepMs.get(key)!;
-    const t = run.train;
-    const d = trainDefaults(t);
-    const evals = Math.ceil(t.steps / d.evalEvery) + 1;
-    const evalSequences = evals * d.validationSize + d.testSize;
-    const cpuMs = t.steps * ms + (evalSequences / t.batchSize) * (ms / 3);
-    return { id: run.id, step_ms: ms, cpu_s: cpuMs / 1000 };
+    const steps = record.get(rowOf(run)) ?? [];
+    const expected = steps.length ? cpuSeconds(run, median(steps), ms) : null;
+    const bound = cpuSeconds(run, run.train.steps, ms);
+    return { id: run.id, step_ms: ms, cpu_s: bound, expected_s: expected, record: steps.length };
   });
+}
+
+/** A run's CPU seconds at `steps` steps of `ms` each, with its evaluations (a forward pass ≈ a third of a step). */
+function cpuSeconds(run: RunSpec, steps: number, ms: number): number {
+  const d = trainDefaults(run.train);
+  const evals = Math.ceil(steps / d.evalEvery) + 1;
+  const evalSequences = evals * d.validationSize + d.testSize;
+  return (steps * ms + (evalSequences / run.train.batchSize) * (ms / 3)) / 1000;
 }
 
 export function formatDuration(s: number): string {

@@ -3,7 +3,8 @@
  * worker, no shared state, so each is exactly as deterministic as alone) or in-process with
  * jobs = 1, each run's model on one or two threads (identical results) so that runs × threads
  * never exceed the cores. Finished runs are stored one file each (atomic writes) and are not redone, and a run
- * in progress checkpoints as it goes: an interrupted experiment resumes where it stopped.
+ * in progress checkpoints as it goes: an interrupted experiment resumes where it stopped. The pool starts the
+ * longest runs first (by their measured bound), so that no long run starts last and runs on alone.
  */
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +13,7 @@ import { Piscina } from "piscina";
 import { defaultKernels, setThreads, type Threads } from "../backend";
 import { GatescopeError } from "../errors";
 import { isBuiltIn } from "../cells";
+import { estimateRuns } from "./estimate";
 import { runOne, type RunResult } from "./run";
 import { readRun, runCheckpoint, writeRun } from "./store";
 import type { RunSpec } from "./spec";
@@ -72,9 +74,11 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
       minThreads: options.jobs,
       maxThreads: options.jobs,
     });
+    const bounds = new Map(estimateRuns(todo, 3).map((e) => [e.id, e.cpu_s]));
+    const longestFirst = [...todo].sort((a, b) => bounds.get(b.id)! - bounds.get(a.id)!);
     try {
       await Promise.all(
-        todo.map(async (spec) => {
+        longestFirst.map(async (spec) => {
           const { port1, port2 } = new MessageChannel();
           port1.on("message", (m: { id: string; step: number; steps: number }) =>
             options.onProgress?.(m.id, m.step, m.steps),

@@ -11,7 +11,7 @@ import { cellLabel, type Figure } from "../viz/figure";
 import { escapeHtml as e, figureHtml, htmlPage } from "../viz/html";
 import { comparisonDashboard } from "./dashboard";
 import { deviations } from "./deviations";
-import { madeWith, type ResultsFile } from "./results";
+import { madeWith, runsCost, type ResultsFile } from "./results";
 import type { RunResult } from "./run";
 import { lengthKey, rowKey } from "./spec";
 import {
@@ -347,7 +347,7 @@ export function reportHtml(results: ResultsFile): string {
   const m = results.manifest;
   const body = `<h1>gatescope: the vanishing-gradient comparison</h1>
 <p>Preset <code>${e(m.preset)}</code>, seed ${e(String(m.seed))}, ${results.runs.length} runs on ${e(String(m.jobs))}
-worker(s): ${e(num(m.runs_wall_s, 4))} s of runs in all, ${e(num(m.wall_s, 4))} s of wall time for this invocation
+worker(s): the runs took ${e(runsCost(results.runs))}; ${e(num(m.wall_s, 4))} s of wall time for this invocation
 (finished runs are reused), ${e(madeWith(m))}.</p>
 <h2>Protocol</h2>
 <p>Every task has three disjoint data streams: training (seeded by the run), a fixed validation set and a fixed test

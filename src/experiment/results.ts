@@ -58,6 +58,22 @@ export function madeWith(m: Manifest): string {
   return a ? `arithmetic ${a.id} (${a.backends.join(", ")})` : `backend ${m.backend.name}`;
 }
 
+/**
+ * What the runs cost, in words: CPU seconds summed over the runs that record them (each run's own, summed over its
+ * resumed pieces), and the wall time of runs made before runs recorded CPU, said apart rather than added in.
+ */
+export function runsCost(runs: ReadonlyArray<Pick<RunResult, "cpu_s" | "wall_s">>): string {
+  const timed = runs.filter((r) => typeof r.cpu_s === "number" && Number.isFinite(r.cpu_s));
+  const untimed = runs.filter((r) => !timed.includes(r));
+  const sum = (rs: typeof runs, f: (r: (typeof runs)[number]) => number) => rs.reduce((s, r) => s + f(r), 0);
+  const cpu = `${sum(timed, (r) => r.cpu_s!).toFixed(0)} s of CPU over ${timed.length} run(s)`;
+  if (untimed.length === 0) return cpu;
+  const wall =
+    `${sum(untimed, (r) => r.wall_s).toFixed(0)} s of wall time over ${untimed.length} run(s) made before runs ` +
+    "recorded CPU time";
+  return timed.length ? `${cpu}, and ${wall}` : wall;
+}
+
 /** results.json: the manifest, every run and the summary. */
 export interface ResultsFile {
   schema: typeof RESULTS_SCHEMA;

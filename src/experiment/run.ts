@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import { Rng } from "../math/rng";
 import { SequenceModel } from "../model/sequence-model";
-import { makeTask, validationSet } from "../tasks";
+import { makeTask, validationSet, type Task } from "../tasks";
 import { resumeProblem } from "../train/checkpoint";
 import type { TrainConfig } from "../train/config";
 import { probeGradientFlow, train, type StopSignal, type TrainCallbacks } from "../train/train";
@@ -65,6 +65,15 @@ export interface RunOptions {
   signal?: StopSignal;
 }
 
+/** A run's model, its sizes from the task, drawn from `rng` (the run's own stream). */
+export function modelFor(spec: RunSpec, task: Task, rng: Rng): SequenceModel {
+  const init = spec.readoutInit ? { readoutInit: spec.readoutInit } : {};
+  return new SequenceModel(
+    { rnn: { ...spec.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout, ...init },
+    rng,
+  );
+}
+
 /**
  * Trains one run and measures it (gradient flow, curves, test score of the selected weights). With a `checkpoint`,
  * it writes one as it goes and resumes from the one there if that was made by this run (same spec and stamp), so
@@ -75,10 +84,7 @@ export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunRe
   const t0 = Date.now();
   const task = makeTask(spec.task);
   const rng = new Rng(spec.seed);
-  const model = new SequenceModel(
-    { rnn: { ...spec.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout },
-    rng,
-  );
+  const model = modelFor(spec, task, rng);
   const steps = spec.train.steps;
   const callbacks: TrainCallbacks = { onEval: (e) => onProgress?.(e.step, steps) };
   const config: TrainConfig = { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])], checkpoint };

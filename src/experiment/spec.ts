@@ -6,7 +6,8 @@
  * overrides (the IRNN's small learning rate, say).
  */
 import { checkKeys, GatescopeError, fail } from "../errors";
-import { positiveInt } from "../checks";
+import { oneOf, positiveInt } from "../checks";
+import { READOUT_INITS, type ReadoutInit } from "../model/readout";
 import type { CellConfig, RecurrentConfig } from "../model/config";
 import { paramShapes, resolveConfig } from "../model/config";
 import { checkTaskConfig, makeTask, type TaskName } from "../tasks";
@@ -54,6 +55,8 @@ export interface ExperimentSpec {
   lrSelection?: "full" | "staged";
   /** Seeds in a staged pilot: 1 ≤ pilotSeeds < seeds (default 2). */
   pilotSeeds?: number;
+  /** How every model's readout starts: "pytorch" (default, torch.nn.Linear's) or "glorot" (Arjovsky et al.'s). */
+  readoutInit?: ReadoutInit;
 }
 
 /** One run of an experiment: everything needed to redo it alone. */
@@ -73,6 +76,8 @@ export interface RunSpec {
   stage?: "pilot" | "chosen";
   /** A "chosen" run whose row's pilot has not finished: its rate is not known yet, and it cannot run. */
   pending?: true;
+  /** The readout's initialisation when it is not PyTorch's. */
+  readoutInit?: "glorot";
 }
 
 /** A summary row's key: the runs that differ only in rate and seed. */
@@ -115,6 +120,7 @@ export function chooseRate(runs: ReadonlyArray<{ lr: number; seed: number; final
 
 const KEYS = [
   "cells", "tasks", "seeds", "hidden", "train", "trainByTask", "hiddenByTask", "lrs", "lrSelection", "pilotSeeds",
+  "readoutInit",
 ];
 const CELL_KEYS = ["name", "rnn", "hidden", "hiddenByTask", "train", "lrs"];
 
@@ -191,6 +197,9 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
     checkKeys(`experiment.cells[${c.name}]`, c, CELL_KEYS);
     if (c.lrs !== undefined) checkLrs(c.lrs, `experiment.cells[${c.name}].lrs`);
   }
+  if (spec.readoutInit !== undefined) oneOf(spec.readoutInit, READOUT_INITS, "experiment.readoutInit");
+  // PyTorch's readout is the default a run spec leaves unsaid, so runs made before the option keep their identity.
+  const readoutOf = spec.readoutInit === "glorot" ? { readoutInit: "glorot" as const } : {};
   const byName = new Map(spec.cells.map((c) => [c.name, c]));
   const runs: RunSpec[] = [];
   const later: RunSpec[] = []; // a staged sweep's chosen-rate runs, after every pilot
@@ -239,7 +248,7 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
         for (const lr of lrs ?? [base.optimizer.lr]) {
           for (const seed of split ? seeds.slice(0, pilot) : seeds) {
             const id = `${task.name}-T${T}-${c.name}${lrs ? `-lr${lr}` : ""}-s${seed}`;
-            const run: RunSpec = { id, cell: c.name, rnn, task, seed, hidden, lr, train: withLr(lr) };
+            const run: RunSpec = { id, cell: c.name, rnn, task, seed, hidden, lr, train: withLr(lr), ...readoutOf };
             runs.push(split ? { ...run, stage: "pilot" } : run);
           }
         }
@@ -248,7 +257,10 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
           for (const seed of seeds.slice(pilot)) {
             const id = `${task.name}-T${T}-${c.name}-chosen-s${seed}`;
             const rate = lr ?? lrs[0];
-            const run: RunSpec = { id, cell: c.name, rnn, task, seed, hidden, lr: rate, train: withLr(rate) };
+            const run: RunSpec = {
+              ...{ id, cell: c.name, rnn, task, seed, hidden, lr: rate, train: withLr(rate) },
+              ...readoutOf,
+            };
             later.push(lr === null ? { ...run, stage: "chosen", pending: true } : { ...run, stage: "chosen" });
           }
         }

@@ -6,7 +6,7 @@
  */
 import { deviations } from "./deviations";
 import { memoryRows, outcomeText } from "./report";
-import { madeWith, type ResultsFile } from "./results";
+import { madeWith, runsCost, type ResultsFile } from "./results";
 import { authorsVerdictText, SEEDS_NOTE, SUMMARY_HEADINGS, summaryCells, verdictText } from "./summary";
 import { escapeMarkdown } from "../viz/markdown";
 
@@ -146,7 +146,7 @@ export function summaryMarkdown(results: ResultsFile): string {
   // The manifest is data from a file too: every field goes through the escaper.
   const by =
     `${m.command} (gatescope ${m.version}, commit ${m.git_commit ?? "unknown"}, ${m.cpus} × ${m.cpu_model}, ` +
-    `${madeWith(m)}; the runs took ${m.runs_wall_s.toFixed(0)} s in all)`;
+    `${madeWith(m)}; the runs took ${runsCost(results.runs)})`;
   return [
     `# gatescope results: preset ${escapeMarkdown(String(m.preset))}, seed ${escapeMarkdown(String(m.seed))}`,
     "",

@@ -9,7 +9,7 @@ import * as path from "path";
 import { writeFileAtomic } from "../io/atomic";
 import { saveFigures } from "../viz/export";
 import { reportFigures } from "./report";
-import { madeWith, type ResultsFile } from "./results";
+import { madeWith, runsCost, type ResultsFile } from "./results";
 import { trainDefaults } from "../train/config";
 import { expand, rowKey, type RunSpec } from "./spec";
 import { optimizerName, stagedText } from "./deviations";
@@ -161,8 +161,7 @@ export function methodsParagraph(results: ResultsFile): string {
       `with the lowest validation metric, and the test set is scored once, for those weights.`,
     `We report the mean over a row's seeds, ${seeds} per row, with a percentile-bootstrap 95% interval (2000 ` +
       `resamples) and solve rates with Wilson 95% intervals.`,
-    `${finished} took ${m.runs_wall_s.toFixed(0)} s in all (the sum of their wall times, each run one ` +
-      `thread) on ${m.cpus} × ${m.cpu_model}`,
+    `${finished} took ${runsCost(results.runs)} (each run one thread) on ${m.cpus} × ${m.cpu_model}`,
     `(${m.platform}, Node.js ${m.node}, ${madeWith(m)}),`,
     `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the runs come ` +
       `from \`${made}\`${m.command.startsWith("gatescope reproduce") ? "" : `, merged by \`${m.command}\``}.`,

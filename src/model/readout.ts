@@ -1,13 +1,15 @@
 /**
  * Linear readout y = h Wᵀ + b on the last axis of any tensor: N×T×H (every step) or N×H (the
  * last step; take it with `lastStep`). Shapes: W O×H, b O. Initialised like torch.nn.Linear,
- * U(±1/√H) for weight and bias.
+ * U(±1/√H) for weight and bias ("pytorch"), or as Arjovsky et al.'s code does ("glorot": W Glorot
+ * uniform U(±√(6/(H + O))), b = 0).
  * Backward: dW = dyᵀ h (summed over all leading positions), db = Σ dy, dh = dy W.
  */
-import { positiveInt } from "../checks";
+import { oneOf, positiveInt } from "../checks";
 import { checkKeys, fail } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { jsKernels } from "../backend/js";
+import { initialise } from "../math/init";
 import type { Rng } from "../math/rng";
 import { alloc, checkDType, sizeOf, toTensor, zeros, type DType, type Tensor } from "../math/tensor";
 
@@ -16,7 +18,14 @@ export interface LinearConfig {
   inputSize: number;
   outputSize: number;
   dtype?: DType;
+  /** Default "pytorch". */
+  init?: ReadoutInit;
 }
+
+/** How a readout starts: torch.nn.Linear's default, or Glorot weights and a zero bias. */
+export type ReadoutInit = "pytorch" | "glorot";
+/** Every readout initialisation. */
+export const READOUT_INITS: readonly ReadoutInit[] = ["pytorch", "glorot"];
 
 /** A linear readout y = h Wᵀ + b with its backward. */
 export class Linear {
@@ -27,7 +36,7 @@ export class Linear {
   kernels: Kernels;
 
   constructor(config: LinearConfig, rng: Rng, kernels: Kernels = jsKernels) {
-    checkKeys("Linear config", config, ["inputSize", "outputSize", "dtype"]);
+    checkKeys("Linear config", config, ["inputSize", "outputSize", "dtype", "init"]);
     for (const key of ["inputSize", "outputSize"] as const) {
       positiveInt(config[key], `Linear config.${key}`);
     }
@@ -35,11 +44,15 @@ export class Linear {
     this.outputSize = config.outputSize;
     this.dtype = config.dtype === undefined ? "float32" : checkDType(config.dtype, "Linear config.dtype");
     this.kernels = kernels;
-    const bound = 1 / Math.sqrt(this.inputSize);
-    const weight = zeros(this.dtype, [this.outputSize, this.inputSize]);
-    const bias = zeros(this.dtype, [this.outputSize]);
-    for (let i = 0; i < weight.data.length; i++) weight.data[i] = rng.range(-bound, bound);
-    for (let i = 0; i < bias.data.length; i++) bias.data[i] = rng.range(-bound, bound);
+    const init = config.init === undefined ? "pytorch" : oneOf(config.init, READOUT_INITS, "Linear config.init");
+    const [H, O] = [this.inputSize, this.outputSize];
+    const weight = zeros(this.dtype, [O, H]);
+    const bias = zeros(this.dtype, [O]);
+    if (init === "glorot") initialise({ kind: "xavier" }, weight.data, O, H, O, rng);
+    else {
+      initialise({ kind: "pytorch" }, weight.data, O, H, H, rng);
+      initialise({ kind: "pytorch" }, bias.data, O, 1, H, rng);
+    }
     this.params = { weight, bias };
   }
 

@@ -10,7 +10,7 @@ import type { Rng } from "../math/rng";
 import { toTensor, type Tensor } from "../math/tensor";
 import type { RecurrentConfig } from "./config";
 import { mse, softmaxCrossEntropy } from "./losses";
-import { Linear, lastStep } from "./readout";
+import { Linear, lastStep, type ReadoutInit } from "./readout";
 import { RecurrentNet, type BackwardResult, type ForwardResult } from "./recurrent";
 
 /** The recurrent stack, the readout's width and where it reads. */
@@ -18,6 +18,8 @@ export interface SequenceModelConfig {
   rnn: RecurrentConfig;
   outputSize: number;
   readout: "last" | "every";
+  /** How the readout starts (default "pytorch": torch.nn.Linear's). */
+  readoutInit?: ReadoutInit;
 }
 
 /** What a loss compares with: regression targets, or class indices with a mask. */
@@ -58,21 +60,29 @@ export class SequenceModel {
   readonly rnn: RecurrentNet;
   readonly head: Linear;
   readonly readout: "last" | "every";
+  readonly readoutInit: ReadoutInit | undefined;
 
   constructor(config: SequenceModelConfig, rng: Rng, kernels?: Kernels) {
-    checkKeys("model config", config, ["rnn", "outputSize", "readout"]);
+    checkKeys("model config", config, ["rnn", "outputSize", "readout", "readoutInit"]);
     if (config.readout !== "last" && config.readout !== "every")
       fail("model readout", `"last" or "every"`, config.readout);
     this.rnn = new RecurrentNet(config.rnn, rng, kernels);
     this.head = new Linear(
-      { inputSize: this.rnn.config.hiddenSize, outputSize: config.outputSize, dtype: this.rnn.config.dtype },
+      {
+        inputSize: this.rnn.config.hiddenSize,
+        outputSize: config.outputSize,
+        dtype: this.rnn.config.dtype,
+        init: config.readoutInit,
+      },
       rng,
     );
     this.readout = config.readout;
+    this.readoutInit = config.readoutInit;
   }
 
   get config(): SequenceModelConfig {
-    return { rnn: this.rnn.config, outputSize: this.head.outputSize, readout: this.readout };
+    const init = this.readoutInit ? { readoutInit: this.readoutInit } : {};
+    return { rnn: this.rnn.config, outputSize: this.head.outputSize, readout: this.readout, ...init };
   }
 
   /** Every parameter, live (the optimizer updates these tensors in place). */

@@ -6,6 +6,8 @@
  *   sgd      d = g + λθ;  b ← μb + (1−τ)d (b₁ = d);  d ← d + μb (Nesterov) or b;  θ ← θ − ηd
  *   rmsprop  d = g + λθ;  s ← αs + (1−α)d²;  [centred: m ← αm + (1−α)d, s̃ = s − m²]
  *            a = √s̃ + ε;  b ← μb + d/a, θ ← θ − ηb (μ > 0)  or  θ ← θ − η d/a
+ *   rmsprop-arjovsky   s₀ = c (1e-3);  s ← αs + (1−α)g²;  θ ← θ − η g/√s   (no ε, no weight decay)
+ *            Arjovsky et al. 2016's own RMSProp (amarshah/complex_RNN, optimizations.py rms_prop, α = 0.9)
  *   adam     d = g + λθ (AdamW: θ ← θ(1 − ηλ));  m ← β₁m + (1−β₁)d;  v ← β₂v + (1−β₂)d²
  *            θ ← θ − (η/(1−β₁ᵗ)) m / (√v/√(1−β₂ᵗ) + ε)
  * The optimizer never sees a gradient before clipping has been applied to it (train/).
@@ -25,6 +27,7 @@ export type OptimizerConfig =
       centered?: boolean;
       weightDecay?: number;
     }
+  | { kind: "rmsprop-arjovsky"; lr: number; alpha?: number; cacheInit?: number }
   | {
       kind: "adam";
       lr: number;
@@ -38,11 +41,12 @@ export type OptimizerConfig =
 const FIELDS: Record<OptimizerConfig["kind"], string[]> = {
   sgd: ["kind", "lr", "momentum", "dampening", "nesterov", "weightDecay"],
   rmsprop: ["kind", "lr", "alpha", "eps", "momentum", "centered", "weightDecay"],
+  "rmsprop-arjovsky": ["kind", "lr", "alpha", "cacheInit"],
   adam: ["kind", "lr", "beta1", "beta2", "eps", "weightDecay", "decoupled"],
 };
 
 export function checkOptimizerConfig(c: unknown, what = "optimizer"): OptimizerConfig {
-  if (typeof c !== "object" || c === null) fail(what, "{kind: sgd|rmsprop|adam, lr, ...}", c);
+  if (typeof c !== "object" || c === null) fail(what, `{kind: ${Object.keys(FIELDS).join("|")}, lr, ...}`, c);
   const o = c as Record<string, unknown>;
   if (!(typeof o.kind === "string" && o.kind in FIELDS))
     fail(`${what}.kind`, `one of ${Object.keys(FIELDS).join(", ")}`, o.kind);
@@ -63,8 +67,9 @@ export function checkOptimizerConfig(c: unknown, what = "optimizer"): OptimizerC
   nonNeg("alpha", 1);
   nonNeg("beta1", 1, true);
   nonNeg("beta2", 1, true);
-  if (o.eps !== undefined && (typeof o.eps !== "number" || !(o.eps > 0)))
-    fail(`${what}.eps`, "a positive number", o.eps);
+  for (const k of ["eps", "cacheInit"])
+    if (o[k] !== undefined && !(typeof o[k] === "number" && (o[k] as number) > 0 && Number.isFinite(o[k])))
+      fail(`${what}.${k}`, "a positive number", o[k]);
   for (const b of ["nesterov", "centered", "decoupled"])
     if (o[b] !== undefined && typeof o[b] !== "boolean") fail(`${what}.${b}`, "a boolean", o[b]);
   if (kind === "sgd" && o.nesterov && !((o.momentum as number) > 0 && !o.dampening)) {
@@ -82,7 +87,10 @@ export interface OptimizerState {
   buffers: Record<string, number[]>;
 }
 
-/** SGD, RMSProp and Adam with PyTorch's update rules, checked against `torch.optim`. */
+/**
+ * SGD, RMSProp and Adam with PyTorch's update rules, checked against `torch.optim`; and Arjovsky et al.'s RMSProp,
+ * checked against a transcription of their code.
+ */
 export class Optimizer {
   readonly config: OptimizerConfig;
   private readonly params: Record<string, Tensor>;
@@ -98,11 +106,12 @@ export class Optimizer {
     return this.t;
   }
 
-  private buffer(slot: string, name: string, like: FloatArray): FloatArray {
+  private buffer(slot: string, name: string, like: FloatArray, start = 0): FloatArray {
     const key = `${slot}:${name}`;
     let b = this.buffers.get(key);
     if (!b) {
       b = alloc(dtypeOf(like), like.length);
+      if (start) b.fill(start);
       this.buffers.set(key, b);
     }
     return b;
@@ -119,7 +128,7 @@ export class Optimizer {
     for (const [name, p] of Object.entries(this.params)) {
       const θ = p.data;
       const g = grads[name].data;
-      const wd = c.weightDecay ?? 0;
+      const wd = "weightDecay" in c ? c.weightDecay ?? 0 : 0;
       if (c.kind === "sgd") {
         const μ = c.momentum ?? 0,
           τ = c.dampening ?? 0;
@@ -152,6 +161,13 @@ export class Optimizer {
             b[i] = μ * b[i] + d / a;
             θ[i] -= lr * b[i];
           } else θ[i] -= (lr * d) / a;
+        }
+      } else if (c.kind === "rmsprop-arjovsky") {
+        const α = c.alpha ?? 0.9;
+        const s = this.buffer("square_avg", name, θ, c.cacheInit ?? 1e-3);
+        for (let i = 0; i < θ.length; i++) {
+          s[i] = α * s[i] + (1 - α) * g[i] * g[i];
+          θ[i] -= (lr * g[i]) / Math.sqrt(s[i]);
         }
       } else {
         const β1 = c.beta1 ?? 0.9,

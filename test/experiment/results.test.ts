@@ -1,8 +1,8 @@
-/** results.json: version 2 written, version 1 upgraded on load, anything else refused clearly. */
+/** results.json: version 2 written, version 1 upgraded on load, anything else refused clearly; what the runs cost. */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { parseResults, readResults, RESULTS_VERSION } from "../../src/experiment/results";
+import { parseResults, readResults, RESULTS_VERSION, runsCost } from "../../src/experiment/results";
 import { tmpDir } from "../helpers/tmp";
 import { preset } from "../../src/experiment/presets";
 
@@ -48,6 +48,20 @@ const v1 = () => ({
   },
   runs: [v1Run(0, 900), v1Run(1, 1000)],
   summary: [{ task: "adding", T: 50, cell: "lstm", seeds: 2, metric_mean: 0.005, steps_to_solve: 900 }],
+});
+
+describe("what the runs cost", () => {
+  it("sums CPU where runs record it and says apart the wall time of runs that do not", () => {
+    const timed = { cpu_s: 10.4, wall_s: 30 };
+    const old = { cpu_s: null, wall_s: 7 };
+    expect(runsCost([timed, timed])).to.equal("21 s of CPU over 2 run(s)");
+    expect(runsCost([timed, old])).to.equal(
+      "10 s of CPU over 1 run(s), and 7 s of wall time over 1 run(s) made before runs recorded CPU time",
+    );
+    expect(runsCost([old, { wall_s: 2 } as never])).to.equal(
+      "9 s of wall time over 2 run(s) made before runs recorded CPU time",
+    );
+  });
 });
 
 describe("results.json versions", () => {

@@ -3,6 +3,9 @@ import { expect } from "chai";
 import { expand, hiddenForParams, recurrentParamCount, type ExperimentSpec } from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
 import { deviations } from "../../src/experiment/deviations";
+import { modelFor } from "../../src/experiment/run";
+import { Rng } from "../../src/math/rng";
+import { makeTask } from "../../src/tasks";
 
 describe("experiment specs", () => {
   it("equal-parameter rows: H chosen so the cell's recurrent parameters match the reference cell's", () => {
@@ -36,6 +39,24 @@ describe("experiment specs", () => {
     );
     expect(() => expand({ ...spec, cells: [{ ...spec.cells[0], hiden: 4 } as never] })).to.throw(
       /unknown option "hiden"/,
+    );
+  });
+
+  it("the authors' readout: readoutInit gets to each run spec and model; PyTorch's leaves run specs unchanged", () => {
+    const spec = preset("tiny", 0);
+    const plain = expand(spec);
+    expect(expand({ ...spec, readoutInit: "pytorch" })).to.deep.equal(plain);
+    const glorot = expand({ ...spec, readoutInit: "glorot" });
+    expect(glorot.map((r) => r.readoutInit)).to.deep.equal(plain.map(() => "glorot"));
+    const task = makeTask(glorot[0].task);
+    const bias = (r: (typeof plain)[number]) => Array.from(modelFor(r, task, new Rng(1)).head.params.bias.data);
+    expect(bias(glorot[0]).every((b) => b === 0)).to.equal(true);
+    expect(bias(plain[0]).some((b) => b !== 0)).to.equal(true);
+    expect(deviations({ ...spec, tasks: [{ name: "adding", T: [100] }], readoutInit: "glorot" }).find(
+      (d) => d.setting === "readout",
+    )!.ours).to.match(/^Glorot uniform weights, bias 0/);
+    expect(() => expand({ ...spec, readoutInit: "xavier" as never })).to.throw(
+      'experiment.readoutInit: expected "pytorch" or "glorot", got "xavier"',
     );
   });
 

@@ -57,8 +57,9 @@ describe("gatescope writeup", () => {
         expect(bib).to.include(`{${key},`);
       const methods = fs.readFileSync(path.join(out, "methods.md"), "utf8");
       expect(methods).to.equal(methodsParagraph(results) + "\n");
+      const cpu = results.runs.reduce((sum, r) => sum + r.cpu_s!, 0);
       expect(methods).to.include(
-        `The ${results.runs.length} runs took ${results.manifest.runs_wall_s.toFixed(0)} s in all`,
+        `The ${results.runs.length} runs took ${cpu.toFixed(0)} s of CPU over ${results.runs.length} run(s) (each`,
       );
       expect(methods).to.include("batch size 16").and.include("at most 40 steps").and.include("seeds, 1 per row");
       expect(methods).to.include(results.manifest.cpu_model);

@@ -41,6 +41,25 @@ describe("readout and losses", () => {
     expect(r.loss).to.be.closeTo(2000, 1e-9);
   });
 
+  it("readout initialisations: PyTorch's U(±1/√H) for weight and bias, or Glorot weights and a zero bias", () => {
+    const [H, O] = [64, 9];
+    const ours = new Linear({ inputSize: H, outputSize: O, dtype: "float64" }, new Rng(3));
+    const theirs = new Linear({ inputSize: H, outputSize: O, dtype: "float64", init: "glorot" }, new Rng(3));
+    const extent = (a: Float64Array | Float32Array) => Math.max(...Array.from(a, Math.abs));
+    const [pytorch, glorot] = [1 / Math.sqrt(H), Math.sqrt(6 / (H + O))];
+    // 576 draws come within 1 % of the bound; the two bounds are 2.3× apart, so neither passes for the other.
+    expect(extent(ours.params.weight.data)).to.be.within(0.99 * pytorch, pytorch);
+    expect(extent(ours.params.bias.data)).to.be.within(0.5 * pytorch, pytorch);
+    expect(extent(theirs.params.weight.data)).to.be.within(0.99 * glorot, glorot);
+    expect(Array.from(theirs.params.bias.data)).to.deep.equal(new Array(O).fill(0));
+    const again = new Linear({ inputSize: H, outputSize: O, dtype: "float64", init: "pytorch" }, new Rng(3));
+    const weights = (l: Linear) => Array.from(l.params.weight.data);
+    expect(weights(again), "the default is pytorch").to.deep.equal(weights(ours));
+    expect(() => new Linear({ inputSize: H, outputSize: O, init: "xavier" as never }, new Rng(3))).to.throw(
+      'Linear config.init: expected "pytorch" or "glorot", got "xavier"',
+    );
+  });
+
   it("Linear readout on every step and on the last step: gradients through the RNN (finite differences)", () => {
     const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 4, dtype: "float64" }, rng);
     const head = new Linear({ inputSize: 4, outputSize: 3, dtype: "float64" }, rng);

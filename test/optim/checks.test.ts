@@ -8,7 +8,9 @@ import { checkOptimizerConfig, Optimizer } from "../../src/optim/optimizer";
 describe("optimizer checks", () => {
   it("optimizer ranges: each bound, open or closed, is where PyTorch puts it", () => {
     const bad = (c: object) => () => checkOptimizerConfig({ kind: "sgd", lr: 0.1, ...c });
-    expect(() => checkOptimizerConfig(null)).to.throw(/optimizer: expected \{kind: sgd\|rmsprop\|adam, lr, \.\.\.\}/);
+    expect(() => checkOptimizerConfig(null)).to.throw(
+      /optimizer: expected \{kind: sgd\|rmsprop\|rmsprop-arjovsky\|adam, lr, \.\.\.\}/,
+    );
     expect(bad({ momentum: -0.1 })).to.throw(/optimizer.momentum: expected a number in \[0, 1\), got -0.1/);
     expect(bad({ momentum: 1 })).to.throw(/optimizer.momentum: expected a number in \[0, 1\)/);
     expect(bad({ momentum: 0 })).not.to.throw();
@@ -19,6 +21,9 @@ describe("optimizer checks", () => {
     expect(rms({ alpha: 1 })).not.to.throw();
     expect(rms({ eps: 0 })).to.throw(/optimizer.eps: expected a positive number, got 0/);
     expect(rms({ eps: 1e-30 })).not.to.throw();
+    const theirs = (c: object) => () => checkOptimizerConfig({ kind: "rmsprop-arjovsky", lr: 1e-3, ...c });
+    expect(theirs({ cacheInit: 0 })).to.throw(/optimizer.cacheInit: expected a positive number, got 0/);
+    expect(theirs({ eps: 1e-8 })).to.throw(/optimizer \(rmsprop-arjovsky\)/); // their update has no ε
     expect(bad({ nesterov: true, momentum: 0.9, dampening: 0.1 })).to.throw(
       "optimizer: expected momentum > 0 and dampening 0 with nesterov (as PyTorch), got momentum 0.9, dampening 0.1",
     );

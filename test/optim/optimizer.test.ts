@@ -17,9 +17,11 @@ const fx: Fixture = JSON.parse(fs.readFileSync(path.join(REPO, "test/fixtures/op
 const tensors = (o: Record<string, unknown>, dtype: "float32" | "float64" = "float64") =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, toTensor(v, dtype, null, k)])) as Record<string, Tensor>;
 
-describe("optimizers against PyTorch reference sequences (scripts/make_optim_fixtures.py)", () => {
+describe("optimizers against reference sequences (scripts/make_optim_fixtures.py)", () => {
+  const reference = (kind: string) =>
+    kind === "rmsprop-arjovsky" ? "Arjovsky et al.'s rms_prop (numpy transcription)" : "torch.optim";
   for (const c of fx.cases) {
-    it(`${c.name}: every step matches torch.optim to 1e-12 (float64)`, () => {
+    it(`${c.name}: every step matches ${reference(c.config.kind)} to 1e-12 (float64)`, () => {
       const params = tensors(fx.start);
       const opt = new Optimizer(c.config, params);
       c.lrs.forEach((lr, s) => {
@@ -33,9 +35,22 @@ describe("optimizers against PyTorch reference sequences (scripts/make_optim_fix
     });
   }
 
-  // Adam reads the step count (bias correction), so a restore that forgot it would show there.
+  it("Arjovsky et al.'s RMSProp is not PyTorch's at the same rate and decay (the reference tells them apart)", () => {
+    const theirs = fx.cases.find((k) => k.name === "rmsprop_arjovsky")!;
+    const params = tensors(fx.start);
+    const opt = new Optimizer({ kind: "rmsprop", lr: 1e-3, alpha: 0.9 }, params);
+    opt.step(tensors(fx.grads[0]), theirs.lrs[0]);
+    const want = tensors(theirs.trajectory[0]);
+    // PyTorch's cache starts at 0, so its first step is η·g/√(0.1 g²) ≈ 3.2η per entry; theirs starts at 1e-3.
+    const gap = Math.max(...Array.from(params.w.data, (v, i) => Math.abs(v - want.w.data[i])));
+    expect(gap).to.be.greaterThan(1e-4);
+  });
+
+  // Adam reads the step count (bias correction), so a restore that forgot it would show there; Arjovsky et al.'s
+  // RMSProp starts its cache at 1e-3, which a restore must not refill.
   for (const name of [
     "rmsprop_centered_momentum_wd",
+    "rmsprop_arjovsky",
     ...fx.cases.filter((k) => k.config.kind === "adam").map((k) => k.name),
   ]) {
     it(`state save/restore continues the same trajectory (${name})`, () => {
@@ -94,7 +109,7 @@ describe("optimizers against PyTorch reference sequences (scripts/make_optim_fix
       /optimizer.lr: expected a positive learning rate, got -1/,
     );
     expect(() => new Optimizer({ kind: "lbfgs", lr: 1 } as never, p)).to.throw(
-      /optimizer.kind: expected one of sgd, rmsprop, adam/,
+      /optimizer.kind: expected one of sgd, rmsprop, rmsprop-arjovsky, adam/,
     );
     expect(() => new Optimizer({ kind: "sgd", lr: 1, betas: [1, 2] } as never, p)).to.throw(/unknown option "betas"/);
     expect(() => new Optimizer({ kind: "sgd", lr: 1, nesterov: true }, p)).to.throw(/momentum > 0 and dampening 0/);

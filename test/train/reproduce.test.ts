@@ -8,7 +8,8 @@ import { tmpDir } from "../helpers/tmp";
 import { expand } from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
 import { parseReproduceArgs } from "../../src/cli/reproduce";
-import { medianStepMs } from "../../src/experiment/estimate";
+import { estimateRuns, medianStepMs } from "../../src/experiment/estimate";
+import { runAll } from "../../src/experiment/pool";
 
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, "reproduce", ...args], { encoding: "utf8" });
 
@@ -91,9 +92,47 @@ describe("gatescope reproduce", () => {
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/--dry-run: 54 runs \(nothing is run\)/);
     // 3000 steps at the measured ms per step: seconds on a quiet machine, minutes on a loaded one.
-    expect(r.stdout).to.match(/^adding-T200-gru-lr0\.01-s2\s+3000\s+\d+\.\d\s+\d+ (s|min)$/m);
+    expect(r.stdout).to.match(/^adding-T200-gru-lr0\.01-s2\s+3000\s+\d+\.\d\s+\d+ (s|min)\s+—$/m);
     expect(r.stdout).to.match(/estimated CPU time: ≤ \d+(\.\d)? (s|min|h)/);
     expect(fs.existsSync(out)).to.equal(false);
+  });
+
+  it("the expected time reads early stopping's record: the median steps of the row's finished runs, same limit", () => {
+    const runs = expand(preset("tiny", 0));
+    const [first, second] = runs;
+    const finished = [
+      { spec: first, steps: 10 },
+      { spec: first, steps: 30 },
+      { spec: first, steps: 35 },
+      { spec: { ...second, train: { ...second.train, steps: 400 } }, steps: 20 }, // another step limit: not its row
+    ];
+    const est = estimateRuns(runs, 1, finished);
+    expect(est.map((e) => e.record)).to.deep.equal([3, 0, 0]);
+    expect(est[0].expected_s).to.be.above(0).and.below(est[0].cpu_s); // 30 of its 40 steps, fewer evaluations
+    expect(est[1].expected_s).to.equal(null);
+    const full = estimateRuns([first], 1, [{ spec: first, steps: first.train.steps }])[0];
+    expect(full.expected_s).to.equal(full.cpu_s); // a record of runs that used every step expects the bound
+  });
+
+  it("the pool starts the longest runs first: the last-listed long run does not wait for a worker", async () => {
+    const tiny = preset("tiny", 0);
+    const long = { ...tiny.cells[2], train: { steps: 400 } };
+    const runs = expand({ ...tiny, cells: [tiny.cells[0], tiny.cells[1], long] });
+    const started: string[] = [];
+    let firstDone = -1;
+    await runAll(runs, {
+      dir: path.join(dir, "longest-first"),
+      jobs: 2,
+      threads: 1,
+      onProgress: (id) => {
+        if (!started.includes(id)) started.push(id);
+      },
+      onDone: () => {
+        if (firstDone < 0) firstDone = started.length;
+      },
+    });
+    // In list order the gru run would start third, once a worker is free: after the first run finished.
+    expect(started.indexOf(runs[2].id)).to.be.within(0, firstDone - 1);
   });
 
   it("a step's estimate is the median of steps timed alone: one pre-empted step does not move it", () => {
