@@ -3,22 +3,27 @@
  * (atomic write). A checkpoint only resumes the run that wrote it: model, task and training config
  * must match, so a resumed run equals an uninterrupted one bit for bit.
  *
- * Two files. PATH (JSON, version 2): everything but the per-step records, tensors and optimizer
- * buffers as their bytes in base64 — under 1 MB for the headline's models at any step. PATH's
- * steps log (`stepsLogPath`): one row of float64 per step (step, loss, lr, gradient norms,
- * clipped, wall ms, each parameter's gradient norm), only ever appended to, its first `count`
- * rows and their sha256 named in PATH, which is written after the rows: rows past `count` (a
- * write cut short) are cut off on resume; a log that does not match is no checkpoint.
+ * Three files. PATH (JSON, version 3): everything but the tensors and the per-step records, a few
+ * kB at any step. Its tensors file (`<PATH>.<sha256[:16]>.tensors`): the weights, the best weights so
+ * far and the optimizer's buffers as their little-endian bytes, each at an offset PATH names, with
+ * the file's length and sha256 — named by its hash, so that the file a PATH names is never rewritten
+ * under it (a new one is written first, then PATH, then the old one goes). Its steps log
+ * (`stepsLogPath`): one row of float64 per step (step, loss, lr, gradient norms, clipped, wall ms,
+ * each parameter's gradient norm), only ever appended to, its first `count` rows and their sha256
+ * named in PATH, which is written after the rows: rows past `count` (a write cut short) are cut off
+ * on resume; a log that does not match is no checkpoint. Version 2 (tensors inline, base64) is still
+ * read.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as nodePath from "path";
 import { GatescopeError, fail } from "../errors";
 import type { Tensor } from "../math/tensor";
 import type { OptimizerState } from "../optim/optimizer";
 import type { SequenceModel } from "../model/sequence-model";
 import type { Task } from "../tasks";
 import { writeFileAtomic } from "../io/atomic";
-import { decodeTensors, encodeTensors, fromBase64, toBase64 } from "../io/tensor-json";
+import { decodeTensors, fromBase64 } from "../io/tensor-json";
 import { checkTrainConfig, type CheckedTrainConfig, type History, type StepRecord, type TrainConfig } from "./config";
 
 const CKPT_FORMAT = "gatescope.train-checkpoint";
@@ -45,11 +50,49 @@ function identity(model: SequenceModel, task: Task, c: CheckedTrainConfig) {
   return JSON.parse(JSON.stringify({ model: model.config, task: which, train: rest, ...stamp }));
 }
 
+const base = (path: string) => path.replace(/\.json$/, "");
+
 /** The steps log beside a checkpoint. */
-export const stepsLogPath = (path: string): string => `${path.replace(/\.json$/, "")}.steps.f64`;
+export const stepsLogPath = (path: string): string => `${base(path)}.steps.f64`;
+
+const tensorsName = (path: string, hash: string) => `${nodePath.basename(base(path))}.${hash.slice(0, 16)}.tensors`;
+
+/** Every tensors file of the checkpoint at `path` in its directory (one, but for a write cut short). */
+function tensorsFiles(path: string): string[] {
+  const dir = nodePath.dirname(path);
+  const prefix = `${nodePath.basename(base(path))}.`;
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  return names
+    .filter((n) => n.startsWith(prefix) && /^[0-9a-f]{16}\.tensors$/.test(n.slice(prefix.length)))
+    .map((n) => nodePath.join(dir, n));
+}
 
 /** A checkpoint's files, for whoever removes or commits it. */
-export const checkpointFiles = (path: string): string[] => [path, stepsLogPath(path)];
+export const checkpointFiles = (path: string): string[] => [path, stepsLogPath(path), ...tensorsFiles(path)];
+
+/** Tensors laid end to end, each 8-byte aligned, and the references {shape, dtype, offset} PATH keeps. */
+class TensorPack {
+  private readonly parts: Uint8Array[] = [];
+  private size = 0;
+
+  add(shape: number[], data: Float32Array | Float64Array) {
+    const offset = this.size;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const pad = (8 - (bytes.length % 8)) % 8;
+    this.parts.push(bytes, new Uint8Array(pad));
+    this.size += bytes.length + pad;
+    return { shape, dtype: data instanceof Float32Array ? "float32" : "float64", offset };
+  }
+
+  all(ts: Record<string, Tensor>) {
+    return Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, this.add(t.shape, t.data)]));
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
 
 /** The fixed fields of a steps-log row, then one gradient norm per parameter in the log's `params` order. */
 const STEP_FIELDS = ["step", "loss", "lr", "gradNorm", "gradNormClipped", "clipped", "wallMs"] as const;
@@ -90,31 +133,78 @@ export function writeTrainCheckpoint(
   fs.appendFileSync(stepsLogPath(path), new Uint8Array(rows.buffer));
   const count = steps.length;
   const written = Buffer.concat([log.subarray(0, onDisk * width), new Uint8Array(rows.buffer)]);
+  const pack = new TensorPack();
+  const weights = pack.all(k.params);
+  const best = k.best && { step: k.best.step, metric: k.best.metric, params: pack.all(k.best.params) };
   // A buffer has its parameter's dtype (the optimizer allocates it alike): float32 values stay exact in float32.
   const buffers = Object.fromEntries(
     Object.entries(k.optimizer.buffers).map(([key, b]) => {
-      const dtype = k.params[key.slice(key.indexOf(":") + 1)]?.data instanceof Float32Array ? "float32" : "float64";
-      return [key, { dtype, base64: toBase64(dtype === "float32" ? Float32Array.from(b) : Float64Array.from(b)) }];
+      const p = k.params[key.slice(key.indexOf(":") + 1)];
+      return [key, pack.add(p.shape, p.data instanceof Float32Array ? Float32Array.from(b) : Float64Array.from(b))];
     }),
   );
+  const bytes = pack.bytes();
+  const hash = sha256(bytes);
+  const file = nodePath.join(nodePath.dirname(path), tensorsName(path, hash));
+  const stale = tensorsFiles(path).filter((f) => f !== file);
+  if (!fs.existsSync(file)) writeFileAtomic(file, bytes);
   writeFileAtomic(
     path,
     JSON.stringify({
       format: CKPT_FORMAT,
-      version: 2,
+      version: 3,
       identity: identity(k.model, k.task, k.config),
       step: k.step,
       rng: k.rng,
+      tensors: { file: nodePath.basename(file), bytes: bytes.length, sha256: hash },
       optimizer: { step: k.optimizer.step, buffers },
-      params: encodeTensors(k.params, true),
+      params: weights,
       steps: { params, count, sha256: sha256(written.subarray(0, count * width)) },
       evals: k.history.evals,
       gradFlow: k.history.gradFlow,
       elapsedMs: k.elapsedMs,
       cpuMs: k.cpuMs,
-      best: k.best && { step: k.best.step, metric: k.best.metric, params: encodeTensors(k.best.params, true) },
+      best,
     }),
   );
+  for (const f of stale) fs.rmSync(f, { force: true });
+}
+
+/**
+ * A version-3 checkpoint's tensor references made inline ({shape, dtype, base64}, version 2's form), read from the
+ * tensors file PATH names, whose length and sha256 must match.
+ */
+function inlineTensors(path: string, doc: Record<string, unknown>): void {
+  const t = doc.tensors as { file?: unknown; bytes?: unknown; sha256?: unknown } | undefined;
+  if (typeof t?.file !== "string" || !Number.isInteger(t.bytes) || typeof t.sha256 !== "string")
+    fail(`training checkpoint ${path} tensors`, "{file, bytes, sha256}", t);
+  const file = nodePath.join(nodePath.dirname(path), nodePath.basename(t!.file as string));
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    bytes = Buffer.alloc(0);
+  }
+  if (bytes.length !== t!.bytes || sha256(bytes) !== t!.sha256)
+    fail(`training checkpoint ${path} tensors file`, `${t!.bytes} bytes matching its sha256`, `${bytes.length} bytes`);
+  const inline = (ref: unknown, what: string) => {
+    const r = ref as { shape?: unknown; dtype?: unknown; offset?: unknown } | undefined;
+    const width = r?.dtype === "float32" ? 4 : r?.dtype === "float64" ? 8 : 0;
+    const length = Array.isArray(r?.shape) ? (r!.shape as number[]).reduce((a, b) => a * b, 1) : NaN;
+    const [from, to] = [r?.offset as number, (r?.offset as number) + length * width];
+    if (!width || !Number.isInteger(length) || !Number.isInteger(from) || from < 0 || !(to <= bytes.length))
+      fail(`training checkpoint ${path} ${what}`, "{shape, dtype, offset} inside the tensors file", ref);
+    return { shape: r!.shape, dtype: r!.dtype, base64: bytes.subarray(from, to).toString("base64") };
+  };
+  const each = (refs: unknown, what: string) =>
+    typeof refs === "object" && refs !== null
+      ? Object.fromEntries(Object.entries(refs).map(([k, ref]) => [k, inline(ref, `${what}.${k}`)]))
+      : refs;
+  doc.params = each(doc.params, "params");
+  const o = doc.optimizer as { buffers?: unknown } | undefined;
+  if (o) o.buffers = each(o.buffers, "optimizer buffers");
+  const b = doc.best as { params?: unknown } | null | undefined;
+  if (b && typeof b === "object") b.params = each(b.params, "best.params");
 }
 
 /** The step records PATH names, read back from its log, which is cut to them; throws where they are not there. */
@@ -162,8 +252,9 @@ export function readTrainCheckpoint(
   } catch (err) {
     throw new GatescopeError(`training checkpoint ${path}: expected readable JSON, got ${(err as Error).message}`);
   }
-  if (doc.format !== CKPT_FORMAT || doc.version !== 2)
-    fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 2`, `${doc.format} ${doc.version}`);
+  if (doc.format !== CKPT_FORMAT || (doc.version !== 2 && doc.version !== 3))
+    fail(`training checkpoint ${path}`, `format "${CKPT_FORMAT}" version 2 or 3`, `${doc.format} ${doc.version}`);
+  if (doc.version === 3) inlineTensors(path, doc);
   const want = JSON.stringify(identity(model, task, c));
   if (JSON.stringify(doc.identity) !== want) {
     throw new GatescopeError(

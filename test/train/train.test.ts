@@ -5,8 +5,8 @@ import { Rng } from "../../src/math/rng";
 import { SequenceModel } from "../../src/model/sequence-model";
 import { makeTask } from "../../src/tasks";
 import { train, probeGradientFlow } from "../../src/train/train";
-import { stepsLogPath } from "../../src/train/checkpoint";
-import { fromBase64, toBase64 } from "../../src/io/tensor-json";
+import { checkpointFiles, stepsLogPath } from "../../src/train/checkpoint";
+import { editTensor } from "../helpers/checkpoint-tensors";
 import type { TrainConfig, History } from "../../src/train/config";
 import { testSet } from "../../src/tasks";
 import { tmpDir } from "../helpers/tmp";
@@ -90,6 +90,57 @@ describe("training", () => {
     expect(resumed.stepsDone).to.equal(40);
   });
 
+  it("a checkpoint's fixed part stays under 1 MB for the headline LSTM (H = 128), one tensors file", async () => {
+    const ckpt = path.join(dir, "size.json");
+    const { task, rng, m } = model("lstm", 4, 10, 128);
+    const cfg: TrainConfig = {
+      ...{ ...BASE, steps: 3, evalEvery: 1, testSize: 20, checkpoint: { path: ckpt, every: 1 } },
+      optimizer: { kind: "rmsprop", lr: 1e-3, alpha: 0.9 }, // the headline's: one buffer per parameter
+    };
+    await train(m, task, cfg, rng);
+    const files = checkpointFiles(ckpt);
+    expect(files.map((f) => path.basename(f).replace(/\.[0-9a-f]{16}\./, ".<hash>."))).to.deep.equal([
+      "size.json",
+      "size.steps.f64",
+      "size.<hash>.tensors", // the writes at steps 1 and 2 left none behind
+    ]);
+    const aligned = Object.values(m.params()).reduce((n, t) => n + Math.ceil((4 * t.data.length) / 8) * 8, 0);
+    const tensors = fs.statSync(files[2]).size;
+    expect(tensors, "weights, best weights, RMSProp's cache: their float32 bytes").to.equal(3 * aligned);
+    expect(fs.statSync(ckpt).size).to.be.below(20_000);
+    expect(fs.statSync(ckpt).size + tensors).to.be.below(1_000_000);
+  });
+
+  it("a version-2 checkpoint (tensors inline, base64) still resumes to the uninterrupted numbers", async () => {
+    const ckpt = path.join(dir, "v2.json");
+    const cfg: TrainConfig = { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } };
+    const whole = model("gru", 8);
+    await train(whole.m, whole.task, { ...cfg, checkpoint: undefined }, whole.rng);
+    const cut = model("gru", 8);
+    await train(cut.m, cut.task, { ...cfg, steps: 10 }, cut.rng);
+    const doc = JSON.parse(fs.readFileSync(ckpt, "utf8"));
+    const bytes = fs.readFileSync(path.join(dir, doc.tensors.file));
+    const inline = (refs: Record<string, { shape: number[]; dtype: string; offset: number }>) =>
+      Object.fromEntries(
+        Object.entries(refs).map(([k, r]) => {
+          const n = r.shape.reduce((a, b) => a * b, 1) * (r.dtype === "float32" ? 4 : 8);
+          const base64 = bytes.subarray(r.offset, r.offset + n).toString("base64");
+          return [k, { shape: r.shape, dtype: r.dtype, base64 }];
+        }),
+      );
+    const { tensors: _t, ...rest } = doc;
+    const v2 = {
+      ...{ ...rest, version: 2, params: inline(doc.params) },
+      best: doc.best && { ...doc.best, params: inline(doc.best.params) },
+      optimizer: { ...doc.optimizer, buffers: inline(doc.optimizer.buffers) },
+    };
+    for (const f of checkpointFiles(ckpt).slice(2)) fs.rmSync(f);
+    fs.writeFileSync(ckpt, JSON.stringify(v2));
+    const fresh = model("gru", 999);
+    await train(fresh.m, fresh.task, cfg, fresh.rng, { resumeFrom: ckpt });
+    expect(snapshot(fresh.m)).to.deep.equal(snapshot(whole.m));
+  });
+
   it("refuses a checkpoint from a different configuration", async () => {
     const ckpt = path.join(dir, "a.json");
     const a = model("lstm", 1);
@@ -108,27 +159,28 @@ describe("training", () => {
       const a = model("gru", 5);
       await train(a.m, a.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, a.rng);
       const good = JSON.parse(fs.readFileSync(ckpt, "utf8"));
-      // A float32 tensor's bytes with one entry replaced.
-      const spoilAt = (t: { dtype: string; base64: string }, i: number, v: number) => {
-        const a = fromBase64(t.base64, t.dtype, "t");
-        a[i] = v;
-        t.base64 = toBase64(a);
-      };
+      const firstBuffer = (d: Record<string, any>) => d.optimizer.buffers[Object.keys(d.optimizer.buffers)[0]];
       const cases: Array<[(d: Record<string, any>) => void, RegExp]> = [
         [(d) => (d.rng = [0, 0, 0, 0]), /Rng state: expected at least one non-zero word/],
-        [(d) => spoilAt(d.params.weight_hh_l0, 3, NaN), /params.weight_hh_l0\[3\]: expected a finite number, got NaN/],
         [
-          (d) => (d.optimizer.buffers[Object.keys(d.optimizer.buffers)[0]].base64 = toBase64(new Float32Array([NaN]))),
-          /optimizer state buffer .*: expected \d+ numbers, got/,
+          (d) => editTensor(ckpt, d as never, d.params.weight_hh_l0, (a) => (a[3] = NaN)),
+          /params.weight_hh_l0\[3\]: expected a finite number, got NaN/,
         ],
+        [
+          (d) => editTensor(ckpt, d as never, firstBuffer(d), (a) => (a[0] = Infinity)),
+          /optimizer state buffer .*\[0\]: expected a finite number, got Infinity/,
+        ],
+        [
+          (d) => (firstBuffer(d).offset = d.tensors.bytes),
+          /optimizer buffers.*: expected \{shape, dtype, offset\} inside the tensors file/,
+        ],
+        [(d) => (d.tensors.sha256 = "0".repeat(64)), /tensors file: expected \d+ bytes matching its sha256/],
+        [(d) => (d.tensors.file = "gone.tensors"), /tensors file: expected \d+ bytes matching its sha256, got "0 bytes"/],
         [(d) => (d.evals = 3), /history: expected evals and gradFlow arrays/],
         [(d) => (d.steps.count += 1), /steps log: expected 21 steps matching its sha256/],
         [(d) => (d.steps.sha256 = "0".repeat(64)), /steps log: expected 20 steps matching its sha256/],
-        [(d) => (d.format = "x"), /spoiled.json: expected format "gatescope.train-checkpoint" version 2, got "x 2"/],
-        [
-          (d) => (d.version = 1),
-          /spoiled.json: expected format "gatescope.train-checkpoint" version 2, got "gatescope.train-checkpoint 1"/,
-        ],
+        [(d) => (d.format = "x"), /spoiled.json: expected format ".*" version 2 or 3, got "x 3"/],
+        [(d) => (d.version = 1), /spoiled.json: expected format .* version 2 or 3, got "gatescope.train-checkpoint 1"/],
         [(d) => (d.step = 21), /spoiled.json step: expected an integer in \[0, 20\], got 21/],
         [(d) => (d.step = -1), /step: expected an integer in \[0, 20\], got -1/],
         [(d) => (d.best = { step: "1", metric: 0 }), /spoiled.json best: expected null or \{step, metric, params\}/],
