@@ -180,6 +180,7 @@ export {
 } from "./experiment/spec";
 export { runOne, type RunOptions, type RunResult } from "./experiment/run";
 export { runAll, type PoolOptions } from "./experiment/pool";
+export { StopFlag } from "./experiment/stop-flag";
 export { preset, PRESETS, type PresetName } from "./experiment/presets";
 export {
   CLAIMS,

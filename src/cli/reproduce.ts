@@ -20,6 +20,7 @@ import { GatescopeError } from "../errors";
 import { collect, runStates, type Collected } from "../experiment/collect";
 import { estimateRuns, formatDuration, type RunEstimate } from "../experiment/estimate";
 import { runAll } from "../experiment/pool";
+import { StopFlag } from "../experiment/stop-flag";
 import { PRESETS, preset, type PresetName } from "../experiment/presets";
 import {
   arrayStates,
@@ -199,10 +200,14 @@ async function runLocally(args: ReproduceArgs, runs: RunSpec[], out: (line: stri
       [...progress.values()].reduce((a, b) => a + b, 0),
       { runs: `${done}/${runs.length} runs` },
     );
-  await runAll(runs, {
+  // SIGTERM or SIGINT: every run going writes a checkpoint at the step it is on; the command exits 2 saying where.
+  const stop = new StopFlag();
+  const quiet = stop.onSignals();
+  const running = runAll(runs, {
     dir: args.out,
     jobs: args.jobs,
     threads: args.threads,
+    stop,
     onProgress: (id, step) => {
       progress.set(id, step);
       update();
@@ -216,8 +221,13 @@ async function runLocally(args: ReproduceArgs, runs: RunSpec[], out: (line: stri
       update();
     },
   });
-  bars?.update(); // flushes the last logged line, which stop() alone would drop
-  bars?.stop();
+  try {
+    await running;
+  } finally {
+    quiet();
+    bars?.update(); // flushes the last logged line, which stop() alone would drop
+    bars?.stop();
+  }
 }
 
 /**

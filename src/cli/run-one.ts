@@ -9,6 +9,7 @@
 import { setThreads } from "../backend";
 import { GatescopeError } from "../errors";
 import { runStates } from "../experiment/collect";
+import { StopFlag } from "../experiment/stop-flag";
 import { runOne } from "../experiment/run";
 import { rowKey } from "../experiment/spec";
 import { readRun, runCheckpoint, runPath, writeRun } from "../experiment/store";
@@ -52,13 +53,11 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
     out(`run ${raw} (${spec.id}) already finished: ${runPath(dirs[0], spec.id)}`);
     return 0;
   }
-  // A SIGTERM (Slurm's pre-emption, a session's end) or SIGINT writes a checkpoint at the step the run is on.
-  const stop = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => stop.abort(sig);
-  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, onSignal);
-  const r = await runOne(spec, { checkpoint: runCheckpoint(dirs[0], spec), signal: stop.signal }).finally(() => {
-    for (const sig of ["SIGTERM", "SIGINT"] as const) process.off(sig, onSignal);
-  });
+  // A SIGTERM or SIGINT writes a checkpoint at the step the run is on.
+  const stop = new StopFlag();
+  const r = await runOne(spec, { checkpoint: runCheckpoint(dirs[0], spec), signal: stop.signal() }).finally(
+    stop.onSignals(),
+  );
   writeRun(dirs[0], spec, r);
   out(
     `run ${raw} (${spec.id}): val ${r.final_val_metric.toPrecision(3)}, test ${r.final_test_metric.toPrecision(3)}, ` +

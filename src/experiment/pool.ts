@@ -16,6 +16,7 @@ import { isBuiltIn } from "../cells";
 import { estimateRuns } from "./estimate";
 import { runOne, type RunResult } from "./run";
 import { readRun, runCheckpoint, writeRun } from "./store";
+import { StopFlag } from "./stop-flag";
 import type { RunSpec } from "./spec";
 import type { Job } from "./worker";
 
@@ -29,6 +30,8 @@ export interface PoolOptions {
   onProgress?: (id: string, step: number, steps: number) => void;
   /** A finished run; `cached` when its run file was already there. */
   onDone?: (result: RunResult, cached: boolean) => void;
+  /** Once set, every run going stops at the step it is on and writes its checkpoint there; none starts after. */
+  stop?: StopFlag;
 }
 
 /** Runs what is not finished on a worker pool, keeping each finished run's file. */
@@ -54,6 +57,7 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
         `kinds only), got jobs ${options.jobs} with kind "${own.rnn.kind}"`,
     );
   }
+  const stop = options.stop ?? new StopFlag();
   const parallel = Math.max(1, Math.min(options.jobs, todo.length));
   const auto = 2 * parallel <= os.availableParallelism() ? 2 : 1;
   const threads = options.threads === undefined || options.threads === "auto" ? auto : options.threads;
@@ -62,8 +66,10 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
     setThreads(threads);
     try {
       for (const spec of todo) {
+        if (stop.reason) throw new GatescopeError(`${stop.reason}: stopped before ${spec.id} started`);
         const progress = (s: number, n: number) => options.onProgress?.(spec.id, s, n);
-        finish(spec, await runOne(spec, { onProgress: progress, checkpoint: runCheckpoint(options.dir, spec) }));
+        const how = { onProgress: progress, checkpoint: runCheckpoint(options.dir, spec), signal: stop.signal() };
+        finish(spec, await runOne(spec, how));
       }
     } finally {
       setThreads(before);
@@ -77,20 +83,32 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
     const bounds = new Map(estimateRuns(todo, 3).map((e) => [e.id, e.cpu_s]));
     const longestFirst = [...todo].sort((a, b) => bounds.get(b.id)! - bounds.get(a.id)!);
     try {
-      await Promise.all(
+      // Every run settles before the pool goes: a stopped run's checkpoint is written before its worker ends.
+      const settled = await Promise.allSettled(
         longestFirst.map(async (spec) => {
           const { port1, port2 } = new MessageChannel();
           port1.on("message", (m: { id: string; step: number; steps: number }) =>
             options.onProgress?.(m.id, m.step, m.steps),
           );
           try {
-            const job: Job = { spec, port: port2, threads, checkpoint: runCheckpoint(options.dir, spec) };
+            const checkpoint = runCheckpoint(options.dir, spec);
+            const job: Job = { spec, port: port2, threads, checkpoint, stop: stop.cell };
             finish(spec, await pool.run(job, { transferList: [port2] }));
           } finally {
             port1.close();
           }
         }),
       );
+      const errors = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as Error] : []));
+      if (stop.reason && errors.length) {
+        const stopped = errors.filter((e) => !/: not started \(/.test(e.message));
+        const where = stopped.map((e) => e.message).join("; ");
+        throw new GatescopeError(
+          `${stop.reason}: ${stopped.length} run(s) stopped, each at a checkpoint (${where}); ` +
+            `${errors.length - stopped.length} not started`,
+        );
+      }
+      if (errors.length) throw errors[0];
     } finally {
       await pool.destroy();
     }

@@ -130,4 +130,25 @@ describe("experiment run checkpoints", () => {
       JSON.parse(fs.readFileSync(path.join(d, "runs", `${expand(long)[1].id}.json`), "utf8"));
     expect(numbers(result(b).result)).to.deep.equal(numbers(result(a).result));
   });
+
+  it("reproduce given SIGTERM: each pool run going stops at a checkpoint, none starts after; exit 2", async () => {
+    const long = { ...preset("tiny", 3), train: { ...preset("tiny", 3).train, steps: 4000, evalEvery: 1000 } };
+    const spec = path.join(root, "long.json");
+    fs.writeFileSync(spec, JSON.stringify(long));
+    const out = fresh();
+    const args = [CLI, "reproduce", "--spec", spec, "--out", out, "--jobs", "2", "--threads", "1"];
+    const child = spawn(process.execPath, args, { stdio: "pipe" });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const dir = path.join(out, "checkpoints");
+    const jsons = () => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : []);
+    while (jsons().length < 2) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGTERM");
+    expect(await new Promise((done) => child.on("exit", done)), stderr).to.equal(2);
+    expect(stderr).to.match(/SIGTERM: 2 run\(s\) stopped, each at a checkpoint \(.*at step \d+ of 4000 by SIGTERM/);
+    expect(stderr).to.match(/; 1 not started/);
+    expect(jsons()).to.have.length(2);
+    expect(fs.readdirSync(path.join(out, "runs"))).to.deep.equal([]);
+    for (const f of jsons()) expect(JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")).step).to.be.above(0);
+  });
 });
