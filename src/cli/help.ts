@@ -133,6 +133,23 @@ export const COMMANDS: Record<string, CommandHelp> = {
       "untrusted JupyterLab show them; where scripts run, the charts stay interactive",
     options: [],
   },
+  data: {
+    usage: "gatescope data linux-kernel|fortunes [OPTION]...",
+    summary:
+      "build a character corpus offline from a Debian package (linux-source-6.1: the kernel's .c/.h files, " +
+      "shuffled, as Karpathy et al. 2015; fortunes: English prose), with its package version and SHA-256",
+    options: [
+      { flag: "--out", arg: "FILE", default: "data/NAME.txt", text: "the text; its manifest goes to FILE.json" },
+      { flag: "--seed", arg: "S", default: "0", text: "the shuffle's seed" },
+      {
+        flag: "--characters",
+        arg: "N",
+        default: "6206996 (the paper's size, second-hand)",
+        text: "the kernel corpus's length",
+      },
+      { flag: "--source", arg: "PATH", default: "where Debian installs the package's data", text: "read it here" },
+    ],
+  },
   help: { usage: "gatescope help [COMMAND]", summary: "this text, or one command's", options: [] },
 };
 

@@ -9,6 +9,7 @@ import { collectCommand } from "./collect";
 import { gradcheckCommand } from "./gradcheck";
 import { initCommand, notebooksCommand } from "./init";
 import { staticImagesCommand } from "./static-images";
+import { dataCommand } from "./data";
 import { COMMANDS, commandHelp, overview } from "./help";
 import { gatescopePackage } from "../package-root";
 
@@ -54,6 +55,7 @@ const RUN: Record<keyof typeof COMMANDS, Command> = {
   init: initCommand,
   notebooks: notebooksCommand,
   "static-images": staticImagesCommand,
+  data: dataCommand,
   help: helpCommand,
 };
 

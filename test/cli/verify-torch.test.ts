@@ -106,7 +106,7 @@ describe("gatescope verify-torch", () => {
     expect(r.code).to.equal(2);
     expect(r.out).to.include(
       "expected a command (reproduce, run-one, collect, writeup, verify-torch, gradcheck, init, notebooks, " +
-        'static-images, help) or --help or --version, got "frobnicate"',
+        'static-images, data, help) or --help or --version, got "frobnicate"',
     );
   });
 });

@@ -26,6 +26,7 @@ const RANK: Record<string, number> = {
   probe: 5,
   io: 5,
   train: 6,
+  text: 6,
   viz: 6,
   experiment: 7,
   cli: 8,
