@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -111,7 +112,7 @@ class Worker {
   void* arg_ = nullptr;
   std::atomic<uint64_t> posted_{0}, finished_{0};
   std::atomic<bool> asleep_{false};
-  bool stop_ = false;
+  std::atomic<bool> stop_{false};  // read by the spinning loop without the lock
   std::mutex mutex_;
   std::condition_variable wake_;
   std::thread thread_;
@@ -122,6 +123,7 @@ struct State {
   const KernelTable* table = nullptr;
   int threads = 1;
   Worker* worker = nullptr;
+  std::string threadError;  // why the second thread could not start (then every call runs on one)
   std::vector<float> scratch, transposed;  // a product's Cᵀ and an operand laid out transposed
   ~State() { delete worker; }
 };
@@ -135,8 +137,15 @@ State& state(const Napi::Env& env) { return *env.GetInstanceData<State>(); }
 template <class F>
 void split(State& s, int64_t total, int64_t grain, bool worth, F f) {
   int64_t cut = (total / 2) / grain * grain;
-  if (s.threads < 2 || !worth || cut == 0) return f(0, total);
-  if (!s.worker) s.worker = new Worker();
+  if (s.threads < 2 || !worth || cut == 0 || !s.threadError.empty()) return f(0, total);
+  if (!s.worker) {
+    try {
+      s.worker = new Worker();
+    } catch (const std::system_error& e) {  // no thread to be had (a process limit): one thread, the same bits
+      s.threadError = e.what();
+      return f(0, total);
+    }
+  }
   auto far = [&] { f(cut, total); };
   s.worker->post(&far);
   f(0, cut);
@@ -144,6 +153,9 @@ void split(State& s, int64_t total, int64_t grain, bool worth, F f) {
 }
 
 // ---- Arguments ---------------------------------------------------------------------------------
+
+/** Largest integer an argument, or a size computed from arguments, may reach: 2^53 − 1, exact in a number. */
+constexpr int64_t MAX_SIZE = 9007199254740991;
 
 /** "what: expected …, got …" as a JavaScript RangeError (the TypeScript side rethrows it as a GatescopeError). */
 bool fail(const Napi::Env& env, const std::string& what) {
@@ -155,15 +167,28 @@ bool integer(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t
   Napi::Value v = info[i];
   if (!v.IsNumber()) return fail(info.Env(), std::string(name) + ": expected an integer ≥ 0, got a non-number");
   double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d)))
+  if (!(d >= 0 && d <= static_cast<double>(MAX_SIZE)) || d != static_cast<double>(static_cast<int64_t>(d)))
     return fail(info.Env(), std::string(name) + ": expected an integer ≥ 0, got " + std::to_string(d));
   out = static_cast<int64_t>(d);
   return true;
 }
 
 /**
+ * The product of `factors`, or false with the error thrown where it passes MAX_SIZE: sizes are computed in int64
+ * from values up to 2^53, which a product of two can wrap.
+ */
+bool product(const Napi::Env& env, const std::string& what, std::initializer_list<int64_t> factors, int64_t& out) {
+  int64_t p = 1;
+  for (int64_t f : factors)
+    if (__builtin_mul_overflow(p, f, &p) || p > MAX_SIZE)
+      return fail(env, what + ": expected a size below 2^53 elements, got a product past it");
+  out = p;
+  return true;
+}
+
+/**
  * A Float32Array argument that holds `rows` rows of `cols` floats from `off`, `ld` apart:
- * its pointer at `off`, or false with the error thrown.
+ * its pointer at `off`, or false with the error thrown. The extent is computed with overflow checks.
  */
 bool matrix(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t off, int64_t rows, int64_t cols,
             int64_t ld, float*& out) {
@@ -176,7 +201,10 @@ bool matrix(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t 
     if (ld < cols)
       return fail(info.Env(), std::string(name) + ": expected a leading dimension ≥ " + std::to_string(cols) +
                                   ", got " + std::to_string(ld));
-    int64_t end = off + (rows - 1) * ld + cols;
+    int64_t span, end;
+    if (!product(info.Env(), name, {rows - 1, ld}, span)) return false;
+    if (__builtin_add_overflow(span, off + cols, &end) || end > MAX_SIZE)
+      return fail(info.Env(), std::string(name) + ": expected a size below 2^53 elements, got an extent past it");
     if (end > len)
       return fail(info.Env(), std::string(name) + ": expected at least " + std::to_string(end) +
                                   " elements (" + std::to_string(rows) + "×" + std::to_string(cols) + " from " +
@@ -290,10 +318,10 @@ Napi::Value Step(const Napi::CallbackInfo& info) {
   StepArgs a{};
   a.op = static_cast<int>(op), a.N = N, a.H = H, a.flag = info[3].ToBoolean();
   for (size_t b = 0; b < widths.size(); b++) {
-    int64_t off;
+    int64_t off, size;
     std::string what = name + " buffer " + std::to_string(b);
-    if (!(integer(info, 5 + 2 * b, (what + " offset").c_str(), off) &&
-          matrix(info, 4 + 2 * b, what.c_str(), off, 1, N * H * widths[b], N * H * widths[b], a.a[b])))
+    if (!(integer(info, 5 + 2 * b, (what + " offset").c_str(), off) && product(env, what, {N, H, widths[b]}, size) &&
+          matrix(info, 4 + 2 * b, what.c_str(), off, 1, size, size, a.a[b])))
       return env.Undefined();
   }
   const KernelTable& k = *s.table;
@@ -320,9 +348,12 @@ Napi::Value Unitary(const Napi::CallbackInfo& info) {
                          std::to_string(info.Length())),
            env.Undefined();
   if (!(integer(info, 1, "unitary N", u.N) && integer(info, 2, "unitary K", u.K))) return env.Undefined();
-  if (u.K == 0 || (u.K & (u.K - 1)) != 0)
-    return fail(env, "unitary K: expected a power of two, got " + std::to_string(u.K)), env.Undefined();
-  const int64_t K = u.K, H = 2 * K, NH = u.N * H;
+  if (u.K == 0 || (u.K & (u.K - 1)) != 0 || u.K > (int64_t{1} << 40))
+    return fail(env, "unitary K: expected a power of two up to 2^40, got " + std::to_string(u.K)), env.Undefined();
+  int64_t NH, rows;
+  if (!(product(env, "unitary N·H", {u.N, 2 * u.K}, NH) && product(env, "unitary scratch", {u.N, 8 * u.K}, rows)))
+    return env.Undefined();
+  const int64_t K = u.K, H = 2 * K;
   // Each buffer after K: (name, elements from its offset); the offset follows the array.
   struct Buffer {
     const char* name;
@@ -344,7 +375,7 @@ Napi::Value Unitary(const Napi::CallbackInfo& info) {
   }
   u.c = c, u.b = b, u.x = x, u.dH = dH;
   if (u.backward) {
-    s.scratch.resize(u.N * 8 * K);
+    s.scratch.resize(rows);
     u.part = s.scratch.data();
   }
   const KernelTable& k = *s.table;
@@ -399,6 +430,8 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
     builds.Set(isa, b);
   }
   o.Set("builds", builds);
+  // Empty while a second thread has started or none was asked for; else why calls run on one thread.
+  o.Set("threadError", state(env).threadError);
   return o;
 }
 

@@ -121,6 +121,49 @@ describe("native backend: calls that do not fit are errors, never a crash", () =
     );
   });
 
+  it("extents whose products would wrap 64-bit integers are refused, not turned into small ones", () => {
+    // (M − 1)·ldc = 2^33 · 2^31 = 2^64 wraps to 0 in int64: before the checked arithmetic this passed the check.
+    const [M, ld] = [2 ** 33 + 1, 2 ** 31];
+    const past = "expected a size below 2^53 elements, got a product past it";
+    expect(() => k.gemm(false, false, M, 1, 0, f32(4), 0, 1, f32(4), 0, 1, 0, f32(4), 0, ld)).to.throw(
+      GatescopeError,
+      `native gemm C: ${past}`,
+    );
+    expect(() => k.addRowBias(M, 1, f32(4), 0, f32(4), 0, ld)).to.throw(`native addRowBias C: ${past}`);
+    expect(() => k.sumRows(M, 1, f32(4), 0, ld, f32(4), 0)).to.throw(`native sumRows C: ${past}`);
+    expect(() => k.ops.lstmForward(2 ** 30, 2 ** 30, f32(4), 0, f32(4), f32(4), 0)).to.throw(
+      `native lstmForward buffer 0: ${past}`,
+    );
+    const none = [f32(4), 0, f32(4), 0, f32(4), 0, f32(4), 0, f32(4), 0] as const;
+    expect(() => addon.unitary(false, 2 ** 40, 2 ** 20, ...none)).to.throw(`unitary N·H: ${past}`);
+  });
+
+  // A user may hold no more threads (a process limit): the product runs on one thread, with the same bits.
+  const root = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0;
+  (root ? it : it.skip)("a second thread that cannot start leaves one doing the work, not a dead process", () => {
+    const product =
+      "addon.setThreads(2); addon.gemm(false, false, n, n, n, f(n * n), 0, n, f(n * n), 0, n, 0, C, 0, n);" +
+      "console.log(JSON.stringify({ c: [C[0], C[n * n - 1]], error: addon.info().threadError }));";
+    const script = (count: boolean) =>
+      `const addon = require(${DIST} + "/backend/native").loadNative();` +
+      "const n = 256, f = (m) => new Float32Array(m).fill(1), C = f(n * n);" +
+      (count ? "console.log(require('fs').readdirSync('/proc/self/task').length);" : product);
+    // As nobody (root is exempt from the limit), with exactly as many threads as Node starts with.
+    const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    const count = spawnSync("setpriv", [...asNobody, process.execPath, "-e", script(true)], { encoding: "utf8" });
+    const started = Number(count.stdout);
+    expect(started, count.stderr).to.be.above(0);
+    const limited = spawnSync(
+      "setpriv",
+      [...asNobody, "prlimit", `--nproc=${started}:${started}`, process.execPath, "-e", script(false)],
+      { encoding: "utf8", timeout: 20000 },
+    );
+    expect(limited.status, limited.stderr).to.equal(0);
+    const r = JSON.parse(limited.stdout);
+    expect(r.c).to.deep.equal([256, 256]);
+    expect(r.error).to.match(/Resource temporarily unavailable/);
+  });
+
   it("a step op given buffers too short for N×H names the op and the buffer", () => {
     const N = 2, H = 8;
     expect(() => k.ops.lstmForward(N, H, f32(4 * N * H), 0, f32(2 * N * H), f32(2 * N * H - 1), 0)).to.throw(
@@ -163,7 +206,7 @@ describe("native backend: calls that do not fit are errors, never a crash", () =
     const chain = (K: number, n = 14 * K) => ({ packed: f32(n) }) as Chain;
     expect(() => k.ops.urnnForward(2, 12, chain(6), f32(6), 0, f32(24), f32(48))).to.throw(
       GatescopeError,
-      "native unitary K: expected a power of two, got 6",
+      "native unitary K: expected a power of two up to 2^40, got 6",
     );
     expect(() => k.ops.urnnForward(2, 8, chain(4, 55), f32(4), 0, f32(16), f32(32))).to.throw(
       "native unitary consts: expected at least 56 elements (1×56 from 0, 56 apart), got 55",
