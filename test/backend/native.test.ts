@@ -6,6 +6,8 @@
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { backendInfo, chooseNative, defaultKernels, kernelsByName } from "../../src/backend";
 import { createNativeKernels, loadNative, type NativeIsa } from "../../src/backend/native";
@@ -138,30 +140,37 @@ describe("native backend: calls that do not fit are errors, never a crash", () =
     expect(() => addon.unitary(false, 2 ** 40, 2 ** 20, ...none)).to.throw(`unitary N·H: ${past}`);
   });
 
-  // A user may hold no more threads (a process limit): the product runs on one thread, with the same bits.
+  // A user may hold no more threads (a process limit): the product runs on one thread, with the same bits. The
+  // limit binds users other than root: the test runs as nobody, on a copy of the addon in a directory it can read.
+  const nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
   const root = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0;
   (root ? it : it.skip)("a second thread that cannot start leaves one doing the work, not a dead process", () => {
     const product =
       "addon.setThreads(2); addon.gemm(false, false, n, n, n, f(n * n), 0, n, f(n * n), 0, n, 0, C, 0, n);" +
       "console.log(JSON.stringify({ c: [C[0], C[n * n - 1]], error: addon.info().threadError }));";
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatescope-threads-"));
+    fs.chmodSync(dir, 0o755);
+    const copy = path.join(dir, "gatescope.node");
+    fs.copyFileSync((require("node-gyp-build") as { path(dir: string): string }).path(REPO), copy);
+    fs.chmodSync(copy, 0o644);
     const script = (count: boolean) =>
-      `const addon = require(${DIST} + "/backend/native").loadNative();` +
+      `const addon = require(${JSON.stringify(copy)});` +
       "const n = 256, f = (m) => new Float32Array(m).fill(1), C = f(n * n);" +
       (count ? "console.log(require('fs').readdirSync('/proc/self/task').length);" : product);
     // As nobody (root is exempt from the limit), with exactly as many threads as Node starts with.
-    const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
-    const count = spawnSync("setpriv", [...asNobody, process.execPath, "-e", script(true)], { encoding: "utf8" });
+    const count = spawnSync("setpriv", [...nobody, process.execPath, "-e", script(true)], { encoding: "utf8" });
     const started = Number(count.stdout);
     expect(started, count.stderr).to.be.above(0);
     const limited = spawnSync(
       "setpriv",
-      [...asNobody, "prlimit", `--nproc=${started}:${started}`, process.execPath, "-e", script(false)],
+      [...nobody, "prlimit", `--nproc=${started}:${started}`, process.execPath, "-e", script(false)],
       { encoding: "utf8", timeout: 20000 },
     );
     expect(limited.status, limited.stderr).to.equal(0);
     const r = JSON.parse(limited.stdout);
     expect(r.c).to.deep.equal([256, 256]);
     expect(r.error).to.match(/Resource temporarily unavailable/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("a step op given buffers too short for N×H names the op and the buffer", () => {
