@@ -32,7 +32,7 @@ import {
   type TaskState,
 } from "../experiment/slurm";
 import { expand, type ExperimentSpec, type RunSpec } from "../experiment/spec";
-import { lockDir, readExperiment, readRun, runPath, writeExperiment } from "../experiment/store";
+import { checkpointStep, lockDir, readExperiment, readRun, runPath, writeExperiment } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
 import { flagsOf } from "./help";
 
@@ -142,7 +142,11 @@ function dryRun(
   const finished = done.map((st) => ({ spec: st.spec, steps: st.result!.steps }));
   const isDone = new Set(done.map((st) => st.spec.id));
   const todo = runs.filter((r) => !isDone.has(r.id));
-  const est = estimateRuns(todo, 5, finished);
+  const from = new Map(todo.flatMap((r) => {
+    const step = checkpointStep(args.out, r.id);
+    return step === null ? [] : [[r.id, step] as const];
+  }));
+  const est = estimateRuns(todo, 5, finished, from);
   const width = Math.max(...runs.map((r) => r.id.length));
   if (done.length) out(`${done.length} of the ${runs.length} runs are finished in ${args.out}: listed are the others`);
   out(`${"run".padEnd(width)}  steps  ms/step  CPU bound  expected`);
@@ -150,8 +154,9 @@ function dryRun(
     const steps = String(r.train.steps).padStart(5);
     const e = est[i];
     const expected = e.expected_s === null ? "—" : `${formatDuration(e.expected_s)} (${e.record} finished)`;
+    const resumed = from.has(r.id) ? `  from its checkpoint at step ${from.get(r.id)}` : "";
     const cols = `${steps}  ${e.step_ms.toFixed(1).padStart(7)}  ${formatDuration(e.cpu_s).padStart(9)}  ${expected}`;
-    out(`${r.id.padEnd(width)}  ${cols}`);
+    out(`${r.id.padEnd(width)}  ${cols}${resumed}`);
   });
   const bound = (es: RunEstimate[]) => es.reduce((sum, e) => sum + e.cpu_s, 0);
   const total = bound(est);

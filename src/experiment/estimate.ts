@@ -47,13 +47,21 @@ export function medianStepMs(step: () => void, n: number, clock = () => performa
   );
 }
 
-/** Estimates each run's CPU time, bounded and (with `finished` runs of its row) expected; `timedSteps` per model. */
-export function estimateRuns(runs: RunSpec[], timedSteps = 5, finished: readonly FinishedRun[] = []): RunEstimate[] {
+/**
+ * Estimates each run's CPU time still to spend, bounded and (with `finished` runs of its row) expected;
+ * `timedSteps` per model; a run checkpointed at step k (`from`, by id) has only the steps after k left.
+ */
+export function estimateRuns(
+  runs: RunSpec[],
+  timedSteps = 5,
+  finished: readonly FinishedRun[] = [],
+  from: ReadonlyMap<string, number> = new Map(),
+): RunEstimate[] {
   // One thread: what a run costs a core (a second thread saves wall time, not CPU time).
   const threads = defaultKernels().threads ?? 1;
   setThreads(1);
   try {
-    return estimate(runs, timedSteps, finished);
+    return estimate(runs, timedSteps, finished, from);
   } finally {
     setThreads(threads);
   }
@@ -61,7 +69,12 @@ export function estimateRuns(runs: RunSpec[], timedSteps = 5, finished: readonly
 
 const rowOf = (r: RunSpec) => JSON.stringify([r.task, r.cell, r.train.steps, r.train.earlyStop ?? false]);
 
-function estimate(runs: RunSpec[], timedSteps: number, finished: readonly FinishedRun[]): RunEstimate[] {
+function estimate(
+  runs: RunSpec[],
+  timedSteps: number,
+  finished: readonly FinishedRun[],
+  from: ReadonlyMap<string, number>,
+): RunEstimate[] {
   const record = new Map<string, number[]>();
   for (const f of finished) {
     const steps = record.get(rowOf(f.spec)) ?? [];
@@ -81,8 +94,9 @@ function estimate(runs: RunSpec[], timedSteps: number, finished: readonly Finish
     }
     const ms = stepMs.get(key)!;
     const steps = record.get(rowOf(run)) ?? [];
-    const expected = steps.length ? cpuSeconds(run, median(steps), ms) : null;
-    const bound = cpuSeconds(run, run.train.steps, ms);
+    const at = from.get(run.id) ?? 0;
+    const expected = steps.length ? cpuSeconds(run, Math.max(0, median(steps) - at), ms) : null;
+    const bound = cpuSeconds(run, run.train.steps - at, ms);
     return { id: run.id, step_ms: ms, cpu_s: bound, expected_s: expected, record: steps.length };
   });
 }

@@ -112,6 +112,10 @@ describe("gatescope reproduce", () => {
     expect(est[1].expected_s).to.equal(null);
     const full = estimateRuns([first], 1, [{ spec: first, steps: first.train.steps }])[0];
     expect(full.expected_s).to.equal(full.cpu_s); // a record of runs that used every step expects the bound
+    // Checkpointed at step 30 of 40: a quarter of the steps are left, and at most what the record expects.
+    const late = estimateRuns([first], 1, [{ spec: first, steps: 35 }], new Map([[first.id, 30]]))[0];
+    expect(late.cpu_s / late.step_ms).to.be.below(0.5 * (full.cpu_s / full.step_ms));
+    expect(late.expected_s! / late.step_ms).to.be.below(late.cpu_s / late.step_ms);
   });
 
   it("the pool starts the longest runs first: the last-listed long run does not wait for a worker", async () => {
