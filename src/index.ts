@@ -125,6 +125,7 @@ export {
   gateHeatmaps,
   inputChannels,
   unitFigure,
+  timeScrubber,
   gateTrajectories,
   gateSaturationHistogram,
   stateNormsFigure,

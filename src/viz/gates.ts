@@ -165,6 +165,51 @@ export function unitFigure(
   };
 }
 
+/**
+ * Every unit's gates and state at step t of one sequence, with a slider over t: each of the slider's steps is
+ * a Plotly `restyle` of precomputed values, so scrubbing needs no kernel (tslab and Deno's kernel take no widget
+ * messages) and works in exported HTML too; a static image shows the first step.
+ */
+export function timeScrubber(
+  trace: Trace,
+  options: { sample?: number; layer?: number; names?: string[]; title?: string } = {},
+): Figure {
+  checkKeys("timeScrubber options", options, ["sample", "layer", "names", "title"]);
+  const { sample: n = 0, layer } = options;
+  const names = options.names ?? [...trace.gateNames, trace.names.includes("c") ? "c" : "h"];
+  const tensors = names.map((name) => trace.get(name, layer));
+  const [N, T, H] = tensors[0].shape;
+  if (!(Number.isInteger(n) && n >= 0 && n < N)) fail("timeScrubber sample", `an integer in [0, ${N - 1}]`, n);
+  const at = (k: number, t: number) => Array.from(tensors[k].data.subarray((n * T + t) * H, (n * T + t + 1) * H));
+  const units = range(H);
+  const data: PlotlyTrace[] = names.map((name, k) => ({
+    type: "bar",
+    name: trace.describe(name).label,
+    x: units,
+    y: at(k, 0),
+    marker: { color: PALETTE[k % PALETTE.length] },
+  }));
+  const steps = range(T).map((t) => ({
+    method: "restyle",
+    label: String(t + 1),
+    args: [{ y: names.map((_, k) => at(k, t)) }, range(names.length)],
+  }));
+  // One fixed axis for every t, so that scrubbing moves the bars and not the scale.
+  let [lo, hi] = [0, 1];
+  for (const v of tensors)
+    for (let i = 0; i < v.data.length; i++) [lo, hi] = [Math.min(lo, v.data[i]), Math.max(hi, v.data[i])];
+  return {
+    data,
+    layout: baseLayout(options.title ?? "Gates and state at step t (drag the slider)", "unit", "value", {
+      barmode: "group",
+      yaxis: { title: { text: "value" }, range: [lo < 0 ? 1.05 * Math.min(lo, -1) : 0, 1.05 * hi] },
+      sliders: [{ active: 0, currentvalue: { prefix: "t = " }, pad: { t: 50 }, steps }],
+      margin: { l: 85, r: 20, t: 60, b: 120 },
+      legend: { orientation: "h", y: 1.12 },
+    }),
+  };
+}
+
 /** Mean activation of each gate against t, with a ±1 sd band over batch and units. */
 export function gateTrajectories(
   stats: Record<string, GateStats>,

@@ -6,12 +6,12 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { launchChromium, type BrowserLike } from "../../src/viz/browser";
+import { launchChromium, type BrowserLike, type PageLike } from "../../src/viz/browser";
 import { figuresPage, figureHtml, htmlPage } from "../../src/viz/html";
 import { saveFigure, saveFigures } from "../../src/viz/export";
 import { reportHtml, reportFigures } from "../../src/experiment/report";
 import { gradientFlowFigure } from "../../src/viz/gradient-flow";
-import { gateHeatmaps, gateSaturationHistogram } from "../../src/viz/gates";
+import { gateHeatmaps, gateSaturationHistogram, timeScrubber } from "../../src/viz/gates";
 import { learningCurves } from "../../src/viz/training";
 import { Rng } from "../../src/math/rng";
 import { RecurrentNet } from "../../src/model/recurrent";
@@ -155,6 +155,39 @@ describe("charts in headless Chromium", () => {
     const r = await render(browser, file, "figures.png");
     expect([r.plots, r.drawn]).to.deep.equal([4, 4]);
     expect(r.errors).to.deep.equal([]);
+  });
+
+  it("a time scrubber redraws its bars when the slider is dragged, with no kernel behind the page", async () => {
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 6 }, new Rng(2));
+    const x = { shape: [1, 12, 2], data: Float64Array.from({ length: 24 }, (_, i) => Math.sin(i)) };
+    const fig = timeScrubber(net.forward(x).trace);
+    expect(fig.data.map((t) => t.name)).to.have.length(5); // i, f, g, o and c
+    const steps = (fig.layout.sliders as Array<{ steps: unknown[] }>)[0].steps;
+    expect(steps).to.have.length(12);
+    const file = path.join(dir, "scrubber.html");
+    fs.writeFileSync(file, figuresPage("scrubber", [fig]));
+    const page = (await browser.newPage({ viewport: { width: 1000, height: 700 } })) as PageLike & {
+      mouse: { click(x: number, y: number): Promise<void> };
+    };
+    await page.goto(`file://${file}`, { waitUntil: "load" });
+    await page.waitForFunction("document.querySelector('.gatescope-plot[data-gatescope-rendered] .slider-rail-rect')");
+    // What is drawn: the first trace's bar paths, and the slider's current label.
+    const drawn = () =>
+      page.evaluate<[string, string]>(
+        "[Array.from(document.querySelectorAll('.trace.bars')[0].querySelectorAll('path')).map((p) => " +
+          "p.getAttribute('d')).join(' '), document.querySelector('.slider-group .slider-label').textContent]",
+      );
+    const before = await drawn();
+    expect(before[1]).to.equal("t = 1");
+    const rail = await page.evaluate<{ x: number; y: number; w: number; h: number }>(
+      "(() => { const r = document.querySelector('.slider-rail-rect').getBoundingClientRect(); " +
+        "return { x: r.x, y: r.y, w: r.width, h: r.height }; })()",
+    );
+    await page.mouse.click(rail.x + rail.w - 2, rail.y + rail.h / 2); // a user's click at the rail's end: t = 12
+    await page.waitForFunction("document.querySelector('.slider-group .slider-label').textContent === 't = 12'");
+    const after = await drawn();
+    expect(after[0], "the bars were redrawn for t = 12").to.not.equal(before[0]);
+    await page.close();
   });
 
   it("without plotly.js nothing is drawn, and the page says so (the check can fail)", async () => {
