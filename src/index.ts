@@ -119,6 +119,7 @@ export { cellColor, cellLabel, sweepColors, type Figure, type PlotlyTrace } from
 export {
   gradientFlowFigure,
   gradientFlowHeatmap,
+  gradientFlowSlider,
   type FlowProfile,
 } from "./viz/gradient-flow";
 export {

@@ -67,3 +67,23 @@ export function sweepColors(n: number): string[] {
   const stops = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#9ccb1f"];
   return Array.from({ length: n }, (_, k) => stops[Math.round((k * (stops.length - 1)) / Math.max(1, n - 1))]);
 }
+
+/**
+ * Layout for a slider whose steps restyle the figure's traces with precomputed values (`values[k]`: each trace's
+ * attributes at step k, e.g. {y: [trace 0's, trace 1's]}): Plotly moves it in the page, with no kernel behind it
+ * (tslab has no comms; Deno's kernel answers none), in exported HTML too. The legend moves above the plot to leave
+ * the slider room below.
+ */
+export function restyleSlider(
+  prefix: string,
+  labels: string[],
+  values: Array<Record<string, unknown[]>>,
+  traces: number,
+): Record<string, unknown> {
+  const steps = labels.map((label, k) => ({ method: "restyle", label, args: [values[k], range(traces)] }));
+  return {
+    sliders: [{ active: 0, currentvalue: { prefix }, pad: { t: 50 }, steps }],
+    margin: { l: 85, r: 20, t: 60, b: 130 },
+    legend: { orientation: "h", y: 1.12 },
+  };
+}

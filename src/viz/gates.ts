@@ -3,7 +3,7 @@ import { checkKeys, fail, shapeString } from "../errors";
 import type { Tensor } from "../math/tensor";
 import type { Trace } from "../model/trace";
 import type { GateStats } from "../probe/gates";
-import { baseLayout, cellColor, fade, PALETTE, range, type Figure, type PlotlyTrace } from "./figure";
+import { baseLayout, cellColor, fade, PALETTE, range, restyleSlider, type Figure, type PlotlyTrace } from "./figure";
 
 /** One input channel drawn above a gate heatmap. */
 export interface InputChannel {
@@ -189,11 +189,6 @@ export function timeScrubber(
     y: at(k, 0),
     marker: { color: PALETTE[k % PALETTE.length] },
   }));
-  const steps = range(T).map((t) => ({
-    method: "restyle",
-    label: String(t + 1),
-    args: [{ y: names.map((_, k) => at(k, t)) }, range(names.length)],
-  }));
   // One fixed axis for every t, so that scrubbing moves the bars and not the scale.
   let [lo, hi] = [0, 1];
   for (const v of tensors)
@@ -203,9 +198,12 @@ export function timeScrubber(
     layout: baseLayout(options.title ?? "Gates and state at step t (drag the slider)", "unit", "value", {
       barmode: "group",
       yaxis: { title: { text: "value" }, range: [lo < 0 ? 1.05 * Math.min(lo, -1) : 0, 1.05 * hi] },
-      sliders: [{ active: 0, currentvalue: { prefix: "t = " }, pad: { t: 50 }, steps }],
-      margin: { l: 85, r: 20, t: 60, b: 120 },
-      legend: { orientation: "h", y: 1.12 },
+      ...restyleSlider(
+        "t = ",
+        range(T, 1).map(String),
+        range(T).map((t) => ({ y: names.map((_, k) => at(k, t)) })),
+        names.length,
+      ),
     }),
   };
 }

@@ -1,7 +1,7 @@
 /** Gradient flow through time: the vanishing-gradient picture. */
-import { checkKeys } from "../errors";
+import { checkKeys, fail } from "../errors";
 import { summarizeFlow } from "../probe/gradient-flow";
-import { baseLayout, cellColor, cellLabel, range, type Figure } from "./figure";
+import { baseLayout, cellColor, cellLabel, range, restyleSlider, type Figure } from "./figure";
 
 /** One line of a gradient-flow chart: ‖∂L/∂h_t‖ against t. */
 export interface FlowProfile {
@@ -49,6 +49,43 @@ export function gradientFlowFigure(
       showlegend: true,
       yaxis: { type: "log", title: { text: y }, exponentformat: "power" },
     }),
+  };
+}
+
+/**
+ * Gradient flow under a setting swept over values (a forget bias, a recurrent gain): one chart of
+ * `gradientFlowFigure`'s lines, with a slider over the values. Each slider step is a Plotly restyle of the
+ * precomputed lines and legend (decay rates), on one fixed log axis, so it scrubs with no kernel round-trip.
+ */
+export function gradientFlowSlider(
+  setting: string,
+  sweep: Array<{ value: number; profiles: FlowProfile[] }>,
+  title = `${FLOW_TITLE}, as ${setting} varies`,
+): Figure {
+  if (sweep.length === 0) fail("gradientFlowSlider sweep", "at least one {value, profiles}", sweep);
+  const figs = sweep.map((s) => gradientFlowFigure(s.profiles, title));
+  const lines = figs[0].data.length;
+  const bad = figs.findIndex((f) => f.data.length !== lines);
+  if (bad >= 0) {
+    const got = figs[bad].data.length;
+    fail(`gradientFlowSlider sweep[${bad}].profiles`, `${lines} profiles, as the first value has`, got);
+  }
+  // One log axis for every value, whole decades around all of them, so the lines move and the scale does not.
+  let [lo, hi] = [Infinity, 0];
+  for (const f of figs)
+    for (const t of f.data)
+      for (const v of t.y as Array<number | null>) if (v !== null) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const decades = hi > 0 ? { range: [Math.floor(Math.log10(lo)), Math.ceil(Math.log10(hi))] } : {};
+  const labels = sweep.map((s) => String(s.value));
+  const values = figs.map((f) => ({ y: f.data.map((t): unknown => t.y), name: f.data.map((t): unknown => t.name) }));
+  const layout = figs[0].layout;
+  return {
+    data: figs[0].data,
+    layout: {
+      ...layout,
+      yaxis: { ...(layout.yaxis as Record<string, unknown>), ...decades },
+      ...restyleSlider(`${setting} = `, labels, values, lines),
+    },
   };
 }
 

@@ -10,7 +10,11 @@ import { launchChromium, type BrowserLike, type PageLike } from "../../src/viz/b
 import { figuresPage, figureHtml, htmlPage } from "../../src/viz/html";
 import { saveFigure, saveFigures } from "../../src/viz/export";
 import { reportHtml, reportFigures } from "../../src/experiment/report";
-import { gradientFlowFigure } from "../../src/viz/gradient-flow";
+import { gradientFlowFigure, gradientFlowSlider } from "../../src/viz/gradient-flow";
+import type { Figure } from "../../src/viz/figure";
+import { SequenceModel } from "../../src/model/sequence-model";
+import { makeTask, testSet } from "../../src/tasks";
+import { probeGradientFlow } from "../../src/train/train";
 import { gateHeatmaps, gateSaturationHistogram, timeScrubber } from "../../src/viz/gates";
 import { learningCurves } from "../../src/viz/training";
 import { Rng } from "../../src/math/rng";
@@ -157,37 +161,65 @@ describe("charts in headless Chromium", () => {
     expect(r.errors).to.deep.equal([]);
   });
 
-  it("a time scrubber redraws its bars when the slider is dragged, with no kernel behind the page", async () => {
-    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 6 }, new Rng(2));
-    const x = { shape: [1, 12, 2], data: Float64Array.from({ length: 24 }, (_, i) => Math.sin(i)) };
-    const fig = timeScrubber(net.forward(x).trace);
-    expect(fig.data.map((t) => t.name)).to.have.length(5); // i, f, g, o and c
-    const steps = (fig.layout.sliders as Array<{ steps: unknown[] }>)[0].steps;
-    expect(steps).to.have.length(12);
-    const file = path.join(dir, "scrubber.html");
-    fs.writeFileSync(file, figuresPage("scrubber", [fig]));
+  /**
+   * Opens a page holding `fig`, clicks its slider's rail at the end as a user would, and returns what the first
+   * trace drew (its SVG paths) and the slider's label, before and after.
+   */
+  async function dragToEnd(fig: Figure, name: string, last: string) {
+    const file = path.join(dir, `${name}.html`);
+    fs.writeFileSync(file, figuresPage(name, [fig]));
     const page = (await browser.newPage({ viewport: { width: 1000, height: 700 } })) as PageLike & {
       mouse: { click(x: number, y: number): Promise<void> };
     };
     await page.goto(`file://${file}`, { waitUntil: "load" });
     await page.waitForFunction("document.querySelector('.gatescope-plot[data-gatescope-rendered] .slider-rail-rect')");
-    // What is drawn: the first trace's bar paths, and the slider's current label.
+    const label = "document.querySelector('.slider-group .slider-label').textContent";
     const drawn = () =>
       page.evaluate<[string, string]>(
-        "[Array.from(document.querySelectorAll('.trace.bars')[0].querySelectorAll('path')).map((p) => " +
-          "p.getAttribute('d')).join(' '), document.querySelector('.slider-group .slider-label').textContent]",
+        "[Array.from(document.querySelector('.cartesianlayer .trace').querySelectorAll('path')).map((p) => " +
+          `p.getAttribute('d')).join(' '), ${label}]`,
       );
     const before = await drawn();
-    expect(before[1]).to.equal("t = 1");
     const rail = await page.evaluate<{ x: number; y: number; w: number; h: number }>(
       "(() => { const r = document.querySelector('.slider-rail-rect').getBoundingClientRect(); " +
         "return { x: r.x, y: r.y, w: r.width, h: r.height }; })()",
     );
-    await page.mouse.click(rail.x + rail.w - 2, rail.y + rail.h / 2); // a user's click at the rail's end: t = 12
-    await page.waitForFunction("document.querySelector('.slider-group .slider-label').textContent === 't = 12'");
+    await page.mouse.click(rail.x + rail.w - 2, rail.y + rail.h / 2);
+    await page.waitForFunction(`${label} === ${JSON.stringify(last)}`);
     const after = await drawn();
-    expect(after[0], "the bars were redrawn for t = 12").to.not.equal(before[0]);
     await page.close();
+    return { before, after };
+  }
+
+  it("a time scrubber redraws its bars when the slider is dragged, with no kernel behind the page", async () => {
+    const net = new RecurrentNet({ kind: "lstm", inputSize: 2, hiddenSize: 6 }, new Rng(2));
+    const x = { shape: [1, 12, 2], data: Float64Array.from({ length: 24 }, (_, i) => Math.sin(i)) };
+    const fig = timeScrubber(net.forward(x).trace);
+    expect(fig.data.map((t) => t.name)).to.have.length(5); // i, f, g, o and c
+    expect((fig.layout.sliders as Array<{ steps: unknown[] }>)[0].steps).to.have.length(12);
+    const { before, after } = await dragToEnd(fig, "scrubber", "t = 12");
+    expect(before[1]).to.equal("t = 1");
+    expect(after[0], "the bars were redrawn for t = 12").to.not.equal(before[0]);
+  });
+
+  it("a gradient-flow chart with a slider over the forget bias redraws its line for each bias", async () => {
+    const task = makeTask({ name: "adding", T: 40 });
+    const batch = testSet(task, 16);
+    const sweep = [0, 1, 3].map((bias) => {
+      const rnn = { kind: "lstm" as const, inputSize: 2, hiddenSize: 16, forgetBias: bias };
+      const model = new SequenceModel({ rnn, outputSize: 1, readout: "last" }, new Rng(4));
+      return { value: bias, profiles: [{ cell: "lstm", norms: probeGradientFlow(model, task, batch).norms }] };
+    });
+    const fig = gradientFlowSlider("forget bias", sweep);
+    const steps = (fig.layout.sliders as Array<{ steps: Array<{ label: string; args: [{ y: unknown[] }] }> }>)[0].steps;
+    expect(steps.map((st) => st.label)).to.deep.equal(["0", "1", "3"]);
+    expect(steps[2].args[0].y[0]).to.deep.equal(sweep[2].profiles[0].norms); // each step carries its own numbers
+    // A larger forget bias keeps more of the gradient: the flow at t = 1 grows with it.
+    expect(sweep[2].profiles[0].norms[0]).to.be.above(sweep[0].profiles[0].norms[0]);
+    const { before, after } = await dragToEnd(fig, "flow-slider", "forget bias = 3");
+    expect(before[1]).to.equal("forget bias = 0");
+    expect(after[0], "the line was redrawn for bias 3").to.not.equal(before[0]);
+    expect(() => gradientFlowSlider("gain", [])).to.throw(/gradientFlowSlider sweep: expected at least one/);
   });
 
   it("without plotly.js nothing is drawn, and the page says so (the check can fail)", async () => {
