@@ -127,6 +127,7 @@ export {
   inputChannels,
   unitFigure,
   timeScrubber,
+  saturationScatter,
   gateTrajectories,
   gateSaturationHistogram,
   stateNormsFigure,
@@ -171,7 +172,7 @@ export {
 } from "./train/train";
 export { type TrainConfig, type History, type StepRecord, type EvalRecord, type GradFlowRecord } from "./train/config";
 export { gradientNorms, summarizeFlow, stepGains, type FlowSummary } from "./probe/gradient-flow";
-export { gateStats, stateNorms, type GateStats } from "./probe/gates";
+export { gateStats, stateNorms, unitSaturation, type GateStats } from "./probe/gates";
 export {
   expand,
   hiddenForParams,

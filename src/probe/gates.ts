@@ -1,7 +1,8 @@
 /**
  * What the gates do, step by step: per gate and t, the mean and spread of the activation over
  * batch and units, and the fraction saturated below 0.1 / above 0.9 (for σ gates: closed /
- * open); and state norms ‖h_t‖, ‖c_t‖ averaged over the batch.
+ * open); per unit, the fraction of steps it spends saturated either way (Karpathy et al. 2015's
+ * scatter); and state norms ‖h_t‖, ‖c_t‖ averaged over the batch.
  */
 import type { Trace } from "../model/trace";
 
@@ -13,6 +14,26 @@ export interface GateStats {
   std: number[];
   fractionLow: number[]; // < 0.1
   fractionHigh: number[]; // > 0.9
+}
+
+/**
+ * Each unit's fraction of steps (over every sequence and t) with the gate left-saturated (< 0.1) and
+ * right-saturated (> 0.9): Karpathy, Johnson & Fei-Fei 2015's measure, a point per unit in their scatter.
+ * A value exactly at 0.1 or 0.9 is not saturated.
+ */
+export function unitSaturation(trace: Trace, name: string, layer?: number): { left: number[]; right: number[] } {
+  const t = trace.get(name, layer);
+  const [N, T, H] = t.shape;
+  const left = new Array<number>(H).fill(0);
+  const right = new Array<number>(H).fill(0);
+  for (let r = 0; r < N * T; r++) {
+    for (let j = 0; j < H; j++) {
+      const v = t.data[r * H + j];
+      if (v < 0.1) left[j]++;
+      if (v > 0.9) right[j]++;
+    }
+  }
+  return { left: left.map((c) => c / (N * T)), right: right.map((c) => c / (N * T)) };
 }
 
 /** Per-step statistics of one traced gate or state over the batch and units. */

@@ -2,7 +2,7 @@
 import { checkKeys, fail, shapeString } from "../errors";
 import type { Tensor } from "../math/tensor";
 import type { Trace } from "../model/trace";
-import type { GateStats } from "../probe/gates";
+import { unitSaturation, type GateStats } from "../probe/gates";
 import { baseLayout, cellColor, fade, PALETTE, range, restyleSlider, type Figure, type PlotlyTrace } from "./figure";
 
 /** One input channel drawn above a gate heatmap. */
@@ -206,6 +206,56 @@ export function timeScrubber(
       ),
     }),
   };
+}
+
+/**
+ * Karpathy, Johnson & Fei-Fei 2015's saturation plot: one panel per σ gate, a point per unit at (fraction of
+ * steps right-saturated > 0.9, fraction left-saturated < 0.1), coloured by layer. Points near the right edge are
+ * gates nearly always open (a forget gate there makes the unit an integrator), near the top nearly always shut.
+ */
+export function saturationScatter(trace: Trace, title = "Gate saturation by unit (Karpathy et al. 2015)"): Figure {
+  const gates = trace.gateNames.filter((g) => String(trace.describe(g).range) === "0,1");
+  const id = (k: number) => (k === 0 ? "" : String(k + 1)); // Plotly names its first axes x and y, then x2, y2, …
+  const data: PlotlyTrace[] = [];
+  gates.forEach((g, k) => {
+    for (let layer = 0; layer < trace.numLayers; layer++) {
+      const { left, right } = unitSaturation(trace, g, layer);
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: `layer ${layer + 1}`,
+        legendgroup: `layer ${layer + 1}`,
+        showlegend: k === 0,
+        x: right,
+        y: left,
+        xaxis: `x${id(k)}`,
+        yaxis: `y${id(k)}`,
+        marker: { color: PALETTE[layer % PALETTE.length], size: 7, opacity: 0.7 },
+        hovertemplate: `${trace.describe(g).label}, layer ${layer + 1}: right %{x:.2f}, left %{y:.2f}<extra></extra>`,
+      });
+    }
+  });
+  const axes: Record<string, unknown> = {};
+  gates.forEach((g, k) => {
+    const [from, to] = [k / gates.length + 0.04, (k + 1) / gates.length - 0.04];
+    axes[`xaxis${id(k)}`] = { domain: [from, to], range: [-0.02, 1.02], title: { text: "fraction right-saturated" } };
+    axes[`yaxis${id(k)}`] = {
+      range: [-0.02, 1.02],
+      anchor: `x${id(k)}`,
+      scaleanchor: `x${id(k)}`,
+      title: { text: k === 0 ? "fraction left-saturated" : "" },
+    };
+  });
+  const annotations = gates.map((g, k) => ({
+    text: trace.describe(g).label,
+    x: (k + 0.5) / gates.length,
+    y: 1.08,
+    xref: "paper",
+    yref: "paper",
+    showarrow: false,
+  }));
+  const layout = { ...baseLayout(title, "", ""), ...axes, annotations, legend: { orientation: "h", y: -0.25 } };
+  return { data, layout };
 }
 
 /** Mean activation of each gate against t, with a ±1 sd band over batch and units. */

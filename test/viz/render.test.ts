@@ -15,7 +15,7 @@ import type { Figure } from "../../src/viz/figure";
 import { SequenceModel } from "../../src/model/sequence-model";
 import { makeTask, testSet } from "../../src/tasks";
 import { probeGradientFlow } from "../../src/train/train";
-import { gateHeatmaps, gateSaturationHistogram, timeScrubber } from "../../src/viz/gates";
+import { gateHeatmaps, gateSaturationHistogram, saturationScatter, timeScrubber } from "../../src/viz/gates";
 import { learningCurves } from "../../src/viz/training";
 import { Rng } from "../../src/math/rng";
 import { RecurrentNet } from "../../src/model/recurrent";
@@ -140,6 +140,7 @@ describe("charts in headless Chromium", () => {
       ]),
       gateHeatmaps(fwd.trace, { input: [{ name: "x0", values: Array.from({ length: 15 }, (_, t) => x.data[2 * t]) }] }),
       gateSaturationHistogram(fwd.trace),
+      saturationScatter(fwd.trace),
       learningCurves(
         [
           {
@@ -157,7 +158,7 @@ describe("charts in headless Chromium", () => {
     const file = path.join(dir, "figures.html");
     fs.writeFileSync(file, figuresPage("figures", figs));
     const r = await render(browser, file, "figures.png");
-    expect([r.plots, r.drawn]).to.deep.equal([4, 4]);
+    expect([r.plots, r.drawn]).to.deep.equal([5, 5]);
     expect(r.errors).to.deep.equal([]);
   });
 
