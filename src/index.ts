@@ -173,6 +173,17 @@ export {
 export { type TrainConfig, type History, type StepRecord, type EvalRecord, type GradFlowRecord } from "./train/config";
 export { gradientNorms, summarizeFlow, stepGains, type FlowSummary } from "./probe/gradient-flow";
 export { gateStats, stateNorms, unitSaturation, type GateStats } from "./probe/gates";
+export { findCells, pearson, type CellMatch } from "./probe/cells";
+export { textFeatures, TEXT_FEATURES, type TextFeature } from "./text/features";
+export { cellTextHtml } from "./viz/text";
+export {
+  buildCorpus,
+  readCorpus,
+  writeCorpus,
+  type CorpusManifest,
+  type CorpusName,
+  type CorpusOptions,
+} from "./text/corpus";
 export {
   expand,
   hiddenForParams,

@@ -42,6 +42,7 @@ export interface CorpusManifest {
   known: boolean;
 }
 
+/** The corpora gatescope builds from Debian packages. */
 export type CorpusName = "linux-kernel" | "fortunes";
 
 /** The default size of the kernel corpus: 6 206 996 characters (second-hand: a presentation of the paper). */
