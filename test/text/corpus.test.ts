@@ -96,6 +96,7 @@ describe("corpora", () => {
     expect(a.text.startsWith(cut.text)).to.equal(true);
     expect(cut.manifest.vocabulary).to.deep.equal([...new Set(cut.text)].sort());
     expect(cut.manifest.known).to.equal(false);
+    expect(cut.manifest.source.version).to.equal(`none (read from ${xz})`); // not the package, whatever is installed
   });
 
   it("a corpus is written whole, and read back only when its text matches its manifest", async () => {
