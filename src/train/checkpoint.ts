@@ -3,7 +3,7 @@
  * (atomic write). A checkpoint only resumes the run that wrote it: model, task and training config
  * must match, so a resumed run equals an uninterrupted one bit for bit.
  *
- * Three files. PATH (JSON, version 3): everything but the tensors and the per-step records, a few
+ * Three files. PATH (JSON, version 3): everything but the tensors and the per-step records, tens of
  * kB at any step. Its tensors file (`<PATH>.<sha256[:16]>.tensors`): the weights, the best weights so
  * far and the optimizer's buffers as their little-endian bytes, each at an offset PATH names, with
  * the file's length and sha256 — named by its hash, so that the file a PATH names is never rewritten
