@@ -128,8 +128,8 @@ export class Optimizer {
     for (const [name, p] of Object.entries(this.params)) {
       const θ = p.data;
       const g = grads[name].data;
-      const wd = "weightDecay" in c ? c.weightDecay ?? 0 : 0;
       if (c.kind === "sgd") {
+        const wd = c.weightDecay ?? 0;
         const μ = c.momentum ?? 0,
           τ = c.dampening ?? 0;
         const b = μ ? this.buffer("momentum", name, θ) : null;
@@ -142,6 +142,7 @@ export class Optimizer {
           θ[i] -= lr * d;
         }
       } else if (c.kind === "rmsprop") {
+        const wd = c.weightDecay ?? 0;
         const α = c.alpha ?? 0.99,
           ε = c.eps ?? 1e-8,
           μ = c.momentum ?? 0;
@@ -170,6 +171,7 @@ export class Optimizer {
           θ[i] -= (lr * g[i]) / Math.sqrt(s[i]);
         }
       } else {
+        const wd = c.weightDecay ?? 0;
         const β1 = c.beta1 ?? 0.9,
           β2 = c.beta2 ?? 0.999,
           ε = c.eps ?? 1e-8;
