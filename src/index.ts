@@ -146,12 +146,27 @@ export { saveFigure, type SaveOptions } from "./viz/export";
 export { addStaticImages } from "./viz/static-images";
 export { reportHtml, reportFigures, type ReportFigure } from "./experiment/report";
 export { comparisonDashboard } from "./experiment/dashboard";
-export { SequenceModel, type SequenceModelConfig, type LossStep, type Targets } from "./model/sequence-model";
+export {
+  SequenceModel,
+  type SequenceModelConfig,
+  type LossStep,
+  type Targets,
+  type RecurrentState,
+} from "./model/sequence-model";
 export {
   makeTask,
   testSet,
   validationSet,
+  probeBatch,
   TASK_NAMES,
+  charLMTask,
+  vocabularyOf,
+  bitsPerNat,
+  type CharLMTask,
+  type CharLMOptions,
+  type TextStreams,
+  type HeldOutStreams,
+  type Split,
   type Task,
   type TaskName,
   type TaskConfig,
@@ -164,6 +179,7 @@ export { clipGradients, globalNorm, type ClipConfig } from "./optim/clip";
 export {
   train,
   evaluate,
+  evaluateStreams,
   probeGradientFlow,
   type TrainResult,
   type TrainCallbacks,
@@ -176,6 +192,7 @@ export { gateStats, stateNorms, unitSaturation, type GateStats } from "./probe/g
 export { findCells, pearson, type CellMatch } from "./probe/cells";
 export { textFeatures, TEXT_FEATURES, type TextFeature } from "./text/features";
 export { cellTextHtml } from "./viz/text";
+export { sampleText, type SampleTextOptions } from "./tasks/sample-text";
 export {
   buildCorpus,
   readCorpus,

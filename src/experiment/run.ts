@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import { Rng } from "../math/rng";
 import { SequenceModel } from "../model/sequence-model";
-import { makeTask, validationSet, type Task } from "../tasks";
+import { makeTask, probeBatch, type Task } from "../tasks";
 import { resumeProblem } from "../train/checkpoint";
 import type { TrainConfig } from "../train/config";
 import { probeGradientFlow, train, type StopSignal, type TrainCallbacks } from "../train/train";
@@ -96,7 +96,7 @@ export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunRe
   const earlierPieces = r.elapsedMs - (Date.now() - piece);
   if (!r.history.gradFlow.some((g) => g.step === r.selected.step)) {
     // The model now holds the selected weights (an early stop's, or the best on validation): profile them too.
-    r.history.gradFlow.push({ step: r.selected.step, ...probeGradientFlow(model, task, validationSet(task, 128)) });
+    r.history.gradFlow.push({ step: r.selected.step, ...probeGradientFlow(model, task, probeBatch(task, 128)) });
   }
   const every = Math.max(1, Math.ceil(r.history.steps.length / 200));
   const thin = r.history.steps.filter((_, i) => i % every === 0 || i === r.history.steps.length - 1);

@@ -29,6 +29,12 @@ export interface Targets {
   mask: Float64Array | null;
 }
 
+/** The hidden (and cell) state a forward pass starts from or ends with: L×N×H each; absent = zeros. */
+export interface RecurrentState {
+  h0?: Tensor;
+  c0?: Tensor;
+}
+
 /** A training step's loss and gradients. */
 export interface LossStep {
   loss: number;
@@ -37,6 +43,8 @@ export interface LossStep {
   backward: BackwardResult | null;
   /** Where a non-finite value appeared, when grads is null. */
   nonFinite?: string;
+  /** The state the forward pass ended with, to start the next chunk of a stream from. */
+  state: RecurrentState;
 }
 
 /** Where a forward pass's output stopped being finite, as a message, or null. */
@@ -54,6 +62,8 @@ function firstNonFinite(output: Tensor): string | null {
     `large)`
   );
 }
+
+const finalState = (f: ForwardResult): RecurrentState => (f.cN ? { h0: f.hN, c0: f.cN } : { h0: f.hN });
 
 /** A recurrent stack with a linear readout at the last step or at every step: what `train` trains. */
 export class SequenceModel {
@@ -92,34 +102,43 @@ export class SequenceModel {
 
   /** The readout's prediction for x. */
   predict(x: unknown): Tensor {
-    return this.headOf(this.outputOf(x));
+    return this.headOf(this.outputOf(x).output);
   }
 
-  /** The recurrent output alone: the forward's caches are not kept for a backward or a trace. */
-  private outputOf(x: unknown): Tensor {
-    const forward = this.rnn.forward(x);
+  /** The recurrent output and final state alone: the forward's caches are not kept for a backward or a trace. */
+  private outputOf(x: unknown, state: RecurrentState = {}): { output: Tensor; state: RecurrentState } {
+    const forward = this.rnn.forward(x, state);
     this.dropCaches(forward);
-    return forward.output;
+    return { output: forward.output, state: finalState(forward) };
   }
 
   private dropCaches(forward: ForwardResult): void {
     for (const layer of forward.trace.layers) this.rnn.kernels.workspace.drop(layer);
   }
 
-  /** The prediction, or where the forward pass stopped being finite (weights grown too large). */
-  tryPredict(x: unknown): { prediction: Tensor; nonFinite: null } | { prediction: null; nonFinite: string } {
-    const output = this.outputOf(x);
+  /**
+   * The prediction from a starting state (default zeros) and the state it ends with, or where the forward pass
+   * stopped being finite (weights grown too large).
+   */
+  tryPredict(
+    x: unknown,
+    from?: RecurrentState,
+  ): { prediction: Tensor; state: RecurrentState; nonFinite: null } | { prediction: null; nonFinite: string } {
+    const { output, state } = this.outputOf(x, from);
     const bad = firstNonFinite(output);
-    return bad ? { prediction: null, nonFinite: bad } : { prediction: this.headOf(output), nonFinite: null };
+    return bad ? { prediction: null, nonFinite: bad } : { prediction: this.headOf(output), state, nonFinite: null };
   }
 
   private headOf(output: Tensor): Tensor {
     return this.head.forward(this.readout === "last" ? lastStep(output) : output);
   }
 
-  /** Loss and exact gradients of every parameter for one batch (no gradients if the loss is not finite). */
-  lossAndGrads(x: unknown, targets: Targets, kind: "mse" | "ce", truncate = 0): LossStep {
-    const forward = this.rnn.forward(x);
+  /**
+   * Loss and exact gradients of every parameter for one batch (no gradients if the loss is not finite), from a
+   * starting state (default zeros) through which no gradient flows back: a stream's previous chunk.
+   */
+  lossAndGrads(x: unknown, targets: Targets, kind: "mse" | "ce", truncate = 0, from?: RecurrentState): LossStep {
+    const forward = this.rnn.forward(x, from ?? {});
     try {
       return this.stepFrom(forward, targets, kind, truncate);
     } finally {
@@ -128,8 +147,9 @@ export class SequenceModel {
   }
 
   private stepFrom(forward: ForwardResult, targets: Targets, kind: "mse" | "ce", truncate: number): LossStep {
+    const state = finalState(forward);
     const overflow = firstNonFinite(forward.output);
-    if (overflow) return { loss: NaN, grads: null, backward: null, nonFinite: overflow };
+    if (overflow) return { loss: NaN, grads: null, backward: null, nonFinite: overflow, state };
     const features = this.readout === "last" ? lastStep(forward.output) : forward.output;
     const prediction = this.head.forward(features);
     const r =
@@ -141,7 +161,7 @@ export class SequenceModel {
           )
         : softmaxCrossEntropy(prediction, targets.classes ?? [], targets.mask ?? undefined);
     if (!Number.isFinite(r.loss))
-      return { loss: r.loss, grads: null, backward: null, nonFinite: `the loss is ${r.loss}` };
+      return { loss: r.loss, grads: null, backward: null, nonFinite: `the loss is ${r.loss}`, state };
     const hb = this.head.backward(features, r.grad);
     const bad = hb.dInput.data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0)
@@ -150,12 +170,14 @@ export class SequenceModel {
         grads: null,
         backward: null,
         nonFinite: `∂L/∂h from the readout is ${hb.dInput.data[bad]} (the weights have grown too large)`,
+        state,
       };
     const backward = this.rnn.backward(forward, { dOutput: hb.dInput }, { truncate });
     return {
       loss: r.loss,
       grads: { ...backward.grads, "head.weight": hb.grads.weight, "head.bias": hb.grads.bias },
       backward,
+      state,
     };
   }
 }

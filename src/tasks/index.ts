@@ -1,3 +1,4 @@
+import { GatescopeError } from "../errors";
 import { Rng } from "../math/rng";
 import { addingTask } from "./adding";
 import { copyTask } from "./copy";
@@ -5,6 +6,7 @@ import { temporalOrderTask } from "./temporal-order";
 import { checkTaskConfig, type Batch, type Task, type TaskConfig } from "./task";
 
 export * from "./task";
+export { charLMTask, vocabularyOf, bitsPerNat, type CharLMTask, type CharLMOptions } from "./charlm";
 
 /** A long-memory task by name and length. */
 export function makeTask(config: TaskConfig): Task {
@@ -29,14 +31,26 @@ export function makeTask(config: TaskConfig): Task {
 export const TEST_SEED = 0x7e57;
 export const VALIDATION_SEED = 0x5a11d;
 
+/** A generated task's fixed held-out set; a text's are its splits, read as streams (task.streams.heldOut). */
+function heldOut(task: Task, seed: number, size: number, which: string): Batch {
+  if (task.streams)
+    throw new GatescopeError(`${which} set of ${task.name}: expected a generated task, got a text (read its streams)`);
+  return task.sample(new Rng(seed + task.T), size);
+}
+
 /** The fixed held-out test set of a task: the same for every run, model and training seed. */
 export function testSet(task: Task, size = 1000): Batch {
-  return task.sample(new Rng(TEST_SEED + task.T), size);
+  return heldOut(task, TEST_SEED, size, "test");
 }
 
 /** The fixed validation set of a task: what training decisions look at, never the test set. */
 export function validationSet(task: Task, size = 1000): Batch {
-  return task.sample(new Rng(VALIDATION_SEED + task.T), size);
+  return heldOut(task, VALIDATION_SEED, size, "validation");
+}
+
+/** The fixed batch gradient-flow probes read: validation sequences, or a text's first validation chunk. */
+export function probeBatch(task: Task, size = 128): Batch {
+  return task.streams ? task.streams.heldOut("validation", size).chunk(0) : validationSet(task, size);
 }
 
 /** Batches of the same task stacked along N. */

@@ -32,9 +32,31 @@ export interface Evaluation {
   solved: boolean;
 }
 
+/** A held-out split of a text. */
+export type Split = "validation" | "test";
+
+/** A held-out split read as N streams: its chunks in order, the hidden state carried from each to the next. */
+export interface HeldOutStreams {
+  chunks: number;
+  /** Chunk k of streams [from, to) (default all N). */
+  chunk(k: number, from?: number, to?: number): Batch;
+}
+
+/**
+ * A text read as contiguous streams, as char-rnn batches it: a training step reads the next chunk of each stream
+ * and starts from the hidden state the previous chunk left (zeros at the start of every pass).
+ */
+export interface TextStreams {
+  /** Training steps in one pass over the training split at N streams. */
+  chunksPerEpoch(N: number): number;
+  /** Step `step`'s batch: chunk (step mod chunksPerEpoch(N)) of each of N streams. */
+  trainBatch(step: number, N: number): Batch;
+  heldOut(split: Split, N: number): HeldOutStreams;
+}
+
 /** A long-memory task: sequences from a seeded RNG, its metric, baseline and criterion for solved. */
 export interface Task {
-  readonly name: TaskName;
+  readonly name: TaskName | "charlm";
   readonly T: number;
   readonly inputSize: number;
   readonly outputSize: number;
@@ -55,6 +77,10 @@ export interface Task {
   solvedBy(e: Omit<Evaluation, "solved">): boolean;
   /** The trivial predictor's output for a batch, for the empirical baseline check. */
   trivialPrediction(batch: Batch): Tensor;
+  /** A task read from a text: training and held-out splits are streams of it, not seeded draws. */
+  readonly streams?: TextStreams;
+  /** The text such a task reads: its SHA-256 (UTF-8), its length in characters and its split. */
+  readonly text?: { sha256: string; characters: number; split: number[] };
 }
 
 /** Which task and its length T. */

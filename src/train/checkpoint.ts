@@ -5,9 +5,9 @@
  *
  * Three files. PATH (JSON, version 3): everything but the tensors and the per-step records, tens of
  * kB at any step. Its tensors file (`<PATH>.<sha256[:16]>.tensors`): the weights, the best weights so
- * far and the optimizer's buffers as their little-endian bytes, each at an offset PATH names, with
- * the file's length and sha256 — named by its hash, so that the file a PATH names is never rewritten
- * under it (a new one is written first, then PATH, then the old one goes). Its steps log
+ * far, the optimizer's buffers and a text stream's carried state as their little-endian bytes, each
+ * at an offset PATH names, with the file's length and sha256 — named by its hash, so that the file a
+ * PATH names is never rewritten under it (a new one is written first, then PATH, then the old one goes). Its steps log
  * (`stepsLogPath`): one row of float64 per step (step, loss, lr, gradient norms, clipped, wall ms,
  * each parameter's gradient norm), only ever appended to, its first `count` rows and their sha256
  * named in PATH, which is written after the rows: rows past `count` (a write cut short) are cut off
@@ -18,9 +18,9 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as nodePath from "path";
 import { GatescopeError, fail } from "../errors";
-import type { Tensor } from "../math/tensor";
+import { zeros, type Tensor } from "../math/tensor";
 import type { OptimizerState } from "../optim/optimizer";
-import type { SequenceModel } from "../model/sequence-model";
+import type { RecurrentState, SequenceModel } from "../model/sequence-model";
 import type { Task } from "../tasks";
 import { writeFileAtomic } from "../io/atomic";
 import { decodeTensors, fromBase64 } from "../io/tensor-json";
@@ -40,13 +40,15 @@ export interface CheckpointContents {
   elapsedMs: number;
   /** The process CPU time it had taken, likewise. */
   cpuMs: number;
+  /** The state a text's streams carry into the next step's chunk (null: zeros, or not a text). */
+  carry: RecurrentState | null;
 }
 
 /** What must match for a checkpoint to be resumed: everything but steps and checkpointing itself, and the stamp. */
 function identity(model: SequenceModel, task: Task, c: CheckedTrainConfig) {
   const { steps: _s, checkpoint, ...rest } = c;
   const stamp = checkpoint?.stamp === undefined ? {} : { stamp: checkpoint.stamp };
-  const which = { name: task.name, T: task.T };
+  const which = { name: task.name, T: task.T, ...(task.text ? { text: task.text } : {}) };
   return JSON.parse(JSON.stringify({ model: model.config, task: which, train: rest, ...stamp }));
 }
 
@@ -143,6 +145,7 @@ export function writeTrainCheckpoint(
       return [key, pack.add(p.shape, p.data instanceof Float32Array ? Float32Array.from(b) : Float64Array.from(b))];
     }),
   );
+  const carry = k.carry && pack.all(k.carry as Record<string, Tensor>);
   const bytes = pack.bytes();
   const hash = sha256(bytes);
   const file = nodePath.join(nodePath.dirname(path), tensorsName(path, hash));
@@ -165,6 +168,7 @@ export function writeTrainCheckpoint(
       elapsedMs: k.elapsedMs,
       cpuMs: k.cpuMs,
       best,
+      ...(carry ? { carry } : {}),
     }),
   );
   for (const f of stale) fs.rmSync(f, { force: true });
@@ -205,6 +209,7 @@ function inlineTensors(path: string, doc: Record<string, unknown>): void {
   if (o) o.buffers = each(o.buffers, "optimizer buffers");
   const b = doc.best as { params?: unknown } | null | undefined;
   if (b && typeof b === "object") b.params = each(b.params, "best.params");
+  if (doc.carry !== undefined) doc.carry = each(doc.carry, "carry");
 }
 
 /** The step records PATH names, read back from its log, which is cut to them; throws where they are not there. */
@@ -283,6 +288,14 @@ export function readTrainCheckpoint(
     fail(`training checkpoint ${path} best`, "null or {step, metric, params}", b);
   }
   const best = b ? { step: b.step, metric: b.metric, params: decode(b.params, "best.params") } : null;
+  let carry: RecurrentState | null = null;
+  if (doc.carry !== undefined) {
+    const { numLayers: L, hiddenSize: H } = model.rnn.config;
+    const like = zeros(model.rnn.config.dtype, [L, c.batchSize, H]);
+    const keys = model.rnn.cell.hasCellState ? ["h0", "c0"] : ["h0"];
+    const shapes = Object.fromEntries(keys.map((k) => [k, like]));
+    carry = decodeTensors(doc.carry, `training checkpoint ${path} carry`, shapes);
+  }
   // Checkpoints from before a time was recorded resume with the earlier pieces' time unknown: counted as 0.
   const time = (k: "elapsedMs" | "cpuMs"): number => {
     const ms = doc[k] ?? 0;
@@ -298,5 +311,6 @@ export function readTrainCheckpoint(
     best,
     elapsedMs: time("elapsedMs"),
     cpuMs: time("cpuMs"),
+    carry,
   };
 }

@@ -34,6 +34,8 @@ export interface TrainConfig {
   trainSet?: { size: number; seed: number };
   /** Stop at the first evaluation where the task counts as solved. Default false. */
   earlyStop?: boolean;
+  /** Stop once this many evaluations in a row have not improved on the best validation metric. Default: never. */
+  patience?: number;
   /** Truncated BPTT window (0 = full). */
   truncate?: number;
   /** Steps at which to record ‖∂L/∂h_t‖ on a fixed probe batch, before that step's update. */
@@ -84,8 +86,8 @@ export interface History {
 
 
 
-export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint" | "trainSet">> &
-  Pick<TrainConfig, "checkpoint" | "trainSet">;
+export type CheckedTrainConfig = Required<Omit<TrainConfig, "checkpoint" | "trainSet" | "patience">> &
+  Pick<TrainConfig, "checkpoint" | "trainSet" | "patience">;
 
 const TRAIN_KEYS = [
   "steps",
@@ -99,6 +101,7 @@ const TRAIN_KEYS = [
   "select",
   "trainSet",
   "earlyStop",
+  "patience",
   "truncate",
   "gradFlowAt",
   "checkpoint",
@@ -141,6 +144,7 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
       fail("train config.trainSet.seed", "a non-negative integer", c.trainSet.seed);
   }
   if (c.truncate !== undefined) nonNegativeInt(c.truncate, "train config.truncate");
+  if (c.patience !== undefined) posInt(c.patience, "patience");
   if (
     c.gradFlowAt !== undefined &&
     (!Array.isArray(c.gradFlowAt) || !c.gradFlowAt.every((s) => Number.isInteger(s) && s >= 0))
@@ -163,6 +167,7 @@ export function checkTrainConfig(c: TrainConfig): CheckedTrainConfig {
     select: c.select ?? "best",
     trainSet: c.trainSet,
     earlyStop: c.earlyStop ?? false,
+    ...(c.patience === undefined ? {} : { patience: c.patience }),
     truncate: c.truncate ?? 0,
     gradFlowAt: c.gradFlowAt ?? [],
     checkpoint: c.checkpoint,

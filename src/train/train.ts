@@ -1,8 +1,11 @@
 /**
  * The training loop: batched BPTT on a task, with clipping before the optimizer, a learning-
  * rate schedule, evaluation on the task's fixed validation set, gradient-flow probes, early
- * stop on the task's success criterion, a NaN/Inf guard that keeps the last good weights, and
- * checkpoints from which a resumed run equals an uninterrupted one bit for bit.
+ * stop on the task's success criterion or when validation stops improving, a NaN/Inf guard that
+ * keeps the last good weights, and checkpoints from which a resumed run equals an uninterrupted
+ * one bit for bit. A task read from a text (task.streams) trains on its streams chunk after chunk,
+ * each step starting from the state the previous chunk left, and is scored over its whole held-out
+ * splits the same way.
  * Selection never sees the test set: early stopping, "solved" and the choice of weights (the
  * evaluation with the lowest validation metric, or the last) read the validation set only; the
  * test set is scored once, at the end, for the selected weights, which the model then holds.
@@ -15,9 +18,9 @@ import { cloneTensor, type Tensor } from "../math/tensor";
 import { clipGradients } from "../optim/clip";
 import { Optimizer } from "../optim/optimizer";
 import { learningRate } from "../optim/schedule";
-import type { SequenceModel } from "../model/sequence-model";
+import type { RecurrentState, SequenceModel } from "../model/sequence-model";
 import { gradientNorms, summarizeFlow } from "../probe/gradient-flow";
-import { sampleFixedSet, testSet, validationSet, type Batch, type Task } from "../tasks";
+import { probeBatch, sampleFixedSet, testSet, validationSet, type Batch, type Split, type Task } from "../tasks";
 import { readTrainCheckpoint, startStepsLog, writeTrainCheckpoint } from "./checkpoint";
 import { processCpuMs } from "./clock";
 import {
@@ -33,7 +36,7 @@ import {
 export interface TrainResult {
   history: History;
   stepsDone: number;
-  stopped: "steps" | "solved" | "non-finite";
+  stopped: "steps" | "solved" | "patience" | "non-finite";
   message: string;
   /** First evaluated step at which the task counted as solved on the validation set, or null. */
   solvedAt: number | null;
@@ -115,6 +118,44 @@ export function evaluate(
   return { metric: e.metric, extra: e.extra, solved: e.solved };
 }
 
+type Score = Omit<EvalRecord, "step"> & { nonFinite?: string };
+
+/**
+ * Scores the model on a text's held-out split read as `N` streams, chunk after chunk with the state carried, in
+ * groups of at most `group` streams: the mean of the task's metric and measures over every character read.
+ */
+export function evaluateStreams(model: SequenceModel, task: Task, split: Split, N: number, group = 256): Score {
+  const held = task.streams!.heldOut(split, N);
+  let count = 0;
+  let metric = 0;
+  const extra: Record<string, number> = {};
+  for (let from = 0; from < N; from += group) {
+    const to = Math.min(N, from + group);
+    let state: RecurrentState | undefined;
+    for (let k = 0; k < held.chunks; k++) {
+      const batch = held.chunk(k, from, to);
+      const r = model.tryPredict(batch.x, state);
+      if (r.nonFinite !== null) return { metric: NaN, extra: {}, solved: false, nonFinite: r.nonFinite };
+      state = r.state;
+      const e = task.evaluate(r.prediction, batch);
+      const w = batch.classes!.length;
+      count += w;
+      metric += e.metric * w;
+      for (const [key, v] of Object.entries(e.extra)) extra[key] = (extra[key] ?? 0) + v * w;
+    }
+  }
+  for (const key of Object.keys(extra)) extra[key] /= count;
+  const mean = { metric: metric / count, extra };
+  return { ...mean, solved: task.solvedBy(mean) };
+}
+
+/** What scores a model on a task's held-out split: its fixed sequences, or its text's split as streams. */
+function scorer(task: Task, split: Split, size: number): (model: SequenceModel) => Score {
+  if (task.streams) return (model) => evaluateStreams(model, task, split, size);
+  const batch = split === "validation" ? validationSet(task, size) : testSet(task, size);
+  return (model) => evaluate(model, task, batch);
+}
+
 /** ‖∂L/∂h_t‖ for t = 1..T on a fixed batch, with its summary. */
 export function probeGradientFlow(model: SequenceModel, task: Task, batch: Batch): Omit<GradFlowRecord, "step"> {
   const r = model.lossAndGrads(batch.x, batch, task.loss);
@@ -154,6 +195,9 @@ export async function train(
   let rng = rngIn;
   let history: History = { steps: [], evals: [], gradFlow: [] };
   let start = 0;
+  // A text's streams: the state the last chunk left, where the next chunk starts (undefined: zeros).
+  const streams = task.streams;
+  let carry: RecurrentState | undefined;
   // Wall time counts from the earliest piece: a resumed run's clock starts where the checkpoint's stopped.
   let began = Date.now();
   let cpuBegan = cpuNow();
@@ -173,6 +217,7 @@ export async function train(
     params["head.bias"].data.set(ck.params["head.bias"].data);
     history = ck.history;
     start = ck.step;
+    carry = ck.carry ?? undefined;
     began -= ck.elapsedMs;
     cpuBegan -= ck.cpuMs;
     if (ck.best) {
@@ -181,12 +226,12 @@ export async function train(
       for (const [k, t] of Object.entries(ck.best.params)) best.params[k].data.set(t.data);
     }
   } else if (c.checkpoint) startStepsLog(c.checkpoint.path);
-  const validation = validationSet(task, c.validationSize);
-  const probe = validationSet(task, Math.min(c.validationSize, 128));
+  const scoreValidation = scorer(task, "validation", c.validationSize);
+  const probe = probeBatch(task, Math.min(c.validationSize, 128));
   const flowAt = new Set(c.gradFlowAt);
   /** Evaluates on the validation set and records it; `overflow` says where a non-finite forward pass broke. */
   const validate = (step: number): EvalRecord & { overflow: string | null } => {
-    const { nonFinite, ...e } = evaluate(model, task, validation);
+    const { nonFinite, ...e } = scoreValidation(model);
     return { ...record({ step, ...e }), overflow: nonFinite ?? null };
   };
   const record = (e: EvalRecord) => {
@@ -210,7 +255,7 @@ export async function train(
       for (const [k, t] of Object.entries(best.params)) params[k].data.set(t.data);
       chosen = history.evals.find((e) => e.step === best.step)!;
     }
-    const { nonFinite: _overflow, ...test } = evaluate(model, task, testSet(task, c.testSize));
+    const { nonFinite: _overflow, ...test } = scorer(task, "test", c.testSize)(model);
     const selected = { step: chosen.step, validation: chosen, test };
     const [elapsedMs, cpuMs] = [Date.now() - began, cpuNow() - cpuBegan];
     const solvedAt = solved ? solved.step : null;
@@ -225,8 +270,12 @@ export async function train(
   const keep = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)]));
   for (let s = start; s < c.steps; s++) {
     const t0 = Date.now();
-    const batch = c.trainSet ? sampleFixedSet(task, c.trainSet, rng, c.batchSize) : task.sample(rng, c.batchSize);
-    const r = model.lossAndGrads(batch.x, batch, task.loss, c.truncate);
+    let batch: Batch;
+    if (streams) {
+      batch = streams.trainBatch(s, c.batchSize);
+      if (s % streams.chunksPerEpoch(c.batchSize) === 0) carry = undefined; // every pass starts from zeros
+    } else batch = c.trainSet ? sampleFixedSet(task, c.trainSet, rng, c.batchSize) : task.sample(rng, c.batchSize);
+    const r = model.lossAndGrads(batch.x, batch, task.loss, c.truncate, carry);
     if (!r.grads) {
       // The last update left finite weights that no longer give a finite loss: go back to the ones before it.
       if (s > start) for (const [k, t] of Object.entries(keep)) params[k].data.set(t.data);
@@ -257,6 +306,7 @@ export async function train(
         s,
       );
     }
+    if (streams) carry = r.state;
     const rec: StepRecord = {
       step: s,
       loss: r.loss,
@@ -278,6 +328,11 @@ export async function train(
         return done("non-finite", `stopped at step ${stepsDone}: ${why}`, stepsDone);
       }
       if (c.earlyStop && e.solved) return done("solved", `solved at step ${stepsDone}`, stepsDone);
+      const since = history.evals.filter((r) => r.step > best.step).length;
+      if (c.patience && since >= c.patience) {
+        const why = `validation has not improved for ${since} evaluations (best at step ${best.step})`;
+        return done("patience", `stopped at step ${stepsDone}: ${why}`, stepsDone);
+      }
     }
     const stop = options.signal?.aborted;
     if (c.checkpoint && (stepsDone % c.checkpoint.every === 0 || stop)) {
@@ -293,6 +348,7 @@ export async function train(
         elapsedMs: Date.now() - began,
         cpuMs: cpuNow() - cpuBegan,
         best: best.step >= 0 ? { step: best.step, metric: best.metric, params: best.params } : null,
+        carry: carry ?? null,
       });
     }
     if (stop) {
