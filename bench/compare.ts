@@ -3,7 +3,10 @@
  * gatescope against its peers on the same workload in one run — PyTorch (Debian python3-torch, 1 and 2
  * threads), tfjs-node's cpu and wasm backends. One training step = forward + BPTT + every gradient of an RNN/LSTM/GRU
  * (batch-first, N=32, T=100, D=2) with a Linear(H, 1) readout on the last step and MSE; the
- * IRNN is PyTorch's relu RNN with identity recurrence, the uRNN has no PyTorch peer.
+ * IRNN is PyTorch's relu RNN with identity recurrence, the uRNN has no PyTorch peer. The `charlm` row is one step
+ * of a character-level language model: 2 LSTM layers of 256 over one-hot characters (V = 105, the kernel corpus's
+ * vocabulary), N = 50, T = 100, a Linear(256, V) readout at every step and softmax cross-entropy; PyTorch's peer
+ * is nn.LSTM(V, 256, 2) + Linear + cross_entropy on the same one-hot batch (no tfjs peer).
  * gatescope's native and wasm backends and PyTorch each run on 1 and 2 threads, their repeats
  * interleaved; tfjs runs after.
  * Prints a table and writes a JSON file of ms per step (median and every repeat) and ratios. Every gatescope
@@ -19,10 +22,7 @@ import { createNativeKernels, loadNative } from "../src/backend/native";
 import { createWasmKernels, relaxedSimdSupported, type WasmBuild } from "../src/backend/wasm";
 import type { Kernels } from "../src/math/kernels";
 import { Rng } from "../src/math/rng";
-import { RecurrentNet } from "../src/model/recurrent";
-import { Linear, lastStep } from "../src/model/readout";
-import { mse } from "../src/model/losses";
-import { SequenceModel } from "../src/model/sequence-model";
+import { SequenceModel, type Targets } from "../src/model/sequence-model";
 import type { Kind } from "../src/model/config";
 import { alloc, type DType, type Tensor } from "../src/math/tensor";
 import { scaleNormalisedError } from "../src/io/reference";
@@ -38,6 +38,8 @@ interface Workload {
   H: number;
   warmup: number;
   repeats: number;
+  /** A character language model: this many layers, D one-hot characters in, D out at every step. */
+  charlm?: { layers: number };
 }
 /** Median ms and the spread of the repeats it summarises. */
 interface Stat {
@@ -78,6 +80,11 @@ for (const c of kinds)
     const warmup = quick ? 6 : 8;
     workloads.push({ cell: c.name, kind: c.kind, init: c.init, N: 32, T: 100, D: 2, H, warmup, repeats });
   }
+if (!only || only.includes("charlm")) {
+  const [warmup, repeats] = quick ? [3, 3] : [4, 7];
+  const charlm = { layers: 2 };
+  workloads.push({ cell: "charlm", kind: "lstm", N: 50, T: 100, D: 105, H: 256, warmup, repeats, charlm });
+}
 
 const IDLE_MS = 120;
 
@@ -85,9 +92,11 @@ const IDLE_MS = 120;
  * The float32-vs-float64 gradient limit. 1e-6 for the cells whose recurrence contracts; the IRNN
  * (identity) and uRNN (unitary) carry float32's rounding through all T = 100 steps undamped:
  * measured 2–9e-6 here, the same to three digits on the wasm and native builds, so float32's own
- * error, not a backend's. A backend bug shows orders of magnitude above either limit.
+ * error, not a backend's. The charlm step sums its weight gradients over N·T = 5000 positions, each
+ * with a loss: 2.1e-6 with the reference (js) kernels in float32, 2.4e-6 native. A backend bug shows
+ * orders of magnitude above these limits.
  */
-const gradLimit = (cell: string) => (cell === "irnn" || cell === "urnn" ? 2e-5 : 1e-6);
+const gradLimit = (cell: string) => (cell === "irnn" || cell === "urnn" ? 2e-5 : cell === "charlm" ? 1e-5 : 1e-6);
 
 function stat(samples: number[]): Stat {
   const s = samples.slice().sort((a, b) => a - b);
@@ -111,41 +120,53 @@ function once(fn: () => void): number {
   return performance.now() - t0;
 }
 
-function data(w: Workload, dtype: DType): { x: Tensor; y: Tensor } {
+/** The workload's batch: x ~ U[0, 1) and y ~ U[0, 1) on the last step, or one-hot characters and the next ones. */
+function data(w: Workload, dtype: DType): { x: Tensor; targets: Targets } {
   const rng = new Rng(1);
-  return {
-    x: { shape: [w.N, w.T, w.D], data: alloc(dtype, w.N * w.T * w.D).map(() => rng.uniform()) },
-    y: { shape: [w.N, 1], data: alloc(dtype, w.N).map(() => rng.uniform()) },
-  };
+  if (!w.charlm) {
+    const x = { shape: [w.N, w.T, w.D], data: alloc(dtype, w.N * w.T * w.D).map(() => rng.uniform()) };
+    const y = { shape: [w.N, 1], data: alloc(dtype, w.N).map(() => rng.uniform()) };
+    return { x, targets: { y, classes: null, mask: null } };
+  }
+  const ids = Int32Array.from({ length: w.N * (w.T + 1) }, () => rng.int(w.D));
+  const x = { shape: [w.N, w.T, w.D], data: alloc(dtype, w.N * w.T * w.D) };
+  const classes = new Int32Array(w.N * w.T);
+  for (let n = 0; n < w.N; n++)
+    for (let t = 0; t < w.T; t++) {
+      x.data[(n * w.T + t) * w.D + ids[n * (w.T + 1) + t]] = 1;
+      classes[n * w.T + t] = ids[n * (w.T + 1) + t + 1];
+    }
+  return { x, targets: { y: null, classes, mask: null } };
 }
+
+/** The workload's model: a recurrent stack and its readout, as `train` trains it. */
+function modelFor(w: Workload, K: Kernels, dtype: DType): SequenceModel {
+  const rnn = { kind: w.kind, inputSize: w.D, hiddenSize: w.H, init: w.init, numLayers: w.charlm?.layers, dtype };
+  const head = w.charlm ? { outputSize: w.D, readout: "every" as const } : { outputSize: 1, readout: "last" as const };
+  return new SequenceModel({ rnn, ...head }, new Rng(0), K);
+}
+
+const lossOf = (w: Workload) => (w.charlm ? "ce" : "mse");
 
 /** gatescope's training step as `train` takes it (SequenceModel.lossAndGrads), and its forward pass. */
 function gatescopeStep(w: Workload, K: Kernels) {
-  const model = new SequenceModel(
-    { rnn: { kind: w.kind, inputSize: w.D, hiddenSize: w.H, init: w.init }, outputSize: 1, readout: "last" },
-    new Rng(0),
-    K,
-  );
-  const { x, y } = data(w, "float32");
-  const targets = { y, classes: null, mask: null };
-  return { step: () => void model.lossAndGrads(x, targets, "mse"), forward: () => void model.predict(x) };
+  const model = modelFor(w, K, "float32");
+  const { x, targets } = data(w, "float32");
+  return { step: () => void model.lossAndGrads(x, targets, lossOf(w)), forward: () => void model.predict(x) };
 }
 
 /** A backend's float32 gradients against the float64 reference on the same weights (scale-normalised). */
 function checkGradients(w: Workload, K32: Kernels): number {
-  const grads = (dtype: DType, K: Kernels, params?: Record<string, Tensor>) => {
-    const config = { kind: w.kind, inputSize: w.D, hiddenSize: w.H, dtype, init: w.init };
-    const net = params ? RecurrentNet.fromParams(config, params, K) : new RecurrentNet(config, new Rng(0), K);
-    const head = new Linear({ inputSize: w.H, outputSize: 1, dtype }, new Rng(2), K);
-    const { x, y } = data(w, dtype);
-    const fwd = net.forward(x);
-    const last = lastStep(fwd.output);
-    const loss = mse(head.forward(last), y);
-    return { net, g: net.backward(fwd, { dOutput: head.backward(last, loss.grad).dInput }).grads };
+  const fast = modelFor(w, K32, "float32");
+  const exact = modelFor(w, kernelsByName("js"), "float64");
+  const params = fast.params();
+  for (const [k, t] of Object.entries(exact.params())) t.data.set(params[k].data);
+  const grads = (m: SequenceModel, dtype: DType) => {
+    const { x, targets } = data(w, dtype);
+    return m.lossAndGrads(x, targets, lossOf(w)).grads!;
   };
-  const fast = grads("float32", K32);
-  const exact = grads("float64", kernelsByName("js"), fast.net.params);
-  return Math.max(...Object.keys(exact.g).map((k) => scaleNormalisedError(fast.g[k].data, exact.g[k].data)));
+  const [g32, g64] = [grads(fast, "float32"), grads(exact, "float64")];
+  return Math.max(...Object.keys(g64).map((k) => scaleNormalisedError(g32[k].data, g64[k].data)));
 }
 
 /** A long-lived PyTorch process (bench/torch_step.py) timing one step per request. */
@@ -155,7 +176,7 @@ class TorchPeer {
   version = "";
 
   /** The cells bench/torch_step.py builds. */
-  static readonly KINDS: Record<string, true> = { lstm: true, gru: true, rnn_tanh: true, irnn: true };
+  static readonly KINDS: Record<string, true> = { lstm: true, gru: true, rnn_tanh: true, irnn: true, charlm: true };
 
   constructor(readonly threads: number) {
     this.proc = spawn("/usr/bin/python3", [path.join(__dirname, "../../bench/torch_step.py")], {
@@ -294,7 +315,7 @@ async function tfjsTimings(backend: "cpu" | "wasm"): Promise<Timing[]> {
         (c: object) => unknown
       >
     )[w.cell];
-    if ((backend === "cpu" && w.H > 128) || !layer) {
+    if ((backend === "cpu" && w.H > 128) || !layer || w.charlm) {
       out.push(null);
       continue;
     } // minutes per step, or no such layer: not run
@@ -302,9 +323,9 @@ async function tfjsTimings(backend: "cpu" | "wasm"): Promise<Timing[]> {
     const model = tf.sequential({
       layers: [layer({ units: w.H, inputShape: [w.T, w.D], ...options }), tf.layers.dense({ units: 1 })],
     });
-    const { x, y } = data(w, "float32");
+    const { x, targets } = data(w, "float32");
     const xt = tf.tensor3d(x.data, [w.N, w.T, w.D]);
-    const yt = tf.tensor2d(y.data, [w.N, 1]);
+    const yt = tf.tensor2d(targets.y!.data, [w.N, 1]);
     const step = () =>
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(yt, model.apply(xt)));
@@ -342,8 +363,10 @@ async function main(): Promise<void> {
   const notes = torch ? torch.map((t) => t.note) : [missing!, missing!];
   const rssAfterOurs = process.resourceUsage().maxRSS / 1024;
   const size = (w: Workload) => w.H * (w.kind === "lstm" ? 4 : 1);
-  const largest = workloads.reduce((a, w) => (size(w) > size(a) ? w : a));
-  const rss = { native: peakRss("native", largest), wasm: peakRss("wasm", largest) };
+  // Peak memory is measured on the largest synthetic workload (none when only charlm runs).
+  const synthetic = workloads.filter((w) => !w.charlm);
+  const largest = synthetic.length ? synthetic.reduce((a, w) => (size(w) > size(a) ? w : a)) : null;
+  const rss = largest && { native: peakRss("native", largest), wasm: peakRss("wasm", largest) };
   const tfjs = !process.argv.includes("--no-tfjs");
   const tfWasm = tfjs ? await quietly(() => tfjsTimings("wasm")) : workloads.map(() => null);
   const tfCpu = tfjs ? await quietly(() => tfjsTimings("cpu")) : workloads.map(() => null);
@@ -374,8 +397,9 @@ async function main(): Promise<void> {
   const spread = (m: Measured | null) => (m ? `±${((50 * (m.step.max - m.step.min)) / m.step.ms).toFixed(0)}%` : "");
   const cell = (m: Measured | null) => `${f(m?.step_ms)} ${spread(m)}`.trim();
   console.log(
-    `\nms per training step (forward + BPTT + all gradients), N=32 T=100 D=2, float32, median of ` +
-      `${quick ? 5 : "7–15"} interleaved repeats (± half the range); ratio = gatescope ÷ peer`,
+    `\nms per training step (forward + BPTT + all gradients), N=32 T=100 D=2 (charlm: 2 × 256, N=50 T=100 ` +
+      `V=105), float32, median of ${quick ? "3–5" : "7–15"} interleaved repeats (± half the range); ` +
+      "ratio = gatescope ÷ peer",
   );
   const header = ["cell", "H", "native 1t", "torch 1t", "ratio", "native 2t", "torch 2t", "ratio 2t/2t", "wasm 1t",
     "ratio", "wasm 2t", "ratio", "fwd ratio 1t", "grad err", "tfjs-wasm", "× faster", "tfjs-cpu", "× faster"];
@@ -405,10 +429,14 @@ async function main(): Promise<void> {
       ].join(" | "),
     );
   }
-  console.log(`\n${notes.join("; ")}. tfjs-cpu is not run at H > 128; the uRNN has no PyTorch or tfjs peer.`);
   console.log(
-    `peak RSS, ${largest.cell} H=${largest.H}, a fresh process each: native ${rss.native.toFixed(0)} MiB, wasm ` +
-      `${rss.wasm.toFixed(0)} MiB (native ÷ wasm ${(rss.native / rss.wasm).toFixed(2)}); ` +
+    `\n${notes.join("; ")}. tfjs-cpu is not run at H > 128; the uRNN has no PyTorch or tfjs peer, charlm no tfjs one.`,
+  );
+  console.log(
+    (largest && rss
+      ? `peak RSS, ${largest.cell} H=${largest.H}, a fresh process each: native ${rss.native.toFixed(0)} MiB, ` +
+        `wasm ${rss.wasm.toFixed(0)} MiB (native ÷ wasm ${(rss.native / rss.wasm).toFixed(2)}); `
+      : "peak RSS: ") +
       `after the gatescope runs here: ${rssAfterOurs.toFixed(0)} MiB; ` +
       `whole benchmark: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
   );
@@ -427,7 +455,7 @@ async function main(): Promise<void> {
         backend: info,
         torch: notes,
         peak_rss_mib: {
-          largest: { cell: largest.cell, H: largest.H, ...rss },
+          largest: largest && { cell: largest.cell, H: largest.H, ...rss },
           gatescope: rssAfterOurs,
           total: process.resourceUsage().maxRSS / 1024,
         },

@@ -6,7 +6,8 @@ stdin is a JSON request, each answer one JSON line on stdout.
   {"workload": {...}}            builds the model (answers {"ready": true, "torch_version": ...})
   {"time": "step" | "forward"}   runs it once, answers {"ms": ...}
 The workload and loss match bench/compare.ts: nn.RNN/LSTM/GRU (batch_first; the IRNN a relu RNN) + Linear(H, 1) on
-the last step + MSE, x ~ U[0, 1), fixed seed. Threads: the caller sets OPENBLAS_NUM_THREADS=n
+the last step + MSE, x ~ U[0, 1), fixed seed; the "charlm" workload: nn.LSTM(V, H, layers) over one-hot characters +
+Linear(H, V) at every step + cross_entropy against the next characters. Threads: the caller sets OPENBLAS_NUM_THREADS=n
 and this keeps torch's own intra-op pool at 1, since both pools at 2 oversubscribe two cores
 (measured up to 3× slower).
 """
@@ -17,8 +18,32 @@ import time
 import torch
 
 
+def build_charlm(w):
+    N, T, V, H = w["N"], w["T"], w["D"], w["H"]
+    rnn = torch.nn.LSTM(V, H, w["charlm"]["layers"], batch_first=True)
+    head = torch.nn.Linear(H, V)
+    ids = torch.randint(V, (N, T + 1))
+    x = torch.nn.functional.one_hot(ids[:, :-1], V).float()
+    y = ids[:, 1:].reshape(-1)
+    params = list(rnn.parameters()) + list(head.parameters())
+
+    def step():
+        for p in params:
+            p.grad = None
+        out, _ = rnn(x)
+        torch.nn.functional.cross_entropy(head(out).reshape(-1, V), y).backward()
+
+    def forward():
+        with torch.no_grad():
+            head(rnn(x)[0])
+
+    return {"step": step, "forward": forward}
+
+
 def build(w):
     torch.manual_seed(0)
+    if "charlm" in w:
+        return build_charlm(w)
     N, T, D, H = w["N"], w["T"], w["D"], w["H"]
     cell = w["cell"]
     if cell == "irnn":  # Le et al. 2015: relu, identity recurrence (bench/compare.ts's init "irnn")
