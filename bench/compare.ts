@@ -5,7 +5,8 @@
  * (batch-first, N=32, T=100, D=2) with a Linear(H, 1) readout on the last step and MSE; the
  * IRNN is PyTorch's relu RNN with identity recurrence, the uRNN has no PyTorch peer. The `charlm` row is one step
  * of a character-level language model: 2 LSTM layers of 256 over one-hot characters (V = 105, the kernel corpus's
- * vocabulary), N = 50, T = 100, a Linear(256, V) readout at every step and softmax cross-entropy; PyTorch's peer
+ * vocabulary), N = 50, T = 100, a Linear(256, V) readout at every step (in the backend's kernels, as the charlm
+ * preset runs it) and softmax cross-entropy; PyTorch's peer
  * is nn.LSTM(V, 256, 2) + Linear + cross_entropy on the same one-hot batch (no tfjs peer).
  * gatescope's native and wasm backends and PyTorch each run on 1 and 2 threads, their repeats
  * interleaved; tfjs runs after.
@@ -142,7 +143,9 @@ function data(w: Workload, dtype: DType): { x: Tensor; targets: Targets } {
 /** The workload's model: a recurrent stack and its readout, as `train` trains it. */
 function modelFor(w: Workload, K: Kernels, dtype: DType): SequenceModel {
   const rnn = { kind: w.kind, inputSize: w.D, hiddenSize: w.H, init: w.init, numLayers: w.charlm?.layers, dtype };
-  const head = w.charlm ? { outputSize: w.D, readout: "every" as const } : { outputSize: 1, readout: "last" as const };
+  const head = w.charlm
+    ? { outputSize: w.D, readout: "every" as const, readoutKernels: "backend" as const }
+    : { outputSize: 1, readout: "last" as const };
   return new SequenceModel({ rnn, ...head }, new Rng(0), K);
 }
 

@@ -3,7 +3,11 @@
  * what probes look inside. Parameters are exposed flat under one namespace: the stack's
  * PyTorch names (weight_ih_l0, …) and head.weight, head.bias.
  *   readout "last":  y = W h_T + b (N×O)        readout "every": y_t = W h_t + b (N×T×O)
+ * The readout's matrix products run in the reference TypeScript kernels by default — the arithmetic every run
+ * made so far used, so their bits stay regenerable — or in the backend's (`readoutKernels: "backend"`): at an
+ * every-step readout over a vocabulary (N·T × H × V) the reference kernels take ~40 % of a character model's step.
  */
+import { oneOf } from "../checks";
 import { checkKeys, fail } from "../errors";
 import type { Kernels } from "../math/kernels";
 import type { Rng } from "../math/rng";
@@ -20,6 +24,8 @@ export interface SequenceModelConfig {
   readout: "last" | "every";
   /** How the readout starts (default "pytorch": torch.nn.Linear's). */
   readoutInit?: ReadoutInit;
+  /** Whose kernels compute the readout: "reference" (default) or the recurrent stack's "backend". */
+  readoutKernels?: "reference" | "backend";
 }
 
 /** What a loss compares with: regression targets, or class indices with a mask. */
@@ -71,11 +77,14 @@ export class SequenceModel {
   readonly head: Linear;
   readonly readout: "last" | "every";
   readonly readoutInit: ReadoutInit | undefined;
+  readonly readoutKernels: "reference" | "backend" | undefined;
 
   constructor(config: SequenceModelConfig, rng: Rng, kernels?: Kernels) {
-    checkKeys("model config", config, ["rnn", "outputSize", "readout", "readoutInit"]);
+    checkKeys("model config", config, ["rnn", "outputSize", "readout", "readoutInit", "readoutKernels"]);
     if (config.readout !== "last" && config.readout !== "every")
       fail("model readout", `"last" or "every"`, config.readout);
+    if (config.readoutKernels !== undefined)
+      oneOf(config.readoutKernels, ["reference", "backend"], "model readoutKernels");
     this.rnn = new RecurrentNet(config.rnn, rng, kernels);
     this.head = new Linear(
       {
@@ -85,14 +94,17 @@ export class SequenceModel {
         init: config.readoutInit,
       },
       rng,
+      config.readoutKernels === "backend" ? this.rnn.kernels : undefined,
     );
     this.readout = config.readout;
     this.readoutInit = config.readoutInit;
+    this.readoutKernels = config.readoutKernels;
   }
 
   get config(): SequenceModelConfig {
     const init = this.readoutInit ? { readoutInit: this.readoutInit } : {};
-    return { rnn: this.rnn.config, outputSize: this.head.outputSize, readout: this.readout, ...init };
+    const on = this.readoutKernels ? { readoutKernels: this.readoutKernels } : {};
+    return { rnn: this.rnn.config, outputSize: this.head.outputSize, readout: this.readout, ...init, ...on };
   }
 
   /** Every parameter, live (the optimizer updates these tensors in place). */

@@ -3,6 +3,8 @@ import { RecurrentNet } from "../../src/model/recurrent";
 import { Rng } from "../../src/math/rng";
 import { randomTensor } from "../helpers/numeric";
 import type { Kind } from "../../src/model/config";
+import { SequenceModel } from "../../src/model/sequence-model";
+import { kernelsByName } from "../../src/backend";
 
 function run(kind: Kind, seed: number) {
   const rng = new Rng(seed);
@@ -31,5 +33,30 @@ describe("determinism", () => {
     const g1 = net.backward(net.forward(x), { dOutput: dy }).grads.weight_hh_l0.data.slice();
     const g2 = net.backward(net.forward(x), { dOutput: dy }).grads.weight_hh_l0.data;
     expect(Array.from(g2)).to.deep.equal(Array.from(g1));
+  });
+});
+
+describe("the readout's kernels", () => {
+  const make = (readoutKernels?: "reference" | "backend", K = kernelsByName("native")) =>
+    new SequenceModel(
+      { rnn: { kind: "lstm", inputSize: 3, hiddenSize: 32 }, outputSize: 40, readout: "every", readoutKernels },
+      new Rng(4),
+      K,
+    );
+  const x = randomTensor(new Rng(5), [6, 9, 3], 1, "float32");
+  const hex = (m: SequenceModel) => Buffer.from(m.predict(x).data.buffer).toString("hex");
+
+  it("are the reference kernels unless the model says 'backend', and then the stack's, which round otherwise", () => {
+    expect(hex(make())).to.equal(hex(make("reference")));
+    expect(make().config).to.not.have.property("readoutKernels"); // run specs made before it stay as they were
+    expect(make("backend").config.readoutKernels).to.equal("backend");
+    const ref = make("reference").predict(x).data;
+    const fast = make("backend").predict(x).data;
+    expect(hex(make("backend"))).to.not.equal(hex(make()));
+    ref.forEach((v, i) => expect(fast[i]).to.be.closeTo(v, 1e-5));
+    expect(hex(make("backend", kernelsByName("js")))).to.equal(hex(make("reference", kernelsByName("js"))));
+    expect(() => make("fast" as "backend")).to.throw(
+      'model readoutKernels: expected "reference" or "backend", got "fast"',
+    );
   });
 });
