@@ -13,7 +13,7 @@
  */
 import { defaultKernels, setThreads } from "../backend";
 import { Rng } from "../math/rng";
-import { makeTask } from "../tasks";
+import { shapedBatch, taskFacts } from "./task-of";
 import { trainDefaults } from "../train/config";
 import { median } from "./stats";
 import { modelFor } from "./run";
@@ -84,11 +84,10 @@ function estimate(
   return runs.map((run) => {
     const key = JSON.stringify([run.rnn, run.task, run.train.batchSize]);
     if (!stepMs.has(key)) {
-      const task = makeTask(run.task);
       const rng = new Rng(run.seed);
-      const model = modelFor(run, task, rng);
-      const batch = task.sample(rng, run.train.batchSize);
-      const step = () => model.lossAndGrads(batch.x, batch, task.loss);
+      const model = modelFor(run, rng);
+      const batch = shapedBatch(run.task, rng, run.train.batchSize);
+      const step = () => model.lossAndGrads(batch.x, batch, taskFacts(run.task).loss);
       for (let i = 0; i < 3; i++) step();
       stepMs.set(key, medianStepMs(step, timedSteps));
     }

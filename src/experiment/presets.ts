@@ -10,18 +10,22 @@
  *          T = 100–750, copy T = 100, 200) plus Hochreiter & Schmidhuber 1997's exp. 4 and 6a,
  *          with the IRNN, initialisation ablations, equal-parameter rows and a staged learning-rate
  *          sweep (every rate on 2 seeds, the chosen one on 3 more): days of CPU, meant for a cluster
+ *   charlm  Karpathy, Johnson & Fei-Fei 2015's comparison at sizes a 2-core machine affords: character models
+ *          of the Linux kernel's source (gatescope data linux-kernel), LSTM, GRU and tanh RNN at 1 and 2
+ *          layers, the GRU and RNN matched in parameters to the LSTM of their depth, char-rnn's recipe, 3 seeds
  * Every preset uses the validation protocol: early stopping, "solved" and the learning rate are
  * chosen on a validation set; the test set is scored once, for the selected weights.
  * Deviations from the papers are listed by `deviations(spec)`, not in prose.
  */
 import { GatescopeError } from "../errors";
+import { KNOWN_CORPORA } from "../text/corpus";
 import { PAPER_STEPS } from "./published";
 import type { ExperimentSpec, CellSpec } from "./spec";
 
 /** A preset's name. */
-export type PresetName = "tiny" | "quick" | "headline" | "paper";
+export type PresetName = "tiny" | "quick" | "headline" | "paper" | "charlm";
 /** Every preset `reproduce` knows. */
-export const PRESETS: readonly PresetName[] = ["tiny", "quick", "headline", "paper"];
+export const PRESETS: readonly PresetName[] = ["tiny", "quick", "headline", "paper", "charlm"];
 
 /** The three cells every preset compares: PyTorch's defaults, LSTM forget bias 1 (Gers et al. 2000). */
 export const CELLS: CellSpec[] = [
@@ -121,6 +125,23 @@ function arjovskyTrain(steps: number, probeEvery: number): ExperimentSpec["train
   };
 }
 
+/** The corpus `gatescope data linux-kernel` builds from linux-source-6.1 6.1.192-3 (6 206 996 characters). */
+export const KERNEL_CORPUS = {
+  path: "data/linux-kernel.txt",
+  sha256: KNOWN_CORPORA["linux-kernel 6.1.192-3 seed 0 6206996 characters"],
+  vocabulary: 105,
+};
+
+/**
+ * The charlm preset's cells: LSTM (forget bias 1, as char-rnn), GRU and tanh RNN at each depth, the GRU and RNN
+ * sized to the LSTM's recurrent parameter count at that depth, as Karpathy et al. matched theirs.
+ */
+const CHARLM_CELLS: CellSpec[] = [1, 2].flatMap((L): CellSpec[] => [
+  { name: `lstm-${L}`, rnn: { kind: "lstm", dtype: "float32", numLayers: L, forgetBias: 1 } },
+  { name: `gru-${L}`, rnn: { kind: "gru", dtype: "float32", numLayers: L }, hidden: { equalParams: `lstm-${L}` } },
+  { name: `rnn-${L}`, rnn: { kind: "rnn_tanh", dtype: "float32", numLayers: L }, hidden: { equalParams: `lstm-${L}` } },
+]);
+
 /** The spec of a named preset for a seed. */
 export function preset(name: PresetName, seed: number): ExperimentSpec {
   switch (name) {
@@ -195,6 +216,28 @@ export function preset(name: PresetName, seed: number): ExperimentSpec {
         lrSelection: "staged",
         pilotSeeds: 2,
         train: arjovskyTrain(20000, 1000),
+      };
+    case "charlm":
+      // char-rnn's train.lua: RMSProp 2e-3 decay 0.95, element-wise clip 5, 50 streams of 50 characters; its decay
+      // of the rate (×0.97 an epoch after epoch 10) never starts within this budget. Selection and early stopping
+      // on the validation split (100 streams, all of it), every 1000 steps.
+      return {
+        cells: CHARLM_CELLS,
+        tasks: [{ name: "charlm", T: [50], corpus: KERNEL_CORPUS }],
+        seeds: [seed, seed + 1, seed + 2],
+        hidden: 128,
+        readoutKernels: "backend",
+        train: {
+          steps: 20000,
+          batchSize: 50,
+          optimizer: { kind: "rmsprop", lr: 2e-3, alpha: 0.95 },
+          clip: { kind: "value", max: 5 },
+          evalEvery: 1000,
+          patience: 3,
+          validationSize: 100,
+          testSize: 100,
+          gradFlowAt: [100, ...every(5000, 20000)],
+        },
       };
     default:
       throw new GatescopeError(`preset: expected one of ${PRESETS.join(", ")}, got ${JSON.stringify(name)}`);

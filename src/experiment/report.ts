@@ -4,7 +4,7 @@
  * source and predicate), the deviations table, every figure and the run manifest. The same
  * tables and figures feed `gatescope writeup`. Every string from configs or data is escaped.
  */
-import { makeTask, type TaskName } from "../tasks";
+import { taskFacts } from "./task-of";
 import { gradientFlowFigure, gradientFlowHeatmap } from "../viz/gradient-flow";
 import { gradientNormsFigure, sweepFigure } from "../viz/training";
 import { cellLabel, type Figure } from "../viz/figure";
@@ -42,7 +42,7 @@ const initialFlow = (r: RunResult) => ({
 function dashboards(runs: RunResult[]): ReportFigure[] {
   return [...groupBy(runs, lengthKey).values()].map((rs) => {
     const { task, T } = rs[0];
-    const t = makeTask({ name: task as TaskName, T });
+    const t = taskFacts({ name: task, T });
     return {
       heading: `${task}, T = ${T}`,
       figure: comparisonDashboard(rs, { metricName: t.metricName }),
@@ -143,7 +143,7 @@ function taskFigures(results: ResultsFile, rs: RunResult[]): ReportFigure[] {
 /** Validation metric against learning rate, for each task and length whose rows swept rates. */
 function sweeps(results: ResultsFile): ReportFigure[] {
   return [...groupBy(results.summary.filter((r) => r.lr_sweep.length > 1), lengthKey).values()].map((rows) => {
-    const t = makeTask({ name: rows[0].task as TaskName, T: rows[0].T });
+    const t = taskFacts({ name: rows[0].task, T: rows[0].T });
     return {
       heading: `Learning-rate sensitivity: ${rows[0].task}, T = ${rows[0].T}`,
       caption:
@@ -248,8 +248,8 @@ function tasksTable(results: ResultsFile): string {
   return table(
     ["task", "T", "metric", "trivial baseline", "solved when"],
     [...groupBy(results.summary, lengthKey).values()].map((rs) => {
-      const t = makeTask({ name: rs[0].task as TaskName, T: rs[0].T });
-      return [t.name, t.T, t.metricName, `${t.baselineFormula} = ${num(t.baseline)}`, t.criterion];
+      const t = taskFacts({ name: rs[0].task, T: rs[0].T });
+      return [rs[0].task, rs[0].T, t.metricName, `${t.baselineFormula} = ${num(rs[0].baseline)}`, t.criterion];
     }),
     ["T"],
   );

@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import { Rng } from "../math/rng";
 import { SequenceModel } from "../model/sequence-model";
-import { makeTask, probeBatch, type Task } from "../tasks";
+import { probeBatch } from "../tasks";
+import { shapeOf, taskOf } from "./task-of";
 import { resumeProblem } from "../train/checkpoint";
 import type { TrainConfig } from "../train/config";
 import { probeGradientFlow, train, type StopSignal, type TrainCallbacks } from "../train/train";
@@ -66,12 +67,14 @@ export interface RunOptions {
 }
 
 /** A run's model, its sizes from the task, drawn from `rng` (the run's own stream). */
-export function modelFor(spec: RunSpec, task: Task, rng: Rng): SequenceModel {
-  const init = spec.readoutInit ? { readoutInit: spec.readoutInit } : {};
-  return new SequenceModel(
-    { rnn: { ...spec.rnn, inputSize: task.inputSize }, outputSize: task.outputSize, readout: task.readout, ...init },
-    rng,
-  );
+export function modelFor(spec: RunSpec, rng: Rng): SequenceModel {
+  const { readoutInit, readoutKernels } = spec;
+  const readout = {
+    ...(readoutInit ? { readoutInit } : {}),
+    ...(readoutKernels ? { readoutKernels } : {}),
+  };
+  const { inputSize, outputSize, readout: where } = shapeOf(spec.task);
+  return new SequenceModel({ rnn: { ...spec.rnn, inputSize }, outputSize, readout: where, ...readout }, rng);
 }
 
 /**
@@ -82,9 +85,9 @@ export function modelFor(spec: RunSpec, task: Task, rng: Rng): SequenceModel {
 export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunResult> {
   const { onProgress, checkpoint, cpuClock, signal } = how;
   const t0 = Date.now();
-  const task = makeTask(spec.task);
+  const task = taskOf(spec.task);
   const rng = new Rng(spec.seed);
-  const model = modelFor(spec, task, rng);
+  const model = modelFor(spec, rng);
   const steps = spec.train.steps;
   const callbacks: TrainCallbacks = { onEval: (e) => onProgress?.(e.step, steps) };
   const config: TrainConfig = { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])], checkpoint };

@@ -10,8 +10,12 @@ import { oneOf, positiveInt } from "../checks";
 import { READOUT_INITS, type ReadoutInit } from "../model/readout";
 import type { CellConfig, RecurrentConfig } from "../model/config";
 import { paramShapes, resolveConfig } from "../model/config";
-import { checkTaskConfig, makeTask, type TaskName } from "../tasks";
+import type { TaskName } from "../tasks";
 import { checkTrainConfig, type TrainConfig } from "../train/config";
+import { checkRunTask, shapeOf, type CorpusRef, type RunTask } from "./task-of";
+
+/** A task's name in a spec: a generated task's, or "charlm" (a language model on a corpus). */
+export type TaskKind = TaskName | "charlm";
 
 /** A named cell: the recurrent config minus the sizes the task fixes. */
 export interface CellSpec {
@@ -20,7 +24,7 @@ export interface CellSpec {
   /** Default: the experiment's `hidden`. `{equalParams: "lstm"}`: H matching that cell's parameter count. */
   hidden?: number | { equalParams: string };
   /** This cell's hidden size on particular tasks (Arjovsky et al.'s copy networks are smaller). */
-  hiddenByTask?: Partial<Record<TaskName, number>>;
+  hiddenByTask?: Partial<Record<TaskKind, number>>;
   /** Training overrides for this cell (applied after the task's). */
   train?: Partial<TrainConfig>;
   /** This cell's own learning-rate sweep (default: the experiment's `lrs`). */
@@ -34,17 +38,17 @@ export interface ExperimentSpec {
    * Tasks and their lengths. An entry may give its own seeds (e.g. more at the shortest T) and
    * training overrides (e.g. a step budget per T); the same task may appear in several entries.
    */
-  tasks: Array<{ name: TaskName; T: number[]; seeds?: number[]; train?: Partial<TrainConfig> }>;
+  tasks: Array<{ name: TaskKind; T: number[]; seeds?: number[]; train?: Partial<TrainConfig>; corpus?: CorpusRef }>;
   seeds: number[];
   hidden: number;
   train: TrainConfig;
   /** Training overrides per task name (e.g. more steps for copy). */
-  trainByTask?: Partial<Record<TaskName, Partial<TrainConfig>>>;
+  trainByTask?: Partial<Record<TaskKind, Partial<TrainConfig>>>;
   /**
    * Hidden size per task name (e.g. Arjovsky et al.'s smaller copy networks); a cell's own
    * `hidden` still wins.
    */
-  hiddenByTask?: Partial<Record<TaskName, number>>;
+  hiddenByTask?: Partial<Record<TaskKind, number>>;
   /** Learning rates to sweep; each replaces the optimizer's lr. The summary keeps the best on validation. */
   lrs?: number[];
   /**
@@ -57,6 +61,8 @@ export interface ExperimentSpec {
   pilotSeeds?: number;
   /** How every model's readout starts: "pytorch" (default, torch.nn.Linear's) or "glorot" (Arjovsky et al.'s). */
   readoutInit?: ReadoutInit;
+  /** Whose kernels compute every readout (model/sequence-model.ts): "reference" (default) or "backend". */
+  readoutKernels?: "reference" | "backend";
 }
 
 /** One run of an experiment: everything needed to redo it alone. */
@@ -64,7 +70,7 @@ export interface RunSpec {
   id: string;
   cell: string;
   rnn: RecurrentConfig;
-  task: { name: TaskName; T: number };
+  task: RunTask;
   seed: number;
   hidden: number;
   lr: number;
@@ -78,6 +84,8 @@ export interface RunSpec {
   pending?: true;
   /** The readout's initialisation when it is not PyTorch's. */
   readoutInit?: "glorot";
+  /** The readout's kernels when they are the backend's. */
+  readoutKernels?: "backend";
 }
 
 /** A summary row's key: the runs that differ only in rate and seed. */
@@ -120,7 +128,7 @@ export function chooseRate(runs: ReadonlyArray<{ lr: number; seed: number; final
 
 const KEYS = [
   "cells", "tasks", "seeds", "hidden", "train", "trainByTask", "hiddenByTask", "lrs", "lrSelection", "pilotSeeds",
-  "readoutInit",
+  "readoutInit", "readoutKernels",
 ];
 const CELL_KEYS = ["name", "rnn", "hidden", "hiddenByTask", "train", "lrs"];
 
@@ -199,18 +207,26 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
   }
   if (spec.readoutInit !== undefined) oneOf(spec.readoutInit, READOUT_INITS, "experiment.readoutInit");
   // PyTorch's readout is the default a run spec leaves unsaid, so runs made before the option keep their identity.
-  const readoutOf = spec.readoutInit === "glorot" ? { readoutInit: "glorot" as const } : {};
+  if (spec.readoutKernels !== undefined)
+    oneOf(spec.readoutKernels, ["reference", "backend"], "experiment.readoutKernels");
+  const readoutOf = {
+    ...(spec.readoutInit === "glorot" ? { readoutInit: "glorot" as const } : {}),
+    ...(spec.readoutKernels === "backend" ? { readoutKernels: "backend" as const } : {}),
+  };
   const byName = new Map(spec.cells.map((c) => [c.name, c]));
   const runs: RunSpec[] = [];
   const later: RunSpec[] = []; // a staged sweep's chosen-rate runs, after every pilot
   for (const t of spec.tasks) {
     if (!Array.isArray(t?.T) || t.T.length === 0)
       fail(`experiment.tasks[${t?.name}].T`, "a non-empty array of sequence lengths", t?.T);
-    checkKeys(`experiment.tasks[${t.name}]`, t, ["name", "T", "seeds", "train"]);
+    checkKeys(`experiment.tasks[${t.name}]`, t, ["name", "T", "seeds", "train", "corpus"]);
+    if (t.corpus !== undefined && t.name !== "charlm")
+      fail(`experiment.tasks[${t.name}].corpus`, "none (a corpus is a charlm task's)", t.corpus);
     const seeds = t.seeds ?? spec.seeds;
     for (const T of t.T) {
-      const task = checkTaskConfig({ name: t.name, T }, `experiment.tasks[${t.name}]`);
-      const D = makeTask(task).inputSize;
+      const named = t.name === "charlm" ? { name: t.name, T, corpus: t.corpus } : { name: t.name, T };
+      const task = checkRunTask(named, `experiment.tasks[${t.name}]`);
+      const D = shapeOf(task).inputSize;
       const H0 = spec.hiddenByTask?.[task.name] ?? spec.hidden;
       const hiddenOf = (c: CellSpec): number => {
         const h = c.hiddenByTask?.[task.name] ?? c.hidden ?? H0;

@@ -15,7 +15,7 @@ import { gatescopePackage } from "../package-root";
 import { trainDefaults } from "../train/config";
 import type { RunResult } from "./run";
 import { expand, type ExperimentSpec, type RunSpec } from "./spec";
-import { makeTask } from "../tasks";
+import { solvedBy } from "./task-of";
 import { checkpointFiles } from "../train/checkpoint";
 
 const FORMAT = "gatescope.experiment";
@@ -123,7 +123,7 @@ function finishedRun(r: RunResult | null | undefined, spec: RunSpec): RunResult 
     return null;
   const [val, test] = metrics.map((m) => m ?? NaN);
   const extra = r.final_test_extra ?? {};
-  const solved = Number.isFinite(test) && makeTask(spec.task).solvedBy({ metric: test, extra });
+  const solved = Number.isFinite(test) && solvedBy(spec.task, { metric: test, extra });
   return { ...r, final_val_metric: val, final_test_metric: test, solved };
 }
 

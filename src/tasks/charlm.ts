@@ -46,6 +46,13 @@ export function vocabularyOf(text: string): string[] {
   return [...new Set(text)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
 }
 
+/** What a language-modelling task says of itself whatever its text (for reports that read no corpus). */
+export const CHARLM_FACTS = {
+  metricName: "cross-entropy (nats per character)",
+  baselineFormula: "the training split's character frequencies (add-one) on the test split",
+  criterion: "none: a language model is judged by its cross-entropy, never solved",
+} as const;
+
 /** Nats to bits. */
 export const bitsPerNat = 1 / Math.LN2;
 
@@ -142,10 +149,8 @@ export function charLMTask(text: string, options: CharLMOptions): CharLMTask {
     outputSize: V,
     loss: "ce",
     readout: "every",
-    metricName: "cross-entropy (nats per character)",
+    ...CHARLM_FACTS,
     baseline,
-    baselineFormula: "the training split's character frequencies (add-one) on the test split",
-    criterion: "none: a language model is judged by its cross-entropy, never solved",
     vocabulary,
     text: { sha256, characters: ids.length, split: [...split] },
     encode,

@@ -6,7 +6,7 @@ import { temporalOrderTask } from "./temporal-order";
 import { checkTaskConfig, type Batch, type Task, type TaskConfig } from "./task";
 
 export * from "./task";
-export { charLMTask, vocabularyOf, bitsPerNat, type CharLMTask, type CharLMOptions } from "./charlm";
+export { charLMTask, vocabularyOf, bitsPerNat, CHARLM_FACTS, type CharLMTask, type CharLMOptions } from "./charlm";
 
 /** A long-memory task by name and length. */
 export function makeTask(config: TaskConfig): Task {

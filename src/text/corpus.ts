@@ -20,6 +20,7 @@ import * as path from "path";
 import { GatescopeError, fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { Rng } from "../math/rng";
+import { vocabularyOf } from "../tasks/charlm";
 import { TarReader, type TarFile } from "./tar";
 
 /** What a corpus is, where it came from and how it was made: enough to make it again and to check it. */
@@ -168,7 +169,7 @@ export async function buildCorpus(
         `version), got ${sha256}: the package's files are not the ones it was built from`,
     );
   }
-  const vocabulary = [...new Set(built.text)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+  const vocabulary = vocabularyOf(built.text);
   const manifest: CorpusManifest = {
     format: "gatescope.corpus",
     version: 1,
@@ -278,4 +279,26 @@ export function readCorpus(file: string): { text: string; manifest: CorpusManife
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (sha256 !== manifest.sha256) fail(`corpus ${file}`, `SHA-256 ${manifest.sha256} (its manifest's)`, sha256);
   return { text: bytes.toString("utf8"), manifest };
+}
+
+/**
+ * Any text a language model can read: a corpus written by `writeCorpus` (checked against its manifest), or a plain
+ * UTF-8 file without one, whose SHA-256 and vocabulary are computed here. Not UTF-8, or empty: an error.
+ */
+export function readText(file: string): { text: string; sha256: string; vocabulary: string[] } {
+  if (fs.existsSync(manifestPath(file))) {
+    const { text, manifest } = readCorpus(file);
+    return { text, sha256: manifest.sha256, vocabulary: manifest.vocabulary };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new GatescopeError(`text ${file}: expected a readable file, got ${(err as Error).message}`);
+  }
+  const text = utf8(bytes);
+  if (text === null) fail(`text ${file}`, "UTF-8 text", "bytes that are not UTF-8");
+  if (text!.length === 0) fail(`text ${file}`, "at least one character", "an empty file");
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  return { text: text!, sha256, vocabulary: vocabularyOf(text!) };
 }
