@@ -57,7 +57,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
   },
   "run-one": {
-    usage: "gatescope run-one DIR [--index I]",
+    usage: "gatescope run-one DIR [--index I] [--weights FILE]",
     summary: "run I of the experiment in DIR, on one thread (what a Slurm array task runs)",
     options: [
       {
@@ -65,6 +65,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
         arg: "I",
         default: "SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX",
         text: "which run, counting from 0",
+      },
+      {
+        flag: "--weights",
+        arg: "FILE",
+        default: "none",
+        text: "also write the selected weights (safetensors); a finished run trains again to its run file's numbers",
       },
     ],
   },

@@ -4,8 +4,11 @@
  * resumes from its checkpoint (DIR/checkpoints/<id>.json). Without --index, I comes from
  * SLURM_ARRAY_TASK_ID (a Slurm array) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). The result is
  * the same wherever it runs: same spec, seed and backend, same numbers. A task runs on one thread
- * (GATESCOPE_THREADS overrides), as schedulers give each task one CPU.
+ * (GATESCOPE_THREADS overrides), as schedulers give each task one CPU. With --weights FILE it also writes the
+ * selected weights to FILE (io/model-file.ts) — a finished run is trained again for them, and its numbers must
+ * equal its run file's, so the weights are the committed run's, bit for bit.
  */
+import * as fs from "fs";
 import { setThreads } from "../backend";
 import { GatescopeError } from "../errors";
 import { runStates } from "../experiment/collect";
@@ -17,12 +20,15 @@ import { readRun, runCheckpoint, runPath, writeRun } from "../experiment/store";
 export async function runOneCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const dirs: string[] = [];
   let index: string | undefined;
+  let weights: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--index") index = argv[++i] ?? "";
+    else if (argv[i] === "--weights") weights = argv[++i] ?? "";
     else if (argv[i].startsWith("--")) {
-      throw new GatescopeError(`run-one: expected an experiment directory or --index, got "${argv[i]}"`);
+      throw new GatescopeError(`run-one: expected an experiment directory, --index or --weights, got "${argv[i]}"`);
     } else dirs.push(argv[i]);
   }
+  if (weights === "") throw new GatescopeError("run-one: --weights: expected a file, got none");
   if (dirs.length !== 1) {
     throw new GatescopeError(`run-one: expected one experiment directory, got ${dirs.length}`);
   }
@@ -49,15 +55,36 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
   }
   // One task of many running side by side: one thread, unless GATESCOPE_THREADS says otherwise.
   if (!process.env.GATESCOPE_THREADS) setThreads(1);
-  if (readRun(dirs[0], spec)) {
+  const done = readRun(dirs[0], spec);
+  if (done && !weights) {
     out(`run ${raw} (${spec.id}) already finished: ${runPath(dirs[0], spec.id)}`);
     return 0;
   }
-  // A SIGTERM or SIGINT writes a checkpoint at the step the run is on.
+  const source = `run ${spec.id}: npx gatescope run-one DIR --index ${raw} --weights FILE`;
+  // Written beside, and renamed over FILE only once the numbers are known to be right: nothing is lost on a mismatch.
+  const part = `${weights}.${process.pid}.part`;
+  // A SIGTERM or SIGINT writes a checkpoint at the step the run is on (a finished run's weights need none).
   const stop = new StopFlag();
-  const r = await runOne(spec, { checkpoint: runCheckpoint(dirs[0], spec), signal: stop.signal() }).finally(
-    stop.onSignals(),
-  );
+  const r = await runOne(spec, {
+    ...(done ? {} : { checkpoint: runCheckpoint(dirs[0], spec) }),
+    signal: stop.signal(),
+    ...(weights ? { weights: { path: part, source } } : {}),
+  }).finally(stop.onSignals());
+  if (done) {
+    const same = ["final_val_metric", "final_test_metric", "selected_step"] as const;
+    const differ = same.filter((k) => r[k] !== done[k]);
+    if (differ.length) {
+      fs.rmSync(part, { force: true });
+      throw new GatescopeError(
+        `run-one: run ${raw} (${spec.id}) trained again for its weights: expected its run file's numbers, got ` +
+          differ.map((k) => `${k} ${r[k]} (run file ${done[k]})`).join(", ") + ": no weights written",
+      );
+    }
+    fs.renameSync(part, weights!);
+    out(`run ${raw} (${spec.id}): weights ${weights}, trained again to the run file's numbers`);
+    return 0;
+  }
+  if (weights) fs.renameSync(part, weights);
   writeRun(dirs[0], spec, r);
   out(
     `run ${raw} (${spec.id}): val ${r.final_val_metric.toPrecision(3)}, test ${r.final_test_metric.toPrecision(3)}, ` +

@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import { Rng } from "../math/rng";
 import { SequenceModel } from "../model/sequence-model";
-import { probeBatch } from "../tasks";
+import { probeBatch, type CharLMTask } from "../tasks";
+import { saveModel } from "../io/model-file";
 import { shapeOf, taskOf } from "./task-of";
 import { resumeProblem } from "../train/checkpoint";
 import type { TrainConfig } from "../train/config";
@@ -64,6 +65,8 @@ export interface RunOptions {
   cpuClock?: () => number;
   /** Aborted (SIGTERM, SIGINT): the run writes a checkpoint at the step it is on and stops with an error. */
   signal?: StopSignal;
+  /** Where to write the selected weights (io/model-file.ts), and how the file says they were made. */
+  weights?: { path: string; source: string };
 }
 
 /** A run's model, its sizes from the task, drawn from `rng` (the run's own stream). */
@@ -83,7 +86,7 @@ export function modelFor(spec: RunSpec, rng: Rng): SequenceModel {
  * a run stopped mid-way loses at most `every` steps and ends with the numbers of an uninterrupted run.
  */
 export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunResult> {
-  const { onProgress, checkpoint, cpuClock, signal } = how;
+  const { onProgress, checkpoint, cpuClock, signal, weights } = how;
   const t0 = Date.now();
   const task = taskOf(spec.task);
   const rng = new Rng(spec.seed);
@@ -100,6 +103,10 @@ export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunRe
   if (!r.history.gradFlow.some((g) => g.step === r.selected.step)) {
     // The model now holds the selected weights (an early stop's, or the best on validation): profile them too.
     r.history.gradFlow.push({ step: r.selected.step, ...probeGradientFlow(model, task, probeBatch(task, 128)) });
+  }
+  if (weights) {
+    const vocabulary = "vocabulary" in task ? (task as CharLMTask).vocabulary : undefined;
+    saveModel(model, weights.path, { vocabulary: vocabulary && [...vocabulary], source: weights.source });
   }
   const every = Math.max(1, Math.ceil(r.history.steps.length / 200));
   const thin = r.history.steps.filter((_, i) => i % every === 0 || i === r.history.steps.length - 1);
