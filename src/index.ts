@@ -188,7 +188,17 @@ export {
 } from "./train/train";
 export { type TrainConfig, type History, type StepRecord, type EvalRecord, type GradFlowRecord } from "./train/config";
 export { gradientNorms, summarizeFlow, stepGains, type FlowSummary } from "./probe/gradient-flow";
-export { gateStats, stateNorms, unitSaturation, type GateStats } from "./probe/gates";
+export {
+  gateStats,
+  stateNorms,
+  unitSaturation,
+  saturationOf,
+  addSaturation,
+  type GateStats,
+  type GateSaturation,
+} from "./probe/gates";
+export { splitSaturation, readPassage } from "./text/inside";
+export { saveModel, loadModel, type ModelFileInfo, type LoadModelOptions } from "./io/model-file";
 export { findCells, pearson, type CellMatch } from "./probe/cells";
 export { textFeatures, TEXT_FEATURES, type TextFeature } from "./text/features";
 export { cellTextHtml } from "./viz/text";

@@ -16,6 +16,7 @@ import type { RecurrentConfig } from "./config";
 import { mse, softmaxCrossEntropy } from "./losses";
 import { Linear, lastStep, type ReadoutInit } from "./readout";
 import { RecurrentNet, type BackwardResult, type ForwardResult } from "./recurrent";
+import type { Trace } from "./trace";
 
 /** The recurrent stack, the readout's width and where it reads. */
 export interface SequenceModelConfig {
@@ -126,6 +127,20 @@ export class SequenceModel {
 
   private dropCaches(forward: ForwardResult): void {
     for (const layer of forward.trace.layers) this.rnn.kernels.workspace.drop(layer);
+  }
+
+  /**
+   * Reads x from a state (default zeros), hands the pass's gate trace to `visit` before its caches are let go (copy
+   * what you keep), and returns the state it ends with: how a long text is looked inside chunk by chunk.
+   */
+  readWith(x: unknown, from: RecurrentState | undefined, visit: (trace: Trace) => void): RecurrentState {
+    const forward = this.rnn.forward(x, from ?? {});
+    try {
+      visit(forward.trace);
+      return finalState(forward);
+    } finally {
+      this.dropCaches(forward);
+    }
   }
 
   /**

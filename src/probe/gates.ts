@@ -4,6 +4,7 @@
  * open); per unit, the fraction of steps it spends saturated either way (Karpathy et al. 2015's
  * scatter); and state norms ‖h_t‖, ‖c_t‖ averaged over the batch.
  */
+import { fail } from "../errors";
 import type { Trace } from "../model/trace";
 
 /** Per-step mean, spread and saturation of a gate. */
@@ -34,6 +35,38 @@ export function unitSaturation(trace: Trace, name: string, layer?: number): { le
     }
   }
   return { left: left.map((c) => c / (N * T)), right: right.map((c) => c / (N * T)) };
+}
+
+/** Each unit's saturation for one gate of one layer over `count` steps: a panel's points in the scatter. */
+export interface GateSaturation {
+  gate: string;
+  label: string;
+  layer: number;
+  count: number;
+  left: number[];
+  right: number[];
+}
+
+/** Every σ gate (values in [0, 1]) of every layer of a trace, each unit's fractions left- and right-saturated. */
+export function saturationOf(trace: Trace): GateSaturation[] {
+  const gates = trace.gateNames.filter((g) => String(trace.describe(g).range) === "0,1");
+  return gates.flatMap((gate) =>
+    Array.from({ length: trace.numLayers }, (_, layer) => {
+      const [N, T] = trace.get(gate, layer).shape;
+      return { gate, label: trace.describe(gate).label, layer, count: N * T, ...unitSaturation(trace, gate, layer) };
+    }),
+  );
+}
+
+/** The saturation of the same gates over the steps of both measures (a text read chunk after chunk). */
+export function addSaturation(a: GateSaturation[], b: GateSaturation[]): GateSaturation[] {
+  if (a.length !== b.length || a.some((s, k) => s.gate !== b[k].gate || s.layer !== b[k].layer))
+    fail("addSaturation", "measures of the same gates and layers", b.map((s) => `${s.gate}${s.layer}`).join(" "));
+  return a.map((s, k) => {
+    const count = s.count + b[k].count;
+    const mix = (x: number[], y: number[]) => x.map((v, j) => (v * s.count + y[j] * b[k].count) / count);
+    return { ...s, count, left: mix(s.left, b[k].left), right: mix(s.right, b[k].right) };
+  });
 }
 
 /** Per-step statistics of one traced gate or state over the batch and units. */

@@ -2,7 +2,7 @@
 import { checkKeys, fail, shapeString } from "../errors";
 import type { Tensor } from "../math/tensor";
 import type { Trace } from "../model/trace";
-import { unitSaturation, type GateStats } from "../probe/gates";
+import { saturationOf, type GateSaturation, type GateStats } from "../probe/gates";
 import { baseLayout, cellColor, fade, PALETTE, range, restyleSlider, type Figure, type PlotlyTrace } from "./figure";
 
 /** One input channel drawn above a gate heatmap. */
@@ -212,14 +212,18 @@ export function timeScrubber(
  * Karpathy, Johnson & Fei-Fei 2015's saturation plot: one panel per σ gate, a point per unit at (fraction of
  * steps right-saturated > 0.9, fraction left-saturated < 0.1), coloured by layer. Points near the right edge are
  * gates nearly always open (a forget gate there makes the unit an integrator), near the top nearly always shut.
+ * From one trace, or from saturations measured over a whole text chunk by chunk (saturationOf, addSaturation).
  */
-export function saturationScatter(trace: Trace, title = "Gate saturation by unit (Karpathy et al. 2015)"): Figure {
-  const gates = trace.gateNames.filter((g) => String(trace.describe(g).range) === "0,1");
+export function saturationScatter(
+  measured: Trace | GateSaturation[],
+  title = "Gate saturation by unit (Karpathy et al. 2015)",
+): Figure {
+  const all = Array.isArray(measured) ? measured : saturationOf(measured);
+  const gates = [...new Set(all.map((s) => s.gate))];
   const id = (k: number) => (k === 0 ? "" : String(k + 1)); // Plotly names its first axes x and y, then x2, y2, …
   const data: PlotlyTrace[] = [];
   gates.forEach((g, k) => {
-    for (let layer = 0; layer < trace.numLayers; layer++) {
-      const { left, right } = unitSaturation(trace, g, layer);
+    for (const { layer, left, right, label } of all.filter((s) => s.gate === g)) {
       data.push({
         type: "scatter",
         mode: "markers",
@@ -231,7 +235,7 @@ export function saturationScatter(trace: Trace, title = "Gate saturation by unit
         xaxis: `x${id(k)}`,
         yaxis: `y${id(k)}`,
         marker: { color: PALETTE[layer % PALETTE.length], size: 7, opacity: 0.7 },
-        hovertemplate: `${trace.describe(g).label}, layer ${layer + 1}: right %{x:.2f}, left %{y:.2f}<extra></extra>`,
+        hovertemplate: `${label}, layer ${layer + 1}: right %{x:.2f}, left %{y:.2f}<extra></extra>`,
       });
     }
   });
@@ -247,7 +251,7 @@ export function saturationScatter(trace: Trace, title = "Gate saturation by unit
     };
   });
   const annotations = gates.map((g, k) => ({
-    text: trace.describe(g).label,
+    text: all.find((s) => s.gate === g)!.label,
     x: (k + 0.5) / gates.length,
     y: 1.08,
     xref: "paper",
