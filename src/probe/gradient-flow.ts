@@ -34,6 +34,10 @@ export interface FlowSummary {
   decadesSpanned: number;
 }
 
+/** Reducers for series of any length (a spread into Math.max overflows the call stack at ~10⁵ values). */
+const max = (a: number, b: number) => Math.max(a, b);
+const min = (a: number, b: number) => Math.min(a, b);
+
 /** How fast ‖∂L/∂h_t‖ vanishes or explodes along t. */
 export function summarizeFlow(norms: number[]): FlowSummary {
   const pts = norms.map((v, t) => [t, v] as const).filter(([, v]) => v > 0 && Number.isFinite(v));
@@ -52,7 +56,7 @@ export function summarizeFlow(norms: number[]): FlowSummary {
   return {
     decadesPerStep: slope,
     firstOverLast: last > 0 ? norms[0] / last : Infinity,
-    decadesSpanned: positive.length ? Math.log10(Math.max(...positive) / Math.min(...positive)) : 0,
+    decadesSpanned: positive.length ? Math.log10(positive.reduce(max) / positive.reduce(min)) : 0,
   };
 }
 

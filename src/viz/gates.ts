@@ -73,7 +73,9 @@ export function gateHeatmaps(
     const sigmoidGate = values !== null && values[0] === 0 && values[1] === 1;
     const [lo, hi] = domain(k);
     // One colour bar per panel, beside it: σ gates run 0..1, tanh quantities −1..1, unbounded ones ±max|v|.
-    const bound = values ? Math.max(-values[0], values[1]) : Math.max(1e-12, ...z.flat().map(Math.abs));
+    // A loop, not Math.max(...values): a spread of a long trace's 10⁶ values overflows the call stack.
+    const largest = () => z.reduce((m, row) => row.reduce((a, v) => Math.max(a, Math.abs(v)), m), 1e-12);
+    const bound = values ? Math.max(-values[0], values[1]) : largest();
     data.push({
       type: "heatmap",
       name: label,
