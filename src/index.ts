@@ -181,6 +181,7 @@ export {
   evaluate,
   evaluateStreams,
   probeGradientFlow,
+  type Score,
   type TrainResult,
   type TrainCallbacks,
   type TrainOptions,
@@ -211,10 +212,12 @@ export {
   type CorpusName,
   type CorpusOptions,
 } from "./text/corpus";
+export { type RunTask, type CorpusRef, type CharLMConfig } from "./experiment/task-of";
 export {
   expand,
   hiddenForParams,
   recurrentParamCount,
+  type TaskKind,
   type ExperimentSpec,
   type RunSpec,
   type CellSpec,

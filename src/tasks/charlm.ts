@@ -38,6 +38,7 @@ export interface CharLMTask extends Task {
   readonly vocabulary: readonly string[];
   /** Each character's index in the vocabulary; throws naming the first character outside it. */
   encode(text: string, what?: string): Uint16Array;
+  /** The characters of vocabulary indices. */
   decode(ids: ArrayLike<number>): string;
 }
 
@@ -56,6 +57,7 @@ export const CHARLM_FACTS = {
 /** Nats to bits. */
 export const bitsPerNat = 1 / Math.LN2;
 
+/** A language-modelling task on `text`: its splits, streams, baseline and vocabulary (see the header). */
 export function charLMTask(text: string, options: CharLMOptions): CharLMTask {
   if (typeof text !== "string" || text.length === 0) fail("charLMTask text", "a non-empty string", text);
   const T = positiveInt(options?.T, "charLMTask T");

@@ -51,6 +51,7 @@ export interface TextStreams {
   chunksPerEpoch(N: number): number;
   /** Step `step`'s batch: chunk (step mod chunksPerEpoch(N)) of each of N streams. */
   trainBatch(step: number, N: number): Batch;
+  /** A held-out split read as N streams. */
   heldOut(split: Split, N: number): HeldOutStreams;
 }
 

@@ -118,7 +118,8 @@ export function evaluate(
   return { metric: e.metric, extra: e.extra, solved: e.solved };
 }
 
-type Score = Omit<EvalRecord, "step"> & { nonFinite?: string };
+/** A held-out score: the task's metric and measures, and where a forward pass stopped being finite, if it did. */
+export type Score = Omit<EvalRecord, "step"> & { nonFinite?: string };
 
 /**
  * Scores the model on a text's held-out split read as `N` streams, chunk after chunk with the state carried, in
