@@ -168,26 +168,38 @@ export function unitFigure(
 }
 
 /**
- * Every unit's gates and state at step t of one sequence, with a slider over t: each of the slider's steps is
- * a Plotly `restyle` of precomputed values, so scrubbing needs no kernel (tslab and Deno's kernel take no widget
- * messages) and works in exported HTML too; a static image shows the first step.
+ * Every unit's (or the chosen units') gates and state at step t of one sequence, with a slider over t: each of the
+ * slider's steps is a Plotly `restyle` of precomputed values, so scrubbing needs no kernel (tslab and Deno's kernel
+ * take no widget messages) and works in exported HTML too; a static image shows the first step. The slider's
+ * steps are named t = 1, 2, … or by `stepLabels` (the characters of a text, say).
  */
 export function timeScrubber(
   trace: Trace,
-  options: { sample?: number; layer?: number; names?: string[]; title?: string } = {},
+  options: {
+    sample?: number;
+    layer?: number;
+    names?: string[];
+    title?: string;
+    units?: number[];
+    stepLabels?: string[];
+  } = {},
 ): Figure {
-  checkKeys("timeScrubber options", options, ["sample", "layer", "names", "title"]);
+  checkKeys("timeScrubber options", options, ["sample", "layer", "names", "title", "units", "stepLabels"]);
   const { sample: n = 0, layer } = options;
   const names = options.names ?? [...trace.gateNames, trace.names.includes("c") ? "c" : "h"];
   const tensors = names.map((name) => trace.get(name, layer));
   const [N, T, H] = tensors[0].shape;
   if (!(Number.isInteger(n) && n >= 0 && n < N)) fail("timeScrubber sample", `an integer in [0, ${N - 1}]`, n);
-  const at = (k: number, t: number) => Array.from(tensors[k].data.subarray((n * T + t) * H, (n * T + t + 1) * H));
-  const units = range(H);
+  const units = options.units ?? range(H);
+  if (!units.length || !units.every((j) => Number.isInteger(j) && j >= 0 && j < H))
+    fail("timeScrubber units", `unit indices in [0, ${H - 1}]`, options.units);
+  const labels = options.stepLabels ?? range(T, 1).map(String);
+  if (labels.length !== T) fail("timeScrubber stepLabels", `${T} labels (one per step)`, labels.length);
+  const at = (k: number, t: number) => units.map((j) => tensors[k].data[(n * T + t) * H + j]);
   const data: PlotlyTrace[] = names.map((name, k) => ({
     type: "bar",
     name: trace.describe(name).label,
-    x: units,
+    x: units.map(String),
     y: at(k, 0),
     marker: { color: PALETTE[k % PALETTE.length] },
   }));
@@ -199,10 +211,11 @@ export function timeScrubber(
     data,
     layout: baseLayout(options.title ?? "Gates and state at step t (drag the slider)", "unit", "value", {
       barmode: "group",
+      xaxis: { title: { text: "unit" }, type: "category" }, // unit numbers name bars, they are not a scale
       yaxis: { title: { text: "value" }, range: [lo < 0 ? 1.05 * Math.min(lo, -1) : 0, 1.05 * hi] },
       ...restyleSlider(
-        "t = ",
-        range(T, 1).map(String),
+        options.stepLabels ? "reading " : "t = ",
+        labels,
         range(T).map((t) => ({ y: names.map((_, k) => at(k, t)) })),
         names.length,
       ),
