@@ -69,7 +69,14 @@ describe("model files", () => {
       tasks: [{ name: "charlm", T: [10], corpus }],
       seeds: [0],
       hidden: 16,
-      train: { steps: 30, batchSize: 8, optimizer: { kind: "adam", lr: 0.01 }, evalEvery: 10, validationSize: 4, testSize: 4 },
+      train: {
+        steps: 30,
+        batchSize: 8,
+        optimizer: { kind: "adam", lr: 0.01 },
+        evalEvery: 10,
+        validationSize: 4,
+        testSize: 4,
+      },
     };
     const out = path.join(dir, "exp");
     writeExperiment(out, { preset: "custom", seed: 0, spec });

@@ -152,7 +152,7 @@ describe("gatescope reproduce", () => {
 
   it("bad arguments and configs fail before any work starts, naming the field", () => {
     expect(() => parseReproduceArgs(["--preset", "huge"])).to.throw(
-      /--preset: expected one of tiny, quick, headline, paper, got "huge"/,
+      /--preset: expected one of tiny, quick, headline, paper, charlm, got "huge"/,
     );
     expect(() => parseReproduceArgs(["--seed", "-1"])).to.throw(/--seed: expected a non-negative integer/);
     expect(() => parseReproduceArgs(["--jobs", "0"])).to.throw(/--jobs: expected a positive integer/);
