@@ -199,13 +199,21 @@ export {
   type GateSaturation,
 } from "./probe/gates";
 export { splitSaturation, readPassage } from "./text/inside";
-export { saveModel, loadModel, type ModelFileInfo, type LoadModelOptions } from "./io/model-file";
+export {
+  saveModel,
+  loadModel,
+  shippedWeights,
+  type ShippedModel,
+  type ModelFileInfo,
+  type LoadModelOptions,
+} from "./io/model-file";
 export { findCells, pearson, type CellMatch } from "./probe/cells";
 export { textFeatures, TEXT_FEATURES, type TextFeature } from "./text/features";
 export { cellTextHtml } from "./viz/text";
 export { sampleText, type SampleTextOptions } from "./tasks/sample-text";
 export {
   buildCorpus,
+  readText,
   readCorpus,
   writeCorpus,
   type CorpusManifest,

@@ -5,6 +5,8 @@
  * loading checks the file whole — and, when asked, its cell and vocabulary — before it builds anything.
  */
 import * as fs from "fs";
+import * as path from "path";
+import { gatescopePackage } from "../package-root";
 import { checkKeys, fail, GatescopeError } from "../errors";
 import type { Kernels } from "../math/kernels";
 import { Rng } from "../math/rng";
@@ -14,6 +16,18 @@ import { decodeSafetensors, writeSafetensors } from "./safetensors";
 
 const MODEL_FORMAT = "gatescope.model";
 const MODEL_VERSION = "1";
+
+/** The character models gatescope ships, trained by the charlm preset (one per cell, 2 layers, seed 0). */
+export type ShippedModel = "lstm-2" | "gru-2" | "rnn-2";
+
+/**
+ * Where a shipped model's file is: results/charlm/weights/ in the installed package, made by
+ * `npx gatescope run-one results/charlm --index I --weights FILE` (bit for bit; its source says which I).
+ */
+export function shippedWeights(name: ShippedModel): string {
+  if (!["lstm-2", "gru-2", "rnn-2"].includes(name)) fail("shippedWeights", '"lstm-2", "gru-2" or "rnn-2"', name);
+  return path.join(gatescopePackage().root, "results", "charlm", "weights", `${name}.safetensors`);
+}
 
 /** What a model file says besides its weights. */
 export interface ModelFileInfo {

@@ -8,14 +8,14 @@ import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { loadModel, saveModel } from "../../src/io/model-file";
+import { loadModel, saveModel, shippedWeights } from "../../src/io/model-file";
 import { writeSafetensors } from "../../src/io/safetensors";
 import { Rng } from "../../src/math/rng";
 import { SequenceModel } from "../../src/model/sequence-model";
 import { charLMTask } from "../../src/tasks";
 import { writeExperiment } from "../../src/experiment/store";
 import type { ExperimentSpec } from "../../src/experiment/spec";
-import { CLI } from "../helpers/paths";
+import { CLI, REPO } from "../helpers/paths";
 import { tmpDir } from "../helpers/tmp";
 
 const TEXT = Array.from({ length: 300 }, (_, i) => `x${i % 5} = f(${i % 3});\n`).join("");
@@ -58,6 +58,18 @@ describe("model files", () => {
       `saveModel vocabulary: expected ${V} characters (the readout's width), got 2`,
     );
     expect(fs.existsSync(path.join(dir, "x.safetensors"))).to.equal(false);
+  });
+
+  it("the shipped models: in the package's results/charlm/weights, loadable, naming how they are made", () => {
+    const lstm = loadModel(shippedWeights("lstm-2"), { kind: "lstm" });
+    expect(shippedWeights("lstm-2")).to.equal(path.join(REPO, "results/charlm/weights/lstm-2.safetensors"));
+    expect(lstm.vocabulary).to.have.length(105);
+    expect(lstm.source).to.equal("run charlm-T50-lstm-2-s0: npx gatescope run-one DIR --index 9 --weights FILE");
+    const gru = loadModel(shippedWeights("gru-2"), { kind: "gru", vocabulary: lstm.vocabulary! });
+    expect(gru.model.rnn.config.hiddenSize).to.equal(150);
+    expect(() => shippedWeights("lstm-3" as "lstm-2")).to.throw(
+      'shippedWeights: expected "lstm-2", "gru-2" or "rnn-2", got "lstm-3"',
+    );
   });
 
   it("run-one --weights: a finished run's selected weights made again to its run file's numbers", () => {
