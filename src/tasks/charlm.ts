@@ -40,6 +40,8 @@ export interface CharLMTask extends Task {
   encode(text: string, what?: string): Uint16Array;
   /** The characters of vocabulary indices. */
   decode(ids: ArrayLike<number>): string;
+  /** Vocabulary indices as one sequence the model reads: one-hot, 1×T×V. */
+  oneHot(ids: ArrayLike<number>): Tensor;
 }
 
 /** The distinct characters of a text, in code-point order (as a corpus manifest lists them). */
@@ -157,6 +159,11 @@ export function charLMTask(text: string, options: CharLMOptions): CharLMTask {
     text: { sha256, characters: ids.length, split: [...split] },
     encode,
     decode: (xs) => Array.from(xs, (i) => vocabulary[i]).join(""),
+    oneHot(ids: ArrayLike<number>): Tensor {
+      const x = zeros("float64", [1, ids.length, V]);
+      for (let t = 0; t < ids.length; t++) x.data[t * V + ids[t]] = 1;
+      return x;
+    },
     sample(rng: Rng, N: number): Batch {
       // N windows at random places in the training split, each read from a zero state.
       const S = streamLength("training", 1);

@@ -5,7 +5,6 @@
  */
 import { fail } from "../errors";
 import type { Rng } from "../math/rng";
-import { zeros } from "../math/tensor";
 import type { RecurrentState, SequenceModel } from "../model/sequence-model";
 import type { CharLMTask } from "./charlm";
 
@@ -35,16 +34,11 @@ export function sampleText(model: SequenceModel, task: CharLMTask, options: Samp
   if (!(temperature > 0 && Number.isFinite(temperature)))
     fail("sampleText temperature", "a finite number > 0", temperature);
   const ids = Array.from(task.encode(prefix, "sampleText prefix"));
-  const oneHot = (xs: number[]) => {
-    const x = zeros("float64", [1, xs.length, V]);
-    xs.forEach((c, t) => (x.data[t * V + c] = 1));
-    return x;
-  };
   let input = ids;
   let state: RecurrentState | undefined;
   const drawn: number[] = [];
   for (let k = 0; k < length; k++) {
-    const r = model.tryPredict(oneHot(input), state);
+    const r = model.tryPredict(task.oneHot(input), state);
     if (r.nonFinite !== null) fail("sampleText", "finite activations", r.nonFinite);
     state = r.state;
     // softmax(logits/τ) at the last position, shifted by its maximum so exp stays finite.

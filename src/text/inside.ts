@@ -4,7 +4,7 @@
  * one layer over a passage, for the cells that track what `textFeatures` computes and for colouring the text.
  */
 import { fail } from "../errors";
-import { zeros, type Tensor } from "../math/tensor";
+import type { Tensor } from "../math/tensor";
 import type { RecurrentState, SequenceModel } from "../model/sequence-model";
 import { addSaturation, saturationOf, type GateSaturation } from "../probe/gates";
 import type { CharLMTask, Split } from "../tasks";
@@ -35,11 +35,8 @@ export function readPassage(
 ): Record<string, Tensor> {
   const ids = task.encode(passage, "readPassage passage");
   if (ids.length === 0) fail("readPassage passage", "at least one character", passage);
-  const V = task.vocabulary.length;
-  const x = zeros("float64", [1, ids.length, V]);
-  ids.forEach((c, t) => (x.data[t * V + c] = 1));
   const out: Record<string, Tensor> = {};
-  model.readWith(x, undefined, (trace) => {
+  model.readWith(task.oneHot(ids), undefined, (trace) => {
     for (const name of names) out[name] = trace.get(name, layer);
   });
   return out;

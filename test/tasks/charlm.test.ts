@@ -53,6 +53,9 @@ describe("character-level language modelling", () => {
   it("splits the text 80/10/10 in order and reads it as the header says", () => {
     expect(task.vocabulary.join("")).to.equal([...new Set(TEXT)].sort().join(""));
     expect(task.decode(task.encode(TEXT))).to.equal(TEXT);
+    const hot = task.oneHot(task.encode("if"));
+    expect(hot.shape).to.deep.equal([1, 2, task.vocabulary.length]);
+    expect(inputs(task, hot)).to.deep.equal(["if"]);
     expect(task.text).to.deep.include({ characters: chars.length, split: [0.8, 0.1, 0.1] });
     expect(task.text!.sha256).to.match(/^[0-9a-f]{64}$/);
     const train = chars.slice(0, Math.round(chars.length * 0.8)).join("");
