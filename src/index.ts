@@ -198,7 +198,7 @@ export {
   type GateStats,
   type GateSaturation,
 } from "./probe/gates";
-export { splitSaturation, readPassage } from "./text/inside";
+export { splitSaturation, readPassage, readWindows, type TextWindows } from "./text/inside";
 export {
   saveModel,
   loadModel,

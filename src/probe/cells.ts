@@ -31,7 +31,10 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }
 
-/** Ranks the units of `states` (N×T×H, sequence `sample`) by how well each follows each feature (T values each). */
+/**
+ * Ranks the units of `states` (N×T×H) by how well each follows each feature: over sequence `sample`'s T steps when a
+ * feature has T values, or over every sequence's steps pooled when it has N·T (sequence by sequence, as the data).
+ */
 export function findCells(
   states: Tensor,
   features: Record<string, ArrayLike<number>>,
@@ -40,12 +43,15 @@ export function findCells(
   const [N, T, H] = states.shape;
   const { sample: n = 0, threshold = 0.5, top = 5 } = options;
   if (!(Number.isInteger(n) && n >= 0 && n < N)) fail("findCells sample", `an integer in [0, ${N - 1}]`, n);
-  const unit = (j: number) => Float64Array.from({ length: T }, (_, t) => states.data[(n * T + t) * H + j]);
-  const units = Array.from({ length: H }, (_, j) => unit(j));
+  /** Unit j's values over `steps` consecutive rows of N·T from row `first`. */
+  const unit = (j: number, first: number, steps: number) =>
+    Float64Array.from({ length: steps }, (_, t) => states.data[(first + t) * H + j]);
   return Object.entries(features).map(([feature, values]) => {
-    if (values.length !== T) fail(`findCells feature "${feature}"`, `${T} values (one per step)`, values.length);
-    const best = units
-      .map((u, j) => ({ unit: j, r: pearson(u, values) }))
+    const pooled = values.length === N * T;
+    const want = `${T} values (one per step) or ${N * T} (every sequence's)`;
+    if (!pooled && values.length !== T) fail(`findCells feature "${feature}"`, want, values.length);
+    const [first, steps] = pooled ? [0, N * T] : [n * T, T];
+    const best = Array.from({ length: H }, (_, j) => ({ unit: j, r: pearson(unit(j, first, steps), values) }))
       .filter((m) => Number.isFinite(m.r))
       .sort((a, b) => Math.abs(b.r) - Math.abs(a.r))
       .slice(0, top);

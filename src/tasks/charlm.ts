@@ -42,6 +42,8 @@ export interface CharLMTask extends Task {
   decode(ids: ArrayLike<number>): string;
   /** Vocabulary indices as one sequence the model reads: one-hot, 1×T×V. */
   oneHot(ids: ArrayLike<number>): Tensor;
+  /** The characters of one split, e.g. the test text a probe reads. */
+  splitText(which: Split | "training"): string;
 }
 
 /** The distinct characters of a text, in code-point order (as a corpus manifest lists them). */
@@ -79,6 +81,7 @@ export function charLMTask(text: string, options: CharLMOptions): CharLMTask {
     });
     return ids;
   };
+  const decode = (xs: ArrayLike<number>): string => Array.from(xs, (i) => vocabulary[i]).join("");
   const split = options.split ?? [0.8, 0.1, 0.1];
   if (split.length !== 3 || !split.every((f) => f > 0) || Math.abs(split[0] + split[1] + split[2] - 1) > 1e-9)
     fail("charLMTask split", "three positive fractions that sum to 1 (training, validation, test)", split);
@@ -158,7 +161,8 @@ export function charLMTask(text: string, options: CharLMOptions): CharLMTask {
     vocabulary,
     text: { sha256, characters: ids.length, split: [...split] },
     encode,
-    decode: (xs) => Array.from(xs, (i) => vocabulary[i]).join(""),
+    decode,
+    splitText: (which) => decode(splits[which]),
     oneHot(ids: ArrayLike<number>): Tensor {
       const x = zeros("float64", [1, ids.length, V]);
       for (let t = 0; t < ids.length; t++) x.data[t * V + ids[t]] = 1;

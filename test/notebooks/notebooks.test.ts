@@ -29,7 +29,7 @@ describe("notebooks in real Jupyter, under tslab and under Deno's kernel", funct
     .filter((f) => f.endsWith(".ipynb"))
     .sort();
 
-  it("ships the six notebooks, committed without outputs", () => {
+  it("ships the seven notebooks, committed without outputs", () => {
     expect(shipped).to.deep.equal([
       "00-understanding-lstm-and-gru.ipynb",
       "01-lstm-and-gru-gate-by-gate.ipynb",
@@ -37,6 +37,7 @@ describe("notebooks in real Jupyter, under tslab and under Deno's kernel", funct
       "03-long-range-tasks.ipynb",
       "04-gate-dynamics.ipynb",
       "05-which-gate-matters.ipynb",
+      "06-inside-a-character-model.ipynb",
     ]);
     for (const f of shipped) {
       const nb = JSON.parse(fs.readFileSync(path.join(REPO, "notebooks", f), "utf8"));

@@ -73,6 +73,9 @@ describe("character-level language modelling", () => {
     }
     const cut = Math.round(chars.length * 0.8);
     const valid = chars.slice(cut, cut + Math.round(chars.length * 0.1)).join("");
+    expect(task.splitText("training")).to.equal(train);
+    expect(task.splitText("validation")).to.equal(valid);
+    expect(task.splitText("test")).to.equal(chars.slice(cut + Math.round(chars.length * 0.1)).join(""));
     const held = task.streams!.heldOut("validation", 3);
     const S3 = Math.floor((valid.length - 1) / 3);
     expect(held.chunks).to.equal(Math.ceil(S3 / 10));

@@ -42,7 +42,25 @@ describe("readable cells: features, the finder, the coloured text", () => {
     expect(pearson([1, 2, 3], [2, 4, 6])).to.be.closeTo(1, 1e-12);
     expect(Number.isNaN(pearson([1, 1, 1], [1, 2, 3]))).to.equal(true);
     expect(() => findCells({ shape: [1, T, H], data }, { short: [1, 2] })).to.throw(
-      'findCells feature "short": expected 60 values (one per step), got 2',
+      'findCells feature "short": expected 60 values (one per step) or 60 (every sequence\'s), got 2',
+    );
+  });
+
+  it("the finder pools every sequence's steps when a feature has a value for each, or reads one sequence", () => {
+    const [T, H] = [40, 3];
+    const wave = (k: number) => Math.sin(0.37 * k) + 0.3 * Math.cos(1.7 * k * k);
+    const data = Float64Array.from({ length: 2 * T * H }, (_, k) => (k % H === 1 ? 0.5 : wave(k)));
+    const feature = Array.from({ length: 2 * T }, (_, k) => Math.cos(0.21 * k));
+    const column = (j: number, from: number, to: number) =>
+      Array.from({ length: to - from }, (_, t) => data[(from + t) * H + j]);
+    const [pooled] = findCells({ shape: [2, T, H], data }, { feature });
+    expect(pooled.best.map((m) => m.unit).sort()).to.deep.equal([0, 2]); // unit 1 is constant: no r
+    for (const m of pooled.best) expect(m.r).to.equal(pearson(column(m.unit, 0, 2 * T), feature));
+    const [second] = findCells({ shape: [2, T, H], data }, { feature: feature.slice(T) }, { sample: 1 });
+    for (const m of second.best) expect(m.r).to.equal(pearson(column(m.unit, T, 2 * T), feature.slice(T)));
+    expect(second.best[0].r).to.not.equal(pooled.best.find((m) => m.unit === second.best[0].unit)!.r);
+    expect(() => findCells({ shape: [2, T, H], data }, { feature: [1, 2] })).to.throw(
+      'findCells feature "feature": expected 40 values (one per step) or 80 (every sequence\'s), got 2',
     );
   });
 

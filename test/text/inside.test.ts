@@ -1,13 +1,15 @@
 /**
  * Inside a character model on text: the saturation over a split read chunk by chunk is the saturation of one pass
- * over the same characters; measures of other gates do not add; a passage's states are the trace of one pass.
+ * over the same characters; measures of other gates do not add; a passage's states are the trace of one pass; windows
+ * spread over a split are the split's text, each with the states and features of its own pass with its context.
  */
 import { expect } from "chai";
 import { Rng } from "../../src/math/rng";
 import { SequenceModel } from "../../src/model/sequence-model";
 import { addSaturation, saturationOf } from "../../src/probe/gates";
 import { charLMTask } from "../../src/tasks";
-import { readPassage, splitSaturation } from "../../src/text/inside";
+import { textFeatures } from "../../src/text/features";
+import { readPassage, readWindows, splitSaturation } from "../../src/text/inside";
 
 const TEXT = Array.from({ length: 200 }, (_, i) => `if (a${i % 4}) { b = "c"; } /* d */\n`).join("");
 
@@ -47,5 +49,28 @@ describe("inside a character model on text", () => {
     expect(Array.from(got.c.data)).to.deep.equal(Array.from(trace.get("c", 0).data));
     expect(Array.from(got.f.data)).to.deep.equal(Array.from(trace.get("f", 0).data));
     expect(() => readPassage(lstm, task, "while", ["c"])).to.throw(/readPassage passage character 0: expected one of/);
+  });
+
+  it("windows spread over a split: its text, and each window's own pass with its context, context left out", () => {
+    const test = task.splitText("test");
+    const [count, length, context] = [3, 20, 10];
+    const got = readWindows(lstm, task, "test", ["c", "h"], { count, length, context });
+    const starts = [0, Math.floor((test.length - 30) / 2), test.length - 30];
+    expect(got.texts).to.deep.equal(starts.map((a) => test.slice(a + context, a + context + length)));
+    for (const name of ["c", "h"])
+      for (const layer of [0, 1]) {
+        expect(got.states[name][layer].shape).to.deep.equal([count, length, 6]);
+        starts.forEach((a, n) => {
+          const alone = readPassage(lstm, task, test.slice(a, a + context + length), [name], layer)[name].data;
+          const kept = got.states[name][layer].data.subarray(n * length * 6, (n + 1) * length * 6);
+          kept.forEach((v, k) => expect(v).to.be.closeTo(alone[context * 6 + k], 1e-12));
+        });
+      }
+    const want = starts.map((a) => textFeatures(test.slice(a, a + context + length)));
+    for (const f of ["column", "bracket_depth", "in_string", "in_comment"] as const)
+      expect(got.features[f]).to.deep.equal(want.flatMap((w) => w[f].slice(context)));
+    expect(() => readWindows(lstm, task, "test", ["c"], { count: 100, length, context })).to.throw(
+      `readWindows test split: expected at least 3000 characters for 100 windows, got ${test.length}`,
+    );
   });
 });
