@@ -2,7 +2,7 @@
 import { SingleBar, Presets } from "cli-progress";
 import { GatescopeError } from "../errors";
 import { buildCorpus, manifestPath, writeCorpus, type CorpusName } from "../text/corpus";
-import { flagsOf } from "./help";
+import { parseCommandArgs } from "./args";
 
 const NAMES: readonly CorpusName[] = ["linux-kernel", "fortunes"];
 
@@ -10,14 +10,12 @@ export async function dataCommand(argv: string[], out: (line: string) => void): 
   const bad = (what: string): never => {
     throw new GatescopeError(`data: ${what}`);
   };
-  const [name, ...rest] = argv;
-  if (!(NAMES as readonly string[]).includes(name)) bad(`expected one of ${NAMES.join(", ")}, got "${name ?? ""}"`);
-  const { valued } = flagsOf("data");
+  const given = parseCommandArgs("data", argv, { one: "corpus name", many: "corpus names", min: 1, max: 1 });
+  const [name] = given.operands;
+  if (!(NAMES as readonly string[]).includes(name)) bad(`expected one of ${NAMES.join(", ")}, got "${name}"`);
   const options: { out: string; seed?: number; characters?: number; source?: string } = { out: `data/${name}.txt` };
-  for (let i = 0; i < rest.length; i += 2) {
-    const [flag, value] = [rest[i], rest[i + 1]];
-    if (!valued.includes(flag)) bad(`expected one of ${valued.join(", ")}, got "${flag}"`);
-    if (value === undefined) bad(`${flag}: expected a value, got none`);
+  for (const flag of given.given) {
+    const value = given.value(flag)!;
     if (flag === "--seed" || flag === "--characters") {
       const n = Number(value);
       if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || (flag === "--characters" && n < 1))

@@ -1,9 +1,9 @@
 /** `gatescope gradcheck [KIND…|--all] [--require FILE]…`: the Float64 finite-difference check, from the shell. */
 import * as path from "path";
-import { fail } from "../errors";
 import { cellDescription, cellKinds } from "../cells";
 import type { CellConfig } from "../model/config";
 import { formatGradcheck, gradcheck } from "../model/gradcheck";
+import { parseCommandArgs } from "./args";
 import { commandHelp } from "./help";
 
 /** A kind with its defaults, then each enumerable option moved to each other value, one at a time. */
@@ -16,19 +16,10 @@ export function variantsOf(kind: string): CellConfig[] {
 }
 
 export function gradcheckCommand(args: string[], out: (line: string) => void): number {
-  const kinds: string[] = [];
-  let all = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--all") all = true;
-    else if (a === "--require") {
-      const file = args[++i];
-      if (file === undefined) fail("gradcheck --require", "a JavaScript file that registers cells", "nothing");
-      // A user's file that calls registerCell: its kinds become checkable by name.
-      require(path.resolve(file));
-    } else if (a.startsWith("-")) fail("gradcheck option", "--all or --require FILE", a);
-    else kinds.push(a);
-  }
+  const given = parseCommandArgs("gradcheck", args, { one: "cell kind", many: "cell kinds", min: 0, max: Infinity });
+  const [kinds, all] = [given.operands, given.has("--all")];
+  // A user's file that calls registerCell: its kinds become checkable by name.
+  for (const file of given.values("--require")) require(path.resolve(file));
   if (!all && kinds.length === 0) {
     out(`${commandHelp("gradcheck")}\n\nkinds: ${cellKinds().join(", ")}`);
     return 2;

@@ -1,7 +1,7 @@
 /**
  * Every command's help, in one table: `gatescope --help`, `gatescope help CMD` and
- * `gatescope CMD --help` print from it, and parsers read their flags from it, so a flag cannot
- * exist without its line of help (a test checks each parser refuses what the table lacks).
+ * `gatescope CMD --help` print from it, and the one parser (args.ts) reads every command's flags from it, so a flag
+ * cannot exist without its line of help.
  */
 import * as os from "os";
 import { PRESETS } from "../experiment/presets";
@@ -13,6 +13,10 @@ export interface Option {
   /** What holds when the option is not given. */
   default?: string;
   text: string;
+  /** May be given more than once, each value kept (any other option given twice is refused). */
+  repeat?: boolean;
+  /** Its values are another program's options: `--flag -x` takes -x as the value, not as an option. */
+  dashValues?: boolean;
 }
 
 export interface CommandHelp {
@@ -52,7 +56,14 @@ export const COMMANDS: Record<string, CommandHelp> = {
         text: "threads per run (auto: 2 when the runs going at " + "once leave two cores each)",
       },
       { flag: "--max-parallel", arg: "K", default: "no limit", text: "array tasks at once (slurm)" },
-      { flag: "--sbatch-arg", arg: "ARG", default: "none", text: "passed to sbatch; repeat for more (slurm)" },
+      {
+        flag: "--sbatch-arg",
+        arg: "ARG",
+        default: "none",
+        text: "passed to sbatch; repeat for more (slurm)",
+        repeat: true,
+        dashValues: true,
+      },
       { flag: "--no-wait", text: "submit and return; `gatescope collect DIR` later (slurm)" },
     ],
   },
@@ -98,7 +109,8 @@ export const COMMANDS: Record<string, CommandHelp> = {
         flag: "--require",
         arg: "FILE",
         default: "none",
-        text: "a JavaScript file that registers your own cells; " + "repeat for more",
+        text: "a JavaScript file that registers your own cells; repeat for more",
+        repeat: true,
       },
     ],
   },
@@ -219,13 +231,4 @@ export function overview(): string {
     "",
     ...ENVIRONMENT,
   ].join("\n");
-}
-
-/** The flags a command accepts that take a value, and those that do not. */
-export function flagsOf(name: string): { valued: string[]; switches: string[] } {
-  const options = COMMANDS[name].options;
-  return {
-    valued: options.filter((o) => o.arg).map((o) => o.flag),
-    switches: options.filter((o) => !o.arg).map((o) => o.flag),
-  };
 }

@@ -16,8 +16,11 @@ import * as path from "path";
 import { GatescopeError } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { gatescopePackage } from "../package-root";
-import { flagsOf } from "./help";
+import { parseCommandArgs } from "./args";
 import { KERNEL_KINDS, KERNELS, kernelChoice, kernelSpecJson, type KernelKind } from "./kernels";
+
+/** What init and notebooks take: one folder. */
+const FOLDER = { one: "folder", many: "folders", min: 1, max: 1 };
 
 /** Where, under the folder, Jupyter looks for kernels (JUPYTER_PATH). */
 export const JUPYTER_DIR = path.join(".jupyter", "share", "jupyter");
@@ -33,25 +36,16 @@ export interface InitArgs {
 }
 
 export function parseInitArgs(argv: string[]): InitArgs {
-  const { valued, switches } = flagsOf("init");
-  const args: InitArgs = { dir: "", from: null, python: null, install: true, kernels: null };
-  const dirs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--no-install") args.install = false;
-    else if (valued.includes(a)) {
-      const v = argv[++i];
-      if (v === undefined) throw new GatescopeError(`init: ${a}: expected a value, got none`);
-      if (a === "--from") args.from = v;
-      else if (a === "--python") args.python = v;
-      else if (a === "--kernel") args.kernels = kernelChoice(v, "init: --kernel");
-      else throw new Error(`init: ${a} is declared in help.ts but has no branch in parseInitArgs`);
-    } else if (a.startsWith("-")) {
-      throw new GatescopeError(`init: expected a folder or one of ${[...valued, ...switches].join(", ")}, got "${a}"`);
-    } else dirs.push(a);
+  const given = parseCommandArgs("init", argv, FOLDER);
+  const args: InitArgs = { dir: given.operands[0], from: null, python: null, install: true, kernels: null };
+  for (const flag of given.given) {
+    const v = given.value(flag)!;
+    if (flag === "--no-install") args.install = false;
+    else if (flag === "--from") args.from = v;
+    else if (flag === "--python") args.python = v;
+    else if (flag === "--kernel") args.kernels = kernelChoice(v, "init: --kernel");
+    else throw new Error(`init: ${flag} is declared in help.ts but has no branch in parseInitArgs`);
   }
-  if (dirs.length !== 1) throw new GatescopeError(`init: expected one folder, got ${dirs.length}`);
-  args.dir = dirs[0];
   return args;
 }
 
@@ -166,12 +160,10 @@ export function initCommand(argv: string[], out: (line: string) => void): number
 }
 
 export function notebooksCommand(argv: string[], out: (line: string) => void): number {
-  if (argv.length !== 1 || argv[0].startsWith("-")) {
-    throw new GatescopeError(`notebooks: expected one folder, got ${argv.length ? `"${argv.join(" ")}"` : "none"}`);
-  }
-  const dir = path.resolve(argv[0]);
+  const [folder] = parseCommandArgs("notebooks", argv, FOLDER).operands;
+  const dir = path.resolve(folder);
   if (!KERNEL_KINDS.some((k) => fs.existsSync(kernelDir(dir, k)))) {
-    out(`note: ${dir} has no kernel of its own; "gatescope init ${argv[0]}" makes one`);
+    out(`note: ${dir} has no kernel of its own; "gatescope init ${folder}" makes one`);
   }
   fs.mkdirSync(dir, { recursive: true });
   const shipped = path.join(gatescopePackage().root, "notebooks");

@@ -10,6 +10,7 @@ import { gradcheckCommand } from "./gradcheck";
 import { initCommand, notebooksCommand } from "./init";
 import { staticImagesCommand } from "./static-images";
 import { dataCommand } from "./data";
+import { parseCommandArgs } from "./args";
 import { COMMANDS, commandHelp, overview } from "./help";
 import { gatescopePackage } from "../package-root";
 
@@ -37,10 +38,10 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
 type Command = (argv: string[], out: (line: string) => void) => number | Promise<number>;
 
 function helpCommand(argv: string[], out: (line: string) => void): number {
-  if (argv.length > 1 || (argv.length === 1 && !(argv[0] in COMMANDS))) {
-    throw new GatescopeError(`help: expected one of ${Object.keys(COMMANDS).join(", ")}, got "${argv.join(" ")}"`);
-  }
-  out(argv.length ? commandHelp(argv[0]) : overview());
+  const [topic] = parseCommandArgs("help", argv, { one: "command", many: "commands", min: 0, max: 1 }).operands;
+  if (topic !== undefined && !(topic in COMMANDS))
+    throw new GatescopeError(`help: expected one of ${Object.keys(COMMANDS).join(", ")}, got "${topic}"`);
+  out(topic !== undefined ? commandHelp(topic) : overview());
   return 0;
 }
 

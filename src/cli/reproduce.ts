@@ -34,7 +34,7 @@ import {
 import { expand, type ExperimentSpec, type RunSpec } from "../experiment/spec";
 import { checkpointStep, lockDir, readExperiment, readRun, runPath, writeExperiment } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
-import { flagsOf } from "./help";
+import { OPTIONS_ONLY, parseCommandArgs } from "./args";
 
 export const EXECUTORS = ["local", "slurm", "list"] as const;
 
@@ -72,17 +72,12 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
     sbatchArgs: [],
     wait: true,
   };
-  // Read from the help table at each call: a flag declared there is parsed here or is an internal error.
-  const { valued: VALUED, switches: SWITCHES } = flagsOf("reproduce");
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
+  const given = parseCommandArgs("reproduce", argv, OPTIONS_ONLY);
+  for (const flag of given.given) {
+    const value = given.value(flag)!;
     if (flag === "--dry-run") args.dryRun = true;
     else if (flag === "--no-wait") args.wait = false;
-    else if (!VALUED.includes(flag)) bad(`expected one of ${[...VALUED, ...SWITCHES].join(", ")}, got "${flag}"`);
-    if (SWITCHES.includes(flag)) continue;
-    const value = argv[++i];
-    if (value === undefined) bad(`${flag}: expected a value, got none`);
-    if (flag === "--preset") {
+    else if (flag === "--preset") {
       if (!(PRESETS as readonly string[]).includes(value))
         bad(`--preset: expected one of ${PRESETS.join(", ")}, got "${value}"`);
       args.preset = value as PresetName;
@@ -101,7 +96,7 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
       if (!(EXECUTORS as readonly string[]).includes(value))
         bad(`--executor: expected one of ${EXECUTORS.join(", ")}, got "${value}"`);
       args.executor = value as ReproduceArgs["executor"];
-    } else if (flag === "--sbatch-arg") args.sbatchArgs.push(value);
+    } else if (flag === "--sbatch-arg") args.sbatchArgs = given.values(flag);
     else if (flag === "--spec") args.spec = value;
     else if (flag === "--out") args.out = value;
     else throw new Error(`reproduce: ${flag} is declared in help.ts but has no branch in parseReproduceArgs`);
@@ -283,6 +278,7 @@ async function runOnSlurm(
 
 export async function reproduce(argv: string[], out: (line: string) => void): Promise<number> {
   const args = parseReproduceArgs(argv);
+  backendInfo(); // an unknown GATESCOPE_BACKEND is refused here, before anything is written
   const started = new Date();
   const spec = args.spec ? readSpecFile(args.spec) : preset(args.preset, args.seed);
   const label = args.spec ? `spec:${path.basename(args.spec)}` : args.preset;

@@ -16,22 +16,11 @@ import { StopFlag } from "../experiment/stop-flag";
 import { runOne } from "../experiment/run";
 import { rowKey } from "../experiment/spec";
 import { readRun, runCheckpoint, runPath, writeRun } from "../experiment/store";
+import { EXPERIMENT_DIR, parseCommandArgs } from "./args";
 
 export async function runOneCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const dirs: string[] = [];
-  let index: string | undefined;
-  let weights: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--index") index = argv[++i] ?? "";
-    else if (argv[i] === "--weights") weights = argv[++i] ?? "";
-    else if (argv[i].startsWith("--")) {
-      throw new GatescopeError(`run-one: expected an experiment directory, --index or --weights, got "${argv[i]}"`);
-    } else dirs.push(argv[i]);
-  }
-  if (weights === "") throw new GatescopeError("run-one: --weights: expected a file, got none");
-  if (dirs.length !== 1) {
-    throw new GatescopeError(`run-one: expected one experiment directory, got ${dirs.length}`);
-  }
+  const args = parseCommandArgs("run-one", argv, EXPERIMENT_DIR);
+  const [[dir], index, weights] = [args.operands, args.value("--index"), args.value("--weights")];
   const from =
     index !== undefined
       ? "--index"
@@ -39,7 +28,7 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
         ? "SLURM_ARRAY_TASK_ID"
         : "JOB_COMPLETION_INDEX";
   const raw = index ?? process.env.SLURM_ARRAY_TASK_ID ?? process.env.JOB_COMPLETION_INDEX;
-  const runs = runStates(dirs[0]).map((s) => s.spec);
+  const runs = runStates(dir).map((s) => s.spec);
   if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) >= runs.length) {
     const got = raw === undefined ? "none" : `"${raw}"`;
     throw new GatescopeError(`run-one: ${from}: expected a run index in [0, ${runs.length - 1}], got ${got}`);
@@ -47,7 +36,7 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
   const spec = runs[Number(raw)];
   if (spec.pending) {
     const pilots = runs.filter((r) => r.stage === "pilot" && rowKey(r) === rowKey(spec));
-    const unfinished = pilots.filter((r) => !readRun(dirs[0], r)).length;
+    const unfinished = pilots.filter((r) => !readRun(dir, r)).length;
     throw new GatescopeError(
       `run-one: run ${raw} (${spec.id}): expected its row's pilot runs to have finished (they choose its learning ` +
         `rate), got ${unfinished} of ${pilots.length} unfinished: run those first`,
@@ -55,9 +44,9 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
   }
   // One task of many running side by side: one thread, unless GATESCOPE_THREADS says otherwise.
   if (!process.env.GATESCOPE_THREADS) setThreads(1);
-  const done = readRun(dirs[0], spec);
+  const done = readRun(dir, spec);
   if (done && !weights) {
-    out(`run ${raw} (${spec.id}) already finished: ${runPath(dirs[0], spec.id)}`);
+    out(`run ${raw} (${spec.id}) already finished: ${runPath(dir, spec.id)}`);
     return 0;
   }
   const source = `run ${spec.id}: npx gatescope run-one DIR --index ${raw} --weights FILE`;
@@ -66,7 +55,7 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
   // A SIGTERM or SIGINT writes a checkpoint at the step the run is on (a finished run's weights need none).
   const stop = new StopFlag();
   const r = await runOne(spec, {
-    ...(done ? {} : { checkpoint: runCheckpoint(dirs[0], spec) }),
+    ...(done ? {} : { checkpoint: runCheckpoint(dir, spec) }),
     signal: stop.signal(),
     ...(weights ? { weights: { path: part, source } } : {}),
   }).finally(stop.onSignals());
@@ -85,7 +74,7 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
     return 0;
   }
   if (weights) fs.renameSync(part, weights);
-  writeRun(dirs[0], spec, r);
+  writeRun(dir, spec, r);
   out(
     `run ${raw} (${spec.id}): val ${r.final_val_metric.toPrecision(3)}, test ${r.final_test_metric.toPrecision(3)}, ` +
       `${r.wall_s.toFixed(1)} s`,

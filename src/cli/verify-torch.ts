@@ -1,16 +1,16 @@
 /** `gatescope verify-torch FILE...`: are gatescope's numbers PyTorch's numbers? */
 import { verifyReferenceFile } from "../io/reference";
 import { backendInfo } from "../backend";
-import { fail } from "../errors";
+import { parseCommandArgs } from "./args";
 import { commandHelp } from "./help";
 
-export function verifyTorch(files: string[], out: (line: string) => void): number {
+export function verifyTorch(argv: string[], out: (line: string) => void): number {
+  const references = { one: "reference file", many: "reference files", min: 0, max: Infinity };
+  const files = parseCommandArgs("verify-torch", argv, references).operands;
   if (files.length === 0) {
     out(commandHelp("verify-torch"));
     return 2;
   }
-  const flag = files.find((f) => f.startsWith("-"));
-  if (flag) fail("verify-torch", "reference files (it has no options)", flag);
   const backend = backendInfo();
   out(`backend: ${backend.name} (${backend.reason})`);
   let failed = 0;

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { GatescopeError } from "../../src/errors";
 import { COMMANDS } from "../../src/cli/help";
@@ -89,6 +90,53 @@ describe("command-line help", () => {
     } finally {
       initOptions.pop();
     }
+  });
+
+  it("one parser for every command: --flag=value, repeats, switches, operands, each refusal in one voice", () => {
+    expect(parseReproduceArgs(["--out=d", "--seed=3"])).to.deep.include({ out: "d", seed: 3 });
+    // sbatch's own options pass either way; elsewhere a value that looks like an option is written --flag=value.
+    const slurm = ["--executor", "slurm", "--sbatch-arg=--partition=cpu", "--sbatch-arg", "--time=5"];
+    expect(parseReproduceArgs(slurm).sbatchArgs).to.deep.equal(["--partition=cpu", "--time=5"]);
+    expect(() => parseReproduceArgs(["--out", "--dry-run"])).to.throw(
+      'reproduce: --out: expected a value, got the option-like "--dry-run" (write --out=--dry-run if it is the value)',
+    );
+    const twice = "reproduce: --out: expected once, got 2 times";
+    expect(() => parseReproduceArgs(["--out", "a", "--out=b"])).to.throw(twice);
+    expect(() => parseReproduceArgs(["--dry-run=yes"])).to.throw(
+      'reproduce: --dry-run: expected no value (it is a switch), got "--dry-run=yes"',
+    );
+    expect(() => parseReproduceArgs(["results"])).to.throw('reproduce: expected options only, got "results"');
+    expect(parseInitArgs(["--kernel=tslab", "dir"])).to.deep.include({ dir: "dir", kernels: ["tslab"] });
+    const refusals: Array<[string[], string]> = [
+      [["run-one", "d", "--index", "0", "--index", "3"], "run-one: --index: expected once, got 2 times"],
+      [["run-one", "a", "b"], 'run-one: expected one experiment directory, got "a" "b"'],
+      [["run-one", "d", "--weights"], "run-one: --weights: expected a value, got none"],
+      [["writeup"], "writeup: expected one results directory, got none"],
+      [["writeup", "d", "--out=x", "--out=y"], "writeup: --out: expected once, got 2 times"],
+      [["collect", "--all"], 'collect: expected one experiment directory (it has no options), got "--all"'],
+      [["static-images"], "static-images: expected at least one executed notebook, got none"],
+      [["notebooks", "a", "b"], 'notebooks: expected one folder, got "a" "b"'],
+      [["data", "fortunes", "--seed=1", "--seed", "2"], "data: --seed: expected once, got 2 times"],
+      [["gradcheck", "--all=1"], 'gradcheck: --all: expected no value (it is a switch), got "--all=1"'],
+      [["help", "run-one", "collect"], 'help: expected at most one command, got "run-one" "collect"'],
+    ];
+    for (const [argv, message] of refusals) {
+      const r = cli(...argv);
+      expect(r.status, argv.join(" ")).to.equal(2);
+      expect(r.stderr, argv.join(" ")).to.equal(`gatescope: ${message}\n`);
+    }
+  });
+
+  it("reproduce checks the backend before it writes anything", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatescope-args-"));
+    const r = spawnSync(process.execPath, [CLI, "reproduce", "--preset", "tiny", "--out", dir], {
+      encoding: "utf8",
+      env: { ...process.env, GATESCOPE_BACKEND: "gpu" },
+    });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/^gatescope: backend: expected one of "js", "native"/);
+    expect(fs.readdirSync(dir)).to.deep.equal([]);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it("every command in the table runs something: without its arguments, a user error, never an internal one", () => {

@@ -154,7 +154,7 @@ describe("gatescope reproduce", () => {
     expect(() => parseReproduceArgs(["--preset", "huge"])).to.throw(
       /--preset: expected one of tiny, quick, headline, paper, charlm, got "huge"/,
     );
-    expect(() => parseReproduceArgs(["--seed", "-1"])).to.throw(/--seed: expected a non-negative integer/);
+    expect(() => parseReproduceArgs(["--seed=-1"])).to.throw(/--seed: expected a non-negative integer, got "-1"/);
     expect(() => parseReproduceArgs(["--jobs", "0"])).to.throw(/--jobs: expected a positive integer/);
     expect(() => parseReproduceArgs(["--fast"])).to.throw(/got "--fast"/);
     const r = run("--preset", "huge", "--out", path.join(dir, "never"));
