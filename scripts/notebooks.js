@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run notebooks [-- [--kernel tslab|deno|both] [--out DIR] [--charts-optional] NOTEBOOK...]`:
+// `npm run notebooks [-- [--kernel tslab|deno|both] [--out DIR] [--python PATH] [--charts-optional] NOTEBOOK...]`:
 // registers project-local kernels (tslab's, and Deno's `deno jupyter`; nothing in the user's own
 // Jupyter changes), executes the notebooks with real Jupyter under each chosen kernel (a notebook
 // in a `gatescope init` folder with that folder's kernel), gives every chart a static image, writes
@@ -14,7 +14,8 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const { KERNELS, kernelChoice, kernelSpecJson } = require(path.join(ROOT, "dist", "src", "cli", "kernels.js"));
 const JUPYTER_DATA = path.join(ROOT, ".jupyter", "share", "jupyter");
-const PYTHON = "/usr/bin/python3";
+// The first Python with Jupyter and nbconvert (python3, /usr/bin/python3, python), or --python PATH.
+let PYTHON = null;
 // MathJax 2 (what nbconvert's template configures) and require.js from npm, copied beside the HTML
 // exports, so they render offline on any machine (not from system paths only Debian has).
 const ASSETS = [
@@ -63,8 +64,9 @@ function registerKernel(kind) {
   fs.mkdirSync(spec, { recursive: true });
   fs.writeFileSync(path.join(spec, "kernel.json"), kernelSpecJson(kind, bin));
   const r = spawnSync(
-    "jupyter",
-    ["kernelspec", "install", "--replace", "--name", name, "--prefix", path.join(ROOT, ".jupyter"), spec],
+    PYTHON,
+    ["-m", "jupyter", "kernelspec", "install", "--replace", "--name", name, "--prefix", path.join(ROOT, ".jupyter")]
+      .concat(spec),
     { encoding: "utf8" },
   );
   if (r.error || r.status !== 0) {
@@ -208,14 +210,18 @@ async function main() {
     if (args[i] === "--out") out = path.resolve(args[++i]);
     else if (args[i] === "--kernel") kernels = kernelChoice(String(args[++i]), "--kernel");
     else if (args[i] === "--charts-optional") chartsOptional = true;
+    else if (args[i] === "--python") PYTHON = String(args[++i]);
     else chosen.push(args[i]); // notebooks to run, or (--jupyter) Jupyter's own arguments
   }
+  const { findJupyterPython } = require(path.join(ROOT, "dist", "src", "cli", "init.js"));
+  const modules = interactive ? ["notebook"] : ["jupyter_client", "nbformat", "nbconvert"];
+  PYTHON = findJupyterPython(PYTHON, modules, "notebooks");
   for (const kind of kernels) registerKernel(kind);
   if (interactive) {
     const extra = process.getuid && process.getuid() === 0 ? ["--allow-root"] : []; // Jupyter refuses root otherwise
     const r = spawnSync(
-      "jupyter",
-      ["notebook", "--notebook-dir", path.join(ROOT, "notebooks"), ...extra, ...chosen],
+      PYTHON,
+      ["-m", "notebook", "--notebook-dir", path.join(ROOT, "notebooks"), ...extra, ...chosen],
       { stdio: "inherit", env: { ...process.env, JUPYTER_PATH: JUPYTER_DATA } },
     );
     if (r.error) throw new Error(`could not start Jupyter (apt-get install jupyter-notebook): ${r.error.message}`);
@@ -237,6 +243,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`notebooks: ${err.message}`);
+  console.error(err.message.startsWith("notebooks: ") ? err.message : `notebooks: ${err.message}`);
   process.exitCode = 1;
 });

@@ -18,3 +18,12 @@ export function gatescopePackage(): { root: string; version: string } {
     if (path.dirname(dir) === dir) throw new Error(`no gatescope package.json above ${__dirname}`);
   }
 }
+
+/** The version that writes a file (run files, checkpoints), or "unknown" from a copy without its package.json. */
+export function gatescopeVersion(): string {
+  try {
+    return gatescopePackage().version;
+  } catch {
+    return "unknown";
+  }
+}

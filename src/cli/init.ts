@@ -49,18 +49,25 @@ export function parseInitArgs(argv: string[]): InitArgs {
   return args;
 }
 
-/** The first candidate Python that imports jupyter_client, with what each other one said. */
-export function findJupyterPython(explicit: string | null): string {
+/**
+ * The first candidate Python that imports `modules` (what a kernel folder needs, by default; the notebook runner
+ * asks for nbconvert too), with what each other one said. `who` is the command that asks.
+ */
+export function findJupyterPython(
+  explicit: string | null,
+  modules = ["jupyter_client", "jupyter_core"],
+  who = "init",
+): string {
   const tried: string[] = [];
   for (const py of explicit ? [explicit] : CANDIDATES) {
-    const r = spawnSync(py, ["-c", "import jupyter_client, jupyter_core"], { encoding: "utf8" });
+    const r = spawnSync(py, ["-c", `import ${modules.join(", ")}`], { encoding: "utf8" });
     if (!r.error && r.status === 0) return py;
     const why = r.error ? "not found" : (r.stderr.trim().split("\n").at(-1) ?? `exit ${r.status}`);
     tried.push(`${py} (${why})`);
   }
   throw new GatescopeError(
-    `init: expected a Python with Jupyter (jupyter_client), got ${tried.join("; ")}. Install Jupyter ` +
-      "(apt-get install jupyter-notebook, or pip install notebook) or pass --python PATH",
+    `${who}: expected a Python with Jupyter (${modules.join(", ")}), got ${tried.join("; ")}. Install Jupyter ` +
+      "(apt-get install jupyter-notebook jupyter-nbconvert, or pip install notebook nbconvert) or pass --python PATH",
   );
 }
 
@@ -87,6 +94,9 @@ function folderPackage(dir: string, from: string, python: string, kernels: Kerne
         gatescope: from,
         ...Object.fromEntries(kernels.map((k) => [k, own.devDependencies[k] as string])),
       },
+      // npm 11 runs a dependency's install script only where allowScripts approves it: gatescope's builds its
+      // native kernels; the rest are the reviews gatescope's own package.json records (deno, zeromq, core-js).
+      allowScripts: { gatescope: true, ...own.allowScripts },
     },
     null,
     2,

@@ -11,7 +11,7 @@ import * as path from "path";
 import { backendArithmetic, backendInfo } from "../backend";
 import { GatescopeError, fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { gatescopePackage } from "../package-root";
+import { gatescopeVersion } from "../package-root";
 import { trainDefaults } from "../train/config";
 import type { RunResult } from "./run";
 import { expand, type ExperimentSpec, type RunSpec } from "./spec";
@@ -79,14 +79,9 @@ export interface Made {
 }
 
 function provenance(): Made {
-  let version = "unknown";
-  try {
-    version = gatescopePackage().version;
-  } catch {
-    // a copy without its package.json: runs still compare by arithmetic
-  }
+  // From a copy without its package.json the version is "unknown": runs still compare by arithmetic.
   const a = backendArithmetic();
-  return { arithmetic: a.id, class: a.backends, backend: backendInfo().name, version };
+  return { arithmetic: a.id, class: a.backends, backend: backendInfo().name, version: gatescopeVersion() };
 }
 
 /** Why a run file's `made` does not match this process's, or null when it does. */

@@ -23,6 +23,7 @@ import type { OptimizerState } from "../optim/optimizer";
 import type { RecurrentState, SequenceModel } from "../model/sequence-model";
 import type { Task } from "../tasks";
 import { writeFileAtomic } from "../io/atomic";
+import { gatescopeVersion } from "../package-root";
 import { decodeTensors, fromBase64 } from "../io/tensor-json";
 import { checkTrainConfig, type CheckedTrainConfig, type History, type StepRecord, type TrainConfig } from "./config";
 
@@ -156,6 +157,7 @@ export function writeTrainCheckpoint(
     JSON.stringify({
       format: CKPT_FORMAT,
       version: 3,
+      written_by: `gatescope ${gatescopeVersion()}`,
       identity: identity(k.model, k.task, k.config),
       step: k.step,
       rng: k.rng,

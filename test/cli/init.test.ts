@@ -57,6 +57,7 @@ describe("gatescope init: a notebook folder of one's own", function () {
     const pkg = JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8"));
     expect(pkg.dependencies.gatescope).to.equal(tarball);
     const asRoot = process.getuid?.() === 0 ? " --allow-root" : "";
+    expect(pkg.allowScripts).to.deep.equal({ gatescope: true, deno: true, zeromq: true, "core-js": false });
     expect(pkg.scripts.jupyter).to.match(/^JUPYTER_PATH=\.jupyter\/share\/jupyter \S*python\S* -m jupyter notebook/);
     expect(pkg.scripts.jupyter.endsWith(`notebook${asRoot}`)).to.equal(true);
     const python = pkg.scripts.jupyter.split(" ")[1];
@@ -132,7 +133,7 @@ describe("gatescope init: a notebook folder of one's own", function () {
     const r = cli("init", fresh, "--python", "/nonexistent/python3");
     expect(r.status).to.equal(2);
     expect(r.stderr).to.include(
-      "expected a Python with Jupyter (jupyter_client), got /nonexistent/python3 (not found)",
+      "expected a Python with Jupyter (jupyter_client, jupyter_core), got /nonexistent/python3 (not found)",
     );
     expect(fs.existsSync(fresh)).to.equal(false);
   });

@@ -10,6 +10,7 @@ import { editTensor } from "../helpers/checkpoint-tensors";
 import type { TrainConfig, History } from "../../src/train/config";
 import { testSet } from "../../src/tasks";
 import { tmpDir } from "../helpers/tmp";
+import { REPO } from "../helpers/paths";
 import type { Kind } from "../../src/model/config";
 
 function model(kind: Kind, seed: number, T = 20, hidden = 16) {
@@ -159,6 +160,8 @@ describe("training", () => {
       const a = model("gru", 5);
       await train(a.m, a.task, { ...BASE, steps: 20, checkpoint: { path: ckpt, every: 10 } }, a.rng);
       const good = JSON.parse(fs.readFileSync(ckpt, "utf8"));
+      const version = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).version;
+      expect(good.written_by, "a checkpoint says which gatescope wrote it").to.equal(`gatescope ${version}`);
       const firstBuffer = (d: Record<string, any>) => d.optimizer.buffers[Object.keys(d.optimizer.buffers)[0]];
       const cases: Array<[(d: Record<string, any>) => void, RegExp]> = [
         [(d) => (d.rng = [0, 0, 0, 0]), /Rng state: expected at least one non-zero word/],
