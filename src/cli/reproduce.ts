@@ -19,20 +19,12 @@ import { backendInfo, type Threads } from "../backend";
 import { GatescopeError } from "../errors";
 import { collect, runStates, type Collected } from "../experiment/collect";
 import { estimateRuns, formatDuration, type RunEstimate } from "../experiment/estimate";
-import { runAll } from "../experiment/pool";
+import { listRuns, readiness, runLocally, runOnSlurm } from "../experiment/executors";
 import { StopFlag } from "../experiment/stop-flag";
 import { PRESETS, preset, type PresetName } from "../experiment/presets";
-import {
-  arrayStates,
-  logFile,
-  runOneCommand,
-  shellQuote,
-  submitArray,
-  writeBatchScript,
-  type TaskState,
-} from "../experiment/slurm";
+import { logFile, shellQuote } from "../experiment/slurm";
 import { expand, type ExperimentSpec, type RunSpec } from "../experiment/spec";
-import { checkpointStep, lockDir, readExperiment, readRun, runPath, writeExperiment } from "../experiment/store";
+import { checkpointStep, lockDir, readExperiment, writeExperiment } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
 import { OPTIONS_ONLY, parseCommandArgs } from "./args";
 
@@ -183,10 +175,11 @@ const runLine = (r: Collected["file"]["runs"][number], cached: boolean) =>
   `${r.solved ? `, solved at step ${r.solved_at}` : ", not solved"} after ${r.steps} steps, ` +
   (cached ? "cached" : `${r.wall_s.toFixed(0)} s`);
 
-async function runLocally(args: ReproduceArgs, runs: RunSpec[], out: (line: string) => void): Promise<void> {
+/** Runs here on a worker pool, with a progress bar on a terminal and a line per finished run otherwise. */
+async function runHere(args: ReproduceArgs, out: (line: string) => void): Promise<void> {
+  const runs = readiness(args.out).map((r) => r.spec);
   const total = runs.reduce((s, r) => s + r.train.steps, 0);
   const progress = new Map<string, number>();
-  // A bar with ETA on a terminal; plain lines (one per finished run) otherwise.
   const bars = process.stdout.isTTY
     ? new MultiBar(
         { format: "{bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {runs}", hideCursor: true },
@@ -203,77 +196,29 @@ async function runLocally(args: ReproduceArgs, runs: RunSpec[], out: (line: stri
   // SIGTERM or SIGINT: every run going writes a checkpoint at the step it is on; the command exits 2 saying where.
   const stop = new StopFlag();
   const quiet = stop.onSignals();
-  const running = runAll(runs, {
-    dir: args.out,
-    jobs: args.jobs,
-    threads: args.threads,
-    stop,
-    onProgress: (id, step) => {
-      progress.set(id, step);
-      update();
-    },
-    onDone: (r, cached) => {
-      done++;
-      progress.set(r.id, runs.find((x) => x.id === r.id)!.train.steps); // an early stop completes the run
-      const line = `[${done}/${runs.length}] ${runLine(r, cached)}`;
-      if (bars) bars.log(`${line}\n`);
-      else out(line);
-      update();
-    },
-  });
   try {
-    await running;
+    await runLocally(args.out, {
+      jobs: args.jobs,
+      threads: args.threads,
+      stop,
+      onProgress: (id, step) => {
+        progress.set(id, step);
+        update();
+      },
+      onDone: (r, cached) => {
+        done++;
+        progress.set(r.id, runs.find((x) => x.id === r.id)!.train.steps); // an early stop completes the run
+        const line = `[${done}/${runs.length}] ${runLine(r, cached)}`;
+        if (bars) bars.log(`${line}\n`);
+        else out(line);
+        update();
+      },
+    });
   } finally {
     quiet();
     bars?.update(); // flushes the last logged line, which stop() alone would drop
     bars?.stop();
   }
-}
-
-/**
- * Submits the unfinished runs that can run (not `skip`ped, not waiting for a pilot) as one array
- * and, unless told not to, follows it to the end.
- */
-async function runOnSlurm(
-  args: ReproduceArgs,
-  label: string,
-  out: (line: string) => void,
-  skip: ReadonlySet<number> = new Set(),
-) {
-  const states = runStates(args.out);
-  const runs = states.map((s) => s.spec);
-  const todo = states.flatMap((s, i) => (s.result || s.spec.pending || skip.has(i) ? [] : [i]));
-  if (todo.length === 0) return { job: null, todo };
-  const script = writeBatchScript(args.out, `gatescope-${label}`);
-  const job = submitArray(script, todo, { maxParallel: args.maxParallel ?? undefined, sbatchArgs: args.sbatchArgs });
-  out(`submitted Slurm array job ${job}: ${todo.length} of ${runs.length} runs (script ${script})`);
-  if (!args.wait) {
-    out(`not waiting: follow with "squeue -j ${job}", then "gatescope collect ${path.resolve(args.out)}"`);
-    return { job, todo };
-  }
-  let last = "";
-  let unseen = 0;
-  const finished = new Set<number>(); // once a run's file is whole, it stays finished
-  for (;;) {
-    const states = arrayStates(job);
-    for (const i of todo)
-      if (!finished.has(i) && fs.existsSync(runPath(args.out, runs[i].id)) && readRun(args.out, runs[i]))
-        finished.add(i);
-    const count = (s: TaskState) => todo.filter((i) => !finished.has(i) && states.get(i) === s).length;
-    const [running, pending] = [count("running"), count("pending")];
-    const failed = todo.filter(
-      (i) => !finished.has(i) && states.get(i) !== "running" && states.get(i) !== "pending",
-    ).length;
-    const line =
-      `job ${job}: ${todo.filter((i) => finished.has(i)).length} finished, ${running} running, ${pending} ` +
-      `pending, ${failed} failed`;
-    if (line !== last) out(line);
-    last = line;
-    // A job the controller does not (yet, or any more) list gets a few polls before it counts as over.
-    if (running === 0 && pending === 0 && (states.size > 0 || ++unseen > 5)) break;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return { job, todo };
 }
 
 export async function reproduce(argv: string[], out: (line: string) => void): Promise<number> {
@@ -290,12 +235,9 @@ export async function reproduce(argv: string[], out: (line: string) => void): Pr
   writeExperiment(args.out, { preset: label, seed: args.seed, spec });
   const command = ["gatescope", "reproduce", ...argv].join(" ");
   if (args.executor === "list") {
-    const states = runStates(args.out);
-    states.forEach((s, i) => {
-      if (!s.result && !s.spec.pending) out(runOneCommand(args.out, i).map(shellQuote).join(" "));
-    });
-    const pending = states.filter((s) => s.spec.pending).length;
-    if (pending) out(`# ${pending} chosen-rate run(s) wait for their pilots: list again once those have finished`);
+    const { commands, waiting } = listRuns(args.out);
+    for (const c of commands) out(c.map(shellQuote).join(" "));
+    if (waiting) out(`# ${waiting} chosen-rate run(s) wait for their pilots: list again once those have finished`);
     return 0;
   }
   const cap = 4 * os.cpus().length;
@@ -322,29 +264,15 @@ async function execute(
   const where = path.resolve(args.out);
   out(`gatescope reproduce ${label} --seed ${args.seed}: ${runs.length} runs (${args.executor}) → ${where}`);
   let job: string | null = null;
-  // A staged sweep runs in rounds: its pilots, then the chosen-rate runs they unblock.
-  const ready = (skip: Set<string>) =>
-    runStates(args.out)
-      .map((s) => s.spec)
-      .filter((r) => !r.pending && !skip.has(r.id));
-  if (args.executor === "local") {
-    const seen = new Set<string>();
-    for (let round = ready(seen); round.length > 0; round = ready(seen)) {
-      await runLocally(args, round, out);
-      for (const r of round) seen.add(r.id);
-    }
-  } else {
-    const submittedBefore = new Set<number>(); // a run that failed is resubmitted by the next invocation, not this one
-    for (;;) {
-      const submitted = await runOnSlurm(args, label, out, submittedBefore);
-      if (!submitted.job) break;
-      job = submitted.job;
-      for (const i of submitted.todo) submittedBefore.add(i);
-      const pending = runStates(args.out).filter((s) => s.spec.pending).length;
-      if (!args.wait) {
-        if (pending) out(`${pending} chosen-rate run(s) wait for their pilots: run this again after job ${job}`);
-        return 0;
-      }
+  if (args.executor === "local") await runHere(args, out);
+  else {
+    const { sbatchArgs, wait } = args;
+    job = await runOnSlurm(args.out, { label, sbatchArgs, wait, out, maxParallel: args.maxParallel ?? undefined });
+    if (!wait && job) {
+      out(`not waiting: follow with "squeue -j ${job}", then "gatescope collect ${where}"`);
+      const waiting = readiness(args.out).filter((r) => r.state === "waiting").length;
+      if (waiting) out(`${waiting} chosen-rate run(s) wait for their pilots: run this again after job ${job}`);
+      return 0;
     }
   }
   const how = {

@@ -11,11 +11,10 @@
 import * as fs from "fs";
 import { setThreads } from "../backend";
 import { GatescopeError } from "../errors";
-import { runStates } from "../experiment/collect";
+import { readiness } from "../experiment/executors";
 import { StopFlag } from "../experiment/stop-flag";
 import { runOne } from "../experiment/run";
-import { rowKey } from "../experiment/spec";
-import { readRun, runCheckpoint, runPath, writeRun } from "../experiment/store";
+import { runCheckpoint, runPath, writeRun } from "../experiment/store";
 import { EXPERIMENT_DIR, parseCommandArgs } from "./args";
 
 export async function runOneCommand(argv: string[], out: (line: string) => void): Promise<number> {
@@ -28,23 +27,21 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
         ? "SLURM_ARRAY_TASK_ID"
         : "JOB_COMPLETION_INDEX";
   const raw = index ?? process.env.SLURM_ARRAY_TASK_ID ?? process.env.JOB_COMPLETION_INDEX;
-  const runs = runStates(dir).map((s) => s.spec);
+  const runs = readiness(dir);
   if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) >= runs.length) {
     const got = raw === undefined ? "none" : `"${raw}"`;
     throw new GatescopeError(`run-one: ${from}: expected a run index in [0, ${runs.length - 1}], got ${got}`);
   }
-  const spec = runs[Number(raw)];
-  if (spec.pending) {
-    const pilots = runs.filter((r) => r.stage === "pilot" && rowKey(r) === rowKey(spec));
-    const unfinished = pilots.filter((r) => !readRun(dir, r)).length;
+  const run = runs[Number(raw)];
+  const spec = run.spec;
+  if (run.state === "waiting")
     throw new GatescopeError(
       `run-one: run ${raw} (${spec.id}): expected its row's pilot runs to have finished (they choose its learning ` +
-        `rate), got ${unfinished} of ${pilots.length} unfinished: run those first`,
+        `rate), got ${run.unfinishedPilots} of ${run.pilots} unfinished: run those first`,
     );
-  }
   // One task of many running side by side: one thread, unless GATESCOPE_THREADS says otherwise.
   if (!process.env.GATESCOPE_THREADS) setThreads(1);
-  const done = readRun(dir, spec);
+  const done = run.state === "finished" ? run.result : null;
   if (done && !weights) {
     out(`run ${raw} (${spec.id}) already finished: ${runPath(dir, spec.id)}`);
     return 0;
