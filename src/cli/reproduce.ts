@@ -205,6 +205,11 @@ async function runHere(args: ReproduceArgs, out: (line: string) => void): Promis
         progress.set(id, step);
         update();
       },
+      onRestart: (id, why) => {
+        const line = `${id}: its checkpoint cannot resume it (${why}); starting over`;
+        if (bars) bars.log(`${line}\n`);
+        else out(line);
+      },
       onDone: (r, cached) => {
         done++;
         progress.set(r.id, runs.find((x) => x.id === r.id)!.train.steps); // an early stop completes the run

@@ -55,6 +55,7 @@ export async function runOneCommand(argv: string[], out: (line: string) => void)
     ...(done ? {} : { checkpoint: runCheckpoint(dir, spec) }),
     signal: stop.signal(),
     ...(weights ? { weights: { path: part, source } } : {}),
+    onRestart: (why: string) => out(`run ${raw} (${spec.id}): its checkpoint cannot resume it (${why}); starting over`),
   }).finally(stop.onSignals());
   if (done) {
     const same = ["final_val_metric", "final_test_metric", "selected_step"] as const;

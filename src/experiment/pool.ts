@@ -32,6 +32,8 @@ export interface PoolOptions {
   onDone?: (result: RunResult, cached: boolean) => void;
   /** Once set, every run going stops at the step it is on and writes its checkpoint there; none starts after. */
   stop?: StopFlag;
+  /** A run whose checkpoint cannot resume it starts over: which, and why. */
+  onRestart?: (id: string, reason: string) => void;
 }
 
 /** Runs what is not finished on a worker pool, keeping each finished run's file. */
@@ -68,7 +70,9 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
       for (const spec of todo) {
         if (stop.reason) throw new GatescopeError(`${stop.reason}: stopped before ${spec.id} started`);
         const progress = (s: number, n: number) => options.onProgress?.(spec.id, s, n);
-        const how = { onProgress: progress, checkpoint: runCheckpoint(options.dir, spec), signal: stop.signal() };
+        const onRestart = (why: string) => options.onRestart?.(spec.id, why);
+        const checkpoint = runCheckpoint(options.dir, spec);
+        const how = { onProgress: progress, checkpoint, signal: stop.signal(), onRestart };
         finish(spec, await runOne(spec, how));
       }
     } finally {
@@ -87,9 +91,10 @@ export async function runAll(runs: RunSpec[], options: PoolOptions): Promise<Run
       const settled = await Promise.allSettled(
         longestFirst.map(async (spec) => {
           const { port1, port2 } = new MessageChannel();
-          port1.on("message", (m: { id: string; step: number; steps: number }) =>
-            options.onProgress?.(m.id, m.step, m.steps),
-          );
+          port1.on("message", (m: { id: string; step: number; steps: number; restart?: string }) => {
+            if (m.restart !== undefined) options.onRestart?.(m.id, m.restart);
+            else options.onProgress?.(m.id, m.step, m.steps);
+          });
           try {
             const checkpoint = runCheckpoint(options.dir, spec);
             const job: Job = { spec, port: port2, threads, checkpoint, stop: stop.cell };

@@ -67,6 +67,8 @@ export interface RunOptions {
   signal?: StopSignal;
   /** Where to write the selected weights (io/model-file.ts), and how the file says they were made. */
   weights?: { path: string; source: string };
+  /** A checkpoint there that cannot resume this run (another spec, damaged): why, as the run starts over. */
+  onRestart?: (reason: string) => void;
 }
 
 /** A run's model, its sizes from the task, drawn from `rng` (the run's own stream). */
@@ -86,7 +88,7 @@ export function modelFor(spec: RunSpec, rng: Rng): SequenceModel {
  * a run stopped mid-way loses at most `every` steps and ends with the numbers of an uninterrupted run.
  */
 export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunResult> {
-  const { onProgress, checkpoint, cpuClock, signal, weights } = how;
+  const { onProgress, checkpoint, cpuClock, signal, weights, onRestart } = how;
   const t0 = Date.now();
   const task = taskOf(spec.task);
   const rng = new Rng(spec.seed);
@@ -95,7 +97,10 @@ export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunRe
   const callbacks: TrainCallbacks = { onEval: (e) => onProgress?.(e.step, steps) };
   const config: TrainConfig = { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])], checkpoint };
   // A checkpoint of another spec or stamp, or a damaged one, is not resumed: the run starts over and replaces it.
-  const resume = checkpoint && fs.existsSync(checkpoint.path) && !resumeProblem(checkpoint.path, model, task, config);
+  const there = checkpoint && fs.existsSync(checkpoint.path);
+  const problem = there ? resumeProblem(checkpoint.path, model, task, config) : null;
+  if (problem) onRestart?.(problem);
+  const resume = there && !problem;
   const piece = Date.now();
   const resumeFrom = resume ? checkpoint.path : undefined;
   const r = await train(model, task, config, rng, { callbacks, resumeFrom, cpuClock, signal });

@@ -27,7 +27,8 @@ export default async function work({ spec, port, threads, checkpoint, stop }: Jo
     const flag = new StopFlag(stop);
     if (flag.reason) throw new GatescopeError(`${spec.id}: not started (stopped by ${flag.reason})`);
     const signal = flag.signal();
-    return await runOne(spec, { onProgress: progress, checkpoint, cpuClock: threadCpuMs, signal });
+    const onRestart = (restart: string) => port.postMessage({ id: spec.id, restart });
+    return await runOne(spec, { onProgress: progress, checkpoint, cpuClock: threadCpuMs, signal, onRestart });
   } finally {
     port.close();
   }

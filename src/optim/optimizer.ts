@@ -200,24 +200,36 @@ export class Optimizer {
 
   /** Restores a saved state; validated whole before anything changes. */
   loadState(state: OptimizerState): void {
-    if (!state || !Number.isInteger(state.step) || state.step < 0 || typeof state.buffers !== "object") {
-      fail("optimizer state", "{step, buffers}", state);
-    }
-    const restored = new Map<string, FloatArray>();
-    for (const [key, values] of Object.entries(state.buffers)) {
-      const name = key.slice(key.indexOf(":") + 1);
-      const p = this.params[name];
-      if (!p || !Array.isArray(values) || values.length !== p.data.length) {
-        fail(`optimizer state buffer "${key}"`, p ? `${p.data.length} numbers` : `a parameter named "${name}"`, values);
-      }
-      const bad = values.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
-      if (bad >= 0) fail(`optimizer state buffer "${key}"[${bad}]`, "a finite number", values[bad]);
-      const b = alloc(dtypeOf(p.data), values.length);
-      b.set(values);
-      restored.set(key, b);
-    }
+    const restored = checkOptimizerState(state, this.params);
     this.buffers.clear();
     for (const [k, b] of restored) this.buffers.set(k, b);
     this.t = state.step;
   }
+}
+
+/**
+ * A saved optimizer state for these parameters, each buffer as its parameter's array type; `what` names where it
+ * came from (a checkpoint's file). Anything else — a parameter it does not have, a wrong length, a non-finite
+ * number — is refused.
+ */
+export function checkOptimizerState(
+  state: OptimizerState,
+  params: Record<string, Tensor>,
+  what = "optimizer state",
+): Map<string, FloatArray> {
+  if (!state || !Number.isInteger(state.step) || state.step < 0 || typeof state.buffers !== "object")
+    fail(what, "{step, buffers}", state);
+  const restored = new Map<string, FloatArray>();
+  for (const [key, values] of Object.entries(state.buffers)) {
+    const name = key.slice(key.indexOf(":") + 1);
+    const p = params[name];
+    if (!p || !Array.isArray(values) || values.length !== p.data.length)
+      fail(`${what} buffer "${key}"`, p ? `${p.data.length} numbers` : `a parameter named "${name}"`, values);
+    const bad = values.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    if (bad >= 0) fail(`${what} buffer "${key}"[${bad}]`, "a finite number", values[bad]);
+    const b = alloc(dtypeOf(p.data), values.length);
+    b.set(values);
+    restored.set(key, b);
+  }
+  return restored;
 }

@@ -19,7 +19,8 @@ import * as fs from "fs";
 import * as nodePath from "path";
 import { GatescopeError, fail } from "../errors";
 import { zeros, type Tensor } from "../math/tensor";
-import type { OptimizerState } from "../optim/optimizer";
+import { Rng } from "../math/rng";
+import { checkOptimizerState, type OptimizerState } from "../optim/optimizer";
 import type { RecurrentState, SequenceModel } from "../model/sequence-model";
 import type { Task } from "../tasks";
 import { writeFileAtomic } from "../io/atomic";
@@ -283,6 +284,15 @@ export function readTrainCheckpoint(
       return [k, Array.from(fromBase64(base64, dtype, `training checkpoint ${path} optimizer ${k}`))];
     }),
   );
+  // What train applies after reading — the optimizer's state, the RNG's — is checked here too, so that a checkpoint
+  // that reads is one that resumes (else it would fail every retry instead of starting the run over).
+  const optimizer = { step: o!.step, buffers } as OptimizerState;
+  checkOptimizerState(optimizer, live, `training checkpoint ${path} optimizer state`);
+  try {
+    Rng.fromState(doc.rng as number[]);
+  } catch (err) {
+    throw new GatescopeError(`training checkpoint ${path}: ${(err as Error).message}`);
+  }
   if (!Number.isInteger(doc.step) || (doc.step as number) < 0 || (doc.step as number) > c.steps)
     fail(`training checkpoint ${path} step`, `an integer in [0, ${c.steps}]`, doc.step);
   const b = doc.best as { step: number; metric: number; params: unknown } | null | undefined;
@@ -307,7 +317,7 @@ export function readTrainCheckpoint(
   return {
     step: doc.step as number,
     params,
-    optimizer: { step: o!.step, buffers } as OptimizerState,
+    optimizer,
     rng: doc.rng as number[],
     history: { steps: readSteps(path, doc), evals, gradFlow },
     best,

@@ -31,11 +31,13 @@ describe("experiment run checkpoints", () => {
     expect(thrown).to.equal(stop);
   }
 
-  /** Runs `spec` in `dir` to the end, with the evaluated steps it went through. */
+  /** Runs `spec` in `dir` to the end, with the evaluated steps it went through and why it started over, if it did. */
   async function finish(dir: string) {
     const seen: number[] = [];
-    const r = await runOne(spec, { onProgress: (s) => seen.push(s), checkpoint: runCheckpoint(dir, spec) });
-    return { r, seen };
+    const restarts: string[] = [];
+    const checkpoint = runCheckpoint(dir, spec);
+    const r = await runOne(spec, { onProgress: (s) => seen.push(s), checkpoint, onRestart: (w) => restarts.push(w) });
+    return { r, seen, restarts };
   }
 
   it("resumes after the last checkpoint and gives the uninterrupted run's numbers", async () => {
@@ -55,7 +57,7 @@ describe("experiment run checkpoints", () => {
 
   it("a checkpoint of other code (another stamp) or a damaged one is not resumed: the run starts over", async () => {
     const whole = await finish(fresh());
-    const spoil = async (stamp: string | undefined, how: (checkpoint: string) => string) => {
+    const spoil = async (stamp: string | undefined, how: (checkpoint: string) => string, why: RegExp) => {
       const dir = fresh();
       await stopAt(dir, 30, stamp);
       const file = checkpointPath(dir, spec.id);
@@ -63,9 +65,23 @@ describe("experiment run checkpoints", () => {
       const again = await finish(dir);
       expect(again.seen).to.deep.equal([0, 10, 20, 30, 40]);
       expect(numbers(again.r)).to.deep.equal(numbers(whole.r));
+      expect(again.restarts).to.have.length(1);
+      expect(again.restarts[0]).to.match(why);
     };
-    await spoil("another-backend 0.0.0", (text) => text);
-    await spoil(undefined, () => "{ half a fi");
+    await spoil("another-backend 0.0.0", (text) => text, /expected the same model, task and training config/);
+    await spoil(undefined, () => "{ half a fi", /expected readable JSON/);
+    // What train applies after reading the checkpoint is checked with it: these once failed every retry.
+    const edit = (change: (doc: Record<string, any>) => void) => (text: string) => {
+      const doc = JSON.parse(text);
+      change(doc);
+      return JSON.stringify(doc);
+    };
+    const longer = edit((doc) => {
+      const first = Object.values(doc.optimizer.buffers)[0] as { shape: number[] };
+      first.shape = [first.shape.reduce((a, b) => a * b, 1) + 1];
+    });
+    await spoil(undefined, longer, /optimizer state buffer "[^"]+": expected \d+ numbers, got/);
+    await spoil(undefined, edit((doc) => (doc.rng = [0, 0, 0, 0])), /: Rng state: expected at least one non-zero word/);
   });
 
   it("collect names a run in progress with its checkpoint's step", async () => {
