@@ -113,6 +113,21 @@ export class SequenceModel {
     return { ...this.rnn.params, "head.weight": this.head.params.weight, "head.bias": this.head.params.bias };
   }
 
+  /** Replaces every parameter at once, named as `params()` names them; on any error nothing is changed. */
+  setParams(params: Record<string, unknown>): void {
+    const { "head.weight": weight, "head.bias": bias, ...rnn } = params;
+    const head = { weight, bias } as Record<"weight" | "bias", unknown>;
+    const checked = Object.fromEntries(
+      (["weight", "bias"] as const).map((k) => {
+        const live = this.head.params[k];
+        const dtype = live.data instanceof Float32Array ? "float32" : "float64";
+        return [k, toTensor(head[k], dtype, live.shape, `setParams head.${k} (${live.shape.join("×")})`)];
+      }),
+    ) as Record<"weight" | "bias", Tensor>;
+    this.rnn.setParams(rnn); // checks all of its own before it changes any
+    for (const k of ["weight", "bias"] as const) this.head.params[k].data.set(checked[k].data);
+  }
+
   /** The readout's prediction for x. */
   predict(x: unknown): Tensor {
     return this.headOf(this.outputOf(x).output);

@@ -84,6 +84,11 @@ function firstNonFinite(tensors: Record<string, Tensor>): string | null {
   return null;
 }
 
+/** Each tensor of `from` into the same-named one of `to`, in place: weights kept, restored or selected. */
+function copyInto(to: Record<string, Tensor>, from: Record<string, Tensor>): void {
+  for (const [k, t] of Object.entries(from)) to[k].data.set(t.data);
+}
+
 function norm(t: Tensor): number {
   let s = 0;
   for (let i = 0; i < t.data.length; i++) s += t.data[i] * t.data[i];
@@ -213,9 +218,7 @@ export async function train(
     const ck = readTrainCheckpoint(options.resumeFrom, model, task, c);
     rng = Rng.fromState(ck.rng);
     optimizer.loadState(ck.optimizer);
-    model.rnn.setParams(Object.fromEntries(Object.entries(ck.params).filter(([k]) => !k.startsWith("head."))));
-    params["head.weight"].data.set(ck.params["head.weight"].data);
-    params["head.bias"].data.set(ck.params["head.bias"].data);
+    model.setParams(ck.params);
     history = ck.history;
     start = ck.step;
     carry = ck.carry ?? undefined;
@@ -224,7 +227,7 @@ export async function train(
     if (ck.best) {
       best.step = ck.best.step;
       best.metric = ck.best.metric;
-      for (const [k, t] of Object.entries(ck.best.params)) best.params[k].data.set(t.data);
+      copyInto(best.params, ck.best.params);
     }
   } else if (c.checkpoint) startStepsLog(c.checkpoint.path);
   const scoreValidation = scorer(task, "validation", c.validationSize);
@@ -240,7 +243,7 @@ export async function train(
     if (e.metric < best.metric) {
       best.step = e.step;
       best.metric = e.metric;
-      for (const [k, t] of Object.entries(params)) best.params[k].data.set(t.data);
+      copyInto(best.params, params);
     }
     options.callbacks?.onEval?.(e, history);
     return e;
@@ -253,7 +256,7 @@ export async function train(
     const solved = history.evals.find((e) => e.solved);
     let chosen = final;
     if (c.select === "best" && best.step >= 0 && best.step !== final.step) {
-      for (const [k, t] of Object.entries(best.params)) params[k].data.set(t.data);
+      copyInto(params, best.params);
       chosen = history.evals.find((e) => e.step === best.step)!;
     }
     const { nonFinite: _overflow, ...test } = scorer(task, "test", c.testSize)(model);
@@ -279,7 +282,7 @@ export async function train(
     const r = model.lossAndGrads(batch.x, batch, task.loss, c.truncate, carry);
     if (!r.grads) {
       // The last update left finite weights that no longer give a finite loss: go back to the ones before it.
-      if (s > start) for (const [k, t] of Object.entries(keep)) params[k].data.set(t.data);
+      if (s > start) copyInto(params, keep);
       const which = s > start ? `restored to those before step ${s - 1}'s update` : "those before this step";
       return done("non-finite", `stopped at step ${s}: ${r.nonFinite}; weights are ${which}`, s);
     }
@@ -295,11 +298,11 @@ export async function train(
     for (const [name, g] of Object.entries(r.grads)) paramGradNorms[name] = norm(g);
     const clip = clipGradients(r.grads, c.clip);
     const lr = learningRate(c.optimizer.lr, c.schedule, s);
-    for (const [k, t] of Object.entries(params)) keep[k].data.set(t.data);
+    copyInto(keep, params);
     optimizer.step(r.grads, lr);
     const badParam = firstNonFinite(params);
     if (badParam) {
-      for (const [k, t] of Object.entries(keep)) params[k].data.set(t.data);
+      copyInto(params, keep);
       return done(
         "non-finite",
         `stopped at step ${s}: the update made ${badParam} (learning rate ${lr} too high?); weights restored to ` +
@@ -324,7 +327,7 @@ export async function train(
     if (stepsDone % c.evalEvery === 0 || stepsDone === c.steps) {
       const e = validate(stepsDone);
       if (e.overflow) {
-        for (const [k, t] of Object.entries(keep)) params[k].data.set(t.data);
+        copyInto(params, keep);
         const why = `on validation, ${e.overflow}; weights restored to those before step ${s}'s update`;
         return done("non-finite", `stopped at step ${stepsDone}: ${why}`, stepsDone);
       }

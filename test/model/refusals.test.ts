@@ -133,6 +133,28 @@ describe("model refusals, word for word", () => {
     refuses(() => checkParams(config, { ...whole, extra: 1 }), `${expected}; unexpected [extra]`);
   });
 
+  it("a sequence model's parameters, replaced at once by name, or not at all", () => {
+    const rnn = { kind: "gru" as const, inputSize: 1, hiddenSize: 2 };
+    const config = { rnn, outputSize: 3, readout: "last" as const };
+    const [a, b] = [new SequenceModel(config, new Rng(1)), new SequenceModel(config, new Rng(2))];
+    const snapshot = () => Object.fromEntries(Object.entries(a.params()).map(([k, t]) => [k, Array.from(t.data)]));
+    const before = snapshot();
+    const { "head.bias": _bias, ...noBias } = b.params();
+    refuses(
+      () => a.setParams({ ...noBias, "head.bias": f64([2]) }),
+      "setParams head.bias (3): expected shape [3], got [2]",
+    );
+    refuses(
+      () => a.setParams({ ...b.params(), extra: f64([1]) }),
+      "parameters for gru with 1 layer(s): expected exactly [weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0]; " +
+        "unexpected [extra]",
+    );
+    expect(snapshot(), "nothing changed").to.deep.equal(before);
+    a.setParams(b.params());
+    const want = Object.fromEntries(Object.entries(b.params()).map(([k, t]) => [k, Array.from(t.data)]));
+    expect(snapshot()).to.deep.equal(want);
+  });
+
   it("backward takes only this network's own forward result", () => {
     const config = { kind: "gru" as const, inputSize: 1, hiddenSize: 2 };
     const [a, b] = [new RecurrentNet(config, new Rng(1)), new RecurrentNet(config, new Rng(1))];
