@@ -3,6 +3,11 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { show, showNative, LiveFigure, ProgressLine, resetInjection } from "../../kernel-lib/show";
 import { markdownTable } from "../../kernel-lib/table";
+import { runWithProgress } from "../../kernel-lib/run";
+import { expand } from "../../src/experiment/spec";
+import { preset } from "../../src/experiment/presets";
+import { readRun } from "../../src/experiment/store";
+import { tmpDir } from "../helpers/tmp";
 import type { BundleDisplay, MimeBundle } from "../../kernel-lib/display";
 import { gradientFlowFigure } from "../../src/viz/gradient-flow";
 import type { Figure } from "../../src/viz/figure";
@@ -157,5 +162,16 @@ describe("kernel-lib", () => {
     expect(Object.keys(sent[0])).to.deep.equal(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
     expect((sent[0]["application/vnd.plotly.v1+json"] as Figure).layout).to.deep.equal({ title: { text: "native" } });
     expect(sent[0]["text/plain"]).to.equal("<gatescope figure: native>");
+  });
+
+  it("runs an experiment's runs with one progress line, their results in run order, their files kept", async () => {
+    const d = new FakeDisplay();
+    const runs = expand(preset("tiny", 5)).slice(0, 3);
+    const dir = tmpDir("run-with-progress");
+    const results = await runWithProgress(runs, { jobs: 1, dir, display: d });
+    expect(results.map((r) => r.id)).to.deep.equal(runs.map((r) => r.id));
+    for (const [k, r] of runs.entries()) expect(readRun(dir, r)).to.deep.equal(results[k]);
+    const total = runs.reduce((s, r) => s + r.train.steps, 0);
+    expect(d.outputs.at(-1)!.body).to.match(new RegExp(`step ${total}/${total} .* done in`));
   });
 });
