@@ -77,11 +77,9 @@ export function readWindows(
   const gap = (chars.length - span) / Math.max(1, count - 1);
   const starts = Array.from({ length: count }, (_, n) => Math.floor(n * gap));
   const windows = starts.map((a) => chars.slice(a, a + span).join(""));
-  const V = task.vocabulary.length;
-  const x = zeros("float64", [count, span, V]);
-  windows.forEach((w, n) =>
-    task.encode(w, `readWindows window ${n}`).forEach((id, t) => (x.data[(n * span + t) * V + id] = 1)),
-  );
+  // The windows one after another as one sequence is, row for row, the batch of count sequences of span each.
+  const hot = task.oneHot(task.encode(windows.join(""), "readWindows"));
+  const x = { ...hot, shape: [count, span, task.vocabulary.length] };
   const states: Record<string, Tensor[]> = {};
   model.readWith(x, undefined, (trace) => {
     for (const name of names)
@@ -100,5 +98,5 @@ export function readWindows(
       const kept = (features[name] ??= []);
       for (let t = context; t < values.length; t++) kept.push(values[t]);
     }
-  return { texts: windows.map((w) => Array.from(w).slice(context).join("")), features, states };
+  return { texts: starts.map((a) => chars.slice(a + context, a + span).join("")), features, states };
 }
