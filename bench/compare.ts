@@ -9,12 +9,13 @@
  * preset runs it) and softmax cross-entropy; PyTorch's peer
  * is nn.LSTM(V, 256, 2) + Linear + cross_entropy on the same one-hot batch (no tfjs peer).
  * gatescope's native and wasm backends and PyTorch each run on 1 and 2 threads, their repeats
- * interleaved; tfjs runs after.
+ * interleaved, and native once more on 1 and 2 threads with a CPU-bound process beside it; tfjs runs after.
  * Prints a table and writes a JSON file of ms per step (median and every repeat) and ratios. Every gatescope
  * configuration also checks its float32 gradients against the float64 reference path.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { createInterface } from "readline";
@@ -219,9 +220,31 @@ class TorchPeer {
   }
 }
 
-/** The interleaved columns: gatescope's two backends and PyTorch, each on 1 and 2 threads. */
-const COLUMNS = ["native_1t", "torch_1t", "native_2t", "torch_2t", "wasm_1t", "wasm_2t"] as const;
+/**
+ * The interleaved columns: gatescope's two backends and PyTorch, each on 1 and 2 threads; and native on 1 and 2
+ * threads with the other core busy (a CPU-bound process beside it, as a notebook user running anything else has).
+ */
+const COLUMNS = [
+  "native_1t", "torch_1t", "native_2t", "torch_2t", "wasm_1t", "wasm_2t", "native_1t_busy", "native_2t_busy",
+] as const;
 type Column = (typeof COLUMNS)[number];
+
+/** A CPU-bound process, stopped until a busy column runs (SIGCONT) and stopped again after (SIGSTOP). */
+function startHog() {
+  const hog = spawn(process.execPath, ["-e", "for (;;);"], { stdio: "ignore" });
+  hog.kill("SIGSTOP");
+  return {
+    busy<T>(f: () => T): T {
+      hog.kill("SIGCONT");
+      try {
+        return f();
+      } finally {
+        hog.kill("SIGSTOP");
+      }
+    },
+    stop: () => hog.kill("SIGKILL"),
+  };
+}
 
 /**
  * Every column once in turn per repeat, so that a change in the machine's speed during the run
@@ -234,7 +257,11 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
   const native1 = createNativeKernels(loadNative());
   const native2 = createNativeKernels(loadNative());
   native2.setThreads!(2);
-  const ours = { native_1t: native1, native_2t: native2, wasm_1t: wasm1, wasm_2t: wasm2 };
+  const ours = {
+    ...{ native_1t: native1, native_2t: native2, wasm_1t: wasm1, wasm_2t: wasm2 },
+    ...{ native_1t_busy: native1, native_2t_busy: native2 },
+  };
+  const hog = startHog();
   const steps = Object.fromEntries(Object.entries(ours).map(([c, K]) => [c, gatescopeStep(w, K)]));
   const peer = torch && TorchPeer.KINDS[w.cell] ? { torch_1t: torch[0], torch_2t: torch[1] } : null;
   if (peer) for (const t of Object.values(peer)) await t.setup(w);
@@ -253,11 +280,16 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
         const torchPeer = c.startsWith("torch") ? peer?.[c as "torch_1t" | "torch_2t"] : null;
         if (c.startsWith("torch") && !torchPeer) continue;
         idle();
-        const ms = torchPeer ? await torchPeer.time(what) : once(steps[c][what]);
+        const ms = torchPeer
+          ? await torchPeer.time(what)
+          : c.endsWith("busy")
+            ? hog.busy(() => once(steps[c][what]))
+            : once(steps[c][what]);
         if (timed) samples[c][what].push(ms);
       }
   }
   wasm2.release!(); // stops its worker thread
+  hog.stop();
   const measured = (c: Column): Measured | null => {
     if (samples[c].step.length === 0) return null;
     const step = stat(samples[c].step),
@@ -386,6 +418,8 @@ async function main(): Promise<void> {
       tfjs_cpu: tfCpu[i],
       ratios: {
         native_1t_vs_torch_1t: ratio(ms("native_1t"), ms("torch_1t")),
+        native_2t_vs_1t: ratio(ms("native_2t"), ms("native_1t")),
+        native_2t_vs_1t_busy: ratio(ms("native_2t_busy"), ms("native_1t_busy")),
         native_2t_vs_torch_2t: ratio(ms("native_2t"), ms("torch_2t")),
         wasm_1t_vs_torch_1t: ratio(ms("wasm_1t"), ms("torch_1t")),
         wasm_2t_vs_torch_2t: ratio(ms("wasm_2t"), ms("torch_2t")),
@@ -405,7 +439,8 @@ async function main(): Promise<void> {
       "ratio = gatescope ÷ peer",
   );
   const header = ["cell", "H", "native 1t", "torch 1t", "ratio", "native 2t", "torch 2t", "ratio 2t/2t", "wasm 1t",
-    "ratio", "wasm 2t", "ratio", "fwd ratio 1t", "grad err", "tfjs-wasm", "× faster", "tfjs-cpu", "× faster"];
+    "ratio", "wasm 2t", "ratio", "native 2t÷1t", "busy: native 1t", "2t", "2t÷1t", "fwd ratio 1t", "grad err",
+    "tfjs-wasm", "× faster", "tfjs-cpu", "× faster"];
   console.log(header.join(" | "));
   for (const r of rows) {
     const q = r.ratios;
@@ -423,6 +458,10 @@ async function main(): Promise<void> {
         f(q.wasm_1t_vs_torch_1t, 2),
         cell(r.wasm_2t),
         f(q.wasm_2t_vs_torch_2t, 2),
+        f(q.native_2t_vs_1t, 2),
+        cell(r.native_1t_busy),
+        cell(r.native_2t_busy),
+        f(q.native_2t_vs_1t_busy, 2),
         f(q.native_forward_vs_torch_1t, 2),
         Math.max(r.grad_error.native, r.grad_error.wasm).toExponential(1),
         f(r.tfjs_wasm?.step_ms),
@@ -453,6 +492,10 @@ async function main(): Promise<void> {
     outFile,
     JSON.stringify(
       {
+        // When, where and how: the docs quote this file (scripts/docs.js's "bench" block) with all three.
+        date: new Date().toISOString(),
+        cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}`,
+        command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
         quick,
         node: process.version,
         backend: info,

@@ -59,12 +59,77 @@ function presetTable() {
     const runs = gs.expand(spec);
     const staged = spec.lrSelection === "staged";
     const stage = (s) => runs.filter((r) => r.stage === s).length;
-    const full = staged ? gs.expand({ ...spec, lrSelection: "full", pilotSeeds: undefined }).length : runs.length;
+    const full = gs.rows(spec).reduce((n, r) => n + r.lrs.length * r.seeds.length, 0);
     const single = runs.length - stage("pilot") - stage("chosen");
     const cols = staged ? [stage("pilot"), stage("chosen"), single] : ["—", "—", "—"];
     lines.push(`| \`${name}\` | ${spec.cells.length} | ${runs.length} | ${cols.join(" | ")} | ${full} |`);
   }
   return lines.join("\n");
+}
+
+const CELL_TITLES = { lstm: "LSTM", gru: "GRU", rnn_tanh: "RNN tanh", irnn: "IRNN", urnn: "uRNN", charlm: "char-LM" };
+
+/**
+ * A committed `npm run bench` JSON (bench/results/) as the docs show it: `steps` — ms per training step beside
+ * PyTorch and tfjs, with when, where and by which command it was measured; `threads` — two threads against one;
+ * `urnn` — the uRNN beside the tanh RNN of the same size.
+ */
+function benchTable(file, part) {
+  const b = JSON.parse(fs.readFileSync(path.join(root, file), "utf8"));
+  const f = (x, digits = 1) => (x === null || x === undefined ? "—" : x.toFixed(digits));
+  const ms = (m) => f(m && m.step_ms);
+  const made = `From [\`${file}\`](${relTo(file)}), ` +
+    `\`${b.command}\` on ${b.cpu}, ${b.date.slice(0, 10)} (${b.wall_s.toFixed(0)} s, ${b.backend.name})`;
+  const rows = b.rows.filter((r) => r.workload.cell !== "urnn");
+  if (part === "steps") {
+    return [
+      `${made}; ms per step, ratio = gatescope ÷ PyTorch on as many threads, lower is better:`,
+      "",
+      "| cell | H | native 1 thread | PyTorch 1 thread | ratio | native 2 threads | PyTorch 2 threads | ratio | " +
+        "wasm 1 / 2 threads | tfjs-wasm (× slower than native) |",
+      "|---|---|---|---|---|---|---|---|---|---|",
+      ...rows.map((r) => {
+        const q = r.ratios;
+        const tf = r.tfjs_wasm ? `${f(r.tfjs_wasm.step_ms, 0)} (${f(q.tfjs_wasm_speedup, 0)}×)` : "—";
+        return `| ${CELL_TITLES[r.workload.cell] ?? r.workload.cell} | ${r.workload.H} | ${ms(r.native_1t)} | ` +
+          `${ms(r.torch_1t)} | ${f(q.native_1t_vs_torch_1t, 2)} | ${ms(r.native_2t)} | ${ms(r.torch_2t)} | ` +
+          `${f(q.native_2t_vs_torch_2t, 2)} | ${ms(r.wasm_1t)} / ${ms(r.wasm_2t)} | ${tf} |`;
+      }),
+    ].join("\n");
+  }
+  if (part === "threads") {
+    // One thread's time ÷ two threads', per backend: above 1, two are faster.
+    const range = (one, two, keep) => {
+      const xs = rows.filter(keep).map((r) => r[one] && r[two] && r[one].step_ms / r[two].step_ms)
+        .filter((x) => x);
+      return xs.length ? `${f(Math.min(...xs), 2)}–${f(Math.max(...xs), 2)}×` : "—";
+    };
+    const big = (r) => r.workload.H >= 128, small = (r) => r.workload.H < 128;
+    return `Two threads against one (${made}), one thread's time ÷ two threads' — above 1, two are faster: native ` +
+      `${range("native_1t", "native_2t", big)} at H ≥ 128 and ${range("native_1t", "native_2t", small)} at H = 32; ` +
+      `PyTorch ${range("torch_1t", "torch_2t", () => true)}; wasm ${range("wasm_1t", "wasm_2t", big)} at H ≥ 128. ` +
+      `With a CPU-bound process beside it on the other core, native ` +
+      `${range("native_1t_busy", "native_2t_busy", () => true)} (every size).`;
+  }
+  if (part === "urnn") {
+    const urnn = b.rows.filter((r) => r.workload.cell === "urnn");
+    const tanh = (H) => b.rows.find((r) => r.workload.cell === "rnn_tanh" && r.workload.H === H);
+    return [
+      `${made}; ms per step, N = ${urnn[0].workload.N}, T = ${urnn[0].workload.T}; ratio = uRNN ÷ tanh RNN on the ` +
+        "same backend and threads:",
+      "",
+      "| H | tanh RNN native 1 / 2 threads | uRNN native 1 / 2 threads | ratio 1 / 2 threads | " +
+        "tanh RNN wasm 1 thread | uRNN wasm 1 thread |",
+      "|---|---|---|---|---|---|",
+      ...urnn.map((u) => {
+        const t = tanh(u.workload.H);
+        const r = (k) => (t && t[k] && u[k] ? f(u[k].step_ms / t[k].step_ms, 2) : "—");
+        return `| ${u.workload.H} | ${ms(t && t.native_1t)} / ${ms(t && t.native_2t)} | ${ms(u.native_1t)} / ` +
+          `${ms(u.native_2t)} | ${r("native_1t")} / ${r("native_2t")} | ${ms(t && t.wasm_1t)} | ${ms(u.wasm_1t)} |`;
+      }),
+    ].join("\n");
+  }
+  throw new Error(`bench block: expected a part steps, threads or urnn, got ${part}`);
 }
 
 /** The PyTorch golden files and the kinds they cover. */
@@ -74,7 +139,7 @@ function torchFixtures(dir) {
   return `${files.length} PyTorch golden files in \`${dir}\`, covering ${kinds.sort().join(", ")}.`;
 }
 
-const GENERATORS = { results: resultsTable, presets: presetTable, "torch-fixtures": torchFixtures };
+const GENERATORS = { results: resultsTable, presets: presetTable, "torch-fixtures": torchFixtures, bench: benchTable };
 let currentDoc = "README.md";
 const relTo = (p) => path.relative(path.dirname(path.join(root, currentDoc)), path.join(root, p)) || ".";
 

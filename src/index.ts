@@ -223,8 +223,13 @@ export {
 export { type RunTask, type CorpusRef, type CharLMConfig } from "./experiment/task-of";
 export {
   expand,
+  rows,
+  resolveRow,
+  pilotSeeds,
+  lrOf,
   hiddenForParams,
   recurrentParamCount,
+  type Row,
   type TaskKind,
   type ExperimentSpec,
   type RunSpec,

@@ -1,10 +1,11 @@
 // The Node-API face of the native kernels: every call's arrays and shapes are checked here,
 // before any pointer is formed, so a wrong call is a JavaScript error, never a crash of the
 // process (a Jupyter kernel holding a user's session). The build (base, AVX2 + FMA, AVX-512) is
-// chosen once from the CPU's features; a second thread, started on first use, takes half the
-// columns of a product or half the rows of a gate op.
+// chosen once from the CPU's features; a second thread, started on first use, shares the column
+// chunks of a product or the row chunks of a gate op with the caller.
 #include <napi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -52,8 +53,11 @@ const KernelTable* tableFor(const std::string& isa) {
 // ---- The second thread -------------------------------------------------------------------------
 
 /**
- * One persistent worker. post() hands it a job and returns; join() waits for it. Between jobs it
- * spins for a while (a training step posts every few microseconds), then sleeps on a condition
+ * One persistent worker that shares a call's chunks with the caller. The caller publishes a job — `parts` chunks,
+ * each claimed once from a shared counter — and claims chunks itself; the worker claims what is left whenever it
+ * runs. So a worker that is asleep, or waiting for a core another process holds, costs the caller nothing but a
+ * chunk it is in the middle of: the caller never waits for a worker that has not started. Between jobs the
+ * worker spins for a while (a training step publishes every few microseconds), then sleeps on a condition
  * variable, so an idle process costs nothing.
  */
 class Worker {
@@ -67,19 +71,28 @@ class Worker {
     wake_.notify_one();
     thread_.join();
   }
+  /**
+   * chunk(i) for i in [0, parts), on both threads; returns once every chunk has run, with whether the caller then
+   * waited longer for the worker's chunks than it took over its own (the worker is not keeping up). parts < 2^16.
+   */
   template <class F>
-  void post(F* job) {
-    job_ = [](void* j) { (*static_cast<F*>(j))(); };
-    arg_ = job;
-    posted_.fetch_add(1);
+  bool run(uint32_t parts, F& chunk) {
+    run_ = [](void* f, uint32_t i) { (*static_cast<F*>(f))(i); };
+    arg_ = &chunk;
+    done_.store(0, std::memory_order_relaxed);
+    generation_++;
+    job_.store(uint64_t{generation_} << 32 | uint64_t{parts} << 16, std::memory_order_release);
     if (asleep_.load()) {
       std::lock_guard<std::mutex> lock(mutex_);
       wake_.notify_one();
     }
-  }
-  void join() {
-    uint64_t want = posted_.load();
-    while (finished_.load(std::memory_order_acquire) != want) pause();
+    uint32_t mine = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    for (uint32_t i; claim(generation_, i);) chunk(i), mine++;
+    if (mine == parts) return false;
+    auto t1 = std::chrono::steady_clock::now();
+    while (mine + done_.load(std::memory_order_acquire) < parts) pause();
+    return std::chrono::steady_clock::now() - t1 > t1 - t0;
   }
 
  private:
@@ -88,29 +101,44 @@ class Worker {
     __builtin_ia32_pause();
 #endif
   }
+  /** The next unclaimed chunk of generation g into i, or false when it has none left (or is over). */
+  bool claim(uint32_t g, uint32_t& i) {
+    uint64_t job = job_.load(std::memory_order_acquire);
+    for (;;) {
+      const uint32_t next = job & 0xffff, parts = (job >> 16) & 0xffff;
+      if (job >> 32 != g || next >= parts) return false;
+      if (job_.compare_exchange_weak(job, job + 1, std::memory_order_acq_rel)) return i = next, true;
+    }
+  }
   void loop() {
-    uint64_t seen = 0;
+    uint32_t seen = 0;
     for (;;) {
       auto t0 = std::chrono::steady_clock::now();
-      while (posted_.load() == seen && !stop_) {
+      auto fresh = [&] { return job_.load(std::memory_order_acquire) >> 32 != seen; };
+      while (!fresh() && !stop_) {
         if (std::chrono::steady_clock::now() - t0 < std::chrono::microseconds(200)) {
           pause();
           continue;
         }
         std::unique_lock<std::mutex> lock(mutex_);
         asleep_.store(true);
-        wake_.wait(lock, [&] { return posted_.load() != seen || stop_; });
+        wake_.wait(lock, [&] { return fresh() || stop_; });
         asleep_.store(false);
       }
       if (stop_) return;
-      seen = posted_.load();
-      job_(arg_);
-      finished_.store(seen, std::memory_order_release);
+      seen = static_cast<uint32_t>(job_.load(std::memory_order_acquire) >> 32);
+      // run_ and arg_ are read only after a claim: the job they belong to cannot end before this chunk does.
+      for (uint32_t i; claim(seen, i);) {
+        run_(arg_, i);
+        done_.fetch_add(1, std::memory_order_release);
+      }
     }
   }
-  void (*job_)(void*) = nullptr;
+  void (*run_)(void*, uint32_t) = nullptr;
   void* arg_ = nullptr;
-  std::atomic<uint64_t> posted_{0}, finished_{0};
+  uint32_t generation_ = 0;                  // the caller's count of jobs
+  std::atomic<uint64_t> job_{0};             // generation << 32 | parts << 16 | next unclaimed chunk
+  std::atomic<uint32_t> done_{0};            // chunks the worker has finished of the current job
   std::atomic<bool> asleep_{false};
   std::atomic<bool> stop_{false};  // read by the spinning loop without the lock
   std::mutex mutex_;
@@ -124,20 +152,28 @@ struct State {
   int threads = 1;
   Worker* worker = nullptr;
   std::string threadError;  // why the second thread could not start (then every call runs on one)
+  // After a call on which the worker fell behind (its core busy with another process), this many calls run on one
+  // thread; the count doubles while it keeps falling behind and halves when it keeps up.
+  int64_t backoff = 0, skip = 0;
   std::vector<float> scratch, transposed;  // a product's Cᵀ and an operand laid out transposed
   ~State() { delete worker; }
 };
 
 State& state(const Napi::Env& env) { return *env.GetInstanceData<State>(); }
 
+/** How many chunks a split call shares out: enough that a thread held up in one leaves the rest to the other. */
+constexpr int64_t SPLIT_PARTS = 8;
+
 /**
- * f(a, b) over [0, total) on one thread, or [0, cut) here and [cut, total) on the worker, cut a
- * multiple of `grain`. Each element's arithmetic is the same either way (see kernels.inl).
+ * f(a, b) over [0, total) on one thread, or in chunks (multiples of `grain` but the last) that both threads take
+ * in turn. Each element's arithmetic is the same wherever its chunk runs (see kernels.inl).
  */
 template <class F>
 void split(State& s, int64_t total, int64_t grain, bool worth, F f) {
-  int64_t cut = (total / 2) / grain * grain;
-  if (s.threads < 2 || !worth || cut == 0 || !s.threadError.empty()) return f(0, total);
+  const int64_t size = (total + SPLIT_PARTS - 1) / SPLIT_PARTS;
+  const int64_t chunk = (size + grain - 1) / grain * grain, parts = (total + chunk - 1) / chunk;
+  if (s.threads < 2 || !worth || parts < 2 || !s.threadError.empty()) return f(0, total);
+  if (s.skip > 0) return s.skip--, f(0, total);
   if (!s.worker) {
     try {
       s.worker = new Worker();
@@ -146,10 +182,10 @@ void split(State& s, int64_t total, int64_t grain, bool worth, F f) {
       return f(0, total);
     }
   }
-  auto far = [&] { f(cut, total); };
-  s.worker->post(&far);
-  f(0, cut);
-  s.worker->join();
+  auto part = [&](uint32_t i) { f(i * chunk, std::min(total, (i + 1) * chunk)); };
+  const bool behind = s.worker->run(static_cast<uint32_t>(parts), part);
+  if (behind) s.skip = s.backoff = std::min<int64_t>(2 * s.backoff + 1, 1 << 14);
+  else s.backoff /= 2;
 }
 
 // ---- Arguments ---------------------------------------------------------------------------------

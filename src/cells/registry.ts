@@ -43,6 +43,8 @@ export interface CellDescription<K extends string = string> {
   conflict?(options: CellOptions): string | null;
   /** The cell's layout and step functions for checked options. */
   cell(options: CellOptions): Cell;
+  /** What H counts where it is not H real units ("H/2 complex units"): method texts say it beside H. */
+  units?: string;
   /** What the hidden size must be, when not every positive integer will do ("an even number"), or null. */
   checkHidden?(H: number): string | null;
   /**
@@ -70,6 +72,7 @@ export function registerCell(d: CellDescription): CellDescription {
   for (const key of ["title", "summary"] as const) {
     if (typeof d[key] !== "string") fail(`registerCell ${d.kind} ${key}`, "a string", d[key]);
   }
+  if (d.units !== undefined && typeof d.units !== "string") fail(`registerCell ${d.kind} units`, "a string", d.units);
   if (typeof d.cell !== "function") fail(`registerCell ${d.kind} cell`, "a function (options) → Cell", d.cell);
   if (typeof d.options !== "object" || d.options === null)
     fail(`registerCell ${d.kind} options`, "an object", d.options);

@@ -522,6 +522,7 @@ export const urnn: CellDescription<"urnn"> = {
   title: "uRNN",
   summary: "unitary evolution RNN (Arjovsky et al. 2016): W = D3 R2 F⁻¹ D2 Π R1 F D1, complex state, modReLU",
   options: {},
+  units: "H/2 complex units",
   checkHidden: (H) => (H % 2 === 0 ? null : "an even number (H/2 complex units, stored as [Re | Im])"),
   cell: urnnCell,
 };

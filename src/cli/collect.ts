@@ -1,7 +1,7 @@
 /** `gatescope collect DIR`: merges the finished runs in DIR into results.json, report.html and summary.md. */
 import * as path from "path";
 import { collect } from "../experiment/collect";
-import { checkpointStep } from "../experiment/store";
+import { runCheckpointStep } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
 import { EXPERIMENT_DIR, parseCommandArgs } from "./args";
 
@@ -25,7 +25,7 @@ export function collectCommand(argv: string[], out: (line: string) => void): num
   out(`arithmetic ${a.id} (${a.rules}), made by any of ${a.backends.join(", ")}`);
   const otherwise = new Map(other.map((o) => [o.id, o.made]));
   for (const m of missing) {
-    const at = checkpointStep(dir, m.id);
+    const at = runCheckpointStep(dir, m.id);
     const why = otherwise.has(m.id)
       ? ` (its file was made with ${otherwise.get(m.id)}: to be redone here, never mixed)`
       : at === null

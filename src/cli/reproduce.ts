@@ -23,8 +23,8 @@ import { listRuns, readiness, runLocally, runOnSlurm } from "../experiment/execu
 import { StopFlag } from "../experiment/stop-flag";
 import { PRESETS, preset, type PresetName } from "../experiment/presets";
 import { logFile, shellQuote } from "../experiment/slurm";
-import { expand, type ExperimentSpec, type RunSpec } from "../experiment/spec";
-import { checkpointStep, lockDir, readExperiment, writeExperiment } from "../experiment/store";
+import { expand, pilotSeeds, rows, type ExperimentSpec, type RunSpec } from "../experiment/spec";
+import { lockDir, readExperiment, runCheckpointStep, writeExperiment } from "../experiment/store";
 import { formatSummary } from "../experiment/summary";
 import { OPTIONS_ONLY, parseCommandArgs } from "./args";
 
@@ -117,9 +117,9 @@ function dryRun(
   out(`gatescope reproduce ${label} --seed ${args.seed} --dry-run: ${runs.length} runs (nothing is run)`);
   if (spec.lrSelection === "staged") {
     const pilots = runs.filter((r) => r.stage === "pilot").length;
-    const full = expand({ ...spec, lrSelection: "full", pilotSeeds: undefined }).length;
+    const full = rows(spec).reduce((n, r) => n + r.lrs.length * r.seeds.length, 0);
     out(
-      `staged learning-rate selection: ${pilots} pilot runs (every rate, ${spec.pilotSeeds ?? 2} seed(s)), then ` +
+      `staged learning-rate selection: ${pilots} pilot runs (every rate, ${pilotSeeds(spec)} seed(s)), then ` +
         `${runs.filter((r) => r.stage === "chosen").length} at each row's chosen rate; the full sweep would be ` +
         `${full} runs`,
     );
@@ -130,7 +130,7 @@ function dryRun(
   const isDone = new Set(done.map((st) => st.spec.id));
   const todo = runs.filter((r) => !isDone.has(r.id));
   const from = new Map(todo.flatMap((r) => {
-    const step = checkpointStep(args.out, r.id);
+    const step = runCheckpointStep(args.out, r.id);
     return step === null ? [] : [[r.id, step] as const];
   }));
   const est = estimateRuns(todo, 5, finished, from);

@@ -5,9 +5,10 @@
  */
 import type { OptimizerConfig } from "../optim/optimizer";
 import { cellDescription } from "../cells";
-import { PAPER_LENGTHS, PAPER_STEPS, RECIPES } from "./published";
-import { trainDefaults } from "../train/config";
-import type { ExperimentSpec } from "./spec";
+import { PAPER_LENGTHS, PAPER_STEPS, RECIPES, type Recipe } from "./published";
+import { trainDefaults, type TrainConfig } from "../train/config";
+import { hiddenText, layersText, lengthOf, mostly, said } from "./said";
+import { pilotSeeds, rows, type ExperimentSpec, type Row } from "./spec";
 
 /** One setting, the paper's value and ours. */
 export interface Deviation {
@@ -31,32 +32,27 @@ export const optimizerName = (kind: OptimizerConfig["kind"] | undefined): string
 
 /** How a staged sweep spends its seeds (the deviations table and the methods paragraph say it alike). */
 export const stagedText = (spec: ExperimentSpec): string =>
-  `staged: every rate on the first ${spec.pilotSeeds ?? 2} seed(s), the chosen one on the rest`;
+  `staged: every rate on the first ${pilotSeeds(spec)} seed(s), the chosen one on the rest`;
 
 /** How many seeds each length runs and which of them a verdict rests on. */
-function seedsText(spec: ExperimentSpec): string {
-  const counts = [...new Set(spec.tasks.map((t) => (t.seeds ?? spec.seeds).length))].join(" or ");
+function seedsText(spec: ExperimentSpec, all: Row[]): string {
   const swept = spec.lrSelection === "staged"
-    ? `the first ${spec.pilotSeeds ?? 2} choose a swept rate, and a row's numbers and verdict come from the others ` +
+    ? `the first ${pilotSeeds(spec)} choose a swept rate, and a row's numbers and verdict come from the others ` +
       "(every seed where a cell has one rate)"
-    : spec.lrs && spec.lrs.length > 1
+    : all.some((r) => r.lrs.length > 1)
       ? "every seed runs every rate and chooses it: no seed is fresh (such rows are marked †)"
       : "one rate: every seed is fresh";
-  return `${counts} seeds per row; ${swept}`;
+  return `${said(all, (r) => String(r.seeds.length))} seeds per row; ${swept}`;
 }
 
-function optimizerText(o: OptimizerConfig | undefined, lrs: number[] | undefined, spec: ExperimentSpec): string {
+function optimizerText(r: Row, spec: ExperimentSpec): string {
+  const o = r.train.optimizer;
   const how = spec.lrSelection === "staged" ? ` (${stagedText(spec)})` : "";
-  const lr =
-    lrs && lrs.length > 1
-      ? `lr swept over {${lrs.join(", ")}}, chosen on validation${how}`
-      : (lrs?.[0] ?? o?.lr) === undefined
-        ? "lr per cell"
-        : `lr ${lrs?.[0] ?? o?.lr}`;
-  const extra = Object.entries(o ?? {})
+  const lr = r.lrs.length > 1 ? `lr swept over {${r.lrs.join(", ")}}, chosen on validation${how}` : `lr ${r.lrs[0]}`;
+  const extra = Object.entries(o)
     .filter(([k]) => k !== "kind" && k !== "lr")
     .map(([k, v]) => `${k} ${v}`);
-  return [optimizerName(o?.kind), lr, ...extra].join(", ");
+  return [optimizerName(o.kind), lr, ...extra].join(", ");
 }
 
 /** The initialiser and every gate-bias choice the cell's options make (a null leaves the initialiser's). */
@@ -69,28 +65,22 @@ function initText(c: ExperimentSpec["cells"][number]): string {
   return `${c.name}: ${init}${biases.join("")}`;
 }
 
-/** What no cell here does that the authors' models did (their code, as the recipe's init row reads it). */
-function initDifferences(spec: ExperimentSpec): string {
-  const kinds = new Set(spec.cells.map((c) => c.rnn.kind));
-  return [
-    "initial states fixed at 0, not learned",
-    kinds.has("lstm") ? "no c_t → output-gate matrix (gatescope's peepholes are Gers' diagonal ones on i, f, o)" : "",
-    spec.cells.some((c) => c.rnn.init === "irnn")
-      ? "the irnn preset's input weights are N(0, 0.001²) (Le et al.)"
-      : "",
-  ]
-    .filter((s) => s)
+/** What the authors' models had that these cells do not, as the recipe says per cell kind and initialiser. */
+function modelDifferences(spec: ExperimentSpec, recipe: Recipe): string {
+  const keys = new Set(["every", ...spec.cells.flatMap((c) => [c.rnn.kind, typeof c.rnn.init === "string" ?
+    c.rnn.init : ""])]);
+  return Object.entries(recipe.models ?? {})
+    .filter(([key]) => keys.has(key))
+    .map(([, text]) => text)
     .join("; ");
 }
 
-/** Where the spec trains fewer steps than the paper's figures show (adding by T, copy). */
-function budgetShortfalls(spec: ExperimentSpec): string[] {
-  return spec.tasks.flatMap((task) => {
-    const steps = task.train?.steps ?? spec.trainByTask?.[task.name]?.steps ?? spec.train.steps;
-    const paper = (T: number) =>
-      task.name === "adding" ? PAPER_STEPS.adding[T] : task.name === "copy" ? PAPER_STEPS.copy : undefined;
-    return task.T.filter((T) => (paper(T) ?? 0) > steps).map((T) => `${task.name} T = ${T} (${paper(T)})`);
-  });
+/** Where a row trains fewer steps than the paper's figures show (adding by T, copy). */
+function budgetShortfalls(all: Row[]): string[] {
+  const paper = (r: Row) =>
+    r.task.name === "adding" ? PAPER_STEPS.adding[r.task.T] : r.task.name === "copy" ? PAPER_STEPS.copy : undefined;
+  const short = all.filter((r) => (paper(r) ?? 0) > r.train.steps).map((r) => `${lengthOf(r)} (${paper(r)})`);
+  return [...new Set(short)];
 }
 
 /** The lengths the spec runs with their seed counts, then the paper's lengths of those tasks it leaves out. */
@@ -108,72 +98,41 @@ function lengthsText(spec: ExperimentSpec): string {
   return ran.join("; ") + (left.length ? `. Not run: ${left.join("; ")}` : "");
 }
 
-/** What the spec did for each setting a recipe names (cells with their own overrides listed after). */
-function ours(spec: ExperimentSpec, setting: string): string {
-  const t = spec.train;
-  const perCell = (f: (c: ExperimentSpec["cells"][number]) => string | null) =>
-    spec.cells
-      .map((c) => {
-        const v = f(c);
-        return v === null ? null : `${c.name}: ${v}`;
-      })
-      .filter((v) => v !== null);
-  switch (setting) {
+const clipText = (clip: TrainConfig["clip"]) =>
+  clip ? `${clip.kind === "norm" ? "global norm" : "element-wise"} at ${clip.max}` : "none";
+
+/** What the spec's rows did for each setting a recipe names, said once where every row agrees. */
+function ours(spec: ExperimentSpec, all: Row[], recipe: Recipe, setting: string): string {
+    switch (setting) {
     case "optimizer":
-      return [
-        optimizerText(t.optimizer, spec.lrs, spec),
-        ...perCell((c) =>
-          c.train?.optimizer || c.lrs
-            ? optimizerText(c.train?.optimizer ?? t.optimizer, c.lrs ?? spec.lrs, spec)
-            : null,
-        ),
-      ].join("; ");
+      return said(all, (r) => optimizerText(r, spec));
     case "lengths":
       return lengthsText(spec);
     case "batch":
-      return String(t.batchSize);
-    case "clipping": {
-      const text = (clip: ExperimentSpec["train"]["clip"]) =>
-        clip ? `${clip.kind === "norm" ? "global norm" : "element-wise"} at ${clip.max}` : "none";
-      const own = perCell((c) => (c.train && "clip" in c.train ? text(c.train.clip) : null));
-      return own.length ? [`${text(t.clip)}, every other cell`, ...own].join("; ") : `${text(t.clip)}, every cell`;
-    }
+      return said(all, (r) => String(r.train.batchSize));
+    case "clipping":
+      return said(all, (r) => clipText(r.train.clip));
     case "training_data":
-      return t.trainSet
-        ? `a fixed set of ${t.trainSet.size} sequences (seed ${t.trainSet.seed})`
-        : "a fresh sequence at every step (no fixed set)";
+      return said(all, ({ train: { trainSet: set } }) =>
+        set
+          ? `a fixed set of ${set.size} sequences (seed ${set.seed})`
+          : "a fresh sequence at every step (no fixed set)",
+      );
     case "init":
-      return `${spec.cells.map(initText).join("; ")}. Unlike the authors: ${initDifferences(spec)}`;
+      return `${spec.cells.map(initText).join("; ")}. Unlike the authors: ${modelDifferences(spec, recipe)}`;
     case "hidden":
-      return [
-        `${spec.hidden}`,
-        ...Object.entries(spec.hiddenByTask ?? {}).map(([k, v]) => `${k}: ${v}`),
-        ...perCell(
-          (c) =>
-            [
-              c.hidden === undefined
-                ? null
-                : typeof c.hidden === "number"
-                  ? String(c.hidden)
-                  : `as many parameters as ${c.hidden.equalParams}`,
-              ...Object.entries(c.hiddenByTask ?? {}).map(([k, v]) => `${v} on ${k}`),
-            ]
-              .filter((v) => v !== null)
-              .join(", ") || null,
-        ),
-      ].join("; ");
+      return mostly(
+        spec.cells.map((c) => {
+          const H = hiddenText(all.filter((r) => r.cell === c.name));
+          const equal = typeof c.hidden === "object" ? `, as many parameters as ${c.hidden.equalParams}` : "";
+          return [c.name, H + equal];
+        }),
+      );
     case "iterations": {
-      const short = budgetShortfalls(spec);
+      const short = budgetShortfalls(all);
       return (
-        `≤ ${t.steps}${t.earlyStop ? ", early stop once solved on validation" : ""}` +
-        Object.entries(spec.trainByTask ?? {})
-          .filter(([, v]) => v?.steps)
-          .map(([k, v]) => `; ${k}: ≤ ${v!.steps}`)
-          .join("") +
-        spec.tasks
-          .filter((task) => task.train?.steps)
-          .map((task) => `; ${task.name} T = ${task.T.join(", ")}: ≤ ${task.train!.steps}`)
-          .join("") +
+        `≤ ${said(all, (r) => String(r.train.steps))}, ` +
+        said(all, (r) => (r.train.earlyStop ? "early stop once solved on validation" : "no early stop")) +
         (short.length
           ? `. Fewer steps than the paper's at ${short.join(", ")}: there a verdict says only what this budget ` +
             "can show (a solve or a beaten baseline, or a solve the paper never saw), else \"not comparable\""
@@ -182,17 +141,20 @@ function ours(spec: ExperimentSpec, setting: string): string {
     }
     case "selection":
       return (
-        `weights with the best validation metric (validation set of ${trainDefaults(t).validationSize}), ` +
-        `test scored once`
+        `weights with the best validation metric (validation set of ` +
+        `${said(all, (r) => String(trainDefaults(r.train).validationSize))}), test scored once`
       );
     case "sequence_length":
       return "fixed at T";
     case "criterion":
       return "the criterion on the held-out validation set; reported on the test set";
-    case "architecture":
-      return "one layer, PyTorch-form LSTM with Gers' forget gate, unscaled tanh/sigmoid, linear readout";
+    case "architecture": {
+      // Each kind's one-line description up to its options ("long short-term memory with a forget gate (…)").
+      const kinds = [...new Set(all.map((r) => r.rnn.kind))].map((k) => cellDescription(k).summary.split(";")[0]);
+      return `${said(all, layersText)}: ${kinds.join("; ")}; tanh and σ unscaled; a linear readout`;
+    }
     case "seeds":
-      return seedsText(spec);
+      return seedsText(spec, all);
     case "readout":
       return spec.readoutInit === "glorot"
         ? "Glorot uniform weights, bias 0 (as the authors)"
@@ -210,14 +172,15 @@ function ours(spec: ExperimentSpec, setting: string): string {
 
 /** Each cited paper's setting beside what the spec does. */
 export function deviations(spec: ExperimentSpec): Deviation[] {
+  const all = rows(spec);
   const tasks = new Set(spec.tasks.map((t) => t.name));
-  return RECIPES.filter((r) => r.tasks.some((t) => tasks.has(t))).flatMap((r) =>
-    Object.entries(r.settings).map(([setting, v]) => ({
-      paper: r.paper,
+  return RECIPES.filter((r) => r.tasks.some((t) => tasks.has(t))).flatMap((recipe) =>
+    Object.entries(recipe.settings).map(([setting, v]) => ({
+      paper: recipe.paper,
       setting,
       paper_value: v.value,
       source: v.source,
-      ours: ours(spec, setting),
+      ours: ours(spec, all.filter((r) => (recipe.tasks as string[]).includes(r.task.name)), recipe, setting),
     })),
   );
 }

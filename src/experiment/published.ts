@@ -369,6 +369,11 @@ export interface Recipe {
   paper: string;
   tasks: TaskName[];
   settings: Record<string, { value: string; source: string }>;
+  /**
+   * What the authors' models had that ours do not, by the cell kind or initialiser it concerns ("every": all of
+   * them): the init row lists those an experiment's cells touch.
+   */
+  models?: Record<string, string>;
 }
 
 /** Each cited paper's settings, which the deviations table sets beside ours. */
@@ -376,6 +381,11 @@ export const RECIPES: Recipe[] = [
   {
     paper: "Arjovsky et al. 2016",
     tasks: ["adding", "copy"],
+    models: {
+      every: "initial states fixed at 0, not learned",
+      lstm: "no c_t → output-gate matrix (gatescope's peepholes are Gers' diagonal ones on i, f, o)",
+      irnn: "the irnn preset's input weights are N(0, 0.001²) (Le et al.)",
+    },
     settings: {
       lengths: {
         value: `${Object.entries(PAPER_LENGTHS)

@@ -8,10 +8,10 @@ import { SequenceModel } from "../model/sequence-model";
 import { probeBatch, type CharLMTask } from "../tasks";
 import { saveModel } from "../io/model-file";
 import { shapeOf, taskOf } from "./task-of";
-import { resumeProblem } from "../train/checkpoint";
+import { openCheckpoint } from "../train/checkpoint";
 import type { TrainConfig } from "../train/config";
 import { probeGradientFlow, train, type StopSignal, type TrainCallbacks } from "../train/train";
-import type { RunSpec } from "./spec";
+import { lrOf, type RunSpec } from "./spec";
 
 /** One finished run, as a run file and `results.json` store it. */
 export interface RunResult {
@@ -98,11 +98,10 @@ export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunRe
   const config: TrainConfig = { ...spec.train, gradFlowAt: [0, steps, ...(spec.train.gradFlowAt ?? [])], checkpoint };
   // A checkpoint of another spec or stamp, or a damaged one, is not resumed: the run starts over and replaces it.
   const there = checkpoint && fs.existsSync(checkpoint.path);
-  const problem = there ? resumeProblem(checkpoint.path, model, task, config) : null;
-  if (problem) onRestart?.(problem);
-  const resume = there && !problem;
+  const opened = there ? openCheckpoint(checkpoint.path, model, task, config) : null;
+  if (opened?.problem) onRestart?.(opened.problem);
   const piece = Date.now();
-  const resumeFrom = resume ? checkpoint.path : undefined;
+  const resumeFrom = opened?.contents ?? undefined;
   const r = await train(model, task, config, rng, { callbacks, resumeFrom, cpuClock, signal });
   const earlierPieces = r.elapsedMs - (Date.now() - piece);
   if (!r.history.gradFlow.some((g) => g.step === r.selected.step)) {
@@ -123,9 +122,9 @@ export async function runOne(spec: RunSpec, how: RunOptions = {}): Promise<RunRe
     T: spec.task.T,
     cell: spec.cell,
     seed: spec.seed,
-    hidden: spec.hidden,
+    hidden: spec.rnn.hiddenSize,
     params: Object.values(model.params()).reduce((s, t) => s + t.data.length, 0),
-    lr: spec.lr,
+    lr: lrOf(spec),
     steps: r.stepsDone,
     final_val_metric: r.selected.validation.metric,
     final_test_metric: r.selected.test.metric,

@@ -72,8 +72,7 @@ export interface RunSpec {
   rnn: RecurrentConfig;
   task: RunTask;
   seed: number;
-  hidden: number;
-  lr: number;
+  /** Its hidden size is `rnn.hiddenSize`, its rate `train.optimizer.lr`: each said once. */
   train: TrainConfig;
   /**
    * Staged selection only: "pilot" runs every rate; "chosen" runs the rate the row's pilot chose
@@ -164,13 +163,11 @@ const checkLrs = (lrs: unknown, what: string): number[] => {
   return lrs as number[];
 };
 
-/**
- * Every run of an experiment, in a fixed order (a run's index never changes). A staged sweep
- * lists its pilot runs, then its chosen-rate runs: `chosen(row)` gives a row's rate once its
- * pilot has finished (collect.ts reads it from the run files); until then those runs are
- * `pending`, with the row's first rate as a placeholder.
- */
-export function expand(spec: ExperimentSpec, chosen: (row: string) => number | null = () => null): RunSpec[] {
+/** How many seeds a staged sweep's pilot runs (every rate) before the chosen rate runs the rest. */
+export const pilotSeeds = (spec: Pick<ExperimentSpec, "pilotSeeds">): number => spec.pilotSeeds ?? 2;
+
+/** An experiment's fields, each checked, before any row is resolved. */
+function checkSpec(spec: ExperimentSpec): void {
   if (typeof spec !== "object" || spec === null) fail("experiment", "an object", spec);
   checkKeys("experiment", spec, KEYS);
   if (!Array.isArray(spec.cells) || spec.cells.length === 0)
@@ -189,11 +186,18 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
   const staged = spec.lrSelection === "staged";
   if (spec.lrSelection !== undefined && spec.lrSelection !== "full" && !staged)
     fail("experiment.lrSelection", '"full" or "staged"', spec.lrSelection);
-  const pilot = spec.pilotSeeds ?? 2;
   if (spec.pilotSeeds !== undefined && !staged)
     fail("experiment.pilotSeeds", 'nothing unless lrSelection is "staged"', spec.pilotSeeds);
-  for (const t of spec.tasks) if (t?.seeds !== undefined) checkSeeds(t.seeds, `experiment.tasks[${t.name}].seeds`);
-  const fewest = Math.min(...spec.tasks.map((t) => (Array.isArray(t?.seeds) ? t.seeds : spec.seeds).length));
+  for (const t of spec.tasks) {
+    if (t?.seeds !== undefined) checkSeeds(t.seeds, `experiment.tasks[${t.name}].seeds`);
+    if (!Array.isArray(t?.T) || t.T.length === 0)
+      fail(`experiment.tasks[${t?.name}].T`, "a non-empty array of sequence lengths", t?.T);
+    checkKeys(`experiment.tasks[${t.name}]`, t, ["name", "T", "seeds", "train", "corpus"]);
+    if (t.corpus !== undefined && t.name !== "charlm")
+      fail(`experiment.tasks[${t.name}].corpus`, "none (a corpus is a charlm task's)", t.corpus);
+  }
+  const fewest = Math.min(...spec.tasks.map((t) => (t.seeds ?? spec.seeds).length));
+  const pilot = pilotSeeds(spec);
   if (staged && !(Number.isInteger(pilot) && pilot >= 1 && pilot < fewest))
     fail("experiment.pilotSeeds", `an integer in [1, ${fewest - 1}] (fewer than the seeds)`, pilot);
   const names = new Set<string>();
@@ -206,82 +210,117 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
     if (c.lrs !== undefined) checkLrs(c.lrs, `experiment.cells[${c.name}].lrs`);
   }
   if (spec.readoutInit !== undefined) oneOf(spec.readoutInit, READOUT_INITS, "experiment.readoutInit");
-  // PyTorch's readout is the default a run spec leaves unsaid, so runs made before the option keep their identity.
   if (spec.readoutKernels !== undefined)
     oneOf(spec.readoutKernels, ["reference", "backend"], "experiment.readoutKernels");
-  const readoutOf = {
+}
+
+/**
+ * One row of an experiment — a cell on a task at one T — with every setting resolved, in the one
+ * order that decides them: the experiment's, then its task's (by name), then the task entry's, then
+ * the cell's own; the hidden size the cell's for that task, the cell's, the task's, the experiment's.
+ */
+export interface Row {
+  task: RunTask;
+  cell: string;
+  /** The cell's config at this row's hidden size. */
+  rnn: RecurrentConfig;
+  /** Training settings; `optimizer.lr` is the first swept rate's until a run sets its own. */
+  train: TrainConfig;
+  /** The rates this row sweeps (one: nothing to choose). */
+  lrs: number[];
+  seeds: number[];
+  /** Every rate runs the first `pilotSeeds` seeds, the chosen one the rest (a staged sweep of more than one rate). */
+  staged: boolean;
+}
+
+/** The row of `cell` on task entry `entry` at length `T` (the spec already checked). */
+export function resolveRow(spec: ExperimentSpec, entry: ExperimentSpec["tasks"][number], T: number,
+  cell: CellSpec): Row {
+  const named = entry.name === "charlm" ? { name: entry.name, T, corpus: entry.corpus } : { name: entry.name, T };
+  const task = checkRunTask(named, `experiment.tasks[${entry.name}]`);
+  const D = shapeOf(task).inputSize;
+  const byName = new Map(spec.cells.map((c) => [c.name, c]));
+  const H0 = spec.hiddenByTask?.[task.name] ?? spec.hidden;
+  const hiddenOf = (c: CellSpec): number => {
+    const h = c.hiddenByTask?.[task.name] ?? c.hidden ?? H0;
+    if (typeof h === "number") {
+      if (!Number.isInteger(h) || h < 1)
+        fail(`experiment.cells[${c.name}].hidden`, "a positive integer or {equalParams: cell}", h);
+      return h;
+    }
+    const ref = byName.get(h?.equalParams);
+    if (!ref || ref === c || typeof (ref.hiddenByTask?.[task.name] ?? ref.hidden ?? H0) !== "number") {
+      fail(
+        `experiment.cells[${c.name}].hidden.equalParams`,
+        "the name of another cell with a numeric hidden size",
+        h?.equalParams,
+      );
+    }
+    const target = recurrentParamCount({ ...ref.rnn, inputSize: D, hiddenSize: hiddenOf(ref) });
+    return hiddenForParams({ ...c.rnn, inputSize: D }, target);
+  };
+  const rnn = { ...cell.rnn, hiddenSize: hiddenOf(cell) } as RecurrentConfig;
+  resolveConfig({ ...rnn, inputSize: D }); // fails here, naming the field, before any run starts
+  const train = {
+    ...spec.train,
+    ...(spec.trainByTask?.[task.name] ?? {}),
+    ...(entry.train ?? {}),
+    ...(cell.train ?? {}),
+  } as TrainConfig;
+  checkTrainConfig(train);
+  const lrs = cell.lrs ?? spec.lrs ?? [train.optimizer.lr];
+  const atFirst = { ...train, optimizer: { ...train.optimizer, lr: lrs[0] } } as TrainConfig;
+  const staged = spec.lrSelection === "staged" && lrs.length > 1;
+  return { task, cell: cell.name, rnn, train: atFirst, lrs, seeds: entry.seeds ?? spec.seeds, staged };
+}
+
+/** Every row of an experiment, checked, in a fixed order: task entries, their lengths, cells. */
+export function rows(spec: ExperimentSpec): Row[] {
+  checkSpec(spec);
+  return spec.tasks.flatMap((entry) => entry.T.flatMap((T) => spec.cells.map((c) => resolveRow(spec, entry, T, c))));
+}
+
+/** A row's rates swept in its runs' ids: only where the experiment or the cell names a sweep. */
+const namesRate = (spec: ExperimentSpec, row: Row) =>
+  (spec.cells.find((c) => c.name === row.cell)!.lrs ?? spec.lrs) !== undefined;
+
+/**
+ * Every run of an experiment, in a fixed order (a run's index never changes). A staged sweep
+ * lists its pilot runs, then its chosen-rate runs: `chosen(row)` gives a row's rate once its
+ * pilot has finished (collect.ts reads it from the run files); until then those runs are
+ * `pending`, with the row's first rate as a placeholder.
+ */
+export function expand(spec: ExperimentSpec, chosen: (row: string) => number | null = () => null): RunSpec[] {
+  const all = rows(spec);
+  const readout = {
+    // PyTorch's readout is the default a run spec leaves unsaid, so runs made before the option keep their identity.
     ...(spec.readoutInit === "glorot" ? { readoutInit: "glorot" as const } : {}),
     ...(spec.readoutKernels === "backend" ? { readoutKernels: "backend" as const } : {}),
   };
-  const byName = new Map(spec.cells.map((c) => [c.name, c]));
-  const runs: RunSpec[] = [];
-  const later: RunSpec[] = []; // a staged sweep's chosen-rate runs, after every pilot
-  for (const t of spec.tasks) {
-    if (!Array.isArray(t?.T) || t.T.length === 0)
-      fail(`experiment.tasks[${t?.name}].T`, "a non-empty array of sequence lengths", t?.T);
-    checkKeys(`experiment.tasks[${t.name}]`, t, ["name", "T", "seeds", "train", "corpus"]);
-    if (t.corpus !== undefined && t.name !== "charlm")
-      fail(`experiment.tasks[${t.name}].corpus`, "none (a corpus is a charlm task's)", t.corpus);
-    const seeds = t.seeds ?? spec.seeds;
-    for (const T of t.T) {
-      const named = t.name === "charlm" ? { name: t.name, T, corpus: t.corpus } : { name: t.name, T };
-      const task = checkRunTask(named, `experiment.tasks[${t.name}]`);
-      const D = shapeOf(task).inputSize;
-      const H0 = spec.hiddenByTask?.[task.name] ?? spec.hidden;
-      const hiddenOf = (c: CellSpec): number => {
-        const h = c.hiddenByTask?.[task.name] ?? c.hidden ?? H0;
-        if (typeof h === "number") {
-          if (!Number.isInteger(h) || h < 1)
-            fail(`experiment.cells[${c.name}].hidden`, "a positive integer or {equalParams: cell}", h);
-          return h;
-        }
-        const ref = byName.get(h?.equalParams);
-        if (!ref || ref === c || typeof (ref.hiddenByTask?.[task.name] ?? ref.hidden ?? H0) !== "number") {
-          fail(
-            `experiment.cells[${c.name}].hidden.equalParams`,
-            "the name of another cell with a numeric hidden size",
-            h?.equalParams,
-          );
-        }
-        const target = recurrentParamCount({ ...ref.rnn, inputSize: D, hiddenSize: hiddenOf(ref) });
-        return hiddenForParams({ ...c.rnn, inputSize: D }, target);
-      };
-      for (const c of spec.cells) {
-        const hidden = hiddenOf(c);
-        const rnn = { ...c.rnn, hiddenSize: hidden } as RecurrentConfig;
-        resolveConfig({ ...rnn, inputSize: D }); // fails here, naming the field, before any run starts
-        const base = {
-          ...spec.train,
-          ...(spec.trainByTask?.[task.name] ?? {}),
-          ...(t.train ?? {}),
-          ...(c.train ?? {}),
-        } as TrainConfig;
-        checkTrainConfig(base);
-        const lrs = c.lrs ?? spec.lrs;
-        const withLr = (lr: number) => ({ ...base, optimizer: { ...base.optimizer, lr } }) as TrainConfig;
-        // One rate has nothing to choose: a staged spec runs such a row like a full one.
-        const split = staged && lrs !== undefined && lrs.length > 1;
-        for (const lr of lrs ?? [base.optimizer.lr]) {
-          for (const seed of split ? seeds.slice(0, pilot) : seeds) {
-            const id = `${task.name}-T${T}-${c.name}${lrs ? `-lr${lr}` : ""}-s${seed}`;
-            const run: RunSpec = { id, cell: c.name, rnn, task, seed, hidden, lr, train: withLr(lr), ...readoutOf };
-            runs.push(split ? { ...run, stage: "pilot" } : run);
-          }
-        }
-        if (split) {
-          const lr = chosen(rowKey({ task, cell: c.name }));
-          for (const seed of seeds.slice(pilot)) {
-            const id = `${task.name}-T${T}-${c.name}-chosen-s${seed}`;
-            const rate = lr ?? lrs[0];
-            const run: RunSpec = {
-              ...{ id, cell: c.name, rnn, task, seed, hidden, lr: rate, train: withLr(rate) },
-              ...readoutOf,
-            };
-            later.push(lr === null ? { ...run, stage: "chosen", pending: true } : { ...run, stage: "chosen" });
-          }
-        }
-      }
-    }
-  }
-  return [...runs, ...later];
+  const run = (row: Row, id: string, seed: number, lr: number): RunSpec => ({
+    ...{ id, cell: row.cell, rnn: row.rnn, task: row.task, seed },
+    ...{ train: { ...row.train, optimizer: { ...row.train.optimizer, lr } } as TrainConfig, ...readout },
+  });
+  const name = (row: Row) => `${row.task.name}-T${row.task.T}-${row.cell}`;
+  const pilot = pilotSeeds(spec);
+  const first = all.flatMap((row) =>
+    row.lrs.flatMap((lr) =>
+      (row.staged ? row.seeds.slice(0, pilot) : row.seeds).map((seed) => {
+        const r = run(row, `${name(row)}${namesRate(spec, row) ? `-lr${lr}` : ""}-s${seed}`, seed, lr);
+        return row.staged ? { ...r, stage: "pilot" as const } : r;
+      }),
+    ),
+  );
+  // A staged sweep's chosen-rate runs, after every pilot: their ids name no rate, so a run keeps its index and file.
+  const later = all.filter((row) => row.staged).flatMap((row) => {
+    const lr = chosen(rowKey(row));
+    return row.seeds.slice(pilot).map((seed) => {
+      const r = { ...run(row, `${name(row)}-chosen-s${seed}`, seed, lr ?? row.lrs[0]), stage: "chosen" as const };
+      return lr === null ? { ...r, pending: true as const } : r;
+    });
+  });
+  return [...first, ...later];
 }
+
+/** A run's learning rate (its optimizer's). */
+export const lrOf = (r: { train: TrainConfig }): number => r.train.optimizer.lr;

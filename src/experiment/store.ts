@@ -16,7 +16,7 @@ import { trainDefaults } from "../train/config";
 import type { RunResult } from "./run";
 import { expand, type ExperimentSpec, type RunSpec } from "./spec";
 import { solvedBy } from "./task-of";
-import { checkpointFiles } from "../train/checkpoint";
+import { checkpointFiles, checkpointStep } from "../train/checkpoint";
 
 const FORMAT = "gatescope.experiment";
 
@@ -92,13 +92,24 @@ function otherMaking(m: Partial<Made> | undefined): string | null {
   return m.version === p.version ? null : `version ${m.version}`;
 }
 
+/**
+ * A stored run spec without the `hidden` and `lr` that earlier run files repeat from `rnn.hiddenSize` and
+ * `train.optimizer.lr`, where they agree (where they do not, the spec is another run's and stays unequal).
+ */
+function withoutEcho(stored: Record<string, unknown>): unknown {
+  const { hidden, lr, ...rest } = stored ?? {};
+  const s = stored as unknown as RunSpec | undefined;
+  const echoes = hidden === s?.rnn?.hiddenSize && lr === s?.train?.optimizer?.lr;
+  return "hidden" in (stored ?? {}) && echoes ? rest : stored;
+}
+
 /** What the run file for `spec` in `dir` holds: a finished run, one made otherwise (and how), or nothing usable. */
 export function runFileState(dir: string, spec: RunSpec): { result: RunResult | null; other: string | null } {
   const file = runPath(dir, spec.id);
   if (!fs.existsSync(file)) return { result: null, other: null };
   try {
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
-    if (JSON.stringify(doc.spec) !== JSON.stringify(spec)) return { result: null, other: null };
+    if (JSON.stringify(withoutEcho(doc.spec)) !== JSON.stringify(spec)) return { result: null, other: null };
     const other = otherMaking(doc.made);
     return { result: other ? null : finishedRun(doc.result, spec), other };
   } catch {
@@ -135,14 +146,7 @@ export function writeRun(dir: string, spec: RunSpec, result: RunResult): void {
 }
 
 /** The step a run's checkpoint in `dir` has reached, or null where there is no readable one. */
-export function checkpointStep(dir: string, id: string): number | null {
-  try {
-    const { step } = JSON.parse(fs.readFileSync(checkpointPath(dir, id), "utf8"));
-    return Number.isInteger(step) ? step : null;
-  } catch {
-    return null;
-  }
-}
+export const runCheckpointStep = (dir: string, id: string): number | null => checkpointStep(checkpointPath(dir, id));
 
 /**
  * Where and how often a run of `dir` checkpoints: at evaluations, about 30 times a run (a checkpoint holds the

@@ -11,7 +11,9 @@ import { saveFigures } from "../viz/export";
 import { reportFigures } from "./report";
 import { madeWith, runsCost, type ResultsFile } from "./results";
 import { trainDefaults } from "../train/config";
-import { expand, rowKey, type RunSpec } from "./spec";
+import { cellDescription } from "../cells";
+import { rows, type Row } from "./spec";
+import { hiddenText, layersText, said } from "./said";
 import { optimizerName, stagedText } from "./deviations";
 import { tableToLatex, tableToMarkdown, resultTables } from "./tables";
 
@@ -78,69 +80,39 @@ const list = (xs: string[]) =>
   xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;
 
 /**
- * A setting that may differ between groups (cells, or tasks at one T): the commonest value, then
- * the groups that differ from it — "30000 (adding T = 200: 47000; copy T = 100: 50000)".
- */
-function mostly(
-  pairs: Array<[group: string, value: string]>,
-  say = (group: string, value: string) => `${group}: ${value}`,
-): string {
-  const count = new Map<string, number>();
-  for (const [, v] of pairs) count.set(v, (count.get(v) ?? 0) + 1);
-  const common = [...count].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-  const own = [...new Map(pairs.filter(([, v]) => v !== common))].map(([g, v]) => say(g, v));
-  return own.length ? `${common} (${own.join("; ")})` : common;
-}
-
-/**
  * The methods paragraph: cells, sizes, data, optimizer, rates and how one is chosen, budget,
- * seeds, selection, statistics, hardware, software. Read from the experiment's runs, so a
- * setting a cell or a task overrides is said where it applies.
+ * seeds, selection, statistics, hardware, software. Read from the experiment's resolved rows, so
+ * a setting a cell or a task overrides is said where it applies.
  */
 export function methodsParagraph(results: ResultsFile): string {
   const m = results.manifest;
   const spec = m.config;
-  const runs = expand(spec);
-  const at = (r: RunSpec) => `${r.task.name} T = ${r.task.T}`;
-  const byCell = (f: (r: RunSpec) => string) => mostly(runs.map((r) => [r.cell, f(r)]));
-  const byLength = (f: (r: RunSpec) => string) => mostly(runs.map((r) => [at(r), f(r)]));
-  const cells = spec.cells.map((c) => {
-    const H = mostly(
-      runs.filter((r) => r.cell === c.name).map((r) => [r.task.name, String(r.hidden)]),
-      (task, h) => `${h} on ${task}`,
-    );
+  const all = rows(spec);
+    const cells = spec.cells.map((c) => {
+    const H = hiddenText(all.filter((r) => r.cell === c.name));
     const init = typeof c.rnn.init === "string" ? `, ${c.rnn.init} initialisation` : "";
-    const complex = c.rnn.kind === "urnn" ? ", H/2 complex units" : "";
-    return `${c.name} (${c.rnn.kind}${init}, H = ${H}${complex})`;
+    const units = cellDescription(c.rnn.kind).units;
+    return `${c.name} (${c.rnn.kind}${init}, H = ${H}${units ? `, ${units}` : ""})`;
   });
   const lengths = new Map<string, number[]>();
   for (const task of spec.tasks) lengths.set(task.name, [...(lengths.get(task.name) ?? []), ...task.T]);
   const tasks = [...lengths].map(([name, T]) => `${name} at T = ${T.join(", ")}`);
-  const rowRates = new Map<string, Set<number>>(); // the rates each row sweeps (a chosen run repeats one)
-  for (const r of runs) rowRates.set(rowKey(r), (rowRates.get(rowKey(r)) ?? new Set()).add(r.lr));
-  const rates = byCell((r) => {
-    const lrs = [...rowRates.get(rowKey(r))!];
-    return lrs.length > 1 ? `learning rates {${lrs.join(", ")}}` : `learning rate ${lrs[0]}`;
-  });
-  const choice = ![...rowRates.values()].some((lrs) => lrs.size > 1)
+  const rates = said(all, (r) =>
+    r.lrs.length > 1 ? `learning rates {${r.lrs.join(", ")}}` : `learning rate ${r.lrs[0]}`,
+  );
+  const choice = !all.some((r) => r.lrs.length > 1)
     ? ""
     : spec.lrSelection === "staged"
       ? `, one chosen per row by its mean validation metric (${stagedText(spec)})`
       : ", every rate on every seed, the one with the lowest mean validation metric reported per row";
-  const clip = byCell(({ train: { clip } }) =>
+  const clip = said(all, ({ train: { clip } }) =>
     clip ? `${clip.kind === "norm" ? "global-norm" : "element-wise"} at ${clip.max}` : "none",
   );
-  const data = byLength(({ train: { trainSet: set } }) =>
+  const data = said(all, ({ train: { trainSet: set } }) =>
     set ? `a fixed training set of ${set.size} sequences` : "freshly sampled training sequences at every step",
   );
-  const early = runs.some((r) => r.train.earlyStop);
-  const sizes = (r: RunSpec) => trainDefaults(r.train);
-  const seeds = mostly(
-    [...new Set(runs.map(at))].map((row) => [
-      row,
-      String(new Set(runs.filter((r) => at(r) === row).map((r) => r.seed)).size),
-    ]),
-  );
+  const early = all.some((r) => r.train.earlyStop);
+  const sizes = (r: Row) => trainDefaults(r.train);
   const made = m.preset.startsWith("spec:")
     ? `gatescope reproduce --spec ${m.preset.slice(5)}`
     : `gatescope reproduce --preset ${m.preset}${m.seed ? ` --seed ${m.seed}` : ""}`;
@@ -148,19 +120,19 @@ export function methodsParagraph(results: ResultsFile): string {
     ? `The ${results.runs.length} finished runs (of ${results.runs.length + results.missing.length})`
     : `The ${results.runs.length} runs`;
   return [
-    `We compare ${list(cells)} on ${list(tasks)}, one recurrent layer with a linear readout, in ` +
+    `We compare ${list(cells)} on ${list(tasks)}, ${said(all, layersText)} with a linear readout, in ` +
       `${spec.cells[0].rnn.dtype ?? "float32"}.`,
-    `Each run trains on ${data} with ${byCell((r) => optimizerName(r.train.optimizer.kind))}, ` +
-      `${rates}${choice}, batch size ${byLength((r) => String(r.train.batchSize))} and gradient clipping ` +
+    `Each run trains on ${data} with ${said(all, (r) => optimizerName(r.train.optimizer.kind))}, ` +
+      `${rates}${choice}, batch size ${said(all, (r) => String(r.train.batchSize))} and gradient clipping ` +
       `${clip},`,
-    `for at most ${byLength((r) => String(r.train.steps))} ` +
+    `for at most ${said(all, (r) => String(r.train.steps))} ` +
       `steps${early ? ", stopping early once the task's criterion holds on the validation set" : ""}.`,
-    `Validation (${byLength((r) => String(sizes(r).validationSize))} sequences) and test ` +
-      `(${byLength((r) => String(sizes(r).testSize))} sequences) sets are fixed, disjoint streams;`,
-    `weights are selected at the evaluation (every ${byLength((r) => String(sizes(r).evalEvery))} steps) ` +
+    `Validation (${said(all, (r) => String(sizes(r).validationSize))} sequences) and test ` +
+      `(${said(all, (r) => String(sizes(r).testSize))} sequences) sets are fixed, disjoint streams;`,
+    `weights are selected at the evaluation (every ${said(all, (r) => String(sizes(r).evalEvery))} steps) ` +
       `with the lowest validation metric, and the test set is scored once, for those weights.`,
-    `We report the mean over a row's seeds, ${seeds} per row, with a percentile-bootstrap 95% interval (2000 ` +
-      `resamples) and solve rates with Wilson 95% intervals.`,
+    `We report the mean over a row's seeds, ${said(all, (r) => String(r.seeds.length))} per row, with a ` +
+      `percentile-bootstrap 95% interval (2000 resamples) and solve rates with Wilson 95% intervals.`,
     `${finished} took ${runsCost(results.runs)} (each run one thread) on ${m.cpus} × ${m.cpu_model}`,
     `(${m.platform}, Node.js ${m.node}, ${madeWith(m)}),`,
     `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the runs come ` +

@@ -237,14 +237,26 @@ function readSteps(path: string, doc: Record<string, unknown>): StepRecord[] {
   });
 }
 
-/** Why the checkpoint at `path` cannot resume this run (another config or stamp, damaged), or null when it can. */
-export function resumeProblem(path: string, model: SequenceModel, task: Task, config: TrainConfig): string | null {
+/** A checkpoint opened for a run: what it holds, or why it cannot resume it (another config or stamp, damaged). */
+export type OpenedCheckpoint = { contents: CheckpointContents; problem: null } | { contents: null; problem: string };
+
+/** The checkpoint at `path`, read once and checked against this run: a problem is a reason to start over. */
+export function openCheckpoint(path: string, model: SequenceModel, task: Task, config: TrainConfig): OpenedCheckpoint {
   try {
-    readTrainCheckpoint(path, model, task, checkTrainConfig(config));
-    return null;
+    return { contents: readTrainCheckpoint(path, model, task, checkTrainConfig(config)), problem: null };
   } catch (err) {
-    if (err instanceof GatescopeError) return err.message;
+    if (err instanceof GatescopeError) return { contents: null, problem: err.message };
     throw err;
+  }
+}
+
+/** The step the checkpoint at `path` has reached, or null where there is no readable one (nothing else is checked). */
+export function checkpointStep(path: string): number | null {
+  try {
+    const { step } = JSON.parse(fs.readFileSync(path, "utf8"));
+    return Number.isInteger(step) ? step : null;
+  } catch {
+    return null;
   }
 }
 

@@ -21,7 +21,7 @@ import { learningRate } from "../optim/schedule";
 import type { RecurrentState, SequenceModel } from "../model/sequence-model";
 import { gradientNorms, summarizeFlow } from "../probe/gradient-flow";
 import { probeBatch, sampleFixedSet, testSet, validationSet, type Batch, type Split, type Task } from "../tasks";
-import { readTrainCheckpoint, startStepsLog, writeTrainCheckpoint } from "./checkpoint";
+import { readTrainCheckpoint, startStepsLog, writeTrainCheckpoint, type CheckpointContents } from "./checkpoint";
 import { processCpuMs } from "./clock";
 import {
   checkTrainConfig,
@@ -61,8 +61,8 @@ export interface TrainCallbacks {
 /** Callbacks and resumption for `train`. */
 export interface TrainOptions {
   callbacks?: TrainCallbacks;
-  /** Continue from a checkpoint written by an earlier run of the same config. */
-  resumeFrom?: string;
+  /** Continue from a checkpoint written by an earlier run of the same config: its path, or its contents opened. */
+  resumeFrom?: string | CheckpointContents;
   /** The CPU clock the result's `cpuMs` reads, in milliseconds (default: this process's). */
   cpuClock?: () => number;
   /**
@@ -215,7 +215,8 @@ export async function train(
   };
   if (options.resumeFrom) {
     // Everything in the checkpoint is checked before anything here changes: a bad part leaves the model as it was.
-    const ck = readTrainCheckpoint(options.resumeFrom, model, task, c);
+    const from = options.resumeFrom;
+    const ck = typeof from === "string" ? readTrainCheckpoint(from, model, task, c) : from;
     rng = Rng.fromState(ck.rng);
     optimizer.loadState(ck.optimizer);
     model.setParams(ck.params);
@@ -272,7 +273,11 @@ export async function train(
   }
   // The weights before each update, so a non-finite update can be undone (one buffer, reused).
   const keep = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, cloneTensor(t)]));
-  for (let s = start; s < c.steps; s++) {
+  /**
+   * Step s: a batch, its loss and gradients, clipping, the update. Its record, or why training stops there (the
+   * weights then those before the update that broke them).
+   */
+  const step = (s: number): StepRecord | string => {
     const t0 = Date.now();
     let batch: Batch;
     if (streams) {
@@ -284,16 +289,11 @@ export async function train(
       // The last update left finite weights that no longer give a finite loss: go back to the ones before it.
       if (s > start) copyInto(params, keep);
       const which = s > start ? `restored to those before step ${s - 1}'s update` : "those before this step";
-      return done("non-finite", `stopped at step ${s}: ${r.nonFinite}; weights are ${which}`, s);
+      return `stopped at step ${s}: ${r.nonFinite}; weights are ${which}`;
     }
     if (flowAt.has(s)) history.gradFlow.push({ step: s, ...probeGradientFlow(model, task, probe) });
     const badGrad = firstNonFinite(r.grads);
-    if (badGrad)
-      return done(
-        "non-finite",
-        `stopped at step ${s}: non-finite gradient ${badGrad}; weights are those before this step`,
-        s,
-      );
+    if (badGrad) return `stopped at step ${s}: non-finite gradient ${badGrad}; weights are those before this step`;
     const paramGradNorms: Record<string, number> = {};
     for (const [name, g] of Object.entries(r.grads)) paramGradNorms[name] = norm(g);
     const clip = clipGradients(r.grads, c.clip);
@@ -303,58 +303,56 @@ export async function train(
     const badParam = firstNonFinite(params);
     if (badParam) {
       copyInto(params, keep);
-      return done(
-        "non-finite",
+      return (
         `stopped at step ${s}: the update made ${badParam} (learning rate ${lr} too high?); weights restored to ` +
-          `those before this step`,
-        s,
+        `those before this step`
       );
     }
     if (streams) carry = r.state;
-    const rec: StepRecord = {
-      step: s,
-      loss: r.loss,
-      lr,
-      gradNorm: clip.before,
-      gradNormClipped: clip.after,
-      clipped: clip.clipped,
-      paramGradNorms,
-      wallMs: Date.now() - t0,
-    };
+    const { before: gradNorm, after: gradNormClipped, clipped } = clip;
+    return { step: s, loss: r.loss, lr, gradNorm, gradNormClipped, clipped, paramGradNorms, wallMs: Date.now() - t0 };
+  };
+  /** The evaluation after `stepsDone` steps: how training ends there (non-finite, solved, out of patience), or null. */
+  const evaluation = (stepsDone: number): TrainResult | null => {
+    const e = validate(stepsDone);
+    if (e.overflow) {
+      copyInto(params, keep);
+      const why = `on validation, ${e.overflow}; weights restored to those before step ${stepsDone - 1}'s update`;
+      return done("non-finite", `stopped at step ${stepsDone}: ${why}`, stepsDone);
+    }
+    if (c.earlyStop && e.solved) return done("solved", `solved at step ${stepsDone}`, stepsDone);
+    const since = history.evals.filter((r) => r.step > best.step).length;
+    if (c.patience && since >= c.patience) {
+      const why = `validation has not improved for ${since} evaluations (best at step ${best.step})`;
+      return done("patience", `stopped at step ${stepsDone}: ${why}`, stepsDone);
+    }
+    return null;
+  };
+  const saveCheckpoint = (stepsDone: number) =>
+    writeTrainCheckpoint(c.checkpoint!.path, {
+      step: stepsDone,
+      params,
+      optimizer: optimizer.state(),
+      rng: rng.state(),
+      history,
+      model,
+      task,
+      config: c,
+      elapsedMs: Date.now() - began,
+      cpuMs: cpuNow() - cpuBegan,
+      best: best.step >= 0 ? { step: best.step, metric: best.metric, params: best.params } : null,
+      carry: carry ?? null,
+    });
+  for (let s = start; s < c.steps; s++) {
+    const rec = step(s);
+    if (typeof rec === "string") return done("non-finite", rec, s);
     history.steps.push(rec);
     options.callbacks?.onStep?.(rec, history);
     const stepsDone = s + 1;
-    if (stepsDone % c.evalEvery === 0 || stepsDone === c.steps) {
-      const e = validate(stepsDone);
-      if (e.overflow) {
-        copyInto(params, keep);
-        const why = `on validation, ${e.overflow}; weights restored to those before step ${s}'s update`;
-        return done("non-finite", `stopped at step ${stepsDone}: ${why}`, stepsDone);
-      }
-      if (c.earlyStop && e.solved) return done("solved", `solved at step ${stepsDone}`, stepsDone);
-      const since = history.evals.filter((r) => r.step > best.step).length;
-      if (c.patience && since >= c.patience) {
-        const why = `validation has not improved for ${since} evaluations (best at step ${best.step})`;
-        return done("patience", `stopped at step ${stepsDone}: ${why}`, stepsDone);
-      }
-    }
+    const ended = stepsDone % c.evalEvery === 0 || stepsDone === c.steps ? evaluation(stepsDone) : null;
+    if (ended) return ended;
     const stop = options.signal?.aborted;
-    if (c.checkpoint && (stepsDone % c.checkpoint.every === 0 || stop)) {
-      writeTrainCheckpoint(c.checkpoint.path, {
-        step: stepsDone,
-        params,
-        optimizer: optimizer.state(),
-        rng: rng.state(),
-        history,
-        model,
-        task,
-        config: c,
-        elapsedMs: Date.now() - began,
-        cpuMs: cpuNow() - cpuBegan,
-        best: best.step >= 0 ? { step: best.step, metric: best.metric, params: best.params } : null,
-        carry: carry ?? null,
-      });
-    }
+    if (c.checkpoint && (stepsDone % c.checkpoint.every === 0 || stop)) saveCheckpoint(stepsDone);
     if (stop) {
       const kept = c.checkpoint ? `; its checkpoint at that step is ${c.checkpoint.path}` : " (no checkpoint kept)";
       const by = String(options.signal!.reason ?? "a signal");

@@ -155,7 +155,7 @@ describe("bad configurations are refused, rule by rule", () => {
       "adding-T10-x-lr0.01-s0",
       "adding-T10-x-lr0.01-s1",
     ]);
-    expect(expand(cell({ hidden: 1 }))[0].hidden).to.equal(1);
+    expect(expand(cell({ hidden: 1 }))[0].rnn.hiddenSize).to.equal(1);
     refuses(
       () => expand(spec({ cells: [{ name: "a b", rnn: { kind: "lstm" } }] })),
       /^experiment\.cells\[\]\.name: expected a name of letters/,
@@ -225,7 +225,7 @@ describe("bad configurations are refused, rule by rule", () => {
       `${R}, lr 0.001, alpha 0.9; gru: SGD, lr 0.1; gru0: ${R}, lr swept over {0.1, 0.2}, chosen on validation, ` +
         "alpha 0.9",
     );
-    expect(ours.clipping).to.equal("none, every cell");
+    expect(ours.clipping).to.equal("none");
     expect(ours.init).to.equal(
       "rnn: custom; orth: keras; lstm: pytorch; lstm2: pytorch, forget bias 1; " +
         "gru: pytorch, update bias 1; gru0: pytorch. Unlike the authors: initial states fixed at 0, not learned; " +
@@ -235,7 +235,7 @@ describe("bad configurations are refused, rule by rule", () => {
       .to.include(`gru0: ${R}, lr swept over {0.1, 0.2}, chosen on validation (staged: every rate on the first 2 ` +
         "seed(s), the chosen one on the rest)");
     const adam = deviations({ ...s, train: { ...s.train, optimizer: { kind: "adam", lr: 0.01 } } });
-    expect(adam.find((d) => d.setting === "optimizer")!.ours).to.match(/^Adam, lr 0\.01; gru: SGD, lr 0\.1;/);
+    expect(adam.find((d) => d.setting === "optimizer")!.ours).to.match(/^Adam, lr 0\.01 \(gru: SGD, lr 0\.1;/);
   });
 
   it("the paper preset's deviations, row by row, as its spec has them", () => {
@@ -256,7 +256,7 @@ describe("bad configurations are refused, rule by rule", () => {
       ],
       [A, "optimizer", sweep],
       [A, "batch", "20"],
-      [A, "clipping", "element-wise at 1, every other cell; urnn: none"],
+      [A, "clipping", "element-wise at 1 (urnn: none)"],
       [A, "training_data", "a fixed set of 100000 sequences (seed 1953)"],
       [
         A,
@@ -270,10 +270,9 @@ describe("bad configurations are refused, rule by rule", () => {
       [
         A,
         "hidden",
-        "128; rnn_tanh: 80 on copy; lstm: 40 on copy; gru: 80 on copy; rnn_tanh_glorot: 80 on copy; " +
-          "lstm_glorot: 40 on copy; urnn: 128, 256 on copy; irnn: 80 on copy; lstm_fb0: 40 on copy; " +
-          "gru_ub1: 80 on copy; " +
-          "rnn_tanh_eqp: as many parameters as lstm; gru_eqp: as many parameters as lstm",
+        "128 (80 on copy); lstm: 128 (40 on copy); lstm_glorot: 128 (40 on copy); urnn: 128 (256 on copy); " +
+          "lstm_fb0: 128 (40 on copy); rnn_tanh_eqp: 258 (85 on copy), as many parameters as lstm; " +
+          "gru_eqp: 148 (47 on copy), as many parameters as lstm",
       ],
       [
         A,
@@ -300,19 +299,33 @@ describe("bad configurations are refused, rule by rule", () => {
       [
         HS,
         "architecture",
-        "one layer, PyTorch-form LSTM with Gers' forget gate, unscaled tanh/sigmoid, linear readout",
+        "one recurrent layer: Elman's vanilla RNN, h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh) " +
+          "(PyTorch's nn.RNN); long short-term memory with a forget gate (PyTorch's nn.LSTM); gated recurrent " +
+          "unit (Cho et al. 2014), gates r, z, n in PyTorch's order; unitary evolution RNN (Arjovsky et al. " +
+          "2016): W = D3 R2 F⁻¹ D2 Π R1 F D1, complex state, modReLU; Elman's vanilla RNN, h_t = relu(x_t W_ihᵀ " +
+          "+ b_ih + h_{t−1} W_hhᵀ + b_hh) (PyTorch's nn.RNN); tanh and σ unscaled; a linear readout",
       ],
     ]);
-    // Per-task overrides show up too: a task with its own step budget, the experiment's hidden size by task.
+    // Per-task overrides show up where they apply, as the runs have them: a task with its own step budget and
+    // clipping, the experiment's hidden size by task.
     const q = preset("quick", 0);
-    const own = deviations({ ...q, hiddenByTask: { adding: 16 }, trainByTask: { adding: { steps: 50 } } });
+    const two: ExperimentSpec = {
+      ...q,
+      tasks: [...q.tasks, { name: "copy", T: [100] }],
+      hiddenByTask: { adding: 16 },
+      trainByTask: { adding: { steps: 50, clip: null } },
+    };
+    const own = deviations(two);
     const get = (setting: string) => own.find((d) => d.setting === setting)!.ours;
-    expect(get("hidden")).to.equal("32; adding: 16");
+    expect(get("hidden")).to.equal("16 (32 on copy)");
+    expect(get("clipping")).to.equal("none (copy T = 100: global norm at 1)");
+    const runs = expand(two);
+    expect(new Set(runs.map((r) => `${r.task.name} ${r.rnn.hiddenSize} ${r.train.steps} ${r.train.clip?.max}`)))
+      .to.deep.equal(new Set(["adding 16 50 undefined", "copy 32 3000 1"]));
     expect(get("iterations")).to.equal(
-      "≤ 3000, early stop once solved on validation; adding: ≤ 50. Fewer steps than the paper's at adding " +
-        "T = 100 " +
-        "(30000), adding T = 200 (47000): there a verdict says only what this budget can show (a solve or a beaten " +
-        'baseline, or a solve the paper never saw), else "not comparable"',
+      "≤ 50 (copy T = 100: 3000), early stop once solved on validation. Fewer steps than the paper's at adding " +
+        "T = 100 (30000), adding T = 200 (47000), copy T = 100 (50000): there a verdict says only what this budget " +
+        'can show (a solve or a beaten baseline, or a solve the paper never saw), else "not comparable"',
     );
     expect(get("selection")).to.equal(
       "weights with the best validation metric (validation set of 500), test scored once",

@@ -1,6 +1,6 @@
 /** Experiment specs: learning-rate sweeps, per-cell sizes, equal-parameter rows, the presets' promises. */
 import { expect } from "chai";
-import { expand, hiddenForParams, recurrentParamCount, type ExperimentSpec } from "../../src/experiment/spec";
+import { expand, hiddenForParams, lrOf, recurrentParamCount, type ExperimentSpec } from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
 import { deviations } from "../../src/experiment/deviations";
 import { modelFor } from "../../src/experiment/run";
@@ -21,7 +21,7 @@ describe("experiment specs", () => {
       ],
     };
     const runs = expand(spec);
-    expect(runs.find((r) => r.cell === "rnn_eqp")!.hidden).to.equal(258);
+    expect(runs.find((r) => r.cell === "rnn_eqp")!.rnn.hiddenSize).to.equal(258);
     expect(() => expand({ ...spec, cells: [spec.cells[1]] })).to.throw(
       /hidden.equalParams: expected the name of another cell/,
     );
@@ -32,7 +32,8 @@ describe("experiment specs", () => {
     const runs = expand(spec);
     expect(runs).to.have.length(3 * 2 * 2);
     expect(runs.map((r) => r.id)).to.include("adding-T12-lstm-lr0.001-s1");
-    expect(runs.every((r) => r.train.optimizer.lr === r.lr)).to.equal(true);
+    expect(runs.every((r) => r.id.includes(`-lr${r.train.optimizer.lr}-`)), "at its id's rate").to.equal(true);
+    expect(runs.some((r) => "lr" in r || "hidden" in r), "a run spec says its rate and size once").to.equal(false);
     expect(() => expand({ ...spec, lrs: [] })).to.throw(
       /experiment.lrs: expected a non-empty array of positive learning rates/,
     );
@@ -76,10 +77,10 @@ describe("experiment specs", () => {
       expect(paper.train.optimizer).to.deep.equal({ kind: "rmsprop", lr: 1e-3, alpha: 0.9 });
       expect(paper.tasks.find((t) => t.name === "adding")!.T).to.deep.equal([100, 200, 400, 750]);
       expect(paper.tasks.find((t) => t.name === "copy")!.T).to.deep.equal([100, 200]);
-      const copyHidden = (cell: string) => runs.find((r) => r.task.name === "copy" && r.cell === cell)!.hidden;
+      const copyHidden = (cell: string) => runs.find((r) => r.task.name === "copy" && r.cell === cell)!.rnn.hiddenSize;
       expect([copyHidden("lstm"), copyHidden("rnn_tanh"), copyHidden("irnn")]).to.deep.equal([40, 80, 80]);
       expect(runs.find((r) => r.cell === "irnn")!.rnn).to.include({ kind: "rnn_relu", init: "irnn" });
-      expect(new Set(runs.filter((r) => r.cell === "irnn" && r.stage === "pilot").map((r) => r.lr))).to.deep.equal(
+      expect(new Set(runs.filter((r) => r.cell === "irnn" && r.stage === "pilot").map(lrOf))).to.deep.equal(
         new Set([1e-5, 1e-4, 1e-3]),
       );
       expect(paper).to.deep.include({ lrSelection: "staged", pilotSeeds: 2 });
@@ -96,7 +97,7 @@ describe("experiment specs", () => {
   it("the deviations table reads what the spec did, beside each paper's recipe", () => {
     const rows = deviations(preset("paper", 0));
     const get = (paper: RegExp, setting: string) => rows.find((d) => paper.test(d.paper) && d.setting === setting)!;
-    expect(get(/Arjovsky/, "clipping").ours).to.equal("element-wise at 1, every other cell; urnn: none");
+    expect(get(/Arjovsky/, "clipping").ours).to.equal("element-wise at 1 (urnn: none)");
     expect(get(/Arjovsky/, "training_data").ours).to.match(/fixed set of 100000 sequences/);
     expect(get(/Arjovsky/, "selection").paper_value).to.match(/best test-set MSE/);
     expect(get(/Hochreiter/, "sequence_length").ours).to.equal("fixed at T");
@@ -105,7 +106,7 @@ describe("experiment specs", () => {
       quick.some((d) => /Hochreiter/.test(d.paper)),
       "quick runs no HS97 task",
     ).to.equal(false);
-    expect(quick.find((d) => d.setting === "clipping")!.ours).to.equal("global norm at 1, every cell");
+    expect(quick.find((d) => d.setting === "clipping")!.ours).to.equal("global norm at 1");
     expect(quick.find((d) => d.setting === "optimizer")!.ours).to.match(/Adam, lr swept over \{0.003, 0.01\}/);
   });
 
@@ -124,11 +125,11 @@ describe("experiment specs", () => {
     expect(new Set(of("adding", 100, "rnn_tanh").map((r) => r.seed)).size).to.equal(5);
     expect(of("adding", 100, "rnn_tanh")).to.have.length(3 * 2 + 3);
     expect(of("adding", 200, "gru")).to.have.length(3 * 2 + 3);
-    expect(of("adding", 100, "urnn").map((r) => [r.lr, r.hidden, r.train.clip])).to.deep.equal(
+    expect(of("adding", 100, "urnn").map((r) => [lrOf(r), r.rnn.hiddenSize, r.train.clip])).to.deep.equal(
       Array(5).fill([1e-3, 1024, null]),
     );
-    expect([of("copy", 100, "urnn")[0].hidden, of("copy", 100, "lstm")[0].hidden]).to.deep.equal([256, 80 / 2]);
-    expect([of("copy", 100, "rnn_tanh")[0].hidden, of("copy", 100, "irnn")[0].hidden]).to.deep.equal([80, 80]);
+    const H = (cell: string) => of("copy", 100, cell)[0].rnn.hiddenSize;
+    expect([H("urnn"), H("lstm"), H("rnn_tanh"), H("irnn")]).to.deep.equal([256, 80 / 2, 80, 80]);
     expect(of("adding", 100, "lstm")[0].rnn).to.deep.include({ init: "glorot", forgetBias: 1 });
     expect(of("adding", 100, "lstm")[0].train.optimizer).to.deep.equal({ kind: "rmsprop", lr: 1e-4, alpha: 0.9 });
     expect(runs).to.have.length(123);

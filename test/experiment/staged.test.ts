@@ -67,9 +67,9 @@ describe("staged learning-rate selection", () => {
       "adding-T12-lstm-chosen-s2 (pending)",
     ]);
     const known = expand(SPEC, () => 0.03);
-    expect(known.slice(5).map((r) => [r.id, r.lr, r.train.optimizer.lr, r.stage, r.pending])).to.deep.equal([
-      ["adding-T12-lstm-chosen-s1", 0.03, 0.03, "chosen", undefined],
-      ["adding-T12-lstm-chosen-s2", 0.03, 0.03, "chosen", undefined],
+    expect(known.slice(5).map((r) => [r.id, r.train.optimizer.lr, r.stage, r.pending])).to.deep.equal([
+      ["adding-T12-lstm-chosen-s1", 0.03, "chosen", undefined],
+      ["adding-T12-lstm-chosen-s2", 0.03, "chosen", undefined],
     ]);
     expect(expand({ ...SPEC, lrSelection: "full", pilotSeeds: undefined })).to.have.length(9);
     expect(() => expand({ ...SPEC, pilotSeeds: 3 })).to.throw(
