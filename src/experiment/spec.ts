@@ -228,16 +228,22 @@ export interface Row {
   train: TrainConfig;
   /** The rates this row sweeps (one: nothing to choose). */
   lrs: number[];
+  /** Its runs' ids name their rate: the experiment or the cell names rates (`lrs`). */
+  rateInId: boolean;
   seeds: number[];
   /** Every rate runs the first `pilotSeeds` seeds, the chosen one the rest (a staged sweep of more than one rate). */
   staged: boolean;
 }
 
 /** The row of `cell` on task entry `entry` at length `T` (the spec already checked). */
-export function resolveRow(spec: ExperimentSpec, entry: ExperimentSpec["tasks"][number], T: number,
-  cell: CellSpec): Row {
-  const named = entry.name === "charlm" ? { name: entry.name, T, corpus: entry.corpus } : { name: entry.name, T };
-  const task = checkRunTask(named, `experiment.tasks[${entry.name}]`);
+export function resolveRow(
+  spec: ExperimentSpec,
+  entry: ExperimentSpec["tasks"][number],
+  T: number,
+  cell: CellSpec,
+): Row {
+  const which = entry.name === "charlm" ? { name: entry.name, T, corpus: entry.corpus } : { name: entry.name, T };
+  const task = checkRunTask(which, `experiment.tasks[${entry.name}]`);
   const D = shapeOf(task).inputSize;
   const byName = new Map(spec.cells.map((c) => [c.name, c]));
   const H0 = spec.hiddenByTask?.[task.name] ?? spec.hidden;
@@ -268,10 +274,12 @@ export function resolveRow(spec: ExperimentSpec, entry: ExperimentSpec["tasks"][
     ...(cell.train ?? {}),
   } as TrainConfig;
   checkTrainConfig(train);
-  const lrs = cell.lrs ?? spec.lrs ?? [train.optimizer.lr];
+  const named = cell.lrs ?? spec.lrs;
+  const lrs = named ?? [train.optimizer.lr];
   const atFirst = { ...train, optimizer: { ...train.optimizer, lr: lrs[0] } } as TrainConfig;
   const staged = spec.lrSelection === "staged" && lrs.length > 1;
-  return { task, cell: cell.name, rnn, train: atFirst, lrs, seeds: entry.seeds ?? spec.seeds, staged };
+  const seeds = entry.seeds ?? spec.seeds;
+  return { task, cell: cell.name, rnn, train: atFirst, lrs, rateInId: named !== undefined, seeds, staged };
 }
 
 /** Every row of an experiment, checked, in a fixed order: task entries, their lengths, cells. */
@@ -279,10 +287,6 @@ export function rows(spec: ExperimentSpec): Row[] {
   checkSpec(spec);
   return spec.tasks.flatMap((entry) => entry.T.flatMap((T) => spec.cells.map((c) => resolveRow(spec, entry, T, c))));
 }
-
-/** A row's rates swept in its runs' ids: only where the experiment or the cell names a sweep. */
-const namesRate = (spec: ExperimentSpec, row: Row) =>
-  (spec.cells.find((c) => c.name === row.cell)!.lrs ?? spec.lrs) !== undefined;
 
 /**
  * Every run of an experiment, in a fixed order (a run's index never changes). A staged sweep
@@ -306,7 +310,7 @@ export function expand(spec: ExperimentSpec, chosen: (row: string) => number | n
   const first = all.flatMap((row) =>
     row.lrs.flatMap((lr) =>
       (row.staged ? row.seeds.slice(0, pilot) : row.seeds).map((seed) => {
-        const r = run(row, `${name(row)}${namesRate(spec, row) ? `-lr${lr}` : ""}-s${seed}`, seed, lr);
+        const r = run(row, `${name(row)}${row.rateInId ? `-lr${lr}` : ""}-s${seed}`, seed, lr);
         return row.staged ? { ...r, stage: "pilot" as const } : r;
       }),
     ),
