@@ -1,12 +1,44 @@
 /** Experiment specs: learning-rate sweeps, per-cell sizes, equal-parameter rows, the presets' promises. */
 import { expect } from "chai";
-import { expand, hiddenForParams, lrOf, recurrentParamCount, type ExperimentSpec } from "../../src/experiment/spec";
+import {
+  expand,
+  hiddenForParams,
+  lrOf,
+  recurrentParamCount,
+  resolveRow,
+  type ExperimentSpec,
+} from "../../src/experiment/spec";
 import { preset } from "../../src/experiment/presets";
 import { deviations } from "../../src/experiment/deviations";
 import { modelFor } from "../../src/experiment/run";
 import { Rng } from "../../src/math/rng";
 
 describe("experiment specs", () => {
+  it("resolveRow applies one override order: experiment, task by name, task entry, cell", () => {
+    const tiny = preset("tiny", 0);
+    const cell = { ...tiny.cells[0], hiddenByTask: { adding: 7 }, hidden: 6, train: { steps: 40 } };
+    const spec: ExperimentSpec = {
+      ...tiny,
+      cells: [cell],
+      hidden: 4,
+      hiddenByTask: { adding: 5 },
+      train: { ...tiny.train, steps: 10 },
+      trainByTask: { adding: { steps: 20, batchSize: 3 } },
+      tasks: [{ name: "adding", T: [12], train: { steps: 30 } }],
+    };
+    const row = (s: ExperimentSpec) => resolveRow(s, s.tasks[0], 12, s.cells[0]);
+    const at = (s: ExperimentSpec) => [row(s).train.steps, row(s).train.batchSize, row(s).rnn.hiddenSize];
+    expect(at(spec)).to.deep.equal([40, 3, 7]);
+    const noCell = { ...spec, cells: [{ ...tiny.cells[0] }] };
+    expect(at(noCell)).to.deep.equal([30, 3, 5]);
+    expect(at({ ...noCell, tasks: [{ name: "adding", T: [12] }] })).to.deep.equal([20, 3, 5]);
+    expect(at({ ...noCell, tasks: [{ name: "adding", T: [12] }], trainByTask: undefined, hiddenByTask: undefined }))
+      .to.deep.equal([10, tiny.train.batchSize, 4]);
+    expect(at({ ...spec, cells: [{ ...cell, hiddenByTask: undefined }] })[2]).to.equal(6);
+    // Every run of the row is what the row says, but for its seed and (in a sweep) its rate.
+    for (const r of expand(spec)) expect([r.train.steps, r.rnn.hiddenSize, lrOf(r)]).to.deep.equal([40, 7, 0.01]);
+  });
+
   it("equal-parameter rows: H chosen so the cell's recurrent parameters match the reference cell's", () => {
     const lstm = recurrentParamCount({ kind: "lstm", inputSize: 2, hiddenSize: 128 });
     expect(lstm).to.equal(4 * 128 * (2 + 128 + 2)); // W_ih, W_hh and two biases per gate
