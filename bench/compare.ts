@@ -233,6 +233,7 @@ type Column = (typeof COLUMNS)[number];
 function startHog() {
   const hog = spawn(process.execPath, ["-e", "for (;;);"], { stdio: "ignore" });
   hog.kill("SIGSTOP");
+  process.on("exit", () => hog.kill("SIGKILL")); // a bench that fails or is stopped leaves no spinning process
   return {
     busy<T>(f: () => T): T {
       hog.kill("SIGCONT");

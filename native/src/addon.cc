@@ -153,8 +153,9 @@ struct State {
   Worker* worker = nullptr;
   std::string threadError;  // why the second thread could not start (then every call runs on one)
   // After a call on which the worker fell behind (its core busy with another process), this many calls run on one
-  // thread; the count doubles while it keeps falling behind and halves when it keeps up.
-  int64_t backoff = 0, skip = 0;
+  // thread: the count doubles each time it falls behind again, and halves after every 64 calls in a row on which it
+  // kept up. One call it falls behind on costs up to a scheduler's time slice, so it must be rare.
+  int64_t backoff = 0, skip = 0, keptUp = 0;
   std::vector<float> scratch, transposed;  // a product's Cᵀ and an operand laid out transposed
   ~State() { delete worker; }
 };
@@ -183,9 +184,12 @@ void split(State& s, int64_t total, int64_t grain, bool worth, F f) {
     }
   }
   auto part = [&](uint32_t i) { f(i * chunk, std::min(total, (i + 1) * chunk)); };
-  const bool behind = s.worker->run(static_cast<uint32_t>(parts), part);
-  if (behind) s.skip = s.backoff = std::min<int64_t>(2 * s.backoff + 1, 1 << 14);
-  else s.backoff /= 2;
+  if (s.worker->run(static_cast<uint32_t>(parts), part)) {
+    s.skip = s.backoff = std::min<int64_t>(2 * s.backoff + 1, int64_t{1} << 16);
+    s.keptUp = 0;
+  } else if (++s.keptUp % 64 == 0) {
+    s.backoff /= 2;
+  }
 }
 
 // ---- Arguments ---------------------------------------------------------------------------------
