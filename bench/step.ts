@@ -1,7 +1,8 @@
 /**
  * ms per training step (forward + BPTT + all gradients) of the reference engine, for the
  * workload the performance issue targets: LSTM, N=32, T=100, D=2, H=128, a linear readout
- * and MSE on the last step. Float32 and Float64. Run: npm run bench:step [-- --kind gru --H 32]
+ * and MSE on the last step. Float32 and Float64 (`--dtype float32` for one: what a profile of the fast backend
+ * wants, `node --cpu-prof dist-test/bench/step.js --dtype float32`). Run: npm run bench:step [-- --kind gru --H 32]
  * Set GATESCOPE_BACKEND=js for the reference kernels. Peers run side by side in bench/compare.ts.
  */
 import { performance } from "perf_hooks";
@@ -48,7 +49,8 @@ function bench(dtype: DType): { median: number; min: number } {
 }
 
 console.log(`${kind} N=${N} T=${T} D=${D} H=${H}, ${repeats} steps after 2 warm-up, backend: ${backendInfo().name}`);
-for (const dtype of ["float32", "float64"] as DType[]) {
+const dtypes = arg("dtype", "float32,float64").split(",") as DType[];
+for (const dtype of dtypes) {
   const r = bench(dtype);
   console.log(`${dtype}: median ${r.median.toFixed(1)} ms/step (min ${r.min.toFixed(1)})`);
 }
