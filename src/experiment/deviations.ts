@@ -67,8 +67,8 @@ function initText(c: ExperimentSpec["cells"][number]): string {
 
 /** What the authors' models had that these cells do not, as the recipe says per cell kind and initialiser. */
 function modelDifferences(spec: ExperimentSpec, recipe: Recipe): string {
-  const keys = new Set(["every", ...spec.cells.flatMap((c) => [c.rnn.kind, typeof c.rnn.init === "string" ?
-    c.rnn.init : ""])]);
+  const inits = spec.cells.map((c) => (typeof c.rnn.init === "string" ? c.rnn.init : ""));
+  const keys = new Set(["every", ...spec.cells.map((c) => c.rnn.kind), ...inits]);
   return Object.entries(recipe.models ?? {})
     .filter(([key]) => keys.has(key))
     .map(([, text]) => text)
@@ -98,12 +98,13 @@ function lengthsText(spec: ExperimentSpec): string {
   return ran.join("; ") + (left.length ? `. Not run: ${left.join("; ")}` : "");
 }
 
-const clipText = (clip: TrainConfig["clip"]) =>
+/** A clipping setting as the deviations table and the methods paragraph say it. */
+export const clipText = (clip: TrainConfig["clip"]): string =>
   clip ? `${clip.kind === "norm" ? "global norm" : "element-wise"} at ${clip.max}` : "none";
 
 /** What the spec's rows did for each setting a recipe names, said once where every row agrees. */
 function ours(spec: ExperimentSpec, all: Row[], recipe: Recipe, setting: string): string {
-    switch (setting) {
+  switch (setting) {
     case "optimizer":
       return said(all, (r) => optimizerText(r, spec));
     case "lengths":

@@ -14,7 +14,7 @@ import { trainDefaults } from "../train/config";
 import { cellDescription } from "../cells";
 import { rows, type Row } from "./spec";
 import { hiddenText, layersText, said } from "./said";
-import { optimizerName, stagedText } from "./deviations";
+import { clipText, optimizerName, stagedText } from "./deviations";
 import { tableToLatex, tableToMarkdown, resultTables } from "./tables";
 
 /** BibTeX of the cited papers, written by `gatescope writeup`. */
@@ -105,9 +105,7 @@ export function methodsParagraph(results: ResultsFile): string {
     : spec.lrSelection === "staged"
       ? `, one chosen per row by its mean validation metric (${stagedText(spec)})`
       : ", every rate on every seed, the one with the lowest mean validation metric reported per row";
-  const clip = said(all, ({ train: { clip } }) =>
-    clip ? `${clip.kind === "norm" ? "global-norm" : "element-wise"} at ${clip.max}` : "none",
-  );
+  const clip = said(all, (r) => clipText(r.train.clip));
   const data = said(all, ({ train: { trainSet: set } }) =>
     set ? `a fixed training set of ${set.size} sequences` : "freshly sampled training sequences at every step",
   );
