@@ -188,6 +188,7 @@ export {
   type StopSignal,
 } from "./train/train";
 export { type TrainConfig, type History, type StepRecord, type EvalRecord, type GradFlowRecord } from "./train/config";
+export { openCheckpoint, type CheckpointContents, type OpenedCheckpoint } from "./train/checkpoint";
 export { gradientNorms, summarizeFlow, stepGains, type FlowSummary } from "./probe/gradient-flow";
 export {
   gateStats,

@@ -19,8 +19,7 @@ export const hiddenText = (own: readonly Row[]): string =>
 
 /**
  * The commonest value, then each group that differs from it, said by `say`: "X (a: Y; b: Z)", or "X (…); a: Y"
- * where X has parentheses of its own. `pairs` holds a value per row, so the
- * commonest is the one most rows have.
+ * where X has parentheses of its own. `pairs` holds a value per row, so the commonest is the one most rows have.
  */
 export function mostly(
   pairs: Array<[group: string, value: string]>,

@@ -30,7 +30,9 @@ import { checkTrainConfig, type CheckedTrainConfig, type History, type StepRecor
 
 const CKPT_FORMAT = "gatescope.train-checkpoint";
 
+/** What a training checkpoint holds, read and checked against the run it resumes. */
 export interface CheckpointContents {
+  /** The steps done when it was written. */
   step: number;
   params: Record<string, Tensor>;
   optimizer: OptimizerState;
