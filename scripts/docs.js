@@ -78,12 +78,12 @@ function benchTable(file, part) {
   const b = JSON.parse(fs.readFileSync(path.join(root, file), "utf8"));
   const f = (x, digits = 1) => (x === null || x === undefined ? "—" : x.toFixed(digits));
   const ms = (m) => f(m && m.step_ms);
-  const made = `From [\`${file}\`](${relTo(file)}), ` +
+  const made = `[\`${file}\`](${relTo(file)}), ` +
     `\`${b.command}\` on ${b.cpu}, ${b.date.slice(0, 10)} (${b.wall_s.toFixed(0)} s, ${b.backend.name})`;
   const rows = b.rows.filter((r) => r.workload.cell !== "urnn");
   if (part === "steps") {
     return [
-      `${made}; ms per step, ratio = gatescope ÷ PyTorch on as many threads, lower is better:`,
+      `From ${made}; ms per step, ratio = gatescope ÷ PyTorch on as many threads, lower is better:`,
       "",
       "| cell | H | native 1 thread | PyTorch 1 thread | ratio | native 2 threads | PyTorch 2 threads | ratio | " +
         "wasm 1 / 2 threads | tfjs-wasm (× slower than native) |",
@@ -95,6 +95,19 @@ function benchTable(file, part) {
           `${ms(r.torch_1t)} | ${f(q.native_1t_vs_torch_1t, 2)} | ${ms(r.native_2t)} | ${ms(r.torch_2t)} | ` +
           `${f(q.native_2t_vs_torch_2t, 2)} | ${ms(r.wasm_1t)} / ${ms(r.wasm_2t)} | ${tf} |`;
       }),
+      "",
+      // The worst float32 gradient error of either fast backend, per cell, and the peak memory the bench measured.
+      `Gradient check, float32 against the float64 reference, scale-normalised, worst over sizes and backends: ` +
+        [...new Set(b.rows.map((r) => r.workload.cell))].map((cell) => {
+          const worst = Math.max(...b.rows.filter((r) => r.workload.cell === cell)
+            .map((r) => Math.max(r.grad_error.native, r.grad_error.wasm)));
+          return `${CELL_TITLES[cell] ?? cell} ${worst.toExponential(1)}`;
+        }).join(", ") +
+        (b.peak_rss_mib.largest
+          ? `. Peak memory of a fresh process training the ${CELL_TITLES[b.peak_rss_mib.largest.cell]} at H = ` +
+            `${b.peak_rss_mib.largest.H}: native ${f(b.peak_rss_mib.largest.native, 0)} MiB, wasm ` +
+            `${f(b.peak_rss_mib.largest.wasm, 0)} MiB.`
+          : "."),
     ].join("\n");
   }
   if (part === "threads") {
@@ -105,7 +118,7 @@ function benchTable(file, part) {
       return xs.length ? `${f(Math.min(...xs), 2)}–${f(Math.max(...xs), 2)}×` : "—";
     };
     const big = (r) => r.workload.H >= 128, small = (r) => r.workload.H < 128;
-    return `Two threads against one (${made}), one thread's time ÷ two threads' — above 1, two are faster: native ` +
+    return `Two threads against one (from ${made}), one thread's time ÷ two threads' — above 1, two are faster: native ` +
       `${range("native_1t", "native_2t", big)} at H ≥ 128 and ${range("native_1t", "native_2t", small)} at H = 32; ` +
       `PyTorch ${range("torch_1t", "torch_2t", () => true)}; wasm ${range("wasm_1t", "wasm_2t", big)} at H ≥ 128. ` +
       `With a CPU-bound process beside it on the other core, native ` +
@@ -115,7 +128,7 @@ function benchTable(file, part) {
     const urnn = b.rows.filter((r) => r.workload.cell === "urnn");
     const tanh = (H) => b.rows.find((r) => r.workload.cell === "rnn_tanh" && r.workload.H === H);
     return [
-      `${made}; ms per step, N = ${urnn[0].workload.N}, T = ${urnn[0].workload.T}; ratio = uRNN ÷ tanh RNN on the ` +
+      `From ${made}; ms per step, N = ${urnn[0].workload.N}, T = ${urnn[0].workload.T}; ratio = uRNN ÷ tanh RNN on the ` +
         "same backend and threads:",
       "",
       "| H | tanh RNN native 1 / 2 threads | uRNN native 1 / 2 threads | ratio 1 / 2 threads | " +
