@@ -233,7 +233,9 @@ type Column = (typeof COLUMNS)[number];
 function startHog() {
   const hog = spawn(process.execPath, ["-e", "for (;;);"], { stdio: "ignore" });
   hog.kill("SIGSTOP");
-  process.on("exit", () => hog.kill("SIGKILL")); // a bench that fails or is stopped leaves no spinning process
+  // A bench that fails or is stopped leaves no spinning process behind.
+  process.on("exit", () => hog.kill("SIGKILL"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(1));
   return {
     busy<T>(f: () => T): T {
       hog.kill("SIGCONT");
