@@ -57,7 +57,10 @@ int check(const Case& c) {
   for (int64_t i = 0; i < c.M; i++)
     for (int64_t j = 0; j < c.N; j++) {
       double want = C0[i * ldc + j], scale = std::fabs(want);
-      for (int64_t k = 0; k < c.K; k++) want += double(a(i, k)) * b(k, j), scale += std::fabs(double(a(i, k)) * b(k, j));
+      for (int64_t k = 0; k < c.K; k++) {
+        const double p = double(a(i, k)) * b(k, j);
+        want += p, scale += std::fabs(p);
+      }
       worst = std::max(worst, std::fabs(outs[0][i * ldc + j] - want) / (scale + 1e-30));
     }
   if (worst > 1e-6) fail("error " + std::to_string(worst) + " against float64");
