@@ -118,8 +118,9 @@ function benchTable(file, part) {
       return xs.length ? `${f(Math.min(...xs), 2)}–${f(Math.max(...xs), 2)}×` : "—";
     };
     const big = (r) => r.workload.H >= 128, small = (r) => r.workload.H < 128;
-    return `Two threads against one (from ${made}), one thread's time ÷ two threads' — above 1, two are faster: native ` +
-      `${range("native_1t", "native_2t", big)} at H ≥ 128 and ${range("native_1t", "native_2t", small)} at H = 32; ` +
+    return `Two threads against one (from ${made}), one thread's time ÷ two threads' — above 1, two are faster: ` +
+      `native ${range("native_1t", "native_2t", big)} at H ≥ 128 and ` +
+      `${range("native_1t", "native_2t", small)} at H = 32; ` +
       `PyTorch ${range("torch_1t", "torch_2t", () => true)}; wasm ${range("wasm_1t", "wasm_2t", big)} at H ≥ 128. ` +
       `With a CPU-bound process beside it on the other core, native ` +
       `${range("native_1t_busy", "native_2t_busy", () => true)} (every size).`;
@@ -128,8 +129,8 @@ function benchTable(file, part) {
     const urnn = b.rows.filter((r) => r.workload.cell === "urnn");
     const tanh = (H) => b.rows.find((r) => r.workload.cell === "rnn_tanh" && r.workload.H === H);
     return [
-      `From ${made}; ms per step, N = ${urnn[0].workload.N}, T = ${urnn[0].workload.T}; ratio = uRNN ÷ tanh RNN on the ` +
-        "same backend and threads:",
+      `From ${made}; ms per step, N = ${urnn[0].workload.N}, T = ${urnn[0].workload.T}; ratio = uRNN ÷ tanh RNN ` +
+        "on the same backend and threads:",
       "",
       "| H | tanh RNN native 1 / 2 threads | uRNN native 1 / 2 threads | ratio 1 / 2 threads | " +
         "tanh RNN wasm 1 thread | uRNN wasm 1 thread |",
