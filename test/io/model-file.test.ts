@@ -67,6 +67,11 @@ describe("model files", () => {
     expect(lstm.source).to.equal("run charlm-T50-lstm-2-s0: npx gatescope run-one DIR --index 9 --weights FILE");
     const gru = loadModel(shippedWeights("gru-2"), { kind: "gru", vocabulary: lstm.vocabulary! });
     expect(gru.model.rnn.config.hiddenSize).to.equal(150);
+    const rnn = loadModel(shippedWeights("rnn-2"), { kind: "rnn_tanh", vocabulary: lstm.vocabulary! });
+    expect([rnn.model.rnn.config.hiddenSize, rnn.source]).to.deep.equal([
+      272,
+      "run charlm-T50-rnn-2-s0: npx gatescope run-one DIR --index 15 --weights FILE",
+    ]);
     expect(() => shippedWeights("lstm-3" as "lstm-2")).to.throw(
       'shippedWeights: expected "lstm-2", "gru-2" or "rnn-2", got "lstm-3"',
     );
