@@ -302,8 +302,9 @@ describe("bad configurations are refused, rule by rule", () => {
         "one recurrent layer: Elman's vanilla RNN, h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh) " +
           "(PyTorch's nn.RNN); long short-term memory with a forget gate (PyTorch's nn.LSTM); gated recurrent " +
           "unit (Cho et al. 2014), gates r, z, n in PyTorch's order; unitary evolution RNN (Arjovsky et al. " +
-          "2016): W = D3 R2 F⁻¹ D2 Π R1 F D1, complex state, modReLU; Elman's vanilla RNN, h_t = relu(x_t W_ihᵀ " +
-          "+ b_ih + h_{t−1} W_hhᵀ + b_hh) (PyTorch's nn.RNN); tanh and σ unscaled; a linear readout",
+          "2016): W = D3 R2 F⁻¹ D2 Π R1 F D1, complex state, modReLU; Elman's vanilla RNN, " +
+          "h_t = relu(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh) (PyTorch's nn.RNN); tanh and σ unscaled; " +
+          "a linear readout",
       ],
     ]);
     // Per-task overrides show up where they apply, as the runs have them: a task with its own step budget and
