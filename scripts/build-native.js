@@ -24,7 +24,9 @@ function main() {
   // A packed install carries its binary; a repository (a .git beside) always builds its own.
   const prebuilt = path.join(root, "prebuilds", `${process.platform}-${process.arch}`);
   if (fs.existsSync(prebuilt) && !fs.existsSync(path.join(root, ".git"))) return;
-  const sources = Math.max(newest(path.join(root, "native", "src")), newest(path.join(root, "binding.gyp")));
+  // The lineage decides the sources hash compiled in (scripts/kernel-id.js).
+  const inputs = ["native/src", "binding.gyp", "scripts/kernel-lineage.json"];
+  const sources = Math.max(...inputs.map((p) => newest(path.join(root, p))));
   if (fs.existsSync(addon) && fs.statSync(addon).mtimeMs > sources) return;
   const nodedir = path.resolve(path.dirname(process.execPath), "..");
   if (!fs.existsSync(path.join(nodedir, "include", "node", "node_api.h"))) {

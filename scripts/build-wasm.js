@@ -5,7 +5,7 @@
 const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { sourcesHash } = require("./kernel-id");
+const { arithmeticSources } = require("./kernel-id");
 
 const root = path.resolve(__dirname, "..");
 const asc = require.resolve("assemblyscript/bin/asc.js", { paths: [root] });
@@ -18,5 +18,7 @@ for (const [file, features] of builds) {
     stdio: "inherit",
   });
 }
-// The sources' hash beside the builds they made: src/backend/arithmetic.ts reads it into the kernel build id.
-fs.writeFileSync(path.join(root, "wasm", "build", "kernels-id.json"), JSON.stringify({ sources: sourcesHash("wasm") }));
+// The sources' hash beside the builds they made (scripts/kernel-id.js): src/backend/arithmetic.ts reads it into
+// the kernel build id.
+const id = JSON.stringify({ sources: arithmeticSources("wasm") });
+fs.writeFileSync(path.join(root, "wasm", "build", "kernels-id.json"), id);

@@ -323,24 +323,6 @@ Napi::Value SumRows(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-/**
- * Each step op's buffers, in order, as row widths in H-wide blocks (RNN ops: 1 per element).
- * src/backend/step-ops.ts has the same table for the TypeScript side; test/backend/native.test.ts
- * holds the two equal.
- */
-const std::vector<std::vector<int>> STEP_WIDTHS = {
-    {4, 1, 1, 1},              // LSTM_FORWARD: gates, cPrev, cNext, hNext
-    {4, 1, 1, 1, 1, 1, 1, 4},  // LSTM_BACKWARD: gates, cPrev, cCur, dH, dcNext, dC, dcPrev, dA
-    {3, 3, 1, 1},              // GRU_FORWARD_GATES: gates, scratch, hPrev, extra
-    {3, 3, 1, 1},              // GRU_FORWARD_STATE: gates, scratch, hPrev, hNext
-    {3, 1, 1, 3, 1},           // GRU_BACKWARD_STATE: gates, hPrev, dH, dA, dhPrev
-    {3, 1, 1, 1, 3, 3, 1},     // GRU_BACKWARD_RESET: gates, hPrev, extra, drh, dA, dAhh, dhPrev
-    {1, 1},                    // RNN_FORWARD: a, hNext
-    {1, 1, 1, 1},              // RNN_BACKWARD: a, hNext, dH, dA
-};
-const char* const STEP_NAMES[] = {"lstmForward",      "lstmBackward",     "gruForwardGates", "gruForwardState",
-                                  "gruBackwardState", "gruBackwardReset", "rnnForward",      "rnnBackward"};
-
 /** step(op, N, H, flag, array0, offset0, array1, offset1, …): N rows of H units (RNN: N·H elements, H = 1). */
 Napi::Value Step(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -348,19 +330,22 @@ Napi::Value Step(const Napi::CallbackInfo& info) {
   int64_t op, N, H;
   if (!(integer(info, 0, "step op", op) && integer(info, 1, "step N", N) && integer(info, 2, "step H", H)))
     return env.Undefined();
-  if (op >= STEP_OPS) return fail(env, "step op: expected 0–7, got " + std::to_string(op)), env.Undefined();
-  const std::vector<int>& widths = STEP_WIDTHS[op];
-  std::string name = STEP_NAMES[op];
-  if (info.Length() != 4 + 2 * widths.size())
-    return fail(env, name + ": expected " + std::to_string(4 + 2 * widths.size()) + " arguments, got " +
+  if (op >= STEP_OPS)
+    return fail(env, "step op: expected 0–" + std::to_string(STEP_OPS - 1) + ", got " + std::to_string(op)),
+           env.Undefined();
+  const StepShape& shape = STEP_SHAPES[op];
+  const std::string name = shape.name;
+  if (info.Length() != 4 + 2 * static_cast<size_t>(shape.buffers))
+    return fail(env, name + ": expected " + std::to_string(4 + 2 * shape.buffers) + " arguments, got " +
                          std::to_string(info.Length())),
            env.Undefined();
   StepArgs a{};
   a.op = static_cast<int>(op), a.N = N, a.H = H, a.flag = info[3].ToBoolean();
-  for (size_t b = 0; b < widths.size(); b++) {
+  for (int b = 0; b < shape.buffers; b++) {
     int64_t off, size;
     std::string what = name + " buffer " + std::to_string(b);
-    if (!(integer(info, 5 + 2 * b, (what + " offset").c_str(), off) && product(env, what, {N, H, widths[b]}, size) &&
+    if (!(integer(info, 5 + 2 * b, (what + " offset").c_str(), off) &&
+          product(env, what, {N, H, shape.widths[b]}, size) &&
           matrix(info, 4 + 2 * b, what.c_str(), off, 1, size, size, a.a[b])))
       return env.Undefined();
   }

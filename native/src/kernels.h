@@ -19,13 +19,34 @@ struct GemmArgs {
 struct StepArgs {
   int op;
   int64_t N, H;
-  float* a[8];  // the op's buffers, each at its first element of row 0
+  float* a[8];  // the op's buffers (STEP_SHAPES), each at its first element of row 0
   bool flag;    // GRU: reset after; RNN: relu
 };
 
 enum StepOp {
   LSTM_FORWARD, LSTM_BACKWARD, GRU_FORWARD_GATES, GRU_FORWARD_STATE, GRU_BACKWARD_STATE, GRU_BACKWARD_RESET,
   RNN_FORWARD, RNN_BACKWARD, STEP_OPS
+};
+
+/**
+ * Each step op's buffers, in order, as row widths in H-wide blocks: the one table of them. kernels.inl finds
+ * row n of every buffer by it, addon.cc checks every call against it, and src/backend/step-widths.ts is
+ * generated from it (scripts/step-widths.js). The RNN ops are elementwise: N·H values as N·H rows of H = 1.
+ */
+struct StepShape {
+  const char* name;  // the reference op's, src/cells/{lstm,gru,rnn}.ts
+  int buffers;
+  int widths[8];
+};
+constexpr StepShape STEP_SHAPES[STEP_OPS] = {
+    {"lstmForward", 4, {4, 1, 1, 1}},                 // gates, cPrev, cNext, hNext
+    {"lstmBackward", 8, {4, 1, 1, 1, 1, 1, 1, 4}},    // gates, cPrev, cCur, dH, dcNext, dC, dcPrev, dA
+    {"gruForwardGates", 4, {3, 3, 1, 1}},             // gates, scratch, hPrev, extra
+    {"gruForwardState", 4, {3, 3, 1, 1}},             // gates, scratch, hPrev, hNext
+    {"gruBackwardState", 5, {3, 1, 1, 3, 1}},         // gates, hPrev, dH, dA, dhPrev
+    {"gruBackwardReset", 7, {3, 1, 1, 1, 3, 3, 1}},   // gates, hPrev, extra, drh, dA, dAhh, dhPrev
+    {"rnnForward", 2, {1, 1}},                        // a, hNext
+    {"rnnBackward", 4, {1, 1, 1, 1}},                 // a, hNext, dH, dA
 };
 
 /** The uRNN's step by its factors and modReLU (unitary.inl), N rows of H = 2K. */

@@ -311,42 +311,24 @@ static void rnnBackward(int64_t count, const float* a, const float* h, const flo
   });
 }
 
-/** Rows [n0, n1) of one step op; the a[] pointers are row 0's, widths as the reference ops'. */
+/** Rows [n0, n1) of one step op; the a[] pointers are row 0's, each buffer's row as wide as STEP_SHAPES says. */
 static void step(const StepArgs& s, int64_t n0, int64_t n1) {
   const int64_t H = s.H;
   float* const* a = s.a;
-  switch (s.op) {
-    case LSTM_FORWARD:  // gates, cPrev, cNext, hNext
-      for (int64_t n = n0; n < n1; n++) lstmForward(H, a[0] + n * 4 * H, a[1] + n * H, a[2] + n * H, a[3] + n * H);
-      break;
-    case LSTM_BACKWARD:  // gates, cPrev, cCur, dH, dcNext, dC, dcPrev, dA
-      for (int64_t n = n0; n < n1; n++)
-        lstmBackward(H, a[0] + n * 4 * H, a[1] + n * H, a[2] + n * H, a[3] + n * H, a[4] + n * H, a[5] + n * H,
-                     a[6] + n * H, a[7] + n * 4 * H);
-      break;
-    case GRU_FORWARD_GATES:  // gates, scratch, hPrev, extra
-      for (int64_t n = n0; n < n1; n++)
-        gruForwardGates(H, a[0] + n * 3 * H, a[1] + n * 3 * H, a[2] + n * H, a[3] + n * H, s.flag);
-      break;
-    case GRU_FORWARD_STATE:  // gates, scratch, hPrev, hNext
-      for (int64_t n = n0; n < n1; n++)
-        gruForwardState(H, a[0] + n * 3 * H, a[1] + n * 3 * H, a[2] + n * H, a[3] + n * H, s.flag);
-      break;
-    case GRU_BACKWARD_STATE:  // gates, hPrev, dH, dA, dhPrev
-      for (int64_t n = n0; n < n1; n++)
-        gruBackwardState(H, a[0] + n * 3 * H, a[1] + n * H, a[2] + n * H, a[3] + n * 3 * H, a[4] + n * H);
-      break;
-    case GRU_BACKWARD_RESET:  // gates, hPrev, extra, drh, dA, dAhh, dhPrev
-      for (int64_t n = n0; n < n1; n++)
-        gruBackwardReset(H, a[0] + n * 3 * H, a[1] + n * H, a[2] + n * H, a[3] + n * H, a[4] + n * 3 * H,
-                         a[5] + n * 3 * H, a[6] + n * H, s.flag);
-      break;
-    case RNN_FORWARD:  // a, hNext: elements [n0, n1)
-      rnnForward(n1 - n0, a[0] + n0, a[1] + n0, s.flag);
-      break;
-    case RNN_BACKWARD:  // a, hNext, dH, dA
-      rnnBackward(n1 - n0, a[0] + n0, a[1] + n0, a[2] + n0, a[3] + n0, s.flag);
-      break;
+  if (s.op == RNN_FORWARD) return rnnForward(n1 - n0, a[0] + n0, a[1] + n0, s.flag);  // elements [n0, n1) of N·H
+  if (s.op == RNN_BACKWARD) return rnnBackward(n1 - n0, a[0] + n0, a[1] + n0, a[2] + n0, a[3] + n0, s.flag);
+  const StepShape& shape = STEP_SHAPES[s.op];
+  float* r[8];
+  for (int64_t n = n0; n < n1; n++) {
+    for (int b = 0; b < shape.buffers; b++) r[b] = a[b] + n * shape.widths[b] * H;
+    switch (s.op) {
+      case LSTM_FORWARD: lstmForward(H, r[0], r[1], r[2], r[3]); break;
+      case LSTM_BACKWARD: lstmBackward(H, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]); break;
+      case GRU_FORWARD_GATES: gruForwardGates(H, r[0], r[1], r[2], r[3], s.flag); break;
+      case GRU_FORWARD_STATE: gruForwardState(H, r[0], r[1], r[2], r[3], s.flag); break;
+      case GRU_BACKWARD_STATE: gruBackwardState(H, r[0], r[1], r[2], r[3], r[4]); break;
+      case GRU_BACKWARD_RESET: gruBackwardReset(H, r[0], r[1], r[2], r[3], r[4], r[5], r[6], s.flag); break;
+    }
   }
 }
 

@@ -3,27 +3,17 @@
  * native.ts both read. A kernel takes N rows of H units, buffers in a fixed order and a flag;
  * each buffer is N rows as wide as STEP_KERNELS says in H-wide blocks, so two threads can split
  * the rows and know where the second half of every buffer begins. The RNN's kernels are
- * elementwise: N·H values as N = count rows of H = 1.
- *
- * native/src/addon.cc keeps its own copy of the widths, because it checks every call against
- * them before forming a pointer; test/backend/native.test.ts holds the two equal.
+ * elementwise: N·H values as N = count rows of H = 1. The widths are native/src/kernels.h's
+ * STEP_SHAPES, the one table of them (step-widths.ts is generated from it).
  */
 import type { lstmOps } from "../cells/lstm";
 import type { gruOps } from "../cells/gru";
 import type { rnnOps } from "../cells/rnn";
 import type { FloatArray } from "../math/tensor";
+import { STEP_KERNELS } from "./step-widths";
 
-/** Each kernel's buffers as row widths in H-wide blocks; the order is the native op numbers'. */
-export const STEP_KERNELS = {
-  lstm_forward: [4, 1, 1, 1], // gates, cPrev, cNext, hNext
-  lstm_backward: [4, 1, 1, 1, 1, 1, 1, 4], // gates, cPrev, cCur, dH, dcNext, dC, dcPrev, dA
-  gru_forward_gates: [3, 3, 1, 1], // gates, scratch, hPrev, extra
-  gru_forward_state: [3, 3, 1, 1], // gates, scratch, hPrev, hNext
-  gru_backward_state: [3, 1, 1, 3, 1], // gates, hPrev, dH, dA, dhPrev
-  gru_backward_reset: [3, 1, 1, 1, 3, 3, 1], // gates, hPrev, extra, drh, dA, dAhh, dhPrev
-  rnn_forward: [1, 1], // a, hNext
-  rnn_backward: [1, 1, 1, 1], // a, hNext, dH, dA
-} as const;
+export { STEP_KERNELS };
+
 export type StepKernel = keyof typeof STEP_KERNELS;
 /** The kernels in native/src/kernels.h's StepOp order. */
 export const STEP_KERNEL_ORDER = Object.keys(STEP_KERNELS) as StepKernel[];

@@ -12,18 +12,16 @@ import { backendArithmetic, kernelsByName } from "../../src/backend";
 import { kernelBuildId } from "../../src/backend/arithmetic";
 import { loadNative } from "../../src/backend/native";
 import { wasmArithmetic } from "../../src/backend/wasm";
-import type { Kernels } from "../../src/math/kernels";
-import { Rng } from "../../src/math/rng";
-import { SequenceModel } from "../../src/model/sequence-model";
-import type { RecurrentConfig } from "../../src/model/config";
-import { makeTask } from "../../src/tasks";
-import { train } from "../../src/train/train";
+import { battery, type Battery, fingerprint, SHAPES } from "../helpers/battery";
 import { REPO } from "../helpers/paths";
 
 const addon = loadNative();
 const builds = addon.info().builds;
 const RUNNABLE = addon.info().available.map((isa) => `native-${isa}` as const);
+const WASM_HERE = (["simd", "relaxed-simd"] as const).filter((b) => wasmArithmetic(b)).map((b) => `wasm-${b}` as const);
 const HEADLINE = path.join(REPO, "results/headline");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const lineageFile = require(path.join(REPO, "scripts/kernel-id.js"));
 
 /** Every runnable build here whose class has another runnable member, by kernel build id. */
 function classesHere(): string[][] {
@@ -33,70 +31,6 @@ function classesHere(): string[][] {
     byId.set(id, [...(byId.get(id) ?? []), name]);
   }
   return [...byId.values()];
-}
-
-/** Seeded float32 values in [−1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.range(-1, 1));
-}
-
-/**
- * Products of every route the native backend takes (scripts and route.h): short dot products turned into NN
- * products (K < 16), narrow outputs computed transposed (N < 16), batches against weights (M ≤ 64), the direct
- * route — each shape on both sides of the widths where an 8-lane and a 16-lane build used to part.
- */
-const SHAPES: Array<[boolean, boolean, number, number, number]> = [];
-for (const [tA, tB] of [[false, false], [false, true], [true, false]] as const)
-  for (const M of [1, 20, 64, 65, 200])
-    for (const N of [5, 10, 16, 37, 160]) for (const K of [3, 10, 16, 40]) SHAPES.push([tA, tB, M, N, K]);
-
-/** Every product's C and the gate ops' outputs of one build, as bits. */
-function opBits(k: Kernels): string[] {
-  const out: string[] = [];
-  SHAPES.forEach(([tA, tB, M, N, K], i) => {
-    const A = values(M * K, i), B = values(K * N, 1000 + i), C = values(M * N, 2000 + i);
-    k.gemm(tA, tB, M, N, K, A, 0, tA ? M : K, B, 0, tB ? K : N, 1, C, 0, N);
-    out.push(Buffer.from(C.buffer).toString("base64"));
-  });
-  const C = values(7 * 37, 1), b = values(37, 2), sums = values(37, 3);
-  k.addRowBias(7, 37, b, 0, C, 0, 37);
-  k.sumRows(7, 37, C, 0, 37, sums, 0);
-  out.push(Buffer.from(C.buffer).toString("base64"), Buffer.from(sums.buffer).toString("base64"));
-  return out;
-}
-
-/**
- * A seeded run's losses and final weights, as bits: every built-in cell's step ops (both GRU variants, the
- * uRNN's factors) and two layers, on copy (one-hot D = 10, the inputs that hid the 8-versus-16 difference).
- */
-async function trainingBits(k: Kernels): Promise<string> {
-  const cells: Array<Partial<RecurrentConfig>> = [
-    { kind: "lstm", numLayers: 2, hiddenSize: 24 },
-    { kind: "gru", gruVariant: "reset_before", hiddenSize: 20 },
-    { kind: "gru", gruVariant: "reset_after", hiddenSize: 20 },
-    { kind: "rnn_tanh", hiddenSize: 40 },
-    { kind: "urnn", hiddenSize: 32 },
-  ];
-  const bits: string[] = [];
-  for (const rnn of cells) {
-    const task = makeTask({ name: "copy", T: 12 });
-    const rng = new Rng(7);
-    const config = { rnn: { dtype: "float32", ...rnn, inputSize: task.inputSize } as RecurrentConfig };
-    const model = new SequenceModel({ ...config, outputSize: task.outputSize, readout: task.readout }, rng, k);
-    const r = await train(model, task, {
-      steps: 30,
-      batchSize: 16,
-      optimizer: { kind: "rmsprop", lr: 1e-3, alpha: 0.9 },
-      clip: { kind: "value", max: 1 },
-      evalEvery: 10,
-      validationSize: 64,
-      testSize: 64,
-    }, rng);
-    bits.push(JSON.stringify([r.history.steps.map((s) => s.loss), r.history.evals.map((e) => e.metric)]));
-    for (const t of Object.values(model.params())) bits.push(Buffer.from(t.data.buffer).toString("base64"));
-  }
-  return bits.join("\n");
 }
 
 describe("arithmetic classes", function () {
@@ -119,27 +53,56 @@ describe("arithmetic classes", function () {
     expect(wasmArithmetic("relaxed-simd")?.rules).to.equal("WebAssembly relaxed SIMD: a·b + c fused (this engine's)");
   });
 
+  /** Every runnable build's battery (native and wasm), run once. */
+  const batteries = new Map<string, Battery>();
+  before(async () => {
+    for (const name of [...RUNNABLE, ...WASM_HERE]) batteries.set(name, await battery(kernelsByName(name)));
+  });
+  const ops = (name: string) => batteries.get(name)!.ops;
+  const training = (name: string) => batteries.get(name)!.training;
+
   it("every op, over every product route, gives equal bits in every build of a class this CPU runs", () => {
     const classes = classesHere().filter((c) => c.length > 1);
     if (RUNNABLE.includes("native-avx512")) expect(classes).to.deep.include(["native-avx512", "native-avx2"]);
-    for (const names of classes) {
-      const [first, ...rest] = names.map((n) => opBits(kernelsByName(n as "native")));
-      for (const [i, other] of rest.entries()) expect(other, `${names[i + 1]} vs ${names[0]}`).to.deep.equal(first);
-    }
+    for (const [first, ...rest] of classes)
+      for (const name of rest) expect(ops(name), `${name} vs ${first}`).to.deep.equal(ops(first));
   });
 
   it("the comparison can fail: a build of another class (base, rounded twice) differs on these ops", () => {
-    const base = opBits(kernelsByName("native-base"));
-    const avx2 = opBits(kernelsByName("native-avx2"));
+    const base = ops("native-base"), avx2 = ops("native-avx2");
     expect(base.filter((b, i) => b !== avx2[i]).length).to.be.above(SHAPES.length / 2);
   });
 
-  it("a seeded training run of every cell: equal bits in every build of a class here, not in another", async () => {
-    const bits = new Map<string, string>();
-    for (const name of RUNNABLE) bits.set(name, await trainingBits(kernelsByName(name)));
+  it("a seeded training run of every cell: equal bits in every build of a class here, not in another", () => {
     for (const [first, ...rest] of classesHere())
-      for (const name of rest) expect(bits.get(name) === bits.get(first), `${name} vs ${first}`).to.be.true;
-    expect(bits.get("native-base") === bits.get("native-avx2"), "base rounds twice").to.be.false;
+      for (const name of rest) expect(training(name) === training(first), `${name} vs ${first}`).to.be.true;
+    expect(training("native-base") === training("native-avx2"), "base rounds twice").to.be.false;
+  });
+
+  it("every build is of the sources the lineage names and gives the battery fingerprint recorded for them", () => {
+    // A build reports the oldest sources proven to compute its bits (scripts/kernel-id.js); where its own
+    // sources are newer, this equality is the proof, made again on every run.
+    const lineage = lineageFile.readLineage();
+    for (const name of batteries.keys()) {
+      const kind = name.split("-")[0], a = kernelsByName(name as "native").arithmetic!;
+      expect(a.sources, `${name}: built from today's sources`).to.equal(lineageFile.arithmeticSources(kind, lineage));
+      const record = lineageFile.recordOf(lineage, kind, a.sources, a.rules);
+      expect(record, `${name}: no fingerprint recorded (node scripts/lineage.js)`).to.not.equal(undefined);
+      expect(fingerprint(batteries.get(name)!), name).to.equal(record.fingerprint);
+    }
+  });
+
+  it("the lineage can refuse: a build's bits claim no sources whose record differs, and links are followed", () => {
+    const lineage = lineageFile.readLineage();
+    const fused = { rules: builds.avx2.rules, fingerprint: fingerprint(batteries.get("native-avx2")!) };
+    const base = { rules: builds.base.rules, fingerprint: fingerprint(batteries.get("native-base")!) };
+    expect(lineageFile.olderEqual(lineage, "native", [fused, base])).to.equal(builds.avx2.sources);
+    expect(lineageFile.olderEqual(lineage, "native", [fused, { ...base, fingerprint: fused.fingerprint }])).to.equal(
+      undefined,
+    );
+    const own = lineageFile.sourcesHash("native");
+    const linked = { ...lineage, same: { ...lineage.same, native: { [own]: "older", older: "oldest" } } };
+    expect(lineageFile.arithmeticSources("native", linked)).to.equal("oldest");
   });
 
   it("committed headline runs (made on an AVX-512 CPU) regenerate in every build of their class here", () => {

@@ -17,7 +17,8 @@ describe("native addon at install", function () {
     const pkg = path.join(tmpDir("install"), "pkg");
     fs.mkdirSync(path.join(pkg, "scripts"), { recursive: true });
     fs.cpSync(path.join(REPO, "native"), path.join(pkg, "native"), { recursive: true });
-    for (const f of ["binding.gyp", "package.json", "scripts/build-native.js"])
+    for (const f of ["binding.gyp", "package.json", "scripts/build-native.js", "scripts/kernel-id.js",
+      "scripts/kernel-lineage.json"])
       fs.copyFileSync(path.join(REPO, f), path.join(pkg, f));
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(pkg, "node_modules"));
     fs.mkdirSync(path.join(pkg, ".git")); // a checkout: it builds from source

@@ -20,6 +20,7 @@ import { Rng } from "../../src/math/rng";
 import { backendSuite } from "../helpers/backend-suite";
 import { randomTensor } from "../helpers/numeric";
 import { REPO, WITHOUT_NATIVE } from "../helpers/paths";
+import { tmpDir } from "../helpers/tmp";
 
 const addon = loadNative();
 const ISAS = addon.info().available;
@@ -188,7 +189,26 @@ describe("native backend: calls that do not fit are errors, never a crash", () =
     );
   });
 
-  it("the addon's step kernels are the shared table's (step-ops.ts): number, buffer count, row widths", () => {
+  it("step-widths.ts is what kernels.h's STEP_SHAPES gives (scripts/step-widths.js --check), and can differ", () => {
+    const script = path.join(REPO, "scripts/step-widths.js");
+    const ok = spawnSync(process.execPath, [script, "--check"], { encoding: "utf8" });
+    expect(ok.status, ok.stderr).to.equal(0);
+    // A copy of the three files where the generated table was edited by hand: the check must refuse it.
+    const copy = tmpDir("step-widths");
+    for (const f of ["scripts/step-widths.js", "native/src/kernels.h", "src/backend/step-widths.ts"]) {
+      fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
+      fs.copyFileSync(path.join(REPO, f), path.join(copy, f));
+    }
+    const edited = path.join(copy, "src/backend/step-widths.ts");
+    fs.writeFileSync(edited, fs.readFileSync(edited, "utf8").replace("[4, 1, 1, 1]", "[4, 1, 1, 2]"));
+    const bad = spawnSync(process.execPath, [path.join(copy, "scripts/step-widths.js"), "--check"], {
+      encoding: "utf8",
+    });
+    expect(bad.status).to.equal(1);
+    expect(bad.stderr).to.include("expected what kernels.h gives, got another table");
+  });
+
+  it("the addon checks every step call against the table (step-ops.ts): number, buffer count, row widths", () => {
     const N = 2, H = 8;
     const NAMES = ["lstmForward", "lstmBackward", "gruForwardGates", "gruForwardState", "gruBackwardState",
       "gruBackwardReset", "rnnForward", "rnnBackward"];
