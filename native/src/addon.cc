@@ -13,6 +13,7 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "kernels.h"
@@ -61,6 +62,8 @@ const KernelTable* tableFor(const std::string& isa) {
  * variable, so an idle process costs nothing.
  */
 class Worker {
+  static constexpr std::chrono::microseconds SPIN{200};
+
  public:
   Worker() : thread_([this] { loop(); }) {}
   ~Worker() {
@@ -74,11 +77,14 @@ class Worker {
   /**
    * chunk(i) for i in [0, parts), on both threads; returns once every chunk has run, with whether the caller then
    * waited longer for the worker's chunks than it took over its own (the worker is not keeping up). parts < 2^16.
+   * Without `linger` the worker sleeps as soon as it is done, rather than spinning for the next job on a core the
+   * caller may need (a job that only samples two threads' time is not followed by another).
    */
   template <class F>
-  bool run(uint32_t parts, F& chunk) {
+  bool run(uint32_t parts, F& chunk, bool linger) {
     run_ = [](void* f, uint32_t i) { (*static_cast<F*>(f))(i); };
     arg_ = &chunk;
+    linger_.store(linger, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
     generation_++;
     job_.store(uint64_t{generation_} << 32 | uint64_t{parts} << 16, std::memory_order_release);
@@ -116,7 +122,7 @@ class Worker {
       auto t0 = std::chrono::steady_clock::now();
       auto fresh = [&] { return job_.load(std::memory_order_acquire) >> 32 != seen; };
       while (!fresh() && !stop_) {
-        if (std::chrono::steady_clock::now() - t0 < std::chrono::microseconds(200)) {
+        if (linger_.load(std::memory_order_relaxed) && std::chrono::steady_clock::now() - t0 < SPIN) {
           pause();
           continue;
         }
@@ -140,11 +146,47 @@ class Worker {
   std::atomic<uint64_t> job_{0};             // generation << 32 | parts << 16 | next unclaimed chunk
   std::atomic<uint32_t> done_{0};            // chunks the worker has finished of the current job
   std::atomic<bool> asleep_{false};
+  std::atomic<bool> linger_{true};  // spin for the next job before sleeping
   std::atomic<bool> stop_{false};  // read by the spinning loop without the lock
   std::mutex mutex_;
   std::condition_variable wake_;
   std::thread thread_;
 };
+
+/**
+ * Whether calls of one shape are faster on one thread or on two, learnt from their own times (a split's cost
+ * depends on the shape, the CPU and what else runs, so no fixed threshold holds everywhere). A shape's first
+ * calls alternate; then each takes the side with the lower running mean, and every EXPLORE-th call runs the other
+ * side once, so a core another process takes, or gives back, moves the choice within a few hundred calls. Both
+ * sides give the same bits.
+ */
+struct Timing {
+  double ns[2] = {0, 0};  // running mean of a call's time, [one thread, two threads]
+  uint32_t seen[2] = {0, 0};
+  uint32_t calls = 0;
+  static constexpr uint32_t FIRST = 3, EXPLORE = 32;
+
+  /** The side this call takes: 0 one thread, 1 two. */
+  int side() {
+    calls++;
+    if (seen[0] < FIRST || seen[1] < FIRST) return seen[1] < seen[0];
+    return calls % EXPLORE == 0 ? 1 - best() : best();
+  }
+  /** The faster side so far (two threads while a side has no time yet). */
+  int best() const { return seen[0] < FIRST || seen[1] < FIRST || ns[1] < ns[0]; }
+  void took(int side, double t) {
+    ns[side] = seen[side] < FIRST ? (ns[side] * seen[side] + t) / (seen[side] + 1) : 0.75 * ns[side] + 0.25 * t;
+    seen[side]++;
+  }
+};
+
+/** One key per call shape: what is called (gemm, a step op, the uRNN's step) and its extents. */
+uint64_t shapeKey(std::initializer_list<int64_t> parts) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a over the values' bytes
+  for (int64_t v : parts)
+    for (int b = 0; b < 8; b++) h = (h ^ ((static_cast<uint64_t>(v) >> (8 * b)) & 0xff)) * 1099511628211ull;
+  return h;
+}
 
 /** Per Node environment (each worker_thread that loads the addon has its own). */
 struct State {
@@ -156,6 +198,7 @@ struct State {
   // thread: the count doubles each time it falls behind again, and halves after every 64 calls in a row on which it
   // kept up. One call it falls behind on costs up to a scheduler's time slice, so it must be rare.
   int64_t backoff = 0, skip = 0, keptUp = 0;
+  std::unordered_map<uint64_t, Timing> timings;  // by call shape (shapeKey)
   std::vector<float> scratch, transposed;  // a product's Cᵀ and an operand laid out transposed
   ~State() { delete worker; }
 };
@@ -170,26 +213,37 @@ constexpr int64_t SPLIT_PARTS = 8;
  * in turn. Each element's arithmetic is the same wherever its chunk runs (see kernels.inl).
  */
 template <class F>
-void split(State& s, int64_t total, int64_t grain, bool worth, F f) {
+void split(State& s, uint64_t key, int64_t total, int64_t grain, bool worth, F f) {
   const int64_t size = (total + SPLIT_PARTS - 1) / SPLIT_PARTS;
   const int64_t chunk = (size + grain - 1) / grain * grain, parts = (total + chunk - 1) / chunk;
   if (s.threads < 2 || !worth || parts < 2 || !s.threadError.empty()) return f(0, total);
   if (s.skip > 0) return s.skip--, f(0, total);
+  bool started = false;
   if (!s.worker) {
     try {
       s.worker = new Worker();
+      started = true;
     } catch (const std::system_error& e) {  // no thread to be had (a process limit): one thread, the same bits
       s.threadError = e.what();
       return f(0, total);
     }
   }
+  Timing& timing = s.timings[key];
+  const int side = timing.side();
+  const bool sampling = side != timing.best();
+  const auto t0 = std::chrono::steady_clock::now();
   auto part = [&](uint32_t i) { f(i * chunk, std::min(total, (i + 1) * chunk)); };
-  if (s.worker->run(static_cast<uint32_t>(parts), part)) {
+  if (side == 0) {
+    f(0, total);
+  } else if (s.worker->run(static_cast<uint32_t>(parts), part, !sampling)) {
     s.skip = s.backoff = std::min<int64_t>(2 * s.backoff + 1, int64_t{1} << 16);
     s.keptUp = 0;
   } else if (++s.keptUp % 64 == 0) {
     s.backoff /= 2;
   }
+  // The call that starts the worker pays for its start: not a time of this shape's.
+  const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - t0;
+  if (!started) timing.took(side, took.count());
 }
 
 // ---- Arguments ---------------------------------------------------------------------------------
@@ -288,8 +342,9 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     return env.Undefined();
   g.A = A, g.B = B, g.C = C, g.beta = static_cast<int>(beta);
   if (g.M == 0 || g.N == 0) return env.Undefined();
+  const uint64_t key = shapeKey({0, g.tA, g.tB, g.M, g.N, g.K});
   route::gemm(*s.table, g, s.scratch, s.transposed,
-              [&](int64_t total, int64_t grain, bool worth, auto f) { split(s, total, grain, worth, f); });
+              [&](int64_t total, int64_t grain, bool worth, auto f) { split(s, key, total, grain, worth, f); });
   return env.Undefined();
 }
 
@@ -351,7 +406,8 @@ Napi::Value Step(const Napi::CallbackInfo& info) {
   }
   const KernelTable& k = *s.table;
   const bool rnn = op == RNN_FORWARD || op == RNN_BACKWARD;
-  split(s, rnn ? N * H : N, 1, N * H >= SPLIT_MIN_UNITS, [&](int64_t n0, int64_t n1) { k.step(a, n0, n1); });
+  split(s, shapeKey({1, op, N, H}), rnn ? N * H : N, 1, N * H >= SPLIT_MIN_UNITS,
+        [&](int64_t n0, int64_t n1) { k.step(a, n0, n1); });
   return env.Undefined();
 }
 
@@ -404,7 +460,8 @@ Napi::Value Unitary(const Napi::CallbackInfo& info) {
     u.part = s.scratch.data();
   }
   const KernelTable& k = *s.table;
-  split(s, u.N, 1, u.N >= 2 && K >= 64, [&](int64_t n0, int64_t n1) { k.unitary(u, n0, n1); });
+  split(s, shapeKey({2, u.backward, u.N, K}), u.N, 1, u.N >= 2 && K >= 64,
+        [&](int64_t n0, int64_t n1) { k.unitary(u, n0, n1); });
   if (u.backward) route::unitaryPartials(u, dth, dv, db);
   return env.Undefined();
 }
