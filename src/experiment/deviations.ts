@@ -6,6 +6,7 @@
 import type { OptimizerConfig } from "../optim/optimizer";
 import { cellDescription } from "../cells";
 import { PAPER_LENGTHS, PAPER_STEPS, RECIPES, type Recipe } from "./published";
+import { CHARLM_SPLIT } from "../tasks/charlm";
 import { trainDefaults, type TrainConfig } from "../train/config";
 import { hiddenText, layersText, lengthOf, mostly, said } from "./said";
 import { pilotSeeds, rows, type ExperimentSpec, type Row } from "./spec";
@@ -112,15 +113,27 @@ function ours(spec: ExperimentSpec, all: Row[], recipe: Recipe, setting: string)
     case "batch":
       return said(all, (r) => String(r.train.batchSize));
     case "clipping":
-      return said(all, (r) => clipText(r.train.clip));
+      // A language model's loss here is the mean over every character of the batch, so its gradient is the
+      // summed one's ÷ T: the same bound clips less.
+      return said(all, (r) => clipText(r.train.clip) + ("corpus" in r.task ? ", on the mean over the characters" : ""));
     case "training_data":
       return said(all, ({ train: { trainSet: set } }) =>
         set
           ? `a fixed set of ${set.size} sequences (seed ${set.seed})`
           : "a fresh sequence at every step (no fixed set)",
       );
-    case "init":
-      return `${spec.cells.map(initText).join("; ")}. Unlike the authors: ${modelDifferences(spec, recipe)}`;
+    case "init": {
+      const unlike = modelDifferences(spec, recipe);
+      return `${spec.cells.map(initText).join("; ")}${unlike ? `. Unlike the authors: ${unlike}` : ""}`;
+    }
+    case "corpus":
+      return said(all, ({ task }) =>
+        "corpus" in task ? `${task.corpus.path} (SHA-256 ${task.corpus.sha256.slice(0, 12)}…)` : "none",
+      );
+    case "split":
+      return `${CHARLM_SPLIT.map((f) => `${f * 100} %`).join(" / ")} training / validation / test, contiguous`;
+    case "unroll":
+      return said(all, (r) => `${r.task.T} characters, the state carried from batch to batch`);
     case "hidden":
       return mostly(
         spec.cells.map((c) => {
@@ -133,7 +146,14 @@ function ours(spec: ExperimentSpec, all: Row[], recipe: Recipe, setting: string)
       const short = budgetShortfalls(all);
       return (
         `≤ ${said(all, (r) => String(r.train.steps))}, ` +
-        said(all, (r) => (r.train.earlyStop ? "early stop once solved on validation" : "no early stop")) +
+        said(all, (r) =>
+          r.train.earlyStop
+            ? "early stop once solved on validation"
+            : r.train.patience
+              ? `stop after ${r.train.patience} evaluations (every ${r.train.evalEvery} steps) without a better ` +
+                "validation score"
+              : "no early stop",
+        ) +
         (short.length
           ? `. Fewer steps than the paper's at ${short.join(", ")}: there a verdict says only what this budget ` +
             "can show (a solve or a beaten baseline, or a solve the paper never saw), else \"not comparable\""

@@ -56,6 +56,9 @@ const DRAFT = "amarshah/complex_RNN at 94dc6fbf (2 Dec 2015), paper/uRNN/uRNN.te
 const FIGURES = "amarshah/complex_RNN at 94dc6fbf, paper/uRNN/figures (x-axes read by eye)";
 /** Their rate for every model but the IRNN (draft §4: "a learning rate of 10^{-3}"; optimizations.py). */
 const ARJOVSKY_LR = 1e-3;
+/** The stored char-rnn the paper's code descends from: its defaults, where the paper's own text is not stored. */
+const CHAR_RNN = "karpathy/char-rnn train.lua at 0483593b";
+const KARPATHY_ABSTRACT = "arXiv 1506.02078, as stored by paperswithcode.com and bibbase.org";
 const TANH = ["rnn_tanh", "rnn_tanh_glorot"];
 const LSTM = ["lstm", "lstm_glorot"];
 
@@ -367,7 +370,7 @@ function predicate(expect: Expectation | null, o: Outcome): Verdict | null {
 /** Each paper's training recipe, for the deviations table (what ours did is read from the spec). */
 export interface Recipe {
   paper: string;
-  tasks: TaskName[];
+  tasks: Array<TaskName | "charlm">;
   settings: Record<string, { value: string; source: string }>;
   /**
    * What the authors' models had that ours do not, by the cell kind or initialiser it concerns ("every": all of
@@ -464,6 +467,47 @@ export const RECIPES: Recipe[] = [
         value: "modulus + 1e-5 in the rescaling; bias U[−0.01, 0.01] in the code, 0 in the draft",
         source:
           `authors' models.py at 94dc6fbf: rescale = max(modulus + hidden_bias, 0) / (modulus + 1e-5); ${DRAFT}`,
+      },
+    },
+  },
+  {
+    paper: "Karpathy, Johnson & Fei-Fei 2015",
+    tasks: ["charlm"],
+    settings: {
+      corpus: {
+        value: "War and Peace, and the Linux kernel's source and header files shuffled and concatenated",
+        source:
+          `not in the stored abstract (${KARPATHY_ABSTRACT}); named by stored third-party summaries ` +
+          "(study.space, emergentmind.com); the paper's text is not stored here",
+      },
+      split: {
+        value: "95 % training, 5 % validation, no test split (char-rnn's defaults); the paper's own: not stored",
+        source: `${CHAR_RNN}: train_frac 0.95, val_frac 0.05`,
+      },
+      hidden: {
+        value: "LSTM, GRU and RNN of 1–3 layers, parameter-matched to LSTMs of 64–512 cells",
+        source: "stored third-party summaries (emergentmind.com), not the paper: check before relying on it",
+      },
+      optimizer: {
+        value: "RMSProp, lr 2e-3, decay 0.95; lr × 0.97 after every epoch from epoch 10",
+        source: `${CHAR_RNN}: learning_rate, decay_rate, learning_rate_decay, learning_rate_decay_after`,
+      },
+      batch: { value: "50 streams", source: `${CHAR_RNN}: batch_size` },
+      unroll: {
+        value: "50 characters, the state carried from batch to batch",
+        source: `${CHAR_RNN}: seq_length; init_state_global = rnn_state[#rnn_state]`,
+      },
+      clipping: {
+        value: "element-wise at 5, on the gradient summed over the 50 steps (each step's loss a mean over the batch)",
+        source: `${CHAR_RNN}: grad_clip 5; "grad_params:div(opt.seq_length) -- this line should be here but" left out`,
+      },
+      init: {
+        value: "every parameter U(±0.08), then the LSTM's forget-gate biases 1",
+        source: `${CHAR_RNN}: params:uniform(-0.08, 0.08); forget gate biases filled with 1.0`,
+      },
+      iterations: {
+        value: "50 epochs; validation loss every 1000 iterations",
+        source: `${CHAR_RNN}: max_epochs 50, eval_val_every 1000`,
       },
     },
   },

@@ -60,6 +60,8 @@ export const CHARLM_FACTS = {
 
 /** Nats to bits. */
 export const bitsPerNat = 1 / Math.LN2;
+/** Training, validation and test fractions of a text, unless a task names its own. */
+export const CHARLM_SPLIT = [0.8, 0.1, 0.1] as const;
 
 /** A language-modelling task on `text`: its splits, streams, baseline and vocabulary (see the header). */
 export function charLMTask(text: string, options: CharLMOptions): CharLMTask {
@@ -82,7 +84,7 @@ export function charLMTask(text: string, options: CharLMOptions): CharLMTask {
     return ids;
   };
   const decode = (xs: ArrayLike<number>): string => Array.from(xs, (i) => vocabulary[i]).join("");
-  const split = options.split ?? [0.8, 0.1, 0.1];
+  const split = options.split ?? CHARLM_SPLIT;
   if (split.length !== 3 || !split.every((f) => f > 0) || Math.abs(split[0] + split[1] + split[2] - 1) > 1e-9)
     fail("charLMTask split", "three positive fractions that sum to 1 (training, validation, test)", split);
   const ids = encode(text);

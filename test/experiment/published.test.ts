@@ -110,6 +110,27 @@ describe("published outcomes", () => {
     expect(RECIPES[0].settings.iterations.source).to.not.include("default");
   });
 
+  it("the charlm preset's deviations: char-rnn's settings beside ours, each of ours read from the spec", () => {
+    const rows = deviations(preset("charlm", 0));
+    const row = (setting: string) => rows.find((r) => r.paper === "Karpathy, Johnson & Fei-Fei 2015" &&
+      r.setting === setting)!;
+    expect(row("unroll").ours).to.equal("50 characters, the state carried from batch to batch");
+    expect(row("clipping").ours).to.equal("element-wise at 5, on the mean over the characters");
+    expect(row("iterations").ours).to.equal(
+      "≤ 20000, stop after 3 evaluations (every 1000 steps) without a better validation score",
+    );
+    expect(row("split").ours).to.equal("80 % / 10 % / 10 % training / validation / test, contiguous");
+    expect(row("init").ours, "nothing of the authors' models listed as missing").to.not.include("Unlike");
+    expect(row("corpus").ours).to.match(/^data\/linux-kernel\.txt \(SHA-256 [0-9a-f]{12}…\)$/);
+    // What only third-party summaries say is labelled so; the rest cites the stored char-rnn.
+    expect(row("hidden").source).to.include("not the paper");
+    expect(row("optimizer").source).to.match(/^karpathy\/char-rnn train\.lua at 0483593b/);
+    const spec = preset("charlm", 0);
+    const short = { ...spec, train: { ...spec.train, clip: { kind: "norm" as const, max: 1 } } };
+    expect(deviations(short).find((r) => r.setting === "clipping" && r.paper.startsWith("Karpathy"))!.ours)
+      .to.equal("global norm at 1, on the mean over the characters");
+  });
+
   it("the deviations table names the lengths a preset leaves out of the paper's, with its seed counts", () => {
     const lengths = (name: "quick" | "headline" | "paper") =>
       deviations(preset(name, 0)).find((r) => r.setting === "lengths")!;
