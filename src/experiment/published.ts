@@ -368,9 +368,14 @@ function predicate(expect: Expectation | null, o: Outcome): Verdict | null {
 }
 
 /** Each paper's training recipe, for the deviations table (what ours did is read from the spec). */
+/** What a comparison between two of a paper's models varies: the cell's kind, or its number of layers. */
+export type Contrasted = "kind" | "layers";
+
 export interface Recipe {
   paper: string;
   tasks: Array<TaskName | "charlm">;
+  /** The comparisons the paper makes between its models, which our runs answer in a table of their own. */
+  contrasts?: Contrasted[];
   settings: Record<string, { value: string; source: string }>;
   /**
    * What the authors' models had that ours do not, by the cell kind or initialiser it concerns ("every": all of
@@ -473,6 +478,7 @@ export const RECIPES: Recipe[] = [
   {
     paper: "Karpathy, Johnson & Fei-Fei 2015",
     tasks: ["charlm"],
+    contrasts: ["kind", "layers"],
     settings: {
       corpus: {
         value: "War and Peace, and the Linux kernel's source and header files shuffled and concatenated",

@@ -4,6 +4,7 @@
  * source and predicate), the deviations table, every figure and the run manifest. The same
  * tables and figures feed `gatescope writeup`. Every string from configs or data is escaped.
  */
+import { CONTRAST_CAPTION, CONTRAST_HEAD, contrastRow, contrasts } from "./contrasts";
 import { taskFacts } from "./task-of";
 import { gradientFlowFigure, gradientFlowHeatmap } from "../viz/gradient-flow";
 import { gradientNormsFigure, sweepFigure } from "../viz/training";
@@ -327,6 +328,14 @@ ${table(
     : "";
 }
 
+/** The rows the cited paper's comparisons set side by side (empty where its recipe makes none). */
+function contrastSection(results: ResultsFile): string {
+  const rows = contrasts(results.manifest.config, results.runs);
+  return rows.length
+    ? `\n<h2>Rows compared</h2>\n<p>${e(CONTRAST_CAPTION)}</p>\n${table(CONTRAST_HEAD, rows.map(contrastRow), ["T"])}`
+    : "";
+}
+
 /** The manifest's fields, the config apart. */
 function manifestTable(results: ResultsFile): string {
   return Object.entries(results.manifest)
@@ -363,7 +372,7 @@ ${summaryTable(results)}
 <p>${e(SEEDS_NOTE)}</p>
 <h2>Published vs ours</h2>
 ${publishedTable(results)}
-${memorySection(results)}
+${memorySection(results)}${contrastSection(results)}
 ${missingSection(results)}
 <h2>Deviations from the original recipes</h2>
 ${deviationsTable(results)}

@@ -105,6 +105,19 @@ export function missingByRow(spec: ExperimentSpec, missing: readonly string[]): 
   return counts;
 }
 
+/**
+ * A row's runs at its chosen rate (chosen on the seeds every rate ran: all of them in a full sweep, the pilot's in
+ * a staged one), those of them that took no part in choosing it, and the ones its numbers come from: the fresh
+ * ones, or every chosen one where all chose (a full sweep).
+ */
+export function rowRuns(group: RunResult[]): { chosen: RunResult[]; fresh: RunResult[]; rs: RunResult[] } {
+  const lr = chooseRate(group);
+  const chose = selectionSeeds(group);
+  const chosen = group.filter((r) => r.lr === lr);
+  const fresh = chosen.filter((r) => !chose.includes(r.seed));
+  return { chosen, fresh, rs: fresh.length ? fresh : chosen };
+}
+
 /** Summary rows; a row with runs still missing (`missing`, by row key) gets no verdict until they are made. */
 export function summarize(results: RunResult[], missing: ReadonlyMap<string, number> = new Map()): SummaryRow[] {
   return [...groupBy(results, rowKey).values()].map((group) => {
@@ -118,11 +131,8 @@ export function summarize(results: RunResult[], missing: ReadonlyMap<string, num
       solved: rs.filter((r) => r.solved).length,
       seeds: rs.length,
     }));
-    // On the seeds every rate ran: all of them in a full sweep, the pilot's in a staged one.
-    const pick = sweep.findIndex((s) => s.lr === chooseRate(group));
-    const chose = selectionSeeds(group);
-    const fresh = byLr[pick].filter((r) => !chose.includes(r.seed));
-    const rs = fresh.length ? fresh : byLr[pick];
+    const { chosen, fresh, rs } = rowRuns(group);
+    const pick = sweep.findIndex((s) => s.lr === chosen[0].lr);
     const steps = rs.filter((r) => r.solved && r.solved_at !== null).map((r) => r.solved_at!);
     const first = rs[0];
     const claim = findClaim(first.task, first.T, first.cell);
@@ -143,7 +153,7 @@ export function summarize(results: RunResult[], missing: ReadonlyMap<string, num
       lr: first.lr,
       seeds: rs.length,
       fresh: fresh.length > 0,
-      with_pilots: fresh.length && fresh.length < byLr[pick].length ? seedStats(byLr[pick]) : null,
+      with_pilots: fresh.length && fresh.length < chosen.length ? seedStats(chosen) : null,
       authors: theirs ? { lr: claim!.lr!, ...theirs, verdict: verdictOf(theirs, atTheirs!) } : null,
       metric_mean: own.metric_mean,
       metric_std: sd(rs.map((r) => r.final_test_metric)),

@@ -4,6 +4,7 @@
  * (TeX's special characters escaped, Unicode math signs spelled as math). One set of rows feeds both,
  * and summary.md beside results.json.
  */
+import { CONTRAST_CAPTION, CONTRAST_HEAD, contrastRow, contrasts } from "./contrasts";
 import { deviations } from "./deviations";
 import { memoryRows, outcomeText } from "./report";
 import { madeWith, runsCost, type ResultsFile } from "./results";
@@ -128,6 +129,16 @@ export function resultTables(results: ResultsFile): TextTable[] {
               r.first.toPrecision(3),
               r.second.toPrecision(3),
             ]),
+          },
+        ]
+      : []),
+    ...(contrasts(results.manifest.config, results.runs).length
+      ? [
+          {
+            caption: CONTRAST_CAPTION,
+            label: "tab:contrasts",
+            head: CONTRAST_HEAD,
+            rows: contrasts(results.manifest.config, results.runs).map(contrastRow),
           },
         ]
       : []),
