@@ -249,11 +249,14 @@ export {
   type Expectation,
   type Source,
   type Recipe,
+  type Contrasted,
   type Outcome,
   type Verdict,
 } from "./experiment/published";
 export { summarize, formatSummary, summaryCells, type SeedStats, type SummaryRow } from "./experiment/summary";
 export { deviations, type Deviation } from "./experiment/deviations";
+export { contrasts, type Contrast } from "./experiment/contrasts";
+export { measureRows, type MeasureRow } from "./experiment/measures";
 export { summaryMarkdown, tableToMarkdown, tableToLatex, type TextTable } from "./experiment/tables";
 export { writeup, methodsParagraph, REFERENCES_BIB } from "./experiment/writeup";
 export { bootstrapMeanCI, wilsonCI, quantile, median } from "./experiment/stats";

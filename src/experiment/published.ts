@@ -371,6 +371,7 @@ function predicate(expect: Expectation | null, o: Outcome): Verdict | null {
 /** What a comparison between two of a paper's models varies: the cell's kind, or its number of layers. */
 export type Contrasted = "kind" | "layers";
 
+/** A cited paper's settings for its tasks, which the deviations table sets beside ours, and what it compares. */
 export interface Recipe {
   paper: string;
   tasks: Array<TaskName | "charlm">;

@@ -12,6 +12,7 @@ import { cellLabel, type Figure } from "../viz/figure";
 import { escapeHtml as e, figureHtml, htmlPage } from "../viz/html";
 import { comparisonDashboard } from "./dashboard";
 import { deviations } from "./deviations";
+import { MEASURES_CAPTION, measureCells, measureNames, measureRows } from "./measures";
 import { madeWith, runsCost, type ResultsFile } from "./results";
 import type { RunResult } from "./run";
 import { lengthKey, rowKey } from "./spec";
@@ -328,6 +329,16 @@ ${table(
     : "";
 }
 
+/** The task's other test measures per row (empty where its task reports none). */
+function measuresSection(results: ResultsFile): string {
+  const rows = measureRows(results);
+  const names = measureNames(rows);
+  return rows.length
+    ? `\n<h2>Other test measures</h2>\n<p>${e(MEASURES_CAPTION)}</p>\n` +
+        table(["task", "T", "cell", ...names, "seeds"], rows.map((r) => measureCells(r, names)), ["T", "seeds"])
+    : "";
+}
+
 /** The rows the cited paper's comparisons set side by side (empty where its recipe makes none). */
 function contrastSection(results: ResultsFile): string {
   const rows = contrasts(results.manifest.config, results.runs);
@@ -372,7 +383,7 @@ ${summaryTable(results)}
 <p>${e(SEEDS_NOTE)}</p>
 <h2>Published vs ours</h2>
 ${publishedTable(results)}
-${memorySection(results)}${contrastSection(results)}
+${memorySection(results)}${measuresSection(results)}${contrastSection(results)}
 ${missingSection(results)}
 <h2>Deviations from the original recipes</h2>
 ${deviationsTable(results)}

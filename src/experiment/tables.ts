@@ -6,6 +6,7 @@
  */
 import { CONTRAST_CAPTION, CONTRAST_HEAD, contrastRow, contrasts } from "./contrasts";
 import { deviations } from "./deviations";
+import { MEASURES_CAPTION, measureCells, measureNames, measureRows } from "./measures";
 import { memoryRows, outcomeText } from "./report";
 import { madeWith, runsCost, type ResultsFile } from "./results";
 import { authorsVerdictText, SEEDS_NOTE, SUMMARY_HEADINGS, summaryCells, verdictText } from "./summary";
@@ -129,6 +130,16 @@ export function resultTables(results: ResultsFile): TextTable[] {
               r.first.toPrecision(3),
               r.second.toPrecision(3),
             ]),
+          },
+        ]
+      : []),
+    ...(measureRows(results).length
+      ? [
+          {
+            caption: MEASURES_CAPTION,
+            label: "tab:measures",
+            head: ["task", "T", "cell", ...measureNames(measureRows(results)), "seeds"],
+            rows: measureRows(results).map((r) => measureCells(r, measureNames(measureRows(results)))),
           },
         ]
       : []),

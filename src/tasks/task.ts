@@ -68,6 +68,8 @@ export interface Task {
   readonly baseline: number;
   readonly baselineFormula: string;
   readonly criterion: string;
+  /** Test measures (`evaluate`'s extra) a summary reports beside the metric, each with its name in words. */
+  readonly reported?: Readonly<Record<string, string>>;
   /** Sequence length actually fed to the network (copy: T + 20). */
   readonly length: number;
   /** N fresh sequences and their targets. */
