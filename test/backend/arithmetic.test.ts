@@ -92,6 +92,15 @@ describe("arithmetic classes", function () {
     }
   });
 
+  it("scripts/lineage.js --check finds every build this machine runs as recorded and writes nothing", () => {
+    const before = fs.readFileSync(path.join(REPO, "scripts/kernel-lineage.json"), "utf8");
+    const r = spawnSync(process.execPath, [path.join(REPO, "scripts/lineage.js"), "--check"], { encoding: "utf8" });
+    expect(r.status, r.stderr).to.equal(0);
+    for (const name of batteries.keys())
+      expect(r.stdout).to.match(new RegExp(`^${name}: [0-9a-f]{16}, as recorded`, "m"));
+    expect(fs.readFileSync(path.join(REPO, "scripts/kernel-lineage.json"), "utf8")).to.equal(before);
+  });
+
   it("the lineage can refuse: a build's bits claim no sources whose record differs, and links are followed", () => {
     const lineage = lineageFile.readLineage();
     const fused = { rules: builds.avx2.rules, fingerprint: fingerprint(batteries.get("native-avx2")!) };
