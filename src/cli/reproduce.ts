@@ -25,7 +25,7 @@ import { PRESETS, preset, type PresetName } from "../experiment/presets";
 import { logFile, shellQuote } from "../experiment/slurm";
 import { expand, pilotSeeds, rows, type ExperimentSpec, type RunSpec } from "../experiment/spec";
 import { lockDir, readExperiment, runCheckpointStep, writeExperiment } from "../experiment/store";
-import { formatSummary } from "../experiment/summary";
+import { formatSummary, metricOnly } from "../experiment/summary";
 import { OPTIONS_ONLY, parseCommandArgs } from "./args";
 
 export const EXECUTORS = ["local", "slurm", "list"] as const;
@@ -172,7 +172,7 @@ function sameExperiment(dir: string, spec: ExperimentSpec): boolean {
 const runLine = (r: Collected["file"]["runs"][number], cached: boolean) =>
   `${r.task} T=${r.T} ${r.cell} lr ${r.lr} seed ${r.seed}: val ${r.final_val_metric.toPrecision(3)}, ` +
   `test ${r.final_test_metric.toPrecision(3)} (baseline ${r.baseline.toPrecision(3)})` +
-  `${r.solved ? `, solved at step ${r.solved_at}` : ", not solved"} after ${r.steps} steps, ` +
+  `${r.solved ? `, solved at step ${r.solved_at}` : metricOnly(r) ? "" : ", not solved"} after ${r.steps} steps, ` +
   (cached ? "cached" : `${r.wall_s.toFixed(0)} s`);
 
 /** Runs here on a worker pool, with a progress bar on a terminal and a line per finished run otherwise. */

@@ -17,7 +17,15 @@ import { madeWith, runsCost, type ResultsFile } from "./results";
 import type { RunResult } from "./run";
 import { lengthKey, rowKey } from "./spec";
 import {
-  authorsVerdictText, groupBy, SEEDS_NOTE, SUMMARY_HEADINGS, summaryCells, verdictText, type SummaryRow,
+  authorsVerdictText,
+  groupBy,
+  metricOnly,
+  SEEDS_NOTE,
+  SUMMARY_HEADINGS,
+  summaryCells,
+  summaryKeys,
+  verdictText,
+  type SummaryRow,
 } from "./summary";
 
 /** The runs behind the summary: for each task × T × cell, those at the learning rate validation chose. */
@@ -205,6 +213,7 @@ export function outcomeText(r: SummaryRow): string {
       : r.metric_ci95[1] < r.baseline
         ? "below the baseline"
         : "near the baseline";
+  if (metricOnly(r)) return where;
   return r.solved === r.seeds
     ? "solved by every seed"
     : r.solved === 0
@@ -234,7 +243,7 @@ function table(head: string[], rows: Array<Array<string | number | Html>>, numer
 
 /** The summary: one row per task, T and cell, with intervals. */
 function summaryTable(results: ResultsFile): string {
-  const keys = Object.keys(SUMMARY_HEADINGS).filter((k) => k !== "verdict");
+  const keys = summaryKeys(results.summary).filter((k) => k !== "verdict");
   return table(
     keys.map((k) => SUMMARY_HEADINGS[k]),
     results.summary.map((r) => {

@@ -13,6 +13,7 @@ import { findClaim, judge, paperSteps, type Expectation, type Source, type Verdi
 import type { RunResult } from "./run";
 import { chooseRate, expand, rowKey, selectionSeeds, type ExperimentSpec } from "./spec";
 import { bootstrapMeanCI, mean, quantile, sd, wilsonCI } from "./stats";
+import { taskFacts } from "./task-of";
 
 /** A row's test metric and solves over some of its seeds. */
 export interface SeedStats {
@@ -222,6 +223,16 @@ export const SUMMARY_HEADINGS: Record<string, string> = {
   verdict: "verdict",
 };
 
+/** Whether a row's task is judged by its metric alone, so that solves say nothing of it. */
+export const metricOnly = (r: Pick<SummaryRow, "task" | "T">): boolean =>
+  taskFacts({ name: r.task, T: r.T }).metricOnly === true;
+
+/** The columns a table of `rows` shows: no solves where no row's task is ever solved. */
+export function summaryKeys(rows: readonly SummaryRow[]): string[] {
+  const solves = !rows.every(metricOnly);
+  return Object.keys(SUMMARY_HEADINGS).filter((k) => solves || (k !== "solved" && k !== "steps"));
+}
+
 /** Test metric [interval], solves of seeds: a second set of a row's numbers. */
 export const statsText = (o: SeedStats): string =>
   `${p3(o.metric_mean)} [${p2(o.metric_ci95[0])}, ${p2(o.metric_ci95[1])}] ${o.solved}/${o.seeds}`;
@@ -255,7 +266,7 @@ export const SEEDS_NOTE =
 
 /** A plain-text table that fits 100 columns for the usual rows; claims follow, one per line. */
 export function formatSummary(rows: SummaryRow[]): string {
-  const keys = Object.keys(SUMMARY_HEADINGS);
+  const keys = summaryKeys(rows);
   const body = rows.map((r) => summaryCells(r));
   const widths = keys.map((k) => Math.max(SUMMARY_HEADINGS[k].length, ...body.map((b) => b[k].length)));
   const line = (cells: string[]) =>

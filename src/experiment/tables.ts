@@ -9,7 +9,7 @@ import { deviations } from "./deviations";
 import { MEASURES_CAPTION, measureCells, measureNames, measureRows } from "./measures";
 import { memoryRows, outcomeText } from "./report";
 import { madeWith, runsCost, type ResultsFile } from "./results";
-import { authorsVerdictText, SEEDS_NOTE, SUMMARY_HEADINGS, summaryCells, verdictText } from "./summary";
+import { authorsVerdictText, SEEDS_NOTE, SUMMARY_HEADINGS, summaryCells, summaryKeys, verdictText } from "./summary";
 import { escapeMarkdown } from "../viz/markdown";
 
 /** A table of text cells with its caption and label. */
@@ -81,7 +81,8 @@ export function tableToLatex(t: TextTable): string {
 
 /** The summary, published-vs-ours and deviations tables of a results file. */
 export function resultTables(results: ResultsFile): TextTable[] {
-  const keys = Object.keys(SUMMARY_HEADINGS);
+  const keys = summaryKeys(results.summary);
+  const solves = keys.includes("solved");
   const seeds = [...new Set(results.summary.map((r) => r.seeds))].join("/");
   // Each bootstraps its intervals: computed once here.
   const measured = measureRows(results), measures = measureNames(measured);
@@ -89,9 +90,12 @@ export function resultTables(results: ResultsFile): TextTable[] {
   return [
     {
       caption:
-        `Test metric of the weights selected on validation: mean over ${seeds} seeds with a bootstrap 95% interval; ` +
-        "solve rate with a Wilson 95% interval; steps to solve: median [interquartile range] over the seeds that " +
-        `solved. ${SEEDS_NOTE}`,
+        `Test metric of the weights selected on validation: mean over ${seeds} seeds with a bootstrap 95% interval` +
+        (solves
+          ? "; solve rate with a Wilson 95% interval; steps to solve: median [interquartile range] over the seeds " +
+            "that solved"
+          : "") +
+        `. ${SEEDS_NOTE}`,
       label: "tab:summary",
       head: keys.map((k) => SUMMARY_HEADINGS[k]),
       rows: results.summary.map((r) => {

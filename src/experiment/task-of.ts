@@ -95,7 +95,7 @@ export function shapedBatch(config: RunTask, rng: Rng, N: number): Batch {
 export function taskFacts(config: {
   name: string;
   T: number;
-}): Pick<Task, "metricName" | "baselineFormula" | "criterion" | "loss" | "reported"> {
+}): Pick<Task, "metricName" | "baselineFormula" | "criterion" | "metricOnly" | "loss" | "reported"> {
   return config.name === "charlm" ? { ...CHARLM_FACTS, loss: "ce" } : makeTask(checkTaskConfig(config));
 }
 

@@ -56,6 +56,7 @@ export const CHARLM_FACTS = {
   metricName: "cross-entropy (nats per character)",
   baselineFormula: "the training split's character frequencies (add-one) on the test split",
   criterion: "none: a language model is judged by its cross-entropy, never solved",
+  metricOnly: true,
   reported: { bits_per_char: "bits per character", accuracy: "accuracy (most likely next character)" },
 } as const;
 

@@ -68,6 +68,8 @@ export interface Task {
   readonly baseline: number;
   readonly baselineFormula: string;
   readonly criterion: string;
+  /** True where nothing is ever solved: the task is judged by its metric alone (a language model). */
+  readonly metricOnly?: boolean;
   /** Test measures (`evaluate`'s extra) a summary reports beside the metric, each with its name in words. */
   readonly reported?: Readonly<Record<string, string>>;
   /** Sequence length actually fed to the network (copy: T + 20). */

@@ -3,7 +3,15 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parseResults } from "../../src/experiment/results";
-import { formatSummary, SEEDS_NOTE, summaryCells, SUMMARY_HEADINGS } from "../../src/experiment/summary";
+import { outcomeText } from "../../src/experiment/report";
+import {
+  formatSummary,
+  SEEDS_NOTE,
+  summaryCells,
+  SUMMARY_HEADINGS,
+  summaryKeys,
+  type SummaryRow,
+} from "../../src/experiment/summary";
 import { REPO } from "../helpers/paths";
 
 const quick = () => parseResults(fs.readFileSync(path.join(REPO, "results/quick/results.json"), "utf8"));
@@ -57,6 +65,19 @@ describe("the summary as printed", () => {
     // the table, the note on seeds, and no claims section
     expect(none).to.have.length(4 + rows.filter((r) => r.expect === null).length);
     expect(none.slice(-2)).to.deep.equal(["", SEEDS_NOTE]);
+  });
+});
+
+describe("a task judged by its metric alone", () => {
+  it("shows no solves: a language model's rows drop those columns, alone, and keep them beside a solvable task", () => {
+    const adding = quick().summary[0];
+    const lm: SummaryRow = { ...adding, task: "charlm", T: 50, cell: "lstm-2", vs_baseline: 0.5, metric_ci95: [1, 2] };
+    const all = Object.keys(SUMMARY_HEADINGS);
+    expect(summaryKeys([lm])).to.deep.equal(all.filter((k) => k !== "solved" && k !== "steps"));
+    expect(summaryKeys([lm, adding])).to.deep.equal(all);
+    expect(formatSummary([lm]).split("\n")[0]).not.to.match(/solved|steps/);
+    expect(outcomeText({ ...lm, baseline: 3.7 })).to.equal("below the baseline");
+    expect(outcomeText(adding)).to.match(/solved/);
   });
 });
 
