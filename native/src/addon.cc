@@ -257,7 +257,9 @@ bool fail(const Napi::Env& env, const std::string& what) {
   return false;
 }
 
-bool integer(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t& out) {
+/** A call's arguments: an entry point's CallbackInfo, or a replayed call's at one step (Values). */
+template <class Args>
+bool integer(const Args& info, size_t i, const char* name, int64_t& out) {
   Napi::Value v = info[i];
   if (!v.IsNumber()) return fail(info.Env(), std::string(name) + ": expected an integer ≥ 0, got a non-number");
   double d = v.As<Napi::Number>().DoubleValue();
@@ -284,8 +286,9 @@ bool product(const Napi::Env& env, const std::string& what, std::initializer_lis
  * A Float32Array argument that holds `rows` rows of `cols` floats from `off`, `ld` apart:
  * its pointer at `off`, or false with the error thrown. The extent is computed with overflow checks.
  */
-bool matrix(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t off, int64_t rows, int64_t cols,
-            int64_t ld, float*& out) {
+template <class Args>
+bool matrix(const Args& info, size_t i, const char* name, int64_t off, int64_t rows, int64_t cols, int64_t ld,
+            float*& out) {
   Napi::Value v = info[i];
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
     return fail(info.Env(), std::string(name) + ": expected a Float32Array, got another value");
@@ -317,13 +320,11 @@ bool matrix(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t 
 /** Gate ops over fewer units than this stay on one thread. */
 constexpr int64_t SPLIT_MIN_UNITS = 2048;
 
-/** gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) */
-Napi::Value Gemm(const Napi::CallbackInfo& info) {
+/** gemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc): its checked arguments, or false. */
+template <class Args>
+bool gemmArgs(const Args& info, GemmArgs& g) {
   Napi::Env env = info.Env();
-  State& s = state(env);
-  if (info.Length() != 15) return fail(env, "gemm: expected 15 arguments, got " + std::to_string(info.Length())),
-                                  env.Undefined();
-  GemmArgs g{};
+  if (info.Length() != 15) return fail(env, "gemm: expected 15 arguments, got " + std::to_string(info.Length()));
   g.tA = info[0].ToBoolean();
   g.tB = info[1].ToBoolean();
   int64_t aOff, bOff, cOff, beta;
@@ -333,68 +334,69 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
         integer(info, 9, "gemm bOff", bOff) && integer(info, 10, "gemm ldb", g.ldb) &&
         integer(info, 11, "gemm beta", beta) && integer(info, 13, "gemm cOff", cOff) &&
         integer(info, 14, "gemm ldc", g.ldc)))
-    return env.Undefined();
-  if (beta > 1) return fail(env, "gemm beta: expected 0 or 1, got " + std::to_string(beta)), env.Undefined();
-  if (g.tA && g.tB) return fail(env, "gemm: expected at most one transposed operand, got both"), env.Undefined();
+    return false;
+  if (beta > 1) return fail(env, "gemm beta: expected 0 or 1, got " + std::to_string(beta));
+  if (g.tA && g.tB) return fail(env, "gemm: expected at most one transposed operand, got both");
   if (!(matrix(info, 5, "gemm A", aOff, g.tA ? g.K : g.M, g.tA ? g.M : g.K, g.lda, A) &&
         matrix(info, 8, "gemm B", bOff, g.tB ? g.N : g.K, g.tB ? g.K : g.N, g.ldb, B) &&
         matrix(info, 12, "gemm C", cOff, g.M, g.N, g.ldc, C)))
-    return env.Undefined();
+    return false;
   g.A = A, g.B = B, g.C = C, g.beta = static_cast<int>(beta);
-  if (g.M == 0 || g.N == 0) return env.Undefined();
+  return true;
+}
+
+void gemm(State& s, const GemmArgs& g) {
+  if (g.M == 0 || g.N == 0) return;
   const uint64_t key = shapeKey({0, g.tA, g.tB, g.M, g.N, g.K});
   route::gemm(*s.table, g, s.scratch, s.transposed,
               [&](int64_t total, int64_t grain, bool worth, auto f) { split(s, key, total, grain, worth, f); });
-  return env.Undefined();
 }
 
+/** A bias added to M rows of C, or C's M rows summed into out. */
+struct RowArgs {
+  int64_t M, N, ldc;
+  float* C;
+  float* b;  // addRowBias: the bias; sumRows: out
+};
+
 /** addRowBias(M, N, b, bOff, C, cOff, ldc) */
-Napi::Value AddRowBias(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t M, N, bOff, cOff, ldc;
-  float *b, *C;
-  if (info.Length() == 7 && integer(info, 0, "addRowBias M", M) && integer(info, 1, "addRowBias N", N) &&
-      integer(info, 3, "addRowBias bOff", bOff) && integer(info, 5, "addRowBias cOff", cOff) &&
-      integer(info, 6, "addRowBias ldc", ldc) && matrix(info, 2, "addRowBias b", bOff, 1, N, N, b) &&
-      matrix(info, 4, "addRowBias C", cOff, M, N, ldc, C))
-    state(env).table->addRowBias(M, N, b, C, ldc);
-  else if (info.Length() != 7 && !env.IsExceptionPending())
-    fail(env, "addRowBias: expected 7 arguments, got " + std::to_string(info.Length()));
-  return env.Undefined();
+template <class Args>
+bool addRowBiasArgs(const Args& info, RowArgs& r) {
+  int64_t bOff, cOff;
+  if (info.Length() != 7) return fail(info.Env(), "addRowBias: expected 7 arguments, got " +
+                                                      std::to_string(info.Length()));
+  return integer(info, 0, "addRowBias M", r.M) && integer(info, 1, "addRowBias N", r.N) &&
+         integer(info, 3, "addRowBias bOff", bOff) && integer(info, 5, "addRowBias cOff", cOff) &&
+         integer(info, 6, "addRowBias ldc", r.ldc) && matrix(info, 2, "addRowBias b", bOff, 1, r.N, r.N, r.b) &&
+         matrix(info, 4, "addRowBias C", cOff, r.M, r.N, r.ldc, r.C);
 }
 
 /** sumRows(M, N, C, cOff, ldc, out, outOff) */
-Napi::Value SumRows(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t M, N, cOff, ldc, outOff;
-  float *C, *out;
-  if (info.Length() == 7 && integer(info, 0, "sumRows M", M) && integer(info, 1, "sumRows N", N) &&
-      integer(info, 3, "sumRows cOff", cOff) && integer(info, 4, "sumRows ldc", ldc) &&
-      integer(info, 6, "sumRows outOff", outOff) && matrix(info, 2, "sumRows C", cOff, M, N, ldc, C) &&
-      matrix(info, 5, "sumRows out", outOff, 1, N, N, out))
-    state(env).table->sumRows(M, N, C, ldc, out);
-  else if (info.Length() != 7 && !env.IsExceptionPending())
-    fail(env, "sumRows: expected 7 arguments, got " + std::to_string(info.Length()));
-  return env.Undefined();
+template <class Args>
+bool sumRowsArgs(const Args& info, RowArgs& r) {
+  int64_t cOff, outOff;
+  if (info.Length() != 7) return fail(info.Env(), "sumRows: expected 7 arguments, got " +
+                                                      std::to_string(info.Length()));
+  return integer(info, 0, "sumRows M", r.M) && integer(info, 1, "sumRows N", r.N) &&
+         integer(info, 3, "sumRows cOff", cOff) && integer(info, 4, "sumRows ldc", r.ldc) &&
+         integer(info, 6, "sumRows outOff", outOff) && matrix(info, 2, "sumRows C", cOff, r.M, r.N, r.ldc, r.C) &&
+         matrix(info, 5, "sumRows out", outOff, 1, r.N, r.N, r.b);
 }
 
 /** step(op, N, H, flag, array0, offset0, array1, offset1, …): N rows of H units (RNN: N·H elements, H = 1). */
-Napi::Value Step(const Napi::CallbackInfo& info) {
+template <class Args>
+bool stepArgs(const Args& info, StepArgs& a) {
   Napi::Env env = info.Env();
-  State& s = state(env);
   int64_t op, N, H;
   if (!(integer(info, 0, "step op", op) && integer(info, 1, "step N", N) && integer(info, 2, "step H", H)))
-    return env.Undefined();
-  if (op >= STEP_OPS)
-    return fail(env, "step op: expected 0–" + std::to_string(STEP_OPS - 1) + ", got " + std::to_string(op)),
-           env.Undefined();
+    return false;
+  if (op >= STEP_OPS) return fail(env, "step op: expected 0–" + std::to_string(STEP_OPS - 1) + ", got " +
+                                           std::to_string(op));
   const StepShape& shape = STEP_SHAPES[op];
   const std::string name = shape.name;
   if (info.Length() != 4 + 2 * static_cast<size_t>(shape.buffers))
     return fail(env, name + ": expected " + std::to_string(4 + 2 * shape.buffers) + " arguments, got " +
-                         std::to_string(info.Length())),
-           env.Undefined();
-  StepArgs a{};
+                         std::to_string(info.Length()));
   a.op = static_cast<int>(op), a.N = N, a.H = H, a.flag = info[3].ToBoolean();
   for (int b = 0; b < shape.buffers; b++) {
     int64_t off, size;
@@ -402,12 +404,253 @@ Napi::Value Step(const Napi::CallbackInfo& info) {
     if (!(integer(info, 5 + 2 * b, (what + " offset").c_str(), off) &&
           product(env, what, {N, H, shape.widths[b]}, size) &&
           matrix(info, 4 + 2 * b, what.c_str(), off, 1, size, size, a.a[b])))
-      return env.Undefined();
+      return false;
   }
+  return true;
+}
+
+void step(State& s, const StepArgs& a) {
   const KernelTable& k = *s.table;
-  const bool rnn = op == RNN_FORWARD || op == RNN_BACKWARD;
-  split(s, shapeKey({1, op, N, H}), rnn ? N * H : N, 1, N * H >= SPLIT_MIN_UNITS,
+  const bool rnn = a.op == RNN_FORWARD || a.op == RNN_BACKWARD;
+  split(s, shapeKey({1, a.op, a.N, a.H}), rnn ? a.N * a.H : a.N, 1, a.N * a.H >= SPLIT_MIN_UNITS,
         [&](int64_t n0, int64_t n1) { k.step(a, n0, n1); });
+}
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  GemmArgs g{};
+  if (gemmArgs(info, g)) gemm(state(info.Env()), g);
+  return info.Env().Undefined();
+}
+
+Napi::Value AddRowBias(const Napi::CallbackInfo& info) {
+  RowArgs r{};
+  if (addRowBiasArgs(info, r)) state(info.Env()).table->addRowBias(r.M, r.N, r.b, r.C, r.ldc);
+  return info.Env().Undefined();
+}
+
+Napi::Value SumRows(const Napi::CallbackInfo& info) {
+  RowArgs r{};
+  if (sumRowsArgs(info, r)) state(info.Env()).table->sumRows(r.M, r.N, r.C, r.ldc, r.b);
+  return info.Env().Undefined();
+}
+
+Napi::Value Step(const Napi::CallbackInfo& info) {
+  StepArgs a{};
+  if (stepArgs(info, a)) step(state(info.Env()), a);
+  return info.Env().Undefined();
+}
+
+// ---- Replay ------------------------------------------------------------------------------------
+
+/**
+ * The glue between a layer's backward steps, as src/cells/layer.ts's layerOps compute it: out = a + b (add) or
+ * out = a (copy) over `count` values — one float addition or a move per value, which no build rounds otherwise.
+ */
+struct GlueArgs {
+  int64_t count;
+  float* a;
+  float* b;  // add only
+  float* out;
+};
+
+/** add(count, a, aOff, b, bOff, out, outOff) or copy(count, src, sOff, dst, dOff) */
+template <class Args>
+bool glueArgs(const Args& info, bool add, GlueArgs& c) {
+  const char* what = add ? "add" : "copy";
+  const size_t want = add ? 7 : 5;
+  int64_t off[3];
+  if (info.Length() != want)
+    return fail(info.Env(), std::string(what) + ": expected " + std::to_string(want) + " arguments, got " +
+                                std::to_string(info.Length()));
+  if (!integer(info, 0, (std::string(what) + " count").c_str(), c.count)) return false;
+  float** to[3] = {&c.a, add ? &c.b : &c.out, &c.out};
+  for (size_t k = 0; 2 * k + 1 < want; k++) {
+    const std::string name = std::string(what) + " buffer " + std::to_string(k);
+    if (!(integer(info, 2 * k + 2, (name + " offset").c_str(), off[k]) &&
+          matrix(info, 2 * k + 1, name.c_str(), off[k], 1, c.count, c.count, *to[k])))
+      return false;
+  }
+  return true;
+}
+
+void glue(const GlueArgs& c, bool add) {
+  if (add)
+    for (int64_t k = 0; k < c.count; k++) c.out[k] = c.a[k] + c.b[k];
+  else
+    std::copy(c.a, c.a + c.count, c.out);
+}
+
+/** The calls a replay knows, by the code src/backend/native.ts's capture gives them. */
+enum Kind { GEMM, ADD_ROW_BIAS, SUM_ROWS, STEP, ADD, COPY, KINDS };
+
+/** One captured call, checked, with its arrays' pointers at step 0 and how far each moves per step. */
+struct Planned {
+  Kind kind;
+  GemmArgs g;
+  RowArgs r;
+  StepArgs a;
+  GlueArgs c;
+  std::vector<int64_t> strides;  // per array argument, in the order the call takes them
+
+  /** f(pointer) for each array argument's pointer, in the call's order. */
+  template <class F>
+  void pointers(F f) {
+    switch (kind) {
+      case GEMM: return f(g.A), f(g.B), f(g.C);
+      case ADD_ROW_BIAS: return f(r.b), f(r.C);
+      case SUM_ROWS: return f(r.C), f(r.b);
+      case STEP:
+        for (int b = 0; b < STEP_SHAPES[a.op].buffers; b++) f(a.a[b]);
+        return;
+      case ADD: return f(c.a), f(c.b), f(c.out);
+      case COPY: return f(c.a), f(c.out);
+      case KINDS: return;
+    }
+  }
+  /** This call's arguments checked as its entry point checks them, or false with the error thrown. */
+  template <class Args>
+  bool parse(const Args& info) {
+    switch (kind) {
+      case GEMM: return gemmArgs(info, g);
+      case ADD_ROW_BIAS: return addRowBiasArgs(info, r);
+      case SUM_ROWS: return sumRowsArgs(info, r);
+      case STEP: return stepArgs(info, a);
+      case ADD: return glueArgs(info, true, c);
+      case COPY: return glueArgs(info, false, c);
+      case KINDS: return false;
+    }
+    return false;
+  }
+  void run(State& s) const {
+    switch (kind) {
+      case GEMM: return gemm(s, g);
+      case ADD_ROW_BIAS: return s.table->addRowBias(r.M, r.N, r.b, r.C, r.ldc);
+      case SUM_ROWS: return s.table->sumRows(r.M, r.N, r.C, r.ldc, r.b);
+      case STEP: return step(s, a);
+      case ADD: return glue(c, true);
+      case COPY: return glue(c, false);
+      case KINDS: return;
+    }
+  }
+};
+
+/** A replayed call's arguments at one step, as an entry point would have received them. */
+struct Values {
+  Napi::Env env;
+  std::vector<Napi::Value> v;
+  size_t Length() const { return v.size(); }
+  /** Past the end: undefined, as CallbackInfo gives it (a parser may read an argument before counting them). */
+  Napi::Value operator[](size_t i) const { return i < v.size() ? v[i] : env.Undefined(); }
+  Napi::Env Env() const { return env; }
+};
+
+/**
+ * replay(T, arrays, program): T steps of one captured step's calls (src/backend/native.ts), the offsets of step t
+ * moved by t·stride, with no JavaScript between steps — as CUDA Graphs replay a captured stream. program, a
+ * Float64Array: per call [kind, argc, then per argument (tag, value, stride)], tag 0 a number, 1 a boolean, 2
+ * arrays[value]; only an array's offset (the number after it) may move. Every call is checked as its entry point
+ * checks it at step 0 and at step T − 1, which bound every step's extents (offsets are affine in t), before any
+ * step runs: a bad program is an error with nothing written. Some offset must move (so T is bounded by an
+ * array's length). Each call then runs as its entry point runs it, so
+ * the bits are those of the steps called one by one.
+ */
+Napi::Value Replay(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& s = state(env);
+  int64_t T;
+  if (info.Length() != 3) return fail(env, "replay: expected 3 arguments, got " + std::to_string(info.Length())),
+                                 env.Undefined();
+  if (!integer(info, 0, "replay T", T)) return env.Undefined();
+  if (!info[1].IsArray()) return fail(env, "replay arrays: expected an array, got another value"), env.Undefined();
+  if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    return fail(env, "replay program: expected a Float64Array, got another value"), env.Undefined();
+  auto arrays = info[1].As<Napi::Array>();
+  auto code = info[2].As<Napi::Float64Array>();
+  const double* p = code.Data();
+  const size_t size = code.ElementLength();
+  std::vector<Planned> plan;
+  for (size_t at = 0; at < size;) {
+    const std::string where = "replay program at " + std::to_string(at);
+    if (at + 2 > size) return fail(env, where + ": expected a call's kind and argument count, got the end"),
+                              env.Undefined();
+    const double kind = p[at], argc = p[at + 1];
+    if (!(kind >= 0 && kind < KINDS && kind == static_cast<int>(kind)))
+      return fail(env, where + ": expected a kind 0–" + std::to_string(KINDS - 1) + ", got " + std::to_string(kind)),
+             env.Undefined();
+    if (!(argc >= 0 && argc <= 32 && argc == static_cast<int>(argc) && at + 2 + 3 * argc <= size))
+      return fail(env, where + ": expected up to 32 arguments within the program, got " + std::to_string(argc)),
+             env.Undefined();
+    Planned call{};
+    call.kind = static_cast<Kind>(kind);
+    const double* args = p + at + 2;
+    at += 2 + 3 * static_cast<size_t>(argc);
+    // Each argument at step t; the offsets' strides, in order. Moving numbers other than offsets are refused.
+    auto valuesAt = [&](int64_t t, Values& out) {
+      out.v.clear();
+      call.strides.clear();
+      for (int i = 0; i < argc; i++) {
+        const double tag = args[3 * i], value = args[3 * i + 1], stride = args[3 * i + 2];
+        const bool offset = i > 0 && args[3 * (i - 1)] == 2;
+        if (stride != 0 && !(offset && std::abs(stride) <= static_cast<double>(MAX_SIZE) &&
+                             stride == static_cast<double>(static_cast<int64_t>(stride))))
+          return fail(env, where + " argument " + std::to_string(i) +
+                               ": expected a stride only on an array's offset, an integer, got " +
+                               std::to_string(stride));
+        if (tag == 2) {
+          if (!(value >= 0 && value < arrays.Length() && value == static_cast<uint32_t>(value)))
+            return fail(env, where + " argument " + std::to_string(i) + ": expected an array index below " +
+                                 std::to_string(arrays.Length()) + ", got " + std::to_string(value));
+          out.v.push_back(arrays.Get(static_cast<uint32_t>(value)));
+        } else if (tag == 1) {
+          out.v.push_back(Napi::Boolean::New(env, value != 0));
+        } else if (tag == 0) {
+          int64_t moved = 0;
+          if (stride != 0) {
+            // An offset at step t, in int64 with overflow checks; past 2^53 the entry point's own check refuses it.
+            const bool exact = std::abs(value) <= static_cast<double>(MAX_SIZE) &&
+                               value == static_cast<double>(static_cast<int64_t>(value));
+            const int64_t v = exact ? static_cast<int64_t>(value) : 0, st = static_cast<int64_t>(stride);
+            if (!exact || __builtin_mul_overflow(st, t, &moved) || __builtin_add_overflow(moved, v, &moved))
+              return fail(env, where + " argument " + std::to_string(i) + ": expected an offset below 2^53 at " +
+                                   "every step, got one past it");
+            call.strides.push_back(st);
+          } else if (offset) {
+            call.strides.push_back(0);
+          }
+          out.v.push_back(Napi::Number::New(env, stride != 0 ? static_cast<double>(moved) : value));
+        } else {
+          return fail(env, where + " argument " + std::to_string(i) + ": expected a tag 0, 1 or 2, got " +
+                               std::to_string(tag));
+        }
+      }
+      return true;
+    };
+    Values last{env, {}}, first{env, {}};
+    if (T > 1 && !(valuesAt(T - 1, last) && call.parse(last))) return env.Undefined();
+    if (!(valuesAt(0, first) && call.parse(first))) return env.Undefined();
+    size_t arrayArgs = 0;
+    call.pointers([&](auto&) { arrayArgs++; });
+    if (call.strides.size() != arrayArgs)
+      return fail(env, where + ": expected an offset after each of its " + std::to_string(arrayArgs) +
+                           " arrays, got " + std::to_string(call.strides.size())),
+             env.Undefined();
+    plan.push_back(std::move(call));
+  }
+  // A step whose offsets do not move repeats itself: not a time loop, and T would bound nothing.
+  const bool moves = std::any_of(plan.begin(), plan.end(), [](const Planned& c) {
+    return std::any_of(c.strides.begin(), c.strides.end(), [](int64_t st) { return st != 0; });
+  });
+  if (T > 1 && !moves)
+    return fail(env, "replay program: expected an offset that moves with t, got none (" +
+                         std::to_string(plan.size()) + " calls)"),
+           env.Undefined();
+  for (int64_t t = 0; t < T; t++)
+    for (const Planned& call : plan) {
+      Planned now = call;
+      size_t i = 0;
+      now.pointers([&](auto& ptr) { ptr += t * call.strides[i++]; });
+      now.run(s);
+    }
   return env.Undefined();
 }
 
@@ -526,6 +769,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sumRows", Napi::Function::New(env, SumRows));
   exports.Set("step", Napi::Function::New(env, Step));
   exports.Set("unitary", Napi::Function::New(env, Unitary));
+  exports.Set("replay", Napi::Function::New(env, Replay));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("info", Napi::Function::New(env, Info));

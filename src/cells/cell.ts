@@ -122,6 +122,11 @@ export interface Cell {
   readonly extraWidth: number;
   readonly trace: Readonly<Record<string, TraceSlot>>;
   readonly hiddenInputs: readonly HiddenInput[];
+  /**
+   * Whether forwardStep and backwardStep make kernel calls alone (gemm, addRowBias, sumRows, K.ops), with no
+   * arithmetic of their own in JavaScript: a backend may then replay a layer's steps in one call (Kernels.replay).
+   */
+  readonly replayable?: boolean;
   /** Sets what the initialisers cannot know (a gate bias), on freshly drawn layer weights. */
   initialise?(p: LayerParams, H: number): void;
   /** Reads gates row t (x_t W_ihᵀ + b_ih) and h_{t−1}; writes the step's gates, h_t (and c_t). */

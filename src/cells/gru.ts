@@ -155,6 +155,7 @@ function gruCell(variant: GruVariant, updateBias: number | null): Cell {
     carry: 0,
     separateHiddenGrad: after,
     extraWidth: 1,
+    replayable: true,
     trace: {
       ...gateSlots([
         ["r", "reset gate r", SIGMOID],

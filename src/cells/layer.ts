@@ -15,11 +15,37 @@
  * k-step chunk is differentiated alone. The gradients are then exact for that truncated graph.
  * A cell that carries state besides h and c (Cell.carry) cannot be truncated: forward() cannot
  * restart a chunk from that state, so the truncated graph would not be one forward() computes.
+ * Where the cell's steps are kernel calls alone (Cell.replayable), a backend may run the steps
+ * between two cuts as one call (Kernels.replay); the glue between backward steps is then kernel
+ * ops too (layerOps).
  */
 import type { Cell, GradRole, LayerParams, LayerWork, LayerGradWork } from "./cell";
 import type { Kernels, Workspace } from "../math/kernels";
 import { alloc, type DType, type FloatArray } from "../math/tensor";
 import { GatescopeError } from "../errors";
+
+/**
+ * The glue between a layer's backward steps as ops a backend's replay can capture; these are the
+ * reference, which runs them one by one.
+ */
+export const layerOps = {
+  /** out = a + b over `count` values: ∂L/∂h_t from above plus what step t + 1 sends back. */
+  layerAdd(count: number, a: FloatArray, aOff: number, b: FloatArray, bOff: number, out: FloatArray,
+    outOff: number): void {
+    for (let k = 0; k < count; k++) out[outOff + k] = a[aOff + k] + b[bOff + k];
+  },
+  /** dst = src over `count` values: what step t sends back to step t − 1 (zeros across a cut). */
+  layerCopy(count: number, src: FloatArray, sOff: number, dst: FloatArray, dOff: number): void {
+    dst.set(src.subarray(sOff, sOff + count), dOff);
+  },
+};
+
+/** body(t, K) for t from `from` to `to` (either way): one replay where the cell allows it, else step by step. */
+function steps(cell: Cell, K: Kernels, from: number, to: number, body: (t: number, K: Kernels) => void): void {
+  if (cell.replayable && K.replay) return K.replay(from, to, body);
+  const d = to >= from ? 1 : -1;
+  for (let t = from; t !== to + d; t += d) body(t, K);
+}
 
 /** The name of the cell's parameter with this role, if it has one. */
 function withRole(cell: Cell, role: GradRole): string | undefined {
@@ -46,7 +72,7 @@ export function layerForward(
   K.gemm(false, true, T * N, G * H, D, w.x, xOff, D, w.p.weight_ih, 0, D, 0, w.gates, 0, G * H);
   const bih = withRole(cell, "input_bias");
   if (bih) K.addRowBias(T * N, G * H, w.p[bih], 0, w.gates, 0, G * H);
-  for (let t = 0; t < T; t++) cell.forwardStep(w, t, K);
+  if (T > 0) steps(cell, K, 0, T - 1, (t, Kt) => cell.forwardStep(w, t, Kt));
   // What backward and the trace need outlives this call, in place (see Workspace.retain); the
   // original weights and input are referenced, so backward can tell which network it belongs to.
   const cache = { ...w, p, x, scratch: alloc(dtype, 0) };
@@ -113,18 +139,26 @@ export function layerBackward(
   if (dcT && cell.hasCellState) g.dcNext.set(dcT);
   const carry = ws.alloc(dtype, NH); // ∂L/∂h_t through steps > t
   if (dhT) carry.set(dhT);
-  for (let t = T - 1; t >= 0; t--) {
+  const zeros = ws.alloc(dtype, Math.max(1, cell.carry) * NH); // what crosses a cut, and dY where there is none
+  const cut = (t: number) => truncate > 0 && t > 0 && t % truncate === 0;
+  const back = (t: number, Kt: Kernels) => {
     const row = t * NH;
-    for (let k = 0; k < NH; k++) g.dH[row + k] = carry[k] + (dY ? dY[row + k] : 0);
-    cell.backwardStep(w, g, t, K);
-    const detached = truncate > 0 && t > 0 && t % truncate === 0;
-    if (detached) {
-      carry.fill(0);
-      g.dcNext.fill(0);
-    } else {
-      carry.set(g.dhPrev);
-      g.dcNext.set(g.dcPrev);
-    }
+    if (!Kt.ops.layerAdd?.(NH, carry, 0, dY ?? zeros, dY ? row : 0, g.dH, row))
+      layerOps.layerAdd(NH, carry, 0, dY ?? zeros, dY ? row : 0, g.dH, row);
+    cell.backwardStep(w, g, t, Kt);
+    const from = cut(t) ? zeros : g.dhPrev;
+    if (!Kt.ops.layerCopy?.(NH, from, 0, carry, 0)) layerOps.layerCopy(NH, from, 0, carry, 0);
+    const cFrom = cut(t) ? zeros : g.dcPrev, C = cell.carry * NH;
+    if (C > 0 && !Kt.ops.layerCopy?.(C, cFrom, 0, g.dcNext, 0)) layerOps.layerCopy(C, cFrom, 0, g.dcNext, 0);
+  };
+  // The steps between two cuts are alike: each run of them is one replay; a step at a cut runs alone.
+  for (let hi = T - 1; hi >= 0; ) {
+    let lo = hi;
+    while (lo > 0 && !cut(lo)) lo--;
+    const end = cut(lo) ? lo + 1 : lo;
+    if (hi >= end) steps(cell, K, hi, end, back);
+    if (end > lo) back(lo, K);
+    hi = lo - 1;
   }
 
   for (const s of cell.params) if (s.grad !== "cell") dp[s.name] = ws.alloc(dtype, p[s.name].length);

@@ -297,6 +297,7 @@ function lstmCell(variant: LstmVariant, peepholes: boolean, forgetBias: number |
     carry: L.fgr ? 4 : 1,
     separateHiddenGrad: false,
     extraWidth: L.fgr ? 3 : 0,
+    replayable: plain, // the variants' and peepholes' math is JavaScript (familyForward)
     trace,
     hiddenInputs: [{ row0: 0, rows: G, src: "hsPrev" }],
     // Gers et al.'s forget bias; with f = 1 − i (CIFG) the same start is an input bias of −b.

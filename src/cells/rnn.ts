@@ -45,6 +45,7 @@ function rnnCell(relu: boolean): Cell {
     carry: 0,
     separateHiddenGrad: false,
     extraWidth: 0,
+    replayable: true,
     trace: {
       a: { buffer: "gates", column: 0, label: "pre-activation a", range: null, gate: false },
       h: { ...H_SLOT, range: relu ? null : TANH },

@@ -91,6 +91,15 @@ export interface Kernels {
   /** Lets products use one or two threads; results are bit-identical either way. */
   setThreads?(n: 1 | 2): void;
 
+  /**
+   * body(t, K) for t = from, from ± 1, …, to (backwards where to < from), as one call where the backend can capture
+   * a step's kernel calls and replay them with their offsets moved by t, as CUDA Graphs replay a captured stream:
+   * no JavaScript between steps. For bodies that make kernel calls alone (`Cell.replayable`); where the capture
+   * finds calls it cannot replay (another float type, arguments not affine in t) the steps run one by one. The
+   * bits are those of the steps run one by one.
+   */
+  replay?(from: number, to: number, body: (t: number, K: Kernels) => void): void;
+
   /** Gives back the memory a large operation grew (the wasm backend); call between operations. */
   release?(): void;
   /** Bytes of memory the backend holds now, where it keeps its own. */

@@ -25,12 +25,24 @@ const value = fc.oneof(
 );
 // Each entry point's arity (step and unitary vary with their op): sometimes that, sometimes any other.
 const ARITY = { gemm: [15], addRowBias: [7], sumRows: [7], step: [12, 20, 12, 12, 14, 18, 8, 12],
-  unitary: [13, 23], setThreads: [1], setIsa: [1], info: [0] };
+  unitary: [13, 23], setThreads: [1], setIsa: [1], info: [0], replay: [3] };
+// A replay program: calls of any kind (and none), each with its argument count (or another) and (tag, value,
+// stride) triples — small offsets and strides that step past the arrays, extremes, wrong tags.
+const small = fc.oneof(fc.integer({ min: -8, max: 70 }), extreme);
+const triple = fc.tuple(fc.oneof(fc.integer({ min: 0, max: 2 }), small), small,
+  fc.oneof(fc.constant(0), fc.integer({ min: -20, max: 20 }), extreme));
+const call = fc.tuple(fc.oneof(fc.integer({ min: 0, max: 6 }), extreme), fc.array(triple, { maxLength: 16 }),
+  fc.integer({ min: -1, max: 1 }));
+const program = fc.array(call, { maxLength: 4 }).map((cs) =>
+  Float64Array.from(cs.flatMap(([kind, args, miscount]) => [kind, args.length + miscount, ...args.flat()])));
+const replayArgs = fc.tuple(fc.oneof(fc.integer({ min: 0, max: 5 }), extreme),
+  fc.array(value, { maxLength: 4 }), fc.oneof(program, value)).map((xs) => [...xs]);
 let calls = 0, threw = 0;
 for (const [name, arities] of Object.entries(ARITY)) {
   const args = fc.oneof(
     fc.constantFrom(...arities).chain((n) => fc.array(value, { minLength: n, maxLength: n })),
     fc.array(value, { maxLength: 26 }),
+    ...(name === "replay" ? [replayArgs, replayArgs, replayArgs] : []),
   );
   fc.assert(fc.property(args, (xs) => {
     calls++;
@@ -51,7 +63,7 @@ describe("native boundary under fuzzing (fast-check, in a child process)", funct
     expect(r.signal, r.stderr).to.equal(null);
     expect(r.status, r.stderr).to.equal(0);
     const { calls, threw } = JSON.parse(r.stdout.trim().split("\n").pop()!);
-    expect(calls).to.equal(8 * runs);
+    expect(calls).to.equal(9 * runs);
     // Most such calls are refused with an error, and some are valid and run: both paths were taken.
     expect(threw).to.be.above(calls / 2);
     expect(threw).to.be.below(calls);
