@@ -91,6 +91,28 @@ if (!only || only.includes("charlm")) {
 const IDLE_MS = 120;
 
 /**
+ * The machine's product peak as gatescope reaches it: GFLOP/s of the native build's best float32 product (square,
+ * 1024, no transposes) on `threads` threads, the best of 5 after a warm-up — what a training step's products could
+ * run at if every one were that large.
+ */
+function productPeak(threads: 1 | 2): number {
+  const n = 1024;
+  const K = createNativeKernels(loadNative());
+  K.setThreads?.(threads);
+  const rng = new Rng(1);
+  const A = Float32Array.from({ length: n * n }, () => rng.range(-1, 1));
+  const B = Float32Array.from({ length: n * n }, () => rng.range(-1, 1));
+  const C = new Float32Array(n * n);
+  let best = Infinity;
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    K.gemm(false, false, n, n, n, A, 0, n, B, 0, n, 0, C, 0, n);
+    if (i >= 2) best = Math.min(best, performance.now() - t0);
+  }
+  return (2 * n ** 3) / (best * 1e6);
+}
+
+/**
  * The float32-vs-float64 gradient limit. 1e-6 for the cells whose recurrence contracts; the IRNN
  * (identity) and uRNN (unitary) carry float32's rounding through all T = 100 steps undamped:
  * measured 2–9e-6 here, the same to three digits on the wasm and native builds, so float32's own
@@ -157,6 +179,27 @@ function gatescopeStep(w: Workload, K: Kernels) {
   const model = modelFor(w, K, "float32");
   const { x, targets } = data(w, "float32");
   return { step: () => void model.lossAndGrads(x, targets, lossOf(w)), forward: () => void model.predict(x) };
+}
+
+/**
+ * The floating-point operations of one training step's matrix products (2 per multiply-add), counted as the step
+ * makes them (one by one, no replay); null for the uRNN, whose recurrence is its factors, not products. The gate
+ * math besides is O(T·N·H), left out.
+ */
+function stepFlops(w: Workload): number | null {
+  if (w.kind === "urnn") return null;
+  const K = createNativeKernels(loadNative());
+  let flops = 0;
+  const counting: Kernels = {
+    ...K,
+    replay: undefined,
+    gemm(...args: Parameters<Kernels["gemm"]>) {
+      flops += 2 * args[2] * args[3] * args[4];
+      K.gemm(...args);
+    },
+  };
+  gatescopeStep(w, counting).step();
+  return flops;
 }
 
 /** A backend's float32 gradients against the float64 reference on the same weights (scale-normalised). */
@@ -384,6 +427,9 @@ async function main(): Promise<void> {
   const info = backendInfo();
   console.log(`gatescope backend: ${info.name} (${info.reason})`);
   const build: WasmBuild = relaxedSimdSupported() ? "relaxed-simd" : "simd";
+  const peak = { 1: productPeak(1), 2: productPeak(2) };
+  console.log(`native product peak (1024³ float32): ${peak[1].toFixed(0)} GFLOP/s on 1 thread, ` +
+    `${peak[2].toFixed(0)} on 2`);
   const missing = TorchPeer.available();
   const torch = missing ? null : [new TorchPeer(1), new TorchPeer(2)];
   const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? "—" : v.toFixed(d));
@@ -413,8 +459,12 @@ async function main(): Promise<void> {
   const rows = workloads.map((w, i) => {
     const m = measured[i];
     const ms = (c: Column) => m[c]?.step_ms;
+    const flops = stepFlops(w);
+    const gflops = (c: Column) => (flops && ms(c) ? flops / (ms(c)! * 1e6) : null);
     return {
       workload: w,
+      step_gflop: flops && flops / 1e9,
+      gflops: { native_1t: gflops("native_1t"), native_2t: gflops("native_2t") },
       ...(Object.fromEntries(COLUMNS.map((c) => [c, m[c]])) as Record<Column, Measured | null>),
       grad_error: m.grad_error,
       tfjs_wasm: tfWasm[i],
@@ -443,7 +493,7 @@ async function main(): Promise<void> {
   );
   const header = ["cell", "H", "native 1t", "torch 1t", "ratio", "native 2t", "torch 2t", "ratio 2t/2t", "wasm 1t",
     "ratio", "wasm 2t", "ratio", "native 2t÷1t", "busy: native 1t", "2t", "2t÷1t", "fwd ratio 1t", "grad err",
-    "tfjs-wasm", "× faster", "tfjs-cpu", "× faster"];
+    "tfjs-wasm", "× faster", "tfjs-cpu", "× faster", "GFLOP/s 1t (% peak)", "2t (% peak)"];
   console.log(header.join(" | "));
   for (const r of rows) {
     const q = r.ratios;
@@ -471,6 +521,8 @@ async function main(): Promise<void> {
         f(q.tfjs_wasm_speedup),
         f(r.tfjs_cpu?.step_ms),
         f(q.tfjs_cpu_speedup),
+        r.gflops.native_1t ? `${f(r.gflops.native_1t, 0)} (${f((100 * r.gflops.native_1t) / peak[1], 0)}%)` : "—",
+        r.gflops.native_2t ? `${f(r.gflops.native_2t, 0)} (${f((100 * r.gflops.native_2t) / peak[2], 0)}%)` : "—",
       ].join(" | "),
     );
   }
@@ -502,6 +554,7 @@ async function main(): Promise<void> {
         quick,
         node: process.version,
         backend: info,
+        product_peak_gflops: peak,
         torch: notes,
         peak_rss_mib: {
           largest: largest && { cell: largest.cell, H: largest.H, ...rss },

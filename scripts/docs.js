@@ -82,18 +82,27 @@ function benchTable(file, part) {
     `\`${b.command}\` on ${b.cpu}, ${b.date.slice(0, 10)} (${b.wall_s.toFixed(0)} s, ${b.backend.name})`;
   const rows = b.rows.filter((r) => r.workload.cell !== "urnn");
   if (part === "steps") {
+    // Benches from 8 December 2026 on also give each step's product GFLOP/s beside the native product peak.
+    const peak = b.product_peak_gflops;
+    const rate = (r, t) => r.gflops && r.gflops[`native_${t}t`]
+      ? `${f(r.gflops[`native_${t}t`], 0)} (${f((100 * r.gflops[`native_${t}t`]) / peak[t], 0)} %)` : "—";
     return [
-      `From ${made}; ms per step, ratio = gatescope ÷ PyTorch on as many threads, lower is better:`,
+      `From ${made}; ms per step, ratio = gatescope ÷ PyTorch on as many threads, lower is better` +
+        (peak
+          ? `; GFLOP/s of the step's matrix products (counted as it makes them) and their share of the native ` +
+            `product peak, a 1024³ float32 product: ${f(peak[1], 0)} GFLOP/s on 1 thread, ${f(peak[2], 0)} on 2:`
+          : ":"),
       "",
       "| cell | H | native 1 thread | PyTorch 1 thread | ratio | native 2 threads | PyTorch 2 threads | ratio | " +
-        "wasm 1 / 2 threads | tfjs-wasm (× slower than native) |",
-      "|---|---|---|---|---|---|---|---|---|---|",
+        `wasm 1 / 2 threads | tfjs-wasm (× slower than native) |${peak ? " GFLOP/s 1 / 2 threads (% of peak) |" : ""}`,
+      `|---|---|---|---|---|---|---|---|---|---|${peak ? "---|" : ""}`,
       ...rows.map((r) => {
         const q = r.ratios;
         const tf = r.tfjs_wasm ? `${f(r.tfjs_wasm.step_ms, 0)} (${f(q.tfjs_wasm_speedup, 0)}×)` : "—";
         return `| ${CELL_TITLES[r.workload.cell] ?? r.workload.cell} | ${r.workload.H} | ${ms(r.native_1t)} | ` +
           `${ms(r.torch_1t)} | ${f(q.native_1t_vs_torch_1t, 2)} | ${ms(r.native_2t)} | ${ms(r.torch_2t)} | ` +
-          `${f(q.native_2t_vs_torch_2t, 2)} | ${ms(r.wasm_1t)} / ${ms(r.wasm_2t)} | ${tf} |`;
+          `${f(q.native_2t_vs_torch_2t, 2)} | ${ms(r.wasm_1t)} / ${ms(r.wasm_2t)} | ${tf} |` +
+          (peak ? ` ${rate(r, 1)} / ${rate(r, 2)} |` : "");
       }),
       "",
       // The worst float32 gradient error of either fast backend, per cell, and the peak memory the bench measured.
