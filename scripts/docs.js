@@ -34,8 +34,12 @@ function resultsTable(dir) {
     if (!rows.has(key)) rows.set(key, new Map());
     const [lo, hi] = r.metric_ci95;
     const toMake = r.runs_missing === 1 ? "1 run to make" : `${r.runs_missing} runs to make`;
-    const made = `${r.solved}/${r.seeds} solved${r.runs_missing ? ` (${toMake})` : ""}`;
-    rows.get(key).set(r.cell, `${fmt(r.metric_mean)} [${fmt(lo)}, ${fmt(hi)}], ${made}`);
+    // A language model is never solved: its cross-entropy in bits per character instead (the same mean, scaled).
+    const made = gs.metricOnly(r)
+      ? `${fmt(r.metric_mean * gs.bitsPerNat)} bits/char, ${r.seeds} seeds`
+      : `${r.solved}/${r.seeds} solved`;
+    const missing = r.runs_missing ? ` (${toMake})` : "";
+    rows.get(key).set(r.cell, `${fmt(r.metric_mean)} [${fmt(lo)}, ${fmt(hi)}], ${made}${missing}`);
   }
   const m = results.manifest;
   return [

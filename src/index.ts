@@ -253,7 +253,14 @@ export {
   type Outcome,
   type Verdict,
 } from "./experiment/published";
-export { summarize, formatSummary, summaryCells, type SeedStats, type SummaryRow } from "./experiment/summary";
+export {
+  summarize,
+  formatSummary,
+  summaryCells,
+  metricOnly,
+  type SeedStats,
+  type SummaryRow,
+} from "./experiment/summary";
 export { deviations, type Deviation } from "./experiment/deviations";
 export { contrasts, type Contrast } from "./experiment/contrasts";
 export { measureRows, type MeasureRow } from "./experiment/measures";
