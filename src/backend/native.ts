@@ -197,8 +197,11 @@ class Recorder implements NativeAddon {
   }
   /** The twin of a layer glue op (layerOps), which only a replay runs natively. */
   glue(kind: "add" | "copy"): (...args: unknown[]) => boolean {
-    return (...args) => (args.every((a) => typeof a === "number" || f32(a as FloatArray)) || refuse(),
-      this.calls.push([KIND[kind], args]), true);
+    return (...args) => {
+      if (!args.every((a) => typeof a === "number" || f32(a as FloatArray))) refuse();
+      this.calls.push([KIND[kind], args]);
+      return true;
+    };
   }
   unitary(): void {
     refuse();
