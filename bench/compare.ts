@@ -11,7 +11,8 @@
  * gatescope's native and wasm backends and PyTorch each run on 1 and 2 threads, their repeats
  * interleaved, and native once more on 1 and 2 threads with a CPU-bound process beside it; tfjs runs after.
  * Prints a table and writes a JSON file of ms per step (median and every repeat) and ratios. Every gatescope
- * configuration also checks its float32 gradients against the float64 reference path.
+ * configuration also checks its float32 gradients against the float64 reference path. GATESCOPE_BACKEND=native-avx2
+ * (or another native build) times that build instead of the CPU's best.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "child_process";
 import * as fs from "fs";
@@ -20,7 +21,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { createInterface } from "readline";
 import { backendInfo, kernelsByName } from "../src/backend";
-import { createNativeKernels, loadNative } from "../src/backend/native";
+import { createNativeKernels, loadNative, type NativeIsa } from "../src/backend/native";
 import { createWasmKernels, relaxedSimdSupported, type WasmBuild } from "../src/backend/wasm";
 import type { Kernels } from "../src/math/kernels";
 import { Rng } from "../src/math/rng";
@@ -90,6 +91,12 @@ if (!only || only.includes("charlm")) {
 
 const IDLE_MS = 120;
 
+/** The native build to time: the one GATESCOPE_BACKEND names (native-avx2 on an AVX-512 CPU, say), else the best. */
+const NATIVE_ISA = /^native-(base|avx2|avx512)$/.exec(process.env.GATESCOPE_BACKEND ?? "")?.[1] as
+  | NativeIsa
+  | undefined;
+const nativeKernels = () => createNativeKernels(loadNative(), NATIVE_ISA);
+
 /**
  * The machine's product peak as gatescope reaches it: GFLOP/s of the native build's best float32 product (square,
  * 1024, no transposes) on `threads` threads, the best of 5 after a warm-up — what a training step's products could
@@ -97,7 +104,7 @@ const IDLE_MS = 120;
  */
 function productPeak(threads: 1 | 2): number {
   const n = 1024;
-  const K = createNativeKernels(loadNative());
+  const K = nativeKernels();
   K.setThreads?.(threads);
   const rng = new Rng(1);
   const A = Float32Array.from({ length: n * n }, () => rng.range(-1, 1));
@@ -188,7 +195,7 @@ function gatescopeStep(w: Workload, K: Kernels) {
  */
 function stepFlops(w: Workload): number | null {
   if (w.kind === "urnn") return null;
-  const K = createNativeKernels(loadNative());
+  const K = nativeKernels();
   let flops = 0;
   const counting: Kernels = {
     ...K,
@@ -300,8 +307,8 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
   const wasm1 = createWasmKernels(build);
   const wasm2 = createWasmKernels(build);
   wasm2.setThreads!(2);
-  const native1 = createNativeKernels(loadNative());
-  const native2 = createNativeKernels(loadNative());
+  const native1 = nativeKernels();
+  const native2 = nativeKernels();
   native2.setThreads!(2);
   const ours = {
     ...{ native_1t: native1, native_2t: native2, wasm_1t: wasm1, wasm_2t: wasm2 },
@@ -437,7 +444,7 @@ async function main(): Promise<void> {
   for (const w of workloads) {
     const m = await interleaved(w, build, torch);
     const grad_error = {
-      native: checkGradients(w, kernelsByName("native")),
+      native: checkGradients(w, kernelsByName(NATIVE_ISA ? `native-${NATIVE_ISA}` : "native")),
       wasm: checkGradients(w, kernelsByName("wasm")),
     };
     measured.push({ ...m, grad_error });
