@@ -148,8 +148,9 @@ export function layerBackward(
     cell.backwardStep(w, g, t, Kt);
     const from = cut(t) ? zeros : g.dhPrev;
     if (!Kt.ops.layerCopy?.(NH, from, 0, carry, 0)) layerOps.layerCopy(NH, from, 0, carry, 0);
-    const cFrom = cut(t) ? zeros : g.dcPrev, C = cell.carry * NH;
-    if (C > 0 && !Kt.ops.layerCopy?.(C, cFrom, 0, g.dcNext, 0)) layerOps.layerCopy(C, cFrom, 0, g.dcNext, 0);
+    const cFrom = cut(t) ? zeros : g.dcPrev, carried = cell.carry * NH; // c (and any other carried state)
+    if (carried > 0 && !Kt.ops.layerCopy?.(carried, cFrom, 0, g.dcNext, 0))
+      layerOps.layerCopy(carried, cFrom, 0, g.dcNext, 0);
   };
   // The steps between two cuts are alike: each run of them is one replay; a step at a cut runs alone.
   for (let hi = T - 1; hi >= 0; ) {
