@@ -59,7 +59,7 @@ describe("native replay of a layer's time loop", function () {
   ];
   for (const rnn of CELLS)
     for (const truncate of [0, 3])
-      it(`${rnn.kind}${rnn.gruVariant ? ` ${rnn.gruVariant}` : ""}, truncate ${truncate}: the steps' bits`, async () => {
+      it(`${rnn.kind}${rnn.gruVariant ? ` ${rnn.gruVariant}` : ""}, truncate ${truncate}: the same bits`, async () => {
         const { replayed, oneByOne, replays } = kernels();
         const one = await runBits(oneByOne, rnn, truncate);
         expect(replays(), "one by one: no replay").to.equal(0);
