@@ -36,7 +36,8 @@ export interface CharLMConfig {
 /** What a run spec names its task by. */
 export type RunTask = TaskConfig | CharLMConfig;
 
-const isCharLM = (c: RunTask): c is CharLMConfig => c.name === "charlm";
+/** Whether a run's task is a language model on a text (read as streams) rather than generated sequences. */
+export const isCharLM = (c: RunTask): c is CharLMConfig => c.name === "charlm";
 
 /** A task config as a spec gives it, checked: a generated task's, or a language model's with its corpus. */
 export function checkRunTask(c: unknown, what = "task"): RunTask {

@@ -15,6 +15,8 @@ import { cellDescription } from "../cells";
 import { rows, type Row } from "./spec";
 import { hiddenText, layersText, said } from "./said";
 import { clipText, optimizerName, stagedText } from "./deviations";
+import { metricOnly } from "./summary";
+import { isCharLM } from "./task-of";
 import { tableToLatex, tableToMarkdown, resultTables } from "./tables";
 
 /** BibTeX of the cited papers, written by `gatescope writeup`. */
@@ -106,11 +108,26 @@ export function methodsParagraph(results: ResultsFile): string {
       ? `, one chosen per row by its mean validation metric (${stagedText(spec)})`
       : ", every rate on every seed, the one with the lowest mean validation metric reported per row";
   const clip = said(all, (r) => clipText(r.train.clip));
-  const data = said(all, ({ train: { trainSet: set } }) =>
-    set ? `a fixed training set of ${set.size} sequences` : "freshly sampled training sequences at every step",
+  const data = said(all, ({ task, train: { trainSet: set, batchSize } }) =>
+    isCharLM(task)
+      ? `contiguous ${task.T}-character chunks of ${batchSize} streams over the text's training split (the state ` +
+        "carried from batch to batch)"
+      : set
+        ? `a fixed training set of ${set.size} sequences`
+        : "freshly sampled training sequences at every step",
   );
   const early = all.some((r) => r.train.earlyStop);
+  const patience = said(all, (r) => (r.train.patience ? `${r.train.patience}` : "no"));
   const sizes = (r: Row) => trainDefaults(r.train);
+  // A text's held-out sets are its own splits; generated tasks draw theirs from fixed seeds.
+  const heldOut = said(all, (r) =>
+    isCharLM(r.task)
+      ? `the text's own validation and test splits, each read whole as ${sizes(r).validationSize} streams with the ` +
+        "state carried, are the held-out sets"
+      : `validation (${sizes(r).validationSize} sequences) and test (${sizes(r).testSize} sequences) sets are ` +
+        "fixed, disjoint streams",
+  );
+  const solves = !results.summary.every(metricOnly);
   const made = m.preset.startsWith("spec:")
     ? `gatescope reproduce --spec ${m.preset.slice(5)}`
     : `gatescope reproduce --preset ${m.preset}${m.seed ? ` --seed ${m.seed}` : ""}`;
@@ -124,13 +141,14 @@ export function methodsParagraph(results: ResultsFile): string {
       `${rates}${choice}, batch size ${said(all, (r) => String(r.train.batchSize))} and gradient clipping ` +
       `${clip},`,
     `for at most ${said(all, (r) => String(r.train.steps))} ` +
-      `steps${early ? ", stopping early once the task's criterion holds on the validation set" : ""}.`,
-    `Validation (${said(all, (r) => String(sizes(r).validationSize))} sequences) and test ` +
-      `(${said(all, (r) => String(sizes(r).testSize))} sequences) sets are fixed, disjoint streams;`,
+      `steps${early ? ", stopping early once the task's criterion holds on the validation set" : ""}` +
+      `${patience === "no" ? "" : `, stopping after ${patience} evaluations without a better validation metric`}.`,
+    `${heldOut[0].toUpperCase()}${heldOut.slice(1)};`,
     `weights are selected at the evaluation (every ${said(all, (r) => String(sizes(r).evalEvery))} steps) ` +
       `with the lowest validation metric, and the test set is scored once, for those weights.`,
     `We report the mean over a row's seeds, ${said(all, (r) => String(r.seeds.length))} per row, with a ` +
-      `percentile-bootstrap 95% interval (2000 resamples) and solve rates with Wilson 95% intervals.`,
+      "percentile-bootstrap 95% interval (2000 resamples)" +
+      `${solves ? " and solve rates with Wilson 95% intervals" : ""}.`,
     `${finished} took ${runsCost(results.runs)} (each run one thread) on ${m.cpus} × ${m.cpu_model}`,
     `(${m.platform}, Node.js ${m.node}, ${madeWith(m)}),`,
     `with gatescope ${m.version}${m.git_commit ? ` at commit ${m.git_commit.slice(0, 12)}` : ""}; the runs come ` +

@@ -121,5 +121,15 @@ describe("gatescope writeup", () => {
     const optimizer = deviations(config).find((d) => d.setting === "optimizer")!.ours;
     expect(optimizer).to.equal("SGD, lr 0.1");
   });
+
+  it("a language model's methods say how its text is read and held out, with no solve rates (results/charlm)", () => {
+    const results = readResults(path.join(REPO, "results/charlm/results.json"));
+    const text = methodsParagraph(results);
+    expect(text).to.include("50-character chunks of 50 streams over the text's training split (the state carried");
+    expect(text).to.include("The text's own validation and test splits, each read whole as 100 streams");
+    expect(text).to.include("stopping after 3 evaluations without a better validation metric");
+    expect(text).not.to.match(/freshly sampled|solve rates|sequences\) sets/);
+    expect(fs.readFileSync(path.join(REPO, "results/charlm/writeup/methods.md"), "utf8")).to.equal(text + "\n");
+  });
 });
 
