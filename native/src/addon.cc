@@ -490,7 +490,10 @@ struct Planned {
   RowArgs r;
   StepArgs a;
   GlueArgs c;
-  std::vector<int64_t> strides;  // per array argument, in the order the call takes them
+  // Per array argument, in the order the call takes them; a fixed array, so that copying a call in the time loop
+  // allocates nothing (at most 16: 32 arguments, each offset after its array).
+  int64_t strides[16];
+  size_t moving;
 
   /** f(pointer) for each array argument's pointer, in the call's order. */
   template <class F>
@@ -587,7 +590,7 @@ Napi::Value Replay(const Napi::CallbackInfo& info) {
     // Each argument at step t; the offsets' strides, in order. Moving numbers other than offsets are refused.
     auto valuesAt = [&](int64_t t, Values& out) {
       out.v.clear();
-      call.strides.clear();
+      call.moving = 0;
       for (int i = 0; i < argc; i++) {
         const double tag = args[3 * i], value = args[3 * i + 1], stride = args[3 * i + 2];
         const bool offset = i > 0 && args[3 * (i - 1)] == 2;
@@ -613,9 +616,9 @@ Napi::Value Replay(const Napi::CallbackInfo& info) {
             if (!exact || __builtin_mul_overflow(st, t, &moved) || __builtin_add_overflow(moved, v, &moved))
               return fail(env, where + " argument " + std::to_string(i) + ": expected an offset below 2^53 at " +
                                    "every step, got one past it");
-            call.strides.push_back(st);
+            call.strides[call.moving++] = st;
           } else if (offset) {
-            call.strides.push_back(0);
+            call.strides[call.moving++] = 0;
           }
           out.v.push_back(Napi::Number::New(env, stride != 0 ? static_cast<double>(moved) : value));
         } else {
@@ -630,15 +633,15 @@ Napi::Value Replay(const Napi::CallbackInfo& info) {
     if (!(valuesAt(0, first) && call.parse(first))) return env.Undefined();
     size_t arrayArgs = 0;
     call.pointers([&](auto&) { arrayArgs++; });
-    if (call.strides.size() != arrayArgs)
+    if (call.moving != arrayArgs)
       return fail(env, where + ": expected an offset after each of its " + std::to_string(arrayArgs) +
-                           " arrays, got " + std::to_string(call.strides.size())),
+                           " arrays, got " + std::to_string(call.moving)),
              env.Undefined();
     plan.push_back(std::move(call));
   }
   // A step whose offsets do not move repeats itself: not a time loop, and T would bound nothing.
   const bool moves = std::any_of(plan.begin(), plan.end(), [](const Planned& c) {
-    return std::any_of(c.strides.begin(), c.strides.end(), [](int64_t st) { return st != 0; });
+    return std::any_of(c.strides, c.strides + c.moving, [](int64_t st) { return st != 0; });
   });
   if (T > 1 && !moves)
     return fail(env, "replay program: expected an offset that moves with t, got none (" +

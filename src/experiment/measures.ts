@@ -4,7 +4,8 @@
  */
 import type { ResultsFile } from "./results";
 import { bootstrapMeanCI, mean } from "./stats";
-import { rowRuns } from "./summary";
+import { rowKey } from "./spec";
+import { groupBy, rowRuns } from "./summary";
 import { taskFacts } from "./task-of";
 
 /** One row's reported measures, by the measure's name in words. */
@@ -18,10 +19,10 @@ export interface MeasureRow {
 
 /** The summary's rows whose task reports measures, in the summary's order. */
 export function measureRows(results: ResultsFile): MeasureRow[] {
+  const byRow = groupBy(results.runs, rowKey);
   return results.summary.flatMap((row) => {
     const reported = Object.entries(taskFacts({ name: row.task, T: row.T }).reported ?? {});
-    const group = results.runs.filter((r) => r.task === row.task && r.T === row.T && r.cell === row.cell);
-    const { rs } = rowRuns(group);
+    const { rs } = rowRuns(byRow.get(rowKey(row)) ?? []);
     const present = reported.filter(([key]) => rs.every((r) => Number.isFinite(r.final_test_extra[key])));
     if (!present.length) return [];
     const measures = Object.fromEntries(present.map(([key, words]) => {
