@@ -175,11 +175,10 @@ describe("charts in headless Chromium", () => {
     await page.goto(`file://${file}`, { waitUntil: "load" });
     await page.waitForFunction("document.querySelector('.gatescope-plot[data-gatescope-rendered] .slider-rail-rect')");
     const label = "document.querySelector('.slider-group .slider-label').textContent";
-    const drawn = () =>
-      page.evaluate<[string, string]>(
-        "[Array.from(document.querySelector('.cartesianlayer .trace').querySelectorAll('path')).map((p) => " +
-          `p.getAttribute('d')).join(' '), ${label}]`,
-      );
+    const paths =
+      "Array.from(document.querySelector('.cartesianlayer .trace').querySelectorAll('path')).map((p) => " +
+      "p.getAttribute('d')).join(' ')";
+    const drawn = () => page.evaluate<[string, string]>(`[${paths}, ${label}]`);
     const before = await drawn();
     const rail = await page.evaluate<{ x: number; y: number; w: number; h: number }>(
       "(() => { const r = document.querySelector('.slider-rail-rect').getBoundingClientRect(); " +
@@ -187,6 +186,11 @@ describe("charts in headless Chromium", () => {
     );
     await page.mouse.click(rail.x + rail.w - 2, rail.y + rail.h / 2);
     await page.waitForFunction(`${label} === ${JSON.stringify(last)}`);
+    // The label moves at the click; the restyle draws after it, later on a loaded machine. A redraw that never
+    // comes is left to the caller's assertion, so a timeout here is not the failure's message.
+    await page
+      .waitForFunction(`${paths} !== ${JSON.stringify(before[0])}`, undefined, { timeout: 20000 })
+      .catch(() => undefined);
     const after = await drawn();
     await page.close();
     return { before, after };
