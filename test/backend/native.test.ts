@@ -275,3 +275,46 @@ for (const isa of ISAS)
   describe(`native backend, ${isa} build`, () => {
     backendSuite(`native-${isa}`, () => kernelsByName(`native-${isa}`), () => createNativeKernels(addon, isa));
   });
+
+describe("native uRNN step: rows run a group at a time, one per lane", () => {
+  // Each lane does its own row's arithmetic, so any group of rows (a padded last group, two threads' chunks) gives
+  // each row the bits it gets alone; scripts/lineage.js holds those bits to the row-at-a-time code's.
+  const K = 64, H = 2 * K, N = 13;
+  const rng = new Rng(9);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.range(-1, 1));
+  const packed = rand(14 * K);
+  const bits = Math.log2(K);
+  for (let k = 0; k < K; k++) {
+    packed[12 * K + k] = (k * 37 + 5) % K; // a permutation (37 is odd)
+    packed[13 * K + k] = parseInt(k.toString(2).padStart(bits, "0").split("").reverse().join(""), 2);
+  }
+  const c = { packed } as Chain;
+  const b = rand(K), x = rand(N * H), z0 = rand(N * H), dH = rand(N * H);
+  const hex = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
+
+  for (const isa of ISAS)
+    for (const threads of [1, 2] as const)
+      it(`${isa}, ${threads} thread(s): ${N} rows at once give each row's bits alone, forward and backward`, () => {
+        const k = createNativeKernels(addon, isa);
+        k.setThreads?.(threads);
+        /** The outputs of forward then backward over rows [n, n + count) of each group, groups in order. */
+        const run = (groups: Array<[number, number]>) => {
+          const z = z0.slice(), h = new Float32Array(N * H), gz = new Float32Array(N * H), dx = new Float32Array(N * H);
+          const dth = new Float32Array(3 * K), dv = new Float32Array(2 * H), db = new Float32Array(K);
+          for (const [n, count] of groups) {
+            const rows = (a: Float32Array) => a.subarray(n * H, (n + count) * H);
+            const hs = new Float32Array(2 * count * H), zs = rows(z).slice(), gzs = new Float32Array(count * H);
+            const dxs = new Float32Array(count * H);
+            hs.set(rows(x));
+            expect(k.ops.urnnForward?.(count, H, c, b, 0, zs, hs)).to.equal(true);
+            expect(k.ops.urnnBackward?.(count, H, c, b, 0, zs, hs, rows(dH), gzs, dxs, dth, dv, db)).to.equal(true);
+            z.set(zs, n * H), h.set(hs.subarray(count * H), n * H), gz.set(gzs, n * H), dx.set(dxs, n * H);
+          }
+          return [z, h, gz, dx, dth, dv, db].map(hex);
+        };
+        const whole = run([[0, N]]);
+        expect(whole[1]).to.not.equal(hex(new Float32Array(N * H))); // h was written
+        expect(run(Array.from({ length: N }, (_, n): [number, number] => [n, 1]))).to.deep.equal(whole);
+        expect(run([[0, 5], [5, N - 5]])).to.deep.equal(whole);
+      });
+});
