@@ -487,6 +487,15 @@ void glue(const GlueArgs& c, bool add) {
     std::copy(c.a, c.a + c.count, c.out);
 }
 
+/** add(count, a, aOff, b, bOff, out, outOff) and copy(count, src, sOff, dst, dOff): a layer's glue, one call. */
+Napi::Value Glue(const Napi::CallbackInfo& info, bool add) {
+  GlueArgs c;
+  if (glueArgs(info, add, c)) glue(c, add);
+  return info.Env().Undefined();
+}
+Napi::Value Add(const Napi::CallbackInfo& info) { return Glue(info, true); }
+Napi::Value Copy(const Napi::CallbackInfo& info) { return Glue(info, false); }
+
 /** The calls a replay knows, by the code src/backend/native.ts's capture gives them. */
 enum Kind { GEMM, ADD_ROW_BIAS, SUM_ROWS, STEP, ADD, COPY, KINDS };
 
@@ -800,6 +809,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sumRows", Napi::Function::New(env, SumRows));
   exports.Set("step", Napi::Function::New(env, Step));
   exports.Set("unitary", Napi::Function::New(env, Unitary));
+  exports.Set("add", Napi::Function::New(env, Add));
+  exports.Set("copy", Napi::Function::New(env, Copy));
   exports.Set("replay", Napi::Function::New(env, Replay));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));

@@ -27,6 +27,8 @@ export interface NativeAddon {
   sumRows(...args: unknown[]): void;
   step(...args: unknown[]): void;
   unitary(...args: unknown[]): void;
+  add(...args: unknown[]): void;
+  copy(...args: unknown[]): void;
   replay(T: number, arrays: FloatArray[], program: Float64Array): void;
   setThreads(n: number): void;
   setIsa(isa: string): void;
@@ -149,11 +151,16 @@ function kernelsOver(addon: NativeAddon, own: () => void): Omit<Kernels, "name">
     },
   };
 
-  // A capture takes the layer's glue (one by one, the reference runs it) and no uRNN: its cell is not replayable.
-  const ops =
-    capturing
-      ? { ...stepTwins(step), layerAdd: (addon as Recorder).glue("add"), layerCopy: (addon as Recorder).glue("copy") }
-      : { ...stepTwins(step), ...urnn };
+  // The layer's glue, natively on float32 (else the reference runs it, which a capture cannot take: it would write
+  // now); no uRNN in a capture: its cell is not replayable.
+  const glue =
+    (kind: "add" | "copy") =>
+    (...args: unknown[]): boolean => {
+      if (!args.every((a) => typeof a === "number" || f32(a as FloatArray))) return capturing ? refuse() : false;
+      call(() => (own(), addon[kind](...args)));
+      return true;
+    };
+  const ops = { ...stepTwins(step), layerAdd: glue("add"), layerCopy: glue("copy"), ...(capturing ? {} : urnn) };
   const reference: MatrixKernels = capturing
     ? { gemm: refuse, addRowBias: refuse, sumRows: refuse }
     : referenceMatrix;
@@ -195,13 +202,11 @@ class Recorder implements NativeAddon {
   step(...args: unknown[]): void {
     this.calls.push([KIND.step, args]);
   }
-  /** The twin of a layer glue op (layerOps), which only a replay runs natively. */
-  glue(kind: "add" | "copy"): (...args: unknown[]) => boolean {
-    return (...args) => {
-      if (!args.every((a) => typeof a === "number" || f32(a as FloatArray))) refuse();
-      this.calls.push([KIND[kind], args]);
-      return true;
-    };
+  add(...args: unknown[]): void {
+    this.calls.push([KIND.add, args]);
+  }
+  copy(...args: unknown[]): void {
+    this.calls.push([KIND.copy, args]);
   }
   unitary(): void {
     refuse();

@@ -25,7 +25,9 @@ const value = fc.oneof(
 );
 // Each entry point's arity (step and unitary vary with their op): sometimes that, sometimes any other.
 const ARITY = { gemm: [15], addRowBias: [7], sumRows: [7], step: [12, 20, 12, 12, 14, 18, 8, 12],
-  unitary: [13, 23], setThreads: [1], setIsa: [1], info: [0], replay: [3] };
+  unitary: [13, 23], add: [7], copy: [5], setThreads: [1], setIsa: [1], info: [0], replay: [3] };
+const missed = Object.keys(addon).filter((k) => !(k in ARITY));
+if (missed.length > 0) throw new Error("entry points not fuzzed: " + missed.join(", "));
 // A replay program: calls of any kind (and none), each with its argument count (or another) and (tag, value,
 // stride) triples — small offsets and strides that step past the arrays, extremes, wrong tags.
 const small = fc.oneof(fc.integer({ min: -8, max: 70 }), extreme);
@@ -63,7 +65,7 @@ describe("native boundary under fuzzing (fast-check, in a child process)", funct
     expect(r.signal, r.stderr).to.equal(null);
     expect(r.status, r.stderr).to.equal(0);
     const { calls, threw } = JSON.parse(r.stdout.trim().split("\n").pop()!);
-    expect(calls).to.equal(9 * runs);
+    expect(calls).to.equal(11 * runs); // every entry point (the child refuses an addon with others)
     // Most such calls are refused with an error, and some are valid and run: both paths were taken.
     expect(threw).to.be.above(calls / 2);
     expect(threw).to.be.below(calls);
