@@ -75,20 +75,44 @@ typedef void (*NnRows)(const float*, int64_t, int64_t, const float*, int64_t, in
 
 static void gemmNN(const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb, int64_t M, int64_t K,
                    int beta, float* C, int64_t ldc, int64_t j0, int64_t j1) {
-  // Columns in panels of B that stay in L1 across all rows, K in blocks of KC.
+  // K in blocks of KC; per block, the columns in panels of JC, each passed by every MR-row strip of A. Operands
+  // whose rows lie far apart (weights' rows, a power of two of bytes; A read down its columns) are first copied
+  // contiguous, once per K block — B's panels, A's strips — since read in place their lines share L1 sets and
+  // leave it. Copies move values, not sums: the bits are the same.
   constexpr int64_t JC = 4 * NV * W;
+  static const NnRows rest[] = {nullptr,   nnRows<1>, nnRows<2>, nnRows<3>,
+                                nnRows<4>, nnRows<5>, nnRows<6>, nnRows<7>};  // M mod MR rows (MR ≤ 8)
+  thread_local std::vector<float> panels, strips;
+  const int64_t npanels = (j1 - j0 + JC - 1) / JC, nstrips = (M + MR - 1) / MR;
+  // Only large products pay for the copies: a step's (M = the batch) would copy a weight matrix to use it 32 times.
+  const bool large = M >= 256 && K >= 256;
+  const bool packB = large && ldb > JC, packA = large && ars == 1 && acs > 2 * MR && j1 - j0 > JC;
+  if (packB) panels.resize(KC * JC * npanels);
+  if (packA) strips.resize(KC * MR * nstrips);
   for (int64_t k0 = 0; k0 < K || k0 == 0; k0 += KC) {
-    int64_t kc = std::min(KC, K - k0);
-    bool add = beta || k0 > 0;
-    for (int64_t jb = j0; jb < j1; jb += JC) {
-      int64_t je = std::min(j1, jb + JC);
-      int64_t i = 0;
-      for (; i + MR <= M; i += MR)
-        nnRows<MR>(A + i * ars + k0 * acs, ars, acs, B + k0 * ldb, ldb, kc, add, C + i * ldc, ldc, jb, je);
-      if (i < M) {
-        static const NnRows rest[] = {nullptr, nnRows<1>, nnRows<2>, nnRows<3>, nnRows<4>, nnRows<5>, nnRows<6>,
-                                      nnRows<7>};  // M mod MR rows (MR ≤ 8)
-        rest[M - i](A + i * ars + k0 * acs, ars, acs, B + k0 * ldb, ldb, kc, add, C + i * ldc, ldc, jb, je);
+    const int64_t kc = std::min(KC, K - k0);
+    const bool add = beta || k0 > 0;
+    if (packB)
+      for (int64_t p = 0; p < npanels; p++) {
+        const int64_t jb = j0 + p * JC, n = std::min(JC, j1 - jb);
+        for (int64_t k = 0; k < kc; k++)
+          std::copy(B + (k0 + k) * ldb + jb, B + (k0 + k) * ldb + jb + n, panels.data() + (p * KC + k) * JC);
+      }
+    if (packA)
+      for (int64_t s = 0; s < nstrips; s++) {
+        const float* a = A + s * MR + k0 * acs;
+        const int64_t mr = std::min<int64_t>(MR, M - s * MR);
+        for (int64_t k = 0; k < kc; k++) std::copy(a + k * acs, a + k * acs + mr, strips.data() + (s * KC + k) * MR);
+      }
+    for (int64_t p = 0; p < npanels; p++) {
+      const int64_t jb = j0 + p * JC, n = std::min(JC, j1 - jb);
+      const float* b = packB ? panels.data() + p * KC * JC : B + k0 * ldb + jb;
+      const int64_t ld = packB ? JC : ldb;
+      for (int64_t s = 0; s < nstrips; s++) {
+        const int64_t i = s * MR, mr = std::min<int64_t>(MR, M - i);
+        const float* a = packA ? strips.data() + s * KC * MR : A + i * ars + k0 * acs;
+        (mr == MR ? nnRows<MR> : rest[mr])(a, packA ? 1 : ars, packA ? MR : acs, b, ld, kc, add, C + i * ldc + jb,
+                                           ldc, 0, n);
       }
     }
     if (K == 0) break;
