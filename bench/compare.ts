@@ -291,9 +291,10 @@ type Column = (typeof COLUMNS)[number];
 function startHog() {
   const hog = spawn(process.execPath, ["-e", "for (;;);"], { stdio: "ignore" });
   hog.kill("SIGSTOP");
-  // A bench that fails or is stopped leaves no spinning process behind.
-  process.on("exit", () => hog.kill("SIGKILL"));
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(1));
+  // A bench that fails or is stopped leaves no spinning process behind; a finished row leaves no listeners.
+  const kill = () => hog.kill("SIGKILL");
+  const interrupted = () => process.exit(1);
+  process.on("exit", kill).on("SIGINT", interrupted).on("SIGTERM", interrupted);
   return {
     busy<T>(f: () => T): T {
       hog.kill("SIGCONT");
@@ -303,7 +304,10 @@ function startHog() {
         hog.kill("SIGSTOP");
       }
     },
-    stop: () => hog.kill("SIGKILL"),
+    stop() {
+      process.off("exit", kill).off("SIGINT", interrupted).off("SIGTERM", interrupted);
+      kill();
+    },
   };
 }
 

@@ -180,17 +180,11 @@ struct Timing {
   }
 };
 
-/** FNV-1a over v's bytes, from h. */
-uint64_t mix(uint64_t h, int64_t v) {
-  for (int b = 0; b < 8; b++) h = (h ^ ((static_cast<uint64_t>(v) >> (8 * b)) & 0xff)) * 1099511628211ull;
-  return h;
-}
-constexpr uint64_t KEY_SEED = 1469598103934665603ull;
-
 /** One key per call shape: what is called (gemm, a step op, the uRNN's step) and its extents. */
 uint64_t shapeKey(std::initializer_list<int64_t> parts) {
-  uint64_t h = KEY_SEED;
-  for (int64_t v : parts) h = mix(h, v);
+  uint64_t h = 1469598103934665603ull;  // FNV-1a over the values' bytes
+  for (int64_t v : parts)
+    for (int b = 0; b < 8; b++) h = (h ^ ((static_cast<uint64_t>(v) >> (8 * b)) & 0xff)) * 1099511628211ull;
   return h;
 }
 
@@ -200,7 +194,6 @@ struct State {
   int threads = 1;
   Worker* worker = nullptr;
   std::string threadError;  // why the second thread could not start (then every call runs on one)
-  bool single = false;      // a replay chose one thread: every call in it runs there
   // After a call on which the worker fell behind (its core busy with another process), this many calls run on one
   // thread: the count doubles each time it falls behind again, and halves after every 64 calls in a row on which it
   // kept up. One call it falls behind on costs up to a scheduler's time slice, so it must be rare.
@@ -223,7 +216,7 @@ template <class F>
 void split(State& s, uint64_t key, int64_t total, int64_t grain, bool worth, F f) {
   const int64_t size = (total + SPLIT_PARTS - 1) / SPLIT_PARTS;
   const int64_t chunk = (size + grain - 1) / grain * grain, parts = (total + chunk - 1) / chunk;
-  if (s.threads < 2 || s.single || !worth || parts < 2 || !s.threadError.empty()) return f(0, total);
+  if (s.threads < 2 || !worth || parts < 2 || !s.threadError.empty()) return f(0, total);
   if (s.skip > 0) return s.skip--, f(0, total);
   bool started = false;
   if (!s.worker) {
@@ -663,23 +656,6 @@ Napi::Value Replay(const Napi::CallbackInfo& info) {
     return fail(env, "replay program: expected an offset that moves with t, got none (" +
                          std::to_string(plan.size()) + " calls)"),
            env.Undefined();
-  // One thread, or each call's own choice, learnt per program from whole passes: a split call leaves part of its
-  // cost to the calls after it (what the other core's cache holds, a worker still spinning), which their own
-  // times miss. Keyed by T and every number of the program but the offsets.
-  uint64_t key = mix(shapeKey({3, T}), static_cast<int64_t>(size));
-  for (size_t at = 0; at < size;) {
-    const int argc = static_cast<int>(p[at + 1]);
-    key = mix(key, static_cast<int64_t>(p[at]));
-    for (int i = 0; i < argc; i++) {
-      const double* arg = p + at + 2 + 3 * i;
-      if (!(i > 0 && arg[-3] == 2)) key = mix(mix(key, static_cast<int64_t>(arg[0])), static_cast<int64_t>(arg[1]));
-    }
-    at += 2 + 3 * static_cast<size_t>(argc);
-  }
-  Timing* timing = s.threads == 2 && s.threadError.empty() ? &s.timings[key] : nullptr;
-  const int side = timing ? timing->side() : 1;
-  s.single = side == 0;
-  const auto t0 = std::chrono::steady_clock::now();
   for (int64_t t = 0; t < T; t++)
     for (const Planned& call : plan) {
       Planned now = call;
@@ -687,9 +663,6 @@ Napi::Value Replay(const Napi::CallbackInfo& info) {
       now.pointers([&](auto& ptr) { ptr += t * call.strides[i++]; });
       now.run(s);
     }
-  s.single = false;
-  const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - t0;
-  if (timing) timing->took(side, took.count());
   return env.Undefined();
 }
 
