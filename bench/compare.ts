@@ -312,8 +312,8 @@ function startHog() {
 }
 
 /**
- * Every column once in turn per repeat, so that a change in the machine's speed during the run
- * touches all alike. A column without its peer (no PyTorch, or the uRNN) is null.
+ * Every quiet column once in turn per repeat, then every busy one, so that a change in the machine's speed during
+ * the run touches the columns of a block alike. A column without its peer (no PyTorch, or the uRNN) is null.
  */
 async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | null) {
   const wasm1 = createWasmKernels(build);
@@ -331,27 +331,31 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
   const peer = torch && TorchPeer.KINDS[w.cell] ? { torch_1t: torch[0], torch_2t: torch[1] } : null;
   if (peer) for (const t of Object.values(peer)) await t.setup(w);
   const samples = Object.fromEntries(COLUMNS.map((c) => [c, { step: [] as number[], forward: [] as number[] }]));
-  for (let r = 0; r < w.warmup + w.repeats; r++) {
-    const timed = r >= w.warmup;
-    // Each timed repeat starts with the other peers' threads at rest: OpenBLAS's spin for ~0.1 s
-    // after a call, and on two cores that spinning would land on whichever peer runs next. The
-    // pause is busy, as between a training loop's steps: a process that sleeps between steps
-    // wakes with its threads wherever the scheduler left them (see backend/pool.ts).
-    const idle = () => {
-      for (const end = performance.now() + (timed ? IDLE_MS : 0); performance.now() < end; );
-    };
-    for (const what of ["step", "forward"] as const)
-      for (const c of COLUMNS) {
-        const torchPeer = c.startsWith("torch") ? peer?.[c as "torch_1t" | "torch_2t"] : null;
-        if (c.startsWith("torch") && !torchPeer) continue;
-        idle();
-        const ms = torchPeer
-          ? await torchPeer.time(what)
-          : c.endsWith("busy")
-            ? hog.busy(() => once(steps[c][what]))
-            : once(steps[c][what]);
-        if (timed) samples[c][what].push(ms);
-      }
+  // The quiet columns first, then the busy ones, each block with its warm-up: the addon learns from its calls'
+  // times whether the second core pays, so a busy column between two quiet ones would hand them its lesson.
+  for (const block of [COLUMNS.filter((c) => !c.endsWith("busy")), COLUMNS.filter((c) => c.endsWith("busy"))]) {
+    for (let r = 0; r < w.warmup + w.repeats; r++) {
+      const timed = r >= w.warmup;
+      // Each timed repeat starts with the other peers' threads at rest: OpenBLAS's spin for ~0.1 s
+      // after a call, and on two cores that spinning would land on whichever peer runs next. The
+      // pause is busy, as between a training loop's steps: a process that sleeps between steps
+      // wakes with its threads wherever the scheduler left them (see backend/pool.ts).
+      const idle = () => {
+        for (const end = performance.now() + (timed ? IDLE_MS : 0); performance.now() < end; );
+      };
+      for (const what of ["step", "forward"] as const)
+        for (const c of block) {
+          const torchPeer = c.startsWith("torch") ? peer?.[c as "torch_1t" | "torch_2t"] : null;
+          if (c.startsWith("torch") && !torchPeer) continue;
+          idle();
+          const ms = torchPeer
+            ? await torchPeer.time(what)
+            : c.endsWith("busy")
+              ? hog.busy(() => once(steps[c][what]))
+              : once(steps[c][what]);
+          if (timed) samples[c][what].push(ms);
+        }
+    }
   }
   wasm2.release!(); // stops its worker thread
   hog.stop();

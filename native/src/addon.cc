@@ -194,16 +194,22 @@ struct State {
   int threads = 1;
   Worker* worker = nullptr;
   std::string threadError;  // why the second thread could not start (then every call runs on one)
-  // After a call on which the worker fell behind (its core busy with another process), this many calls run on one
-  // thread: the count doubles each time it falls behind again, and halves after every 64 calls in a row on which it
-  // kept up. One call it falls behind on costs up to a scheduler's time slice, so it must be rare.
-  int64_t backoff = 0, skip = 0, keptUp = 0;
+  // After a call on which the worker fell behind (its core busy with another process), calls run on one thread
+  // for `backoff`: it doubles (plus 1 ms) each time the worker falls behind again, up to MAX_BACKOFF, and halves
+  // after every 64 calls in a row on which it kept up. One call it falls behind on costs up to a scheduler's time
+  // slice, so it must be rare; a wait in time, not in calls, gives the core back as soon at every size.
+  std::chrono::steady_clock::time_point oneUntil{};
+  std::chrono::nanoseconds backoff{0};
+  int64_t keptUp = 0;
   std::unordered_map<uint64_t, Timing> timings;  // by call shape (shapeKey)
   std::vector<float> scratch, transposed;  // a product's Cᵀ and an operand laid out transposed
   ~State() { delete worker; }
 };
 
 State& state(const Napi::Env& env) { return *env.GetInstanceData<State>(); }
+
+/** The longest wait on one thread after the worker fell behind: its cost, a time slice per wait, stays ~1 %. */
+constexpr std::chrono::seconds MAX_BACKOFF{1};
 
 /** How many chunks a split call shares out: enough that a thread held up in one leaves the rest to the other. */
 constexpr int64_t SPLIT_PARTS = 8;
@@ -217,7 +223,7 @@ void split(State& s, uint64_t key, int64_t total, int64_t grain, bool worth, F f
   const int64_t size = (total + SPLIT_PARTS - 1) / SPLIT_PARTS;
   const int64_t chunk = (size + grain - 1) / grain * grain, parts = (total + chunk - 1) / chunk;
   if (s.threads < 2 || !worth || parts < 2 || !s.threadError.empty()) return f(0, total);
-  if (s.skip > 0) return s.skip--, f(0, total);
+  if (std::chrono::steady_clock::now() < s.oneUntil) return f(0, total);
   bool started = false;
   if (!s.worker) {
     try {
@@ -236,7 +242,8 @@ void split(State& s, uint64_t key, int64_t total, int64_t grain, bool worth, F f
   if (side == 0) {
     f(0, total);
   } else if (s.worker->run(static_cast<uint32_t>(parts), part, !sampling)) {
-    s.skip = s.backoff = std::min<int64_t>(2 * s.backoff + 1, int64_t{1} << 16);
+    s.backoff = std::min<std::chrono::nanoseconds>(2 * s.backoff + std::chrono::milliseconds(1), MAX_BACKOFF);
+    s.oneUntil = std::chrono::steady_clock::now() + s.backoff;
     s.keptUp = 0;
   } else if (++s.keptUp % 64 == 0) {
     s.backoff /= 2;
