@@ -196,11 +196,11 @@ struct State {
   std::string threadError;  // why the second thread could not start (then every call runs on one)
   // After a call on which the worker fell behind (its core busy with another process), calls run on one thread
   // for `backoff`: it doubles (plus 1 ms) each time the worker falls behind again, up to MAX_BACKOFF, and halves
-  // after every 64 calls in a row on which it kept up. One call it falls behind on costs up to a scheduler's time
-  // slice, so it must be rare; a wait in time, not in calls, gives the core back as soon at every size.
-  std::chrono::steady_clock::time_point oneUntil{};
+  // once the worker has kept up for 8 × backoff since it last fell behind. One call it falls behind on costs up to
+  // a scheduler's time slice, so under lasting contention it must be rare (about once a second); a wait in time,
+  // not in calls, gives the core back as soon at every size.
+  std::chrono::steady_clock::time_point oneUntil{}, behind{};
   std::chrono::nanoseconds backoff{0};
-  int64_t keptUp = 0;
   std::unordered_map<uint64_t, Timing> timings;  // by call shape (shapeKey)
   std::vector<float> scratch, transposed;  // a product's Cᵀ and an operand laid out transposed
   ~State() { delete worker; }
@@ -243,10 +243,11 @@ void split(State& s, uint64_t key, int64_t total, int64_t grain, bool worth, F f
     f(0, total);
   } else if (s.worker->run(static_cast<uint32_t>(parts), part, !sampling)) {
     s.backoff = std::min<std::chrono::nanoseconds>(2 * s.backoff + std::chrono::milliseconds(1), MAX_BACKOFF);
-    s.oneUntil = std::chrono::steady_clock::now() + s.backoff;
-    s.keptUp = 0;
-  } else if (++s.keptUp % 64 == 0) {
+    s.behind = std::chrono::steady_clock::now();
+    s.oneUntil = s.behind + s.backoff;
+  } else if (s.backoff.count() > 0 && std::chrono::steady_clock::now() - s.behind > 8 * s.backoff) {
     s.backoff /= 2;
+    s.behind = std::chrono::steady_clock::now();
   }
   // The call that starts the worker pays for its start: not a time of this shape's.
   const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - t0;
