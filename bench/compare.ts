@@ -287,7 +287,7 @@ const COLUMNS = [
 ] as const;
 type Column = (typeof COLUMNS)[number];
 
-/** A CPU-bound process, stopped until a busy column runs (SIGCONT) and stopped again after (SIGSTOP). */
+/** A CPU-bound process, stopped until the busy columns run (SIGCONT) and stopped again after (SIGSTOP). */
 function startHog() {
   const hog = spawn(process.execPath, ["-e", "for (;;);"], { stdio: "ignore" });
   hog.kill("SIGSTOP");
@@ -296,10 +296,10 @@ function startHog() {
   const interrupted = () => process.exit(1);
   process.on("exit", kill).on("SIGINT", interrupted).on("SIGTERM", interrupted);
   return {
-    busy<T>(f: () => T): T {
+    async busy(f: () => Promise<void>): Promise<void> {
       hog.kill("SIGCONT");
       try {
-        return f();
+        await f();
       } finally {
         hog.kill("SIGSTOP");
       }
@@ -331,9 +331,10 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
   const peer = torch && TorchPeer.KINDS[w.cell] ? { torch_1t: torch[0], torch_2t: torch[1] } : null;
   if (peer) for (const t of Object.values(peer)) await t.setup(w);
   const samples = Object.fromEntries(COLUMNS.map((c) => [c, { step: [] as number[], forward: [] as number[] }]));
-  // The quiet columns first, then the busy ones, each block with its warm-up: the addon learns from its calls'
-  // times whether the second core pays, so a busy column between two quiet ones would hand them its lesson.
-  for (const block of [COLUMNS.filter((c) => !c.endsWith("busy")), COLUMNS.filter((c) => c.endsWith("busy"))]) {
+  // The quiet columns first, then the busy ones beside a process that spins all through their block (a core kept
+  // busy, not one taken and given back at every column); each block with its warm-up: the addon learns from its
+  // calls' times whether the second core pays, so a busy column between two quiet ones would hand them its lesson.
+  const run = async (block: readonly Column[]) => {
     for (let r = 0; r < w.warmup + w.repeats; r++) {
       const timed = r >= w.warmup;
       // Each timed repeat starts with the other peers' threads at rest: OpenBLAS's spin for ~0.1 s
@@ -348,15 +349,13 @@ async function interleaved(w: Workload, build: WasmBuild, torch: TorchPeer[] | n
           const torchPeer = c.startsWith("torch") ? peer?.[c as "torch_1t" | "torch_2t"] : null;
           if (c.startsWith("torch") && !torchPeer) continue;
           idle();
-          const ms = torchPeer
-            ? await torchPeer.time(what)
-            : c.endsWith("busy")
-              ? hog.busy(() => once(steps[c][what]))
-              : once(steps[c][what]);
+          const ms = torchPeer ? await torchPeer.time(what) : once(steps[c][what]);
           if (timed) samples[c][what].push(ms);
         }
     }
-  }
+  };
+  await run(COLUMNS.filter((c) => !c.endsWith("busy")));
+  await hog.busy(() => run(COLUMNS.filter((c) => c.endsWith("busy"))));
   wasm2.release!(); // stops its worker thread
   hog.stop();
   const measured = (c: Column): Measured | null => {

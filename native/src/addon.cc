@@ -62,7 +62,7 @@ const KernelTable* tableFor(const std::string& isa) {
  * variable, so an idle process costs nothing.
  */
 class Worker {
-  static constexpr std::chrono::microseconds SPIN{200};
+  static constexpr std::chrono::microseconds SPIN{200}, YIELD{20};
 
  public:
   Worker() : thread_([this] { loop(); }) {}
@@ -97,7 +97,11 @@ class Worker {
     for (uint32_t i; claim(generation_, i);) chunk(i), mine++;
     if (mine == parts) return false;
     auto t1 = std::chrono::steady_clock::now();
-    while (mine + done_.load(std::memory_order_acquire) < parts) pause();
+    // Past YIELD, the caller gives its core up while it waits: with the other core busy, the scheduler may have put
+    // the worker beside it, and a worker that shares the caller's core cannot finish while the caller spins.
+    while (mine + done_.load(std::memory_order_acquire) < parts)
+      if (std::chrono::steady_clock::now() - t1 < YIELD) pause();
+      else std::this_thread::yield();
     return std::chrono::steady_clock::now() - t1 > t1 - t0;
   }
 
@@ -195,7 +199,7 @@ struct State {
   Worker* worker = nullptr;
   std::string threadError;  // why the second thread could not start (then every call runs on one)
   // After a call on which the worker fell behind (its core busy with another process), calls run on one thread
-  // for `backoff`: it doubles (plus 1 ms) each time the worker falls behind again, up to MAX_BACKOFF, and halves
+  // for `backoff`: from MIN_BACKOFF, four times longer each time it falls behind again, up to MAX_BACKOFF; it halves
   // once the worker has kept up for 8 × backoff since it last fell behind. One call it falls behind on costs up to
   // a scheduler's time slice, so under lasting contention it must be rare (about once a second); a wait in time,
   // not in calls, gives the core back as soon at every size.
@@ -208,7 +212,12 @@ struct State {
 
 State& state(const Napi::Env& env) { return *env.GetInstanceData<State>(); }
 
-/** The longest wait on one thread after the worker fell behind: its cost, a time slice per wait, stays ~1 %. */
+/**
+ * The wait on one thread after the worker fell behind: from 16 ms, four times longer each time it falls behind again
+ * (a fall costs up to a scheduler's time slice, several ms, so contention must stop being probed within a few),
+ * up to a second, where the cost of one fall a second is under 1 %.
+ */
+constexpr std::chrono::milliseconds MIN_BACKOFF{16};
 constexpr std::chrono::seconds MAX_BACKOFF{1};
 
 /** How many chunks a split call shares out: enough that a thread held up in one leaves the rest to the other. */
@@ -242,7 +251,8 @@ void split(State& s, uint64_t key, int64_t total, int64_t grain, bool worth, F f
   if (side == 0) {
     f(0, total);
   } else if (s.worker->run(static_cast<uint32_t>(parts), part, !sampling)) {
-    s.backoff = std::min<std::chrono::nanoseconds>(2 * s.backoff + std::chrono::milliseconds(1), MAX_BACKOFF);
+    s.backoff = std::min<std::chrono::nanoseconds>(std::max<std::chrono::nanoseconds>(4 * s.backoff, MIN_BACKOFF),
+                                                   MAX_BACKOFF);
     s.behind = std::chrono::steady_clock::now();
     s.oneUntil = s.behind + s.backoff;
   } else if (s.backoff.count() > 0 && std::chrono::steady_clock::now() - s.behind > 8 * s.backoff) {
