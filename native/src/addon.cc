@@ -201,8 +201,8 @@ struct State {
   // After a call on which the worker fell behind (its core busy with another process), calls run on one thread
   // for `backoff`: from MIN_BACKOFF, four times longer each time it falls behind again, up to MAX_BACKOFF; it halves
   // once the worker has kept up for 8 × backoff since it last fell behind. One call it falls behind on costs up to
-  // a scheduler's time slice, so under lasting contention it must be rare (about once a second); a wait in time,
-  // not in calls, gives the core back as soon at every size.
+  // a scheduler's time slice, so under lasting contention it must be rare (about once a second); measured in time,
+  // not in calls, the wait is as long at every size.
   std::chrono::steady_clock::time_point oneUntil{}, behind{};
   std::chrono::nanoseconds backoff{0};
   std::unordered_map<uint64_t, Timing> timings;  // by call shape (shapeKey)
